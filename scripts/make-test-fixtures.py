@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""Writes the reference fixtures that tests compare resnet-serve against.
+
+Run with Debian's interpreter (it has python3-torch, python3-torchvision, python3-skimage):
+    /usr/bin/python3 scripts/make-test-fixtures.py
+
+Outputs, under src/test/resources/fixtures/:
+  parity/model.pt            a small residual net (seeded random weights, 16 classes), TorchScript
+  parity/labels.txt          its 16 labels
+  parity/*.jpg|png           photos of several sizes, aspect ratios and pixel formats
+  parity/<image>.crop.gz     the 224x224 RGB uint8 crop torchvision feeds the model (HWC), gzip
+  parity/expected.json       per image: softmax probabilities and top-5 from PyTorch
+  formats/*                  one small image per decoder path (GIF, BMP, WebP, TIFF, CMYK JPEG, 16-bit PNG, EXIF)
+Nothing here is downloaded: the photos ship with scikit-image.
+"""
+import gzip
+import io
+import json
+import os
+import struct
+import zlib
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torchvision.transforms as T
+from PIL import Image
+from skimage import data
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "src", "test", "resources", "fixtures")
+PARITY = os.path.join(ROOT, "parity")
+FORMATS = os.path.join(ROOT, "formats")
+NUM_CLASSES = 16
+LOGIT_SCALE = 25.0  # spreads the softmax so that a 1e-3 tolerance on probabilities is a strict test
+
+
+class Block(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.shortcut = nn.Identity() if stride == 1 and cin == cout else nn.Sequential(
+            nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        out = torch.relu(self.bn1(self.conv1(x)))
+        return torch.relu(self.bn2(self.conv2(out)) + self.shortcut(x))
+
+
+class TinyResNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, 2, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU())
+        self.layers = nn.Sequential(Block(16, 16, 2), Block(16, 32, 2), Block(32, 64, 2))
+        self.fc = nn.Linear(64, NUM_CLASSES)
+
+    def forward(self, x):
+        x = self.layers(self.stem(x))
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1)) * LOGIT_SCALE
+
+
+def torchvision_pipeline():
+    resize_crop = T.Compose([T.Resize(256), T.CenterCrop(224)])
+    to_tensor = T.Compose([T.ToTensor(), T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
+    return resize_crop, to_tensor
+
+
+def parity_images():
+    chelsea = Image.fromarray(data.chelsea())             # 451x300
+    coffee = Image.fromarray(data.coffee())               # 600x400
+    astronaut = Image.fromarray(data.astronaut())         # 512x512
+    camera = Image.fromarray(data.camera())               # 512x512, L
+    rocket = Image.fromarray(data.rocket())               # 640x427
+    rgba = astronaut.resize((300, 200)).convert("RGBA")
+    alpha = np.tile(np.linspace(0, 255, 300, dtype=np.uint8), (200, 1))
+    rgba.putalpha(Image.fromarray(alpha))
+    images = {
+        "chelsea.jpg": (chelsea, dict(quality=90)),
+        "coffee-progressive.jpg": (coffee, dict(quality=85, progressive=True)),
+        "astronaut.png": (astronaut, {}),
+        "camera-gray.png": (camera, {}),
+        "camera-gray.jpg": (camera, dict(quality=90)),
+        "rocket-tall.png": (rocket.crop((200, 0, 342, 427)), {}),         # 142x427, about 1:3
+        "coffee-wide.jpg": (coffee.crop((0, 150, 600, 300)), dict(quality=92)),  # 600x150, 4:1
+        "chelsea-small.jpg": (chelsea.resize((120, 80)), dict(quality=95)),  # upscaled by Resize(256)
+        "astronaut-rgba.png": (rgba, {}),
+        "chelsea-palette.png": (chelsea.quantize(64), {}),
+    }
+    return images
+
+
+def write_parity():
+    os.makedirs(PARITY, exist_ok=True)
+    torch.manual_seed(20261126)
+    model = TinyResNet().eval()
+    with torch.no_grad():  # non-trivial batch-norm statistics, so that BN is exercised as in a trained model
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.2, 0.2)
+                m.running_var.uniform_(0.5, 1.5)
+    traced = torch.jit.trace(model, torch.zeros(1, 3, 224, 224))
+    traced.save(os.path.join(PARITY, "model.pt"))
+    with open(os.path.join(PARITY, "labels.txt"), "w") as f:
+        for i in range(NUM_CLASSES):
+            f.write(f"n{i:08d} class{i:02d}, the {i}th class\n")
+
+    resize_crop, to_tensor = torchvision_pipeline()
+    expected = {}
+    for name, (img, save_args) in parity_images().items():
+        path = os.path.join(PARITY, name)
+        img.save(path, **save_args)
+        variants = {"drop": Image.open(path).convert("RGB")}
+        opened = Image.open(path)
+        if opened.mode == "RGBA":
+            white = Image.new("RGBA", opened.size, (255, 255, 255, 255))
+            variants["composite-white"] = Image.alpha_composite(white, opened).convert("RGB")
+        entry = {}
+        for variant, rgb in variants.items():
+            crop = resize_crop(rgb)
+            with gzip.open(os.path.join(PARITY, f"{name}.{variant}.crop.gz"), "wb") as f:
+                f.write(np.asarray(crop, dtype=np.uint8).tobytes())
+            with torch.no_grad():
+                probs = torch.softmax(traced(to_tensor(crop).unsqueeze(0)), dim=1)[0]
+            entry[variant] = {
+                "size": list(rgb.size),
+                "probabilities": [float(p) for p in probs],
+                "top5": [int(i) for i in torch.topk(probs, 5).indices],
+            }
+        expected[name] = entry
+    with open(os.path.join(PARITY, "expected.json"), "w") as f:
+        json.dump(expected, f, indent=1)
+
+
+def png_rgb16(width, height, pixel):
+    """A 16-bit-per-channel RGB PNG, written by hand (PIL cannot write one)."""
+    raw = b"".join(b"\x00" + b"".join(struct.pack(">HHH", *pixel(x, y)) for x in range(width))
+                   for y in range(height))
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def write_formats():
+    """Two-colour images: left half red, right half blue (48x32), in every format the decoder supports."""
+    os.makedirs(FORMATS, exist_ok=True)
+    halves = Image.new("RGB", (48, 32), (0, 0, 255))
+    halves.paste((255, 0, 0), (0, 0, 24, 32))
+    halves.save(os.path.join(FORMATS, "halves.bmp"))
+    halves.save(os.path.join(FORMATS, "halves.tiff"))
+    halves.save(os.path.join(FORMATS, "halves.webp"), lossless=True)
+    halves.save(os.path.join(FORMATS, "halves.png"))
+    halves.save(os.path.join(FORMATS, "halves.jpg"), quality=95)
+    halves.convert("CMYK").save(os.path.join(FORMATS, "halves-cmyk.jpg"), quality=95)
+    green = Image.new("RGB", (48, 32), (0, 255, 0))
+    halves.save(os.path.join(FORMATS, "halves-animated.gif"), save_all=True, append_images=[green], duration=100)
+    with open(os.path.join(FORMATS, "halves-16bit.png"), "wb") as f:
+        f.write(png_rgb16(48, 32, lambda x, y: (65535, 0, 0) if x < 24 else (0, 0, 65535)))
+    # EXIF orientation 6: the stored pixels must be turned 90 degrees clockwise for display,
+    # so the displayed image is 32x48 with red on top.
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    halves.save(os.path.join(FORMATS, "halves-exif-rotate90.jpg"), quality=95, exif=exif.tobytes())
+    # Half-transparent: left half opaque red, right half fully transparent blue.
+    rgba = Image.new("RGBA", (48, 32), (0, 0, 255, 0))
+    rgba.paste((255, 0, 0, 255), (0, 0, 24, 32))
+    rgba.save(os.path.join(FORMATS, "halves-alpha.png"))
+
+
+if __name__ == "__main__":
+    write_parity()
+    write_formats()
+    print("fixtures written under", os.path.normpath(ROOT))

@@ -1,0 +1,18 @@
+package dev.resnetserve.config;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * PyTorch engine settings, applied before the engine starts.
+ *
+ * @param offline         never download engine natives or models from DJL's hosts
+ * @param intraOpThreads  libtorch threads per predictor thread; 0 = the cores divided among the CPU workers
+ * @param graphOptimizer  TorchScript profiling executor: off gives short warm-up at similar steady speed
+ */
+public record EngineProperties(
+        @DefaultValue("true") boolean offline,
+        @Min(0) @Max(256) @DefaultValue("0") int intraOpThreads,
+        @DefaultValue("false") boolean graphOptimizer) {
+}

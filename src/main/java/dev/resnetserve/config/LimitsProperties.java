@@ -1,0 +1,20 @@
+package dev.resnetserve.config;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * What one request may carry; larger requests get 413 before their pixels are decoded.
+ *
+ * @param maxBodySize   raw body or multipart file
+ * @param maxPixels     width x height declared by the image header
+ * @param maxDimension  longest side declared by the image header
+ */
+public record LimitsProperties(
+        @NotNull @DefaultValue("16MB") DataSize maxBodySize,
+        @Min(1) @DefaultValue("40000000") long maxPixels,
+        @Min(1) @Max(1_000_000) @DefaultValue("65500") int maxDimension) {
+}

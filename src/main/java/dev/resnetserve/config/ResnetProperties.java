@@ -1,0 +1,36 @@
+package dev.resnetserve.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything under {@code resnet.*}: the served models, input limits and engine settings.
+ *
+ * @param defaultModel  the model {@code POST /v1/classify} uses
+ * @param models        the served models by name
+ * @param limits        what a request may carry
+ * @param engine        PyTorch engine settings, applied once at start
+ * @param shutdownGrace how long queued requests may take to finish when the service stops
+ */
+@Validated
+@ConfigurationProperties("resnet")
+public record ResnetProperties(
+        @NotBlank String defaultModel,
+        @NotEmpty Map<String, @Valid ModelProperties> models,
+        @Valid @DefaultValue LimitsProperties limits,
+        @Valid @DefaultValue EngineProperties engine,
+        @NotNull @DefaultValue("30s") Duration shutdownGrace) {
+
+    @AssertTrue(message = "resnet.default-model must name one of resnet.models")
+    public boolean isDefaultModelConfigured() {
+        return models == null || defaultModel == null || models.containsKey(defaultModel);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.resnetserve.config;
+
+import ai.djl.Device;
+import dev.resnetserve.api.RequestLimits;
+import dev.resnetserve.inference.DeviceResolver;
+import dev.resnetserve.inference.ModelRegistry;
+import dev.resnetserve.inference.ModelsReadinessIndicator;
+import dev.resnetserve.inference.SchedulingSpec;
+import dev.resnetserve.inference.ServedModel;
+import dev.resnetserve.model.ModelLoader;
+import dev.resnetserve.model.ModelLocator;
+import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.preprocess.ImageDecoder;
+import dev.resnetserve.preprocess.ImageLimits;
+import dev.resnetserve.preprocess.Preprocessor;
+import jakarta.servlet.MultipartConfigElement;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.util.unit.DataSize;
+
+/** The composition root: turns {@link ResnetProperties} into the services of each stage. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ResnetProperties.class)
+class ServingConfiguration {
+
+    @Bean
+    ImageDecoder imageDecoder(ResnetProperties properties) {
+        return new ImageDecoder(new ImageLimits(properties.limits().maxPixels(), properties.limits().maxDimension()));
+    }
+
+    @Bean
+    RequestLimits requestLimits(ResnetProperties properties) {
+        return new RequestLimits(properties.limits().maxBodySize().toBytes());
+    }
+
+    @Bean
+    Preprocessor preprocessor() {
+        return new Preprocessor();
+    }
+
+    @Bean
+    PyTorchEngine pyTorchEngine(ResnetProperties properties) {
+        int cpuWorkers = properties.models().values().stream()
+                .mapToInt(m -> (int) m.devices().stream().filter("cpu"::equals).count() * m.workers()).sum();
+        return new PyTorchEngine(properties.engine(), cpuWorkers);
+    }
+
+    @Bean
+    ModelLoader modelLoader() {
+        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
+        return new ModelLoader(new ModelLocator(resources, workDirectory()), resources);
+    }
+
+    @Bean
+    ModelRegistry modelRegistry(ResnetProperties properties, PyTorchEngine engine, ModelLoader loader) {
+        DeviceResolver devices = new DeviceResolver(engine);
+        List<ServedModel> served = new ArrayList<>();
+        for (Map.Entry<String, ModelProperties> entry : properties.models().entrySet()) {
+            ModelProperties model = entry.getValue();
+            ModelSpec spec = new ModelSpec(entry.getKey(), model.version(), model.location(),
+                    Optional.ofNullable(model.labels()), Optional.ofNullable(model.architecture()),
+                    model.preprocessing().toSpec());
+            SchedulingSpec scheduling = new SchedulingSpec(model.devices(), model.workers(), model.queueCapacity(),
+                    model.batch().maxSize(), model.batch().maxDelay(), model.requestTimeout(), model.cpuFallback());
+            List<Device> resolved = devices.resolve(entry.getKey(), model.devices(), model.cpuFallback());
+            served.add(new ServedModel(spec, scheduling, resolved));
+        }
+        return new ModelRegistry(served, properties.defaultModel(), loader, properties.shutdownGrace());
+    }
+
+    @Bean
+    ModelsReadinessIndicator modelsHealthIndicator(ModelRegistry registry) {
+        return new ModelsReadinessIndicator(registry);
+    }
+
+    /** Multipart uploads get the same size limit as raw bodies. */
+    @Bean
+    MultipartConfigElement multipartConfigElement(ResnetProperties properties) {
+        long max = properties.limits().maxBodySize().toBytes();
+        return new MultipartConfigElement("", max, max + DataSize.ofKilobytes(64).toBytes(), 0);
+    }
+
+    private static Path workDirectory() {
+        try {
+            Path dir = Files.createTempDirectory("resnet-serve-models");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.resnetserve.inference;
+
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.ZooModel;
+import java.util.List;
+
+/**
+ * A DJL {@link Predictor} of its own (predictors are not thread-safe) on a model shared by the device's workers.
+ * Every array of a batch lives in a sub-manager closed when the batch ends, so no native memory outlives it.
+ */
+final class PredictorBatchRunner implements BatchRunner {
+
+    private final ZooModel<NDList, NDList> model;
+    private final Predictor<NDList, NDList> predictor;
+    private final long[] inputShape;
+
+    PredictorBatchRunner(ZooModel<NDList, NDList> model, long[] inputShape) {
+        this.model = model;
+        this.predictor = model.newPredictor();
+        this.inputShape = inputShape.clone();
+    }
+
+    @Override
+    public float[][] run(List<float[]> inputs) throws Exception {
+        int n = inputs.size();
+        int size = inputs.get(0).length;
+        float[] stacked = new float[n * size];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(inputs.get(i), 0, stacked, i * size, size);
+        }
+        long[] shape = new long[inputShape.length + 1];
+        shape[0] = n;
+        System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+        try (NDManager batch = model.getNDManager().newSubManager()) {
+            NDArray x = batch.create(stacked, new Shape(shape));
+            NDList output = predictor.predict(new NDList(x));
+            float[] flat = output.get(0).toFloatArray();
+            int classes = flat.length / n;
+            float[][] rows = new float[n][classes];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(flat, i * classes, rows[i], 0, classes);
+            }
+            return rows;
+        }
+    }
+
+    @Override
+    public String device() {
+        return DeviceResolver.displayName(model.getNDManager().getDevice());
+    }
+
+    @Override
+    public void close() {
+        predictor.close();
+    }
+}

@@ -1,0 +1,191 @@
+package dev.resnetserve.inference;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.ZooModel;
+import dev.resnetserve.model.Labels;
+import dev.resnetserve.model.ModelArtifact;
+import dev.resnetserve.model.ModelLoader;
+import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.preprocess.PreprocessingSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A model as served: its queue, one pool per device, and its life from loading through warm-up to ready (or
+ * failed, with the reason) and stopped.
+ */
+public final class ServedModel {
+
+    private static final Logger log = LoggerFactory.getLogger(ServedModel.class);
+
+    private final ModelSpec spec;
+    private final SchedulingSpec scheduling;
+    private final List<Device> devices;
+    private final InferenceQueue queue;
+    private final List<DevicePool> pools = Collections.synchronizedList(new ArrayList<>());
+    private volatile ModelState state = ModelState.LOADING;
+    private volatile String failure;
+    private volatile ModelDetails details;
+
+    public ServedModel(ModelSpec spec, SchedulingSpec scheduling, List<Device> devices) {
+        this.spec = spec;
+        this.scheduling = scheduling;
+        this.devices = List.copyOf(devices);
+        this.queue = new InferenceQueue(scheduling.queueCapacity(), scheduling.requestTimeout());
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public SchedulingSpec scheduling() {
+        return scheduling;
+    }
+
+    public PreprocessingSpec preprocessing() {
+        return spec.preprocessing();
+    }
+
+    public ModelState state() {
+        return state;
+    }
+
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    public Optional<ModelDetails> details() {
+        return Optional.ofNullable(details);
+    }
+
+    public List<String> devices() {
+        return devices.stream().map(DeviceResolver::displayName).toList();
+    }
+
+    public int queueDepth() {
+        return queue.depth();
+    }
+
+    /** The number of classes, once loaded. */
+    public Optional<Labels> labels() {
+        return details().map(ModelDetails::labels);
+    }
+
+    /** The model's input as {@code [channels, height, width]}. */
+    public long[] inputShape() {
+        return new long[] {3, spec.preprocessing().height(), spec.preprocessing().width()};
+    }
+
+    /**
+     * Queues a preprocessed input. Fails at once when the model is not ready or its queue is full.
+     */
+    public CompletableFuture<InferenceResult> submit(float[] input) {
+        if (state != ModelState.READY) {
+            throw new ModelNotReadyException("model '" + name() + "' is " + state.name().toLowerCase()
+                    + failure().map(f -> ": " + f).orElse(""));
+        }
+        return queue.submit(input);
+    }
+
+    /** Loads the model on every device, warms up every batch size on every worker, then starts serving. */
+    void load(ModelLoader loader) {
+        long start = System.nanoTime();
+        try {
+            ModelArtifact artifact = loader.locate(spec);
+            Optional<Labels> configuredLabels = loader.labels(spec, artifact);
+            int classes = -1;
+            List<List<Worker>> workersByPool = new ArrayList<>();
+            for (Device device : devices) {
+                state = ModelState.LOADING;
+                ZooModel<NDList, NDList> model = loader.load(spec, artifact, device);
+                DevicePool pool = new DevicePool(device, model);
+                pools.add(pool);
+                state = ModelState.WARMING_UP;
+                List<Worker> workers = new ArrayList<>();
+                for (int i = 0; i < scheduling.workers(); i++) {
+                    PredictorBatchRunner runner = new PredictorBatchRunner(model, inputShape());
+                    classes = warmUp(runner);
+                    workers.add(new Worker(queue, runner, scheduling.batchMaxSize(), scheduling.batchMaxDelay()));
+                }
+                workersByPool.add(workers);
+            }
+            Labels labels = checkLabels(configuredLabels, classes);
+            details = new ModelDetails(artifact.format(), ModelLoader.parameterCount(pools.get(0).model()), labels,
+                    Duration.ofNanos(System.nanoTime() - start));
+            for (int i = 0; i < pools.size(); i++) {
+                pools.get(i).start(name(), workersByPool.get(i));
+            }
+            state = ModelState.READY;
+            log.info("model '{}' ready on {} with {} worker(s) each, {} classes, loaded in {} ms", name(), devices(),
+                    scheduling.workers(), labels.size(), details.loadTime().toMillis());
+        } catch (RuntimeException | Error e) {
+            failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            state = ModelState.FAILED;
+            log.error("model '{}' failed to load: {}", name(), failure, e);
+            pools.forEach(pool -> pool.model().close());
+            pools.clear();
+        }
+    }
+
+    /** Runs every batch size the batcher can form, so that no request pays for shape profiling. */
+    private int warmUp(BatchRunner runner) {
+        int classes = -1;
+        int size = (int) (inputShape()[0] * inputShape()[1] * inputShape()[2]);
+        for (int batch = 1; batch <= scheduling.batchMaxSize(); batch++) {
+            List<float[]> inputs = Collections.nCopies(batch, new float[size]);
+            try {
+                classes = runner.run(inputs)[0].length;
+            } catch (Exception e) {
+                throw new IllegalStateException("warm-up at batch size " + batch + " failed: " + e.getMessage(), e);
+            }
+        }
+        return classes;
+    }
+
+    private Labels checkLabels(Optional<Labels> labels, int classes) {
+        if (labels.isEmpty()) {
+            return Labels.numbered(classes);
+        }
+        if (labels.get().size() != classes) {
+            throw new IllegalStateException("the labels list has " + labels.get().size() + " classes but the model "
+                    + "outputs " + classes);
+        }
+        return labels.get();
+    }
+
+    /** Refuses new requests, lets queued ones finish within the grace period, then releases the models. */
+    void stop(Duration grace) {
+        queue.stopAccepting();
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (pools) {
+            pools.forEach(pool -> pool.stop(deadline));
+        }
+        queue.failRemaining(new ModelNotReadyException("model '" + name() + "' stopped"));
+        if (state != ModelState.FAILED) {
+            state = ModelState.STOPPED;
+        }
+    }
+
+    int workers() {
+        synchronized (pools) {
+            return pools.stream().mapToInt(DevicePool::workerCount).sum();
+        }
+    }
+
+    int busyWorkers() {
+        synchronized (pools) {
+            return pools.stream().mapToInt(DevicePool::busyWorkers).sum();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.resnetserve.inference;
+
+import dev.resnetserve.model.Labels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/** Post-processing: softmax over the logits, the k most probable classes, highest first, with their labels. */
+public final class TopK {
+
+    private TopK() {
+    }
+
+    public static double[] softmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double[] p = new double[logits.length];
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            p[i] = Math.exp(logits[i] - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    /** The {@code k} most probable classes; ties keep the lower index first. */
+    public static List<Prediction> of(float[] logits, int k, Labels labels) {
+        double[] p = softmax(logits);
+        PriorityQueue<Integer> smallestFirst = new PriorityQueue<>(
+                (a, b) -> p[a] != p[b] ? Double.compare(p[a], p[b]) : Integer.compare(b, a));
+        for (int i = 0; i < p.length; i++) {
+            smallestFirst.add(i);
+            if (smallestFirst.size() > k) {
+                smallestFirst.poll();
+            }
+        }
+        List<Prediction> top = new ArrayList<>(smallestFirst.size());
+        while (!smallestFirst.isEmpty()) {
+            int i = smallestFirst.poll();
+            top.add(0, new Prediction(i, labels.name(i), p[i]));
+        }
+        return top;
+    }
+}

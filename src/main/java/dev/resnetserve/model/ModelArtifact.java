@@ -1,0 +1,20 @@
+package dev.resnetserve.model;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A model location resolved to what DJL's {@code Criteria} needs: a local directory plus model name, or a URL
+ * DJL downloads and caches itself.
+ */
+public record ModelArtifact(Optional<Path> directory, Optional<String> modelName, Optional<String> url, ModelFormat format) {
+
+    static ModelArtifact local(Path directory, String modelName) {
+        return new ModelArtifact(Optional.of(directory), Optional.ofNullable(modelName), Optional.empty(),
+                ModelFormat.TORCHSCRIPT);
+    }
+
+    static ModelArtifact remote(String url) {
+        return new ModelArtifact(Optional.empty(), Optional.empty(), Optional.of(url), ModelFormat.DJL_URL);
+    }
+}

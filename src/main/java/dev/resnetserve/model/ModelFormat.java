@@ -1,0 +1,9 @@
+package dev.resnetserve.model;
+
+/** How the model's weights are stored. */
+public enum ModelFormat {
+    /** A TorchScript module ({@code torch.jit.save}), the usual export of a PyTorch model. */
+    TORCHSCRIPT,
+    /** A model fetched through a DJL model-zoo or remote URL; its format is whatever the artifact holds. */
+    DJL_URL
+}

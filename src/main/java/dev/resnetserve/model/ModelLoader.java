@@ -1,0 +1,96 @@
+package dev.resnetserve.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Parameter;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.util.Pair;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+
+/** Loads a model onto one device through DJL's {@link Criteria}, and its labels. */
+public final class ModelLoader {
+
+    public static final String ENGINE = "PyTorch";
+    private static final String SYNSET_FILE = "synset.txt";
+
+    private final ModelLocator locator;
+    private final ResourceLoader resources;
+
+    public ModelLoader(ModelLocator locator, ResourceLoader resources) {
+        this.locator = locator;
+        this.resources = resources;
+    }
+
+    /** Resolves the model's location once; the artifact is then loaded onto each device. */
+    public ModelArtifact locate(ModelSpec spec) {
+        return locator.locate(spec.name(), spec.location());
+    }
+
+    /** One model instance on {@code device}: weights are loaded once per device and shared by its predictors. */
+    public ZooModel<NDList, NDList> load(ModelSpec spec, ModelArtifact artifact, Device device) {
+        Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optEngine(ENGINE)
+                .optDevice(device)
+                .optTranslator(new NoopTranslator())
+                .optOption("mapLocation", "true");
+        artifact.directory().ifPresent(criteria::optModelPath);
+        artifact.modelName().ifPresent(criteria::optModelName);
+        artifact.url().ifPresent(criteria::optModelUrls);
+        try {
+            return criteria.build().loadModel();
+        } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+            throw new ModelLoadException("cannot load model '" + spec.name() + "' from " + spec.location()
+                    + " on " + device + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The configured labels, else {@code synset.txt} beside a local model, else none. */
+    public Optional<Labels> labels(ModelSpec spec, ModelArtifact artifact) {
+        if (spec.labels().isPresent()) {
+            return Optional.of(read(resources.getResource(spec.labels().get()), spec.labels().get()));
+        }
+        Optional<Path> synset = artifact.directory().map(d -> d.resolve(SYNSET_FILE)).filter(Files::isRegularFile);
+        return synset.map(p -> read(resources.getResource(p.toUri().toString()), p.toString()));
+    }
+
+    /** Number of parameters in the model's block, when the engine can enumerate them. */
+    public static OptionalLong parameterCount(Model model) {
+        try {
+            long total = 0;
+            for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+                total += parameter.getValue().getArray().size();
+            }
+            return total > 0 ? OptionalLong.of(total) : OptionalLong.empty();
+        } catch (RuntimeException notSupported) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private static Labels read(Resource resource, String description) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(resource.getInputStream(), StandardCharsets.UTF_8))) {
+            Labels labels = Labels.parse(reader.lines().toList());
+            if (labels.size() == 0) {
+                throw new ModelLoadException("the labels file " + description + " is empty");
+            }
+            return labels;
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read the labels at " + description + ": " + e.getMessage(), e);
+        }
+    }
+}

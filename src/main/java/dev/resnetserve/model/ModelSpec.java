@@ -1,0 +1,20 @@
+package dev.resnetserve.model;
+
+import dev.resnetserve.preprocess.PreprocessingSpec;
+import java.util.Optional;
+
+/**
+ * What a served model is and where it comes from.
+ *
+ * @param name          the name clients use in URLs
+ * @param version       a free-form version string
+ * @param location      {@code file:}, {@code classpath:}, {@code djl://}, {@code http(s)://}: a TorchScript file,
+ *                      a model directory or archive
+ * @param labels        where the labels are, one per line; empty: {@code synset.txt} beside the model, else
+ *                      {@code class_<i>}
+ * @param architecture  e.g. {@code resnet50}, when known
+ * @param preprocessing how the input tensor is made
+ */
+public record ModelSpec(String name, String version, String location, Optional<String> labels,
+                        Optional<String> architecture, PreprocessingSpec preprocessing) {
+}

@@ -1,0 +1,77 @@
+package dev.resnetserve.preprocess;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes JPEG (also CMYK/YCCK and progressive), PNG, GIF (first frame), BMP, WebP and TIFF through ImageIO with
+ * the TwelveMonkeys plugins; checks the size declared in the header against the limits before decoding a pixel;
+ * applies the EXIF orientation. Thread-safe: every call uses its own reader.
+ */
+public final class ImageDecoder {
+
+    private final ImageLimits limits;
+
+    public ImageDecoder(ImageLimits limits) {
+        this.limits = limits;
+        // The readers are found through ServiceLoader; inside a Spring Boot jar they live in nested jars, visible
+        // only to the context class loader, so register them explicitly.
+        ImageIO.scanForPlugins();
+        ImageIO.setUseCache(false);
+    }
+
+    public RgbImage decode(byte[] encoded, AlphaMode alphaMode, int background) {
+        if (encoded == null || encoded.length == 0) {
+            throw new InvalidImageException("the request body is empty");
+        }
+        BufferedImage image = read(encoded);
+        RgbImage rgb = RgbConverter.convert(image, alphaMode, background);
+        return Orientation.apply(rgb, Orientation.read(encoded));
+    }
+
+    private BufferedImage read(byte[] encoded) {
+        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+            if (!readers.hasNext()) {
+                throw new InvalidImageException("not an image in a supported format "
+                        + "(JPEG, PNG, GIF, BMP, WebP, TIFF)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(input, true, true);
+                checkDeclaredSize(reader.getWidth(0), reader.getHeight(0));
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (InvalidImageException | ImageTooLargeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidImageException("the image could not be decoded: " + describe(e), e);
+        }
+    }
+
+    private void checkDeclaredSize(int width, int height) {
+        if (width <= 0 || height <= 0) {
+            throw new InvalidImageException("the image declares no pixels (" + width + "x" + height + ")");
+        }
+        if (width > limits.maxDimension() || height > limits.maxDimension()) {
+            throw new ImageTooLargeException("the image is " + width + "x" + height
+                    + "; the longest side allowed is " + limits.maxDimension() + " pixels");
+        }
+        if ((long) width * height > limits.maxPixels()) {
+            throw new ImageTooLargeException("the image is " + width + "x" + height + " = " + (long) width * height
+                    + " pixels; at most " + limits.maxPixels() + " are allowed");
+        }
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.resnetserve.preprocess;
+
+/**
+ * Turns an RGB image into the model's input tensor, CHW float32, as torchvision's transforms would:
+ * resize (Pillow bilinear), crop or pad, {@code ToTensor} (divide by 255), {@code Normalize(mean, std)}.
+ * Stateless and thread-safe.
+ */
+public final class Preprocessor {
+
+    /** Returns the {@code 3 x height x width} tensor for {@code image}, channel-major. */
+    public float[] toTensor(RgbImage image, PreprocessingSpec spec) {
+        byte[] rgb = fit(image, spec);
+        return normalise(rgb, spec);
+    }
+
+    /** The 8-bit RGB image the model sees, {@code width x height}, before normalisation. */
+    public byte[] fit(RgbImage image, PreprocessingSpec spec) {
+        return switch (spec.mode()) {
+            case CENTER_CROP -> centerCrop(image, spec);
+            case STRETCH -> PilResampler.resizeWindow(image, spec.width(), spec.height(), 0, 0,
+                    spec.width(), spec.height());
+            case PAD -> pad(image, spec);
+        };
+    }
+
+    private static byte[] centerCrop(RgbImage image, PreprocessingSpec spec) {
+        int w = image.width();
+        int h = image.height();
+        // torchvision's _compute_resized_output_size: the longer side is truncated, not rounded
+        int outW = w <= h ? spec.resize() : (int) ((double) spec.resize() * w / h);
+        int outH = w <= h ? (int) ((double) spec.resize() * h / w) : spec.resize();
+        // torchvision's center_crop rounds half to even (Python's round)
+        int top = (int) Math.rint((outH - spec.height()) / 2.0);
+        int left = (int) Math.rint((outW - spec.width()) / 2.0);
+        return PilResampler.resizeWindow(image, outW, outH, left, top, spec.width(), spec.height());
+    }
+
+    private static byte[] pad(RgbImage image, PreprocessingSpec spec) {
+        double scale = Math.min((double) spec.width() / image.width(), (double) spec.height() / image.height());
+        int innerW = Math.max(1, Math.min(spec.width(), (int) Math.round(image.width() * scale)));
+        int innerH = Math.max(1, Math.min(spec.height(), (int) Math.round(image.height() * scale)));
+        byte[] inner = PilResampler.resizeWindow(image, innerW, innerH, 0, 0, innerW, innerH);
+        byte[] out = new byte[spec.width() * spec.height() * 3];
+        byte[] fill = {(byte) (spec.background() >> 16), (byte) (spec.background() >> 8), (byte) spec.background()};
+        for (int i = 0; i < out.length; i += 3) {
+            out[i] = fill[0];
+            out[i + 1] = fill[1];
+            out[i + 2] = fill[2];
+        }
+        int left = (spec.width() - innerW) / 2;
+        int top = (spec.height() - innerH) / 2;
+        for (int y = 0; y < innerH; y++) {
+            System.arraycopy(inner, y * innerW * 3, out, ((top + y) * spec.width() + left) * 3, innerW * 3);
+        }
+        return out;
+    }
+
+    private static float[] normalise(byte[] rgb, PreprocessingSpec spec) {
+        float[][] lookup = new float[3][256];
+        float[] mean = spec.mean();
+        float[] std = spec.std();
+        for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) {
+                lookup[c][v] = (v / 255f - mean[c]) / std[c]; // float32, in torchvision's order of operations
+            }
+        }
+        int plane = spec.width() * spec.height();
+        float[] chw = new float[3 * plane];
+        for (int i = 0; i < plane; i++) {
+            chw[i] = lookup[0][rgb[i * 3] & 0xFF];
+            chw[plane + i] = lookup[1][rgb[i * 3 + 1] & 0xFF];
+            chw[2 * plane + i] = lookup[2][rgb[i * 3 + 2] & 0xFF];
+        }
+        return chw;
+    }
+}
