@@ -39,6 +39,11 @@ final class DevicePool {
         }
     }
 
+    /** Arrays alive under this device's model: the weights, plus anything a batch failed to release. */
+    int liveNativeArrays() {
+        return model.getNDManager().getManagedArrays().size();
+    }
+
     int workerCount() {
         return workers.size();
     }

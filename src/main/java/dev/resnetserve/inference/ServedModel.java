@@ -177,6 +177,13 @@ public final class ServedModel {
         }
     }
 
+    /** NDArrays alive in native memory for this model, over all devices: steady once warmed up. */
+    public int liveNativeArrays() {
+        synchronized (pools) {
+            return pools.stream().mapToInt(DevicePool::liveNativeArrays).sum();
+        }
+    }
+
     int workers() {
         synchronized (pools) {
             return pools.stream().mapToInt(DevicePool::workerCount).sum();

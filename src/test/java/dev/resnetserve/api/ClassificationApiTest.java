@@ -1,0 +1,151 @@
+package dev.resnetserve.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.resnetserve.inference.ModelRegistry;
+import dev.resnetserve.support.Fixtures;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The service end to end over HTTP with the real engine: the parity model's answers must be PyTorch's
+ * (probabilities within 1e-3, same top-5), and every kind of bad request gets its problem+json.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class ClassificationApiTest {
+
+    static final String[] PARITY_IMAGES = Fixtures.PARITY_IMAGES;
+    private static final String PARITY = "/v1/models/parity/classify";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ModelRegistry registry;
+
+    ApiClient client;
+
+    @BeforeAll
+    static void fixturesExist() {
+        assertThat(Fixtures.bytes("parity/expected.json")).isNotEmpty();
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void awaitReadiness() throws InterruptedException {
+        client = new ApiClient(port);
+        for (int i = 0; i < 600 && !registry.allReady(); i++) {
+            Thread.sleep(100); // polling for start-up, not timing anything
+        }
+        assertThat(registry.allReady()).as("all models ready").isTrue();
+    }
+
+    @ParameterizedTest
+    @FieldSource("PARITY_IMAGES")
+    void probabilitiesMatchPyTorch(String image) {
+        JsonNode expected = Fixtures.json("parity/expected.json").get(image).get("drop");
+        int classes = expected.get("probabilities").size();
+
+        ApiClient.Response response = client.post(PARITY + "?topK=" + classes, contentType(image),
+                Fixtures.bytes("parity/" + image));
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode predictions = response.json().get("predictions");
+        List<Integer> top5 = new ArrayList<>();
+        for (int i = 0; i < predictions.size(); i++) {
+            JsonNode p = predictions.get(i);
+            int index = p.get("index").asInt();
+            if (i < 5) {
+                top5.add(index);
+            }
+            assertThat(p.get("probability").asDouble()).as("probability of class %d", index)
+                    .isCloseTo(expected.get("probabilities").get(index).asDouble(), within(1e-3));
+        }
+        List<Integer> expectedTop5 = new ArrayList<>();
+        expected.get("top5").forEach(n -> expectedTop5.add(n.asInt()));
+        assertThat(top5).isEqualTo(expectedTop5);
+    }
+
+    @Test
+    void answersTopKWithLabelsTimingsAndServerTiming() {
+        ApiClient.Response response = client.post(PARITY + "?topK=3", "image/jpeg",
+                Fixtures.bytes("parity/chelsea.jpg"));
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode body = response.json();
+        assertThat(body.get("model").asString()).isEqualTo("parity");
+        assertThat(body.get("version").asString()).isEqualTo("1");
+        assertThat(body.get("device").asString()).isEqualTo("cpu");
+        JsonNode predictions = body.get("predictions");
+        assertThat(predictions.size()).isEqualTo(3);
+        assertThat(predictions.get(0).get("label").asString()).matches("class\\d\\d");
+        assertThat(predictions.get(0).get("probability").asDouble())
+                .isGreaterThanOrEqualTo(predictions.get(1).get("probability").asDouble());
+        JsonNode timings = body.get("timings");
+        for (String stage : List.of("decodeMs", "preprocessMs", "queueMs", "inferenceMs", "postprocessMs")) {
+            assertThat(timings.get(stage).asDouble()).as(stage).isGreaterThanOrEqualTo(0)
+                    .isLessThanOrEqualTo(timings.get("totalMs").asDouble());
+        }
+        assertThat(timings.get("inferenceMs").asDouble()).isPositive();
+        assertThat(response.header("Server-Timing")).contains("decode;dur=", "preprocess;dur=", "queue;dur=",
+                "inference;dur=", "postprocess;dur=", "total;dur=");
+    }
+
+    @Test
+    void acceptsMultipartUploads() {
+        ApiClient.Response response = client.postMultipart(PARITY, "image", "chelsea.jpg",
+                Fixtures.bytes("parity/chelsea.jpg"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("predictions").size()).isEqualTo(5);
+    }
+
+    @Test
+    void theDefaultModelAnswersWithoutAName() {
+        ApiClient.Response response = client.post("/v1/classify", "application/octet-stream",
+                Fixtures.bytes("formats/halves.png"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("model").asString()).isEqualTo(registry.defaultModelName());
+    }
+
+    @Test
+    void describesTheModels() {
+        JsonNode models = client.get("/v1/models").json();
+        JsonNode parity = client.get("/v1/models/parity").json();
+
+        assertThat(models.size()).isEqualTo(registry.all().size());
+        assertThat(parity.get("state").asString()).isEqualTo("READY");
+        assertThat(parity.get("format").asString()).isEqualTo("TORCHSCRIPT");
+        assertThat(parity.get("labels").asInt()).isEqualTo(16);
+        assertThat(parity.get("parameters").asLong()).isPositive();
+        assertThat(parity.get("inputShape").toString()).isEqualTo("[3,224,224]");
+        assertThat(parity.get("preprocessing").get("mode").asString()).isEqualTo("center-crop");
+        assertThat(parity.get("devices").toString()).isEqualTo("[\"cpu\"]");
+        assertThat(parity.get("workersPerDevice").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void probesAnswer() {
+        assertThat(client.get("/actuator/health/liveness").status()).isEqualTo(200);
+        ApiClient.Response readiness = client.get("/actuator/health/readiness");
+        assertThat(readiness.status()).isEqualTo(200);
+        assertThat(readiness.json().get("components").get("models").get("details").get("parity").asString())
+                .isEqualTo("READY");
+        assertThat(client.get("/actuator/info").status()).isEqualTo(200);
+    }
+
+    private static String contentType(String image) {
+        return image.endsWith(".png") ? "image/png" : "image/jpeg";
+    }
+}

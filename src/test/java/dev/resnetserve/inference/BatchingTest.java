@@ -1,0 +1,206 @@
+package dev.resnetserve.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The queue and workers with a fake model: batches form from what is waiting, a full queue refuses at once, an
+ * expired request is never run, and a busy worker's backlog goes to a free worker. Ordering is forced with
+ * latches, never with sleeps.
+ */
+class BatchingTest {
+
+    private static final Duration LONG = Duration.ofSeconds(30);
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<Worker> workers = new ArrayList<>();
+
+    @AfterEach
+    void stopWorkers() throws InterruptedException {
+        workers.forEach(Worker::stop);
+        for (Thread thread : threads) {
+            thread.join(5_000);
+        }
+    }
+
+    @Test
+    void requestsWaitingTogetherRunAsOneBatch() throws Exception {
+        InferenceQueue queue = new InferenceQueue(16, LONG);
+        GatedRunner runner = new GatedRunner("cpu");
+        start(queue, runner, 8, Duration.ZERO);
+
+        CompletableFuture<InferenceResult> first = queue.submit(input(0));
+        runner.awaitBatchStarted();
+        List<CompletableFuture<InferenceResult>> waiting = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            waiting.add(queue.submit(input(i)));
+        }
+        runner.release();
+
+        assertThat(first.get(10, TimeUnit.SECONDS).batchSize()).isEqualTo(1);
+        for (int i = 0; i < waiting.size(); i++) {
+            InferenceResult result = waiting.get(i).get(10, TimeUnit.SECONDS);
+            assertThat(result.batchSize()).isEqualTo(5);
+            assertThat(result.logits()[0]).as("each request gets its own output row").isEqualTo(i + 1);
+        }
+        assertThat(runner.batchSizes).containsExactly(1, 5);
+    }
+
+    @Test
+    void batchesNeverExceedTheMaximum() throws Exception {
+        InferenceQueue queue = new InferenceQueue(32, LONG);
+        GatedRunner runner = new GatedRunner("cpu");
+        start(queue, runner, 4, Duration.ZERO);
+
+        CompletableFuture<InferenceResult> first = queue.submit(input(0));
+        runner.awaitBatchStarted();
+        List<CompletableFuture<InferenceResult>> rest = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            rest.add(queue.submit(input(i)));
+        }
+        runner.release();
+        first.get(10, TimeUnit.SECONDS);
+        for (CompletableFuture<InferenceResult> f : rest) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+
+        assertThat(runner.batchSizes).containsExactly(1, 4, 4, 2);
+    }
+
+    @Test
+    void aFullQueueRefusesAtOnce() {
+        InferenceQueue queue = new InferenceQueue(2, LONG);
+        queue.submit(input(0));
+        queue.submit(input(1));
+
+        assertThatThrownBy(() -> queue.submit(input(2))).isInstanceOf(QueueFullException.class);
+        assertThat(queue.depth()).isEqualTo(2);
+    }
+
+    @Test
+    void anExpiredRequestIsDroppedBeforeInference() throws Exception {
+        InferenceQueue queue = new InferenceQueue(4, Duration.ofNanos(1));
+        CompletableFuture<InferenceResult> expired = queue.submit(input(7));
+        GatedRunner runner = new GatedRunner("cpu");
+        runner.release();
+        start(queue, runner, 8, Duration.ZERO);
+
+        assertThatThrownBy(() -> expired.get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(DeadlineExceededException.class);
+        assertThat(runner.batchSizes).isEmpty();
+    }
+
+    @Test
+    void aFreeWorkerTakesWhatABusyOneCannot() throws Exception {
+        InferenceQueue queue = new InferenceQueue(16, LONG);
+        GatedRunner gpu0 = new GatedRunner("gpu0");
+        GatedRunner gpu1 = new GatedRunner("gpu1");
+        gpu1.release();
+        start(queue, gpu0, 1, Duration.ZERO);
+
+        CompletableFuture<InferenceResult> first = queue.submit(input(0));
+        gpu0.awaitBatchStarted();
+        start(queue, gpu1, 1, Duration.ZERO);
+        List<CompletableFuture<InferenceResult>> next = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            next.add(queue.submit(input(i)));
+        }
+        for (CompletableFuture<InferenceResult> f : next) {
+            assertThat(f.get(10, TimeUnit.SECONDS).device()).isEqualTo("gpu1");
+        }
+        gpu0.release();
+        assertThat(first.get(10, TimeUnit.SECONDS).device()).isEqualTo("gpu0");
+    }
+
+    @Test
+    void aFailingBatchFailsItsRequestsAndTheWorkerGoesOn() throws Exception {
+        InferenceQueue queue = new InferenceQueue(4, LONG);
+        AtomicInteger calls = new AtomicInteger();
+        BatchRunner flaky = new BatchRunner() {
+            @Override
+            public float[][] run(List<float[]> inputs) {
+                if (calls.getAndIncrement() == 0) {
+                    throw new IllegalStateException("native failure");
+                }
+                return inputs.toArray(float[][]::new);
+            }
+
+            @Override
+            public String device() {
+                return "cpu";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        start(queue, flaky, 1, Duration.ZERO);
+
+        assertThatThrownBy(() -> queue.submit(input(1)).get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(InferenceFailedException.class);
+        assertThat(queue.submit(input(2)).get(10, TimeUnit.SECONDS).logits()).containsExactly(2f);
+    }
+
+    private void start(InferenceQueue queue, BatchRunner runner, int maxBatch, Duration maxDelay) {
+        Worker worker = new Worker(queue, runner, maxBatch, maxDelay);
+        Thread thread = new Thread(worker, "test-worker-" + runner.device());
+        thread.setDaemon(true);
+        workers.add(worker);
+        threads.add(thread);
+        thread.start();
+    }
+
+    private static float[] input(int value) {
+        return new float[] {value};
+    }
+
+    /** Echoes its inputs as outputs; the first batch waits at a gate so that tests can queue behind it. */
+    private static final class GatedRunner implements BatchRunner {
+
+        final List<Integer> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final String device;
+        private final CountDownLatch started = new CountDownLatch(1);
+        private final CountDownLatch gate = new CountDownLatch(1);
+
+        GatedRunner(String device) {
+            this.device = device;
+        }
+
+        @Override
+        public float[][] run(List<float[]> inputs) throws InterruptedException {
+            batchSizes.add(inputs.size());
+            started.countDown();
+            if (!gate.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("gate never opened");
+            }
+            return inputs.toArray(float[][]::new);
+        }
+
+        void awaitBatchStarted() throws InterruptedException {
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+
+        void release() {
+            gate.countDown();
+        }
+
+        @Override
+        public String device() {
+            return device;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
