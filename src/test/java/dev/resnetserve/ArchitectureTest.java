@@ -1,0 +1,44 @@
+package dev.resnetserve;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The request path decides the dependencies: api -> preprocess, inference -> model; preprocess is pure Java;
+ * only inference and model touch DJL; config wires everything and nothing depends on it.
+ */
+@AnalyzeClasses(packages = "dev.resnetserve", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers().withOptionalLayers(true)
+            .layer("config").definedBy("..resnetserve.config..")
+            .layer("api").definedBy("..resnetserve.api..")
+            .layer("preprocess").definedBy("..resnetserve.preprocess..")
+            .layer("inference").definedBy("..resnetserve.inference..")
+            .layer("model").definedBy("..resnetserve.model..")
+            .layer("metrics").definedBy("..resnetserve.metrics..")
+            .whereLayer("config").mayNotBeAccessedByAnyLayer()
+            .whereLayer("api").mayOnlyBeAccessedByLayers("config")
+            .whereLayer("inference").mayOnlyBeAccessedByLayers("api", "config", "metrics")
+            .whereLayer("model").mayOnlyBeAccessedByLayers("inference", "api", "config")
+            .whereLayer("preprocess").mayOnlyBeAccessedByLayers("api", "model", "inference", "config");
+
+    @ArchTest
+    static final ArchRule preprocessingIsPureJava = noClasses().that().resideInAPackage("..resnetserve.preprocess..")
+            .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "org.springframework..");
+
+    @ArchTest
+    static final ArchRule onlyInferenceRunsPredictors = noClasses()
+            .that().resideOutsideOfPackage("..resnetserve.inference..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("ai.djl.inference.Predictor");
+
+    @ArchTest
+    static final ArchRule apiKnowsNothingOfDjl = noClasses().that().resideInAPackage("..resnetserve.api..")
+            .should().dependOnClassesThat().resideInAPackage("ai.djl..");
+}

@@ -1,0 +1,82 @@
+package dev.resnetserve.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.resnetserve.preprocess.AlphaMode;
+import dev.resnetserve.preprocess.PreprocessingSpec;
+import dev.resnetserve.preprocess.ResizeMode;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/** Binding and validation of resnet.*: presets by name or object, defaults, and refusals at start. */
+class ResnetPropertiesTest {
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(ResnetProperties.class)
+    @Import(PreprocessingPresetConverter.class)
+    static class PropertiesOnly {
+    }
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+            .withUserConfiguration(PropertiesOnly.class)
+            .withPropertyValues("resnet.default-model=ref", "resnet.models.ref.location=file:/models/r.pt");
+
+    @Test
+    void modelDefaults() {
+        runner.run(context -> {
+            ModelProperties ref = context.getBean(ResnetProperties.class).models().get("ref");
+            assertThat(ref.devices()).containsExactly("cpu");
+            assertThat(ref.workers()).isEqualTo(1);
+            assertThat(ref.queueCapacity()).isEqualTo(64);
+            assertThat(ref.batch().maxSize()).isEqualTo(8);
+            assertThat(ref.batch().maxDelay()).isEqualTo(Duration.ofMillis(5));
+            assertThat(ref.preprocessing().toSpec()).isEqualTo(PreprocessingSpec.imagenet());
+        });
+    }
+
+    @Test
+    void presetByNameOrOverridden() {
+        runner.withPropertyValues("resnet.models.ref.preprocessing=whole-image").run(context ->
+                assertThat(context.getBean(ResnetProperties.class).models().get("ref").preprocessing().toSpec()
+                        .mode()).isEqualTo(ResizeMode.PAD));
+        runner.withPropertyValues("resnet.models.ref.preprocessing.preset=imagenet",
+                "resnet.models.ref.preprocessing.resize=320", "resnet.models.ref.preprocessing.width=288",
+                "resnet.models.ref.preprocessing.height=288", "resnet.models.ref.preprocessing.alpha=composite",
+                "resnet.models.ref.preprocessing.background=#000000").run(context -> {
+                    PreprocessingSpec spec = context.getBean(ResnetProperties.class).models().get("ref")
+                            .preprocessing().toSpec();
+                    assertThat(spec.resize()).isEqualTo(320);
+                    assertThat(spec.width()).isEqualTo(288);
+                    assertThat(spec.alpha()).isEqualTo(AlphaMode.COMPOSITE);
+                    assertThat(spec.background()).isZero();
+                    assertThat(spec.mean()).containsExactly(PreprocessingSpec.imagenet().mean());
+                });
+    }
+
+    @Test
+    void refusesUnknownDevices() {
+        runner.withPropertyValues("resnet.models.ref.devices=tpu").run(context ->
+                assertThat(context).hasFailed().getFailure().hasStackTraceContaining("devices are cpu, gpu"));
+    }
+
+    @Test
+    void refusesADefaultModelThatIsNotServed() {
+        runner.withPropertyValues("resnet.default-model=other").run(context ->
+                assertThat(context).hasFailed().getFailure().hasStackTraceContaining("default-model"));
+    }
+
+    @Test
+    void refusesNonsenseNumbers() {
+        runner.withPropertyValues("resnet.models.ref.workers=0").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("resnet.models.ref.queue-capacity=0").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("resnet.models.ref.preprocessing.background=white")
+                .run(context -> assertThat(context).hasFailed());
+    }
+}
