@@ -1,13 +1,20 @@
 package dev.resnetserve;
 
+import dev.resnetserve.model.train.Commands;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** resnet-serve: image classification with ResNet models over HTTP. */
+/**
+ * resnet-serve: image classification with ResNet models over HTTP. With a first argument {@code train},
+ * {@code describe} or {@code generate}, runs that tool instead of the server.
+ */
 @SpringBootApplication
 public class ResnetServeApplication {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && Commands.isCommand(args[0])) {
+            System.exit(Commands.run(args, System.out));
+        }
         SpringApplication.run(ResnetServeApplication.class, args);
     }
 }

@@ -10,6 +10,8 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.util.Pair;
+import dev.resnetserve.model.resnet.ResNetBuilder;
+import dev.resnetserve.model.resnet.ResNetSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -51,6 +53,8 @@ public final class ModelLoader {
         artifact.directory().ifPresent(criteria::optModelPath);
         artifact.modelName().ifPresent(criteria::optModelName);
         artifact.url().ifPresent(criteria::optModelUrls);
+        artifact.descriptor().ifPresent(d -> criteria.optBlock(ResNetBuilder.build(
+                ResNetSpec.named(d.architecture(), d.classes()).withInputSize(d.inputSize()))));
         try {
             return criteria.build().loadModel();
         } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
@@ -73,7 +77,9 @@ public final class ModelLoader {
         try {
             long total = 0;
             for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
-                total += parameter.getValue().getArray().size();
+                if (parameter.getValue().requiresGradient()) {
+                    total += parameter.getValue().getArray().size();
+                }
             }
             return total > 0 ? OptionalLong.of(total) : OptionalLong.empty();
         } catch (RuntimeException notSupported) {

@@ -55,7 +55,8 @@ public final class Preprocessor {
         return out;
     }
 
-    private static float[] normalise(byte[] rgb, PreprocessingSpec spec) {
+    /** {@code ToTensor} and {@code Normalize} of an image already fitted to the spec's size. */
+    public float[] normalise(byte[] rgb, PreprocessingSpec spec) {
         float[][] lookup = new float[3][256];
         float[] mean = spec.mean();
         float[] std = spec.std();

@@ -1,0 +1,228 @@
+package dev.resnetserve.model.train;
+
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.Shape;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Area;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Path2D;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.ConvolveOp;
+import java.awt.image.Kernel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/**
+ * Labelled images of eight filled shapes for the demo model. Each sample is a pure function of (seed, index):
+ * image 96..1024 px a side with aspect ratio 1:4..4:1; solid, gradient or noisy background; a fill colour that
+ * contrasts with it; any rotation; shape size 20% to 90% of the shorter side, anywhere in the frame; JPEG or PNG;
+ * sometimes blurred.
+ */
+public final class ShapeGenerator {
+
+    public static final List<String> CLASSES = List.of("circle", "square", "triangle", "pentagon", "hexagon",
+            "star", "cross", "ring");
+
+    private final long seed;
+
+    public ShapeGenerator(long seed) {
+        this.seed = seed;
+    }
+
+    /** An encoded image and its class. */
+    public record Sample(byte[] encoded, String format, int label, int width, int height) {
+    }
+
+    public Sample sample(long index) {
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+        int label = (int) Math.floorMod(index, (long) CLASSES.size());
+        double aspect = Math.exp(random.nextDouble(Math.log(1), Math.log(4)));
+        int shortSide = (int) random.nextDouble(96, 1024 / aspect + 1);
+        int longSide = Math.min(1024, (int) Math.round(shortSide * aspect));
+        boolean wide = random.nextBoolean();
+        int width = wide ? longSide : shortSide;
+        int height = wide ? shortSide : longSide;
+        return draw(random, label, width, height);
+    }
+
+    /** Draws one shape of class {@code label} on a {@code width x height} canvas. */
+    public Sample draw(SplittableRandom random, int label, int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        Color background = paintBackground(g, image, random);
+        g.setColor(contrastingColour(background, random));
+        int shorter = Math.min(width, height);
+        double size = shorter * random.nextDouble(0.2, 0.9);
+        double cx = random.nextDouble(size / 2, width - size / 2 + 1e-9);
+        double cy = random.nextDouble(size / 2, height - size / 2 + 1e-9);
+        Shape outline = outline(label, size / 2);
+        AffineTransform place = new AffineTransform();
+        place.translate(cx, cy);
+        place.rotate(random.nextDouble(0, 2 * Math.PI));
+        g.fill(place.createTransformedShape(outline));
+        g.dispose();
+        if (random.nextDouble() < 0.3) {
+            image = blur(image, 1 + 2 * random.nextInt(1 + shorter / 150));
+        }
+        boolean jpeg = random.nextBoolean();
+        return new Sample(encode(image, jpeg, (float) random.nextDouble(0.6, 0.95)), jpeg ? "jpg" : "png", label,
+                width, height);
+    }
+
+    /** The shape centred on the origin, fitting in a circle of radius {@code r}. */
+    static Shape outline(int label, double r) {
+        return switch (CLASSES.get(label)) {
+            case "circle" -> new Ellipse2D.Double(-r, -r, 2 * r, 2 * r);
+            case "square" -> polygon(4, r);
+            case "triangle" -> polygon(3, r);
+            case "pentagon" -> polygon(5, r);
+            case "hexagon" -> polygon(6, r);
+            case "star" -> star(r);
+            case "cross" -> cross(r);
+            case "ring" -> ring(r);
+            default -> throw new IllegalArgumentException("label " + label);
+        };
+    }
+
+    private static Path2D polygon(int sides, double r) {
+        Path2D path = new Path2D.Double();
+        for (int i = 0; i < sides; i++) {
+            double a = 2 * Math.PI * i / sides - Math.PI / 2;
+            if (i == 0) {
+                path.moveTo(r * Math.cos(a), r * Math.sin(a));
+            } else {
+                path.lineTo(r * Math.cos(a), r * Math.sin(a));
+            }
+        }
+        path.closePath();
+        return path;
+    }
+
+    private static Path2D star(double r) {
+        Path2D path = new Path2D.Double();
+        for (int i = 0; i < 10; i++) {
+            double radius = i % 2 == 0 ? r : r * 0.4;
+            double a = Math.PI * i / 5 - Math.PI / 2;
+            if (i == 0) {
+                path.moveTo(radius * Math.cos(a), radius * Math.sin(a));
+            } else {
+                path.lineTo(radius * Math.cos(a), radius * Math.sin(a));
+            }
+        }
+        path.closePath();
+        return path;
+    }
+
+    private static Area cross(double r) {
+        double arm = r * 0.33;
+        Area cross = new Area(new Rectangle2D.Double(-r * 0.95, -arm, 1.9 * r, 2 * arm));
+        cross.add(new Area(new Rectangle2D.Double(-arm, -r * 0.95, 2 * arm, 1.9 * r)));
+        return cross;
+    }
+
+    private static Area ring(double r) {
+        Area ring = new Area(new Ellipse2D.Double(-r, -r, 2 * r, 2 * r));
+        double inner = r * 0.55;
+        ring.subtract(new Area(new Ellipse2D.Double(-inner, -inner, 2 * inner, 2 * inner)));
+        return ring;
+    }
+
+    private static Color paintBackground(Graphics2D g, BufferedImage image, SplittableRandom random) {
+        Color base = randomColour(random);
+        int w = image.getWidth();
+        int h = image.getHeight();
+        switch (random.nextInt(3)) {
+            case 0 -> {
+                g.setColor(base);
+                g.fillRect(0, 0, w, h);
+            }
+            case 1 -> {
+                Color other = nearbyColour(base, random);
+                g.setPaint(new GradientPaint(0, 0, base, (float) random.nextDouble(0, w), h, other));
+                g.fillRect(0, 0, w, h);
+            }
+            default -> {
+                int[] row = new int[w];
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        int n = random.nextInt(-28, 29);
+                        row[x] = clamp(base.getRed() + n) << 16 | clamp(base.getGreen() + n) << 8
+                                | clamp(base.getBlue() + n);
+                    }
+                    image.setRGB(0, y, w, 1, row, 0, w);
+                }
+            }
+        }
+        return base;
+    }
+
+    private static Color contrastingColour(Color background, SplittableRandom random) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Color c = randomColour(random);
+            if (Math.abs(luma(c) - luma(background)) > 80) {
+                return c;
+            }
+        }
+        return luma(background) > 127 ? Color.BLACK : Color.WHITE;
+    }
+
+    private static Color randomColour(SplittableRandom random) {
+        return new Color(random.nextInt(256), random.nextInt(256), random.nextInt(256));
+    }
+
+    private static Color nearbyColour(Color c, SplittableRandom random) {
+        return new Color(clamp(c.getRed() + random.nextInt(-40, 41)), clamp(c.getGreen() + random.nextInt(-40, 41)),
+                clamp(c.getBlue() + random.nextInt(-40, 41)));
+    }
+
+    private static double luma(Color c) {
+        return 0.299 * c.getRed() + 0.587 * c.getGreen() + 0.114 * c.getBlue();
+    }
+
+    private static int clamp(int v) {
+        return Math.max(0, Math.min(255, v));
+    }
+
+    private static BufferedImage blur(BufferedImage image, int size) {
+        float[] kernel = new float[size * size];
+        Arrays.fill(kernel, 1f / kernel.length);
+        return new ConvolveOp(new Kernel(size, size, kernel), ConvolveOp.EDGE_NO_OP, null).filter(image, null);
+    }
+
+    private static byte[] encode(BufferedImage image, boolean jpeg, float quality) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            if (!jpeg) {
+                ImageIO.write(image, "png", bytes);
+                return bytes.toByteArray();
+            }
+            ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+            try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+                ImageWriteParam param = writer.getDefaultWriteParam();
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionQuality(quality);
+                writer.setOutput(out);
+                writer.write(null, new IIOImage(image, null, null), param);
+            } finally {
+                writer.dispose();
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
