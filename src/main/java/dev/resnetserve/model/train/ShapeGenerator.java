@@ -69,7 +69,7 @@ public final class ShapeGenerator {
         double size = shorter * random.nextDouble(0.2, 0.9);
         double cx = random.nextDouble(size / 2, width - size / 2 + 1e-9);
         double cy = random.nextDouble(size / 2, height - size / 2 + 1e-9);
-        Shape outline = outline(label, size / 2);
+        Shape outline = outline(label, size / 2, random);
         AffineTransform place = new AffineTransform();
         place.translate(cx, cy);
         place.rotate(random.nextDouble(0, 2 * Math.PI));
@@ -83,17 +83,21 @@ public final class ShapeGenerator {
                 width, height);
     }
 
-    /** The shape centred on the origin, fitting in a circle of radius {@code r}. */
-    static Shape outline(int label, double r) {
+    /**
+     * The shape centred on the origin, fitting in a circle of radius {@code r}. Proportions that other drawing
+     * programs choose differently (a star's inner radius, a cross's arm width, a ring's hole) vary, so that the model
+     * learns the shape, not one program's way of drawing it.
+     */
+    static Shape outline(int label, double r, SplittableRandom random) {
         return switch (CLASSES.get(label)) {
             case "circle" -> new Ellipse2D.Double(-r, -r, 2 * r, 2 * r);
             case "square" -> polygon(4, r);
             case "triangle" -> polygon(3, r);
             case "pentagon" -> polygon(5, r);
             case "hexagon" -> polygon(6, r);
-            case "star" -> star(r);
-            case "cross" -> cross(r);
-            case "ring" -> ring(r);
+            case "star" -> star(r, random.nextDouble(0.32, 0.55));
+            case "cross" -> cross(r, random.nextDouble(0.2, 0.42));
+            case "ring" -> ring(r, random.nextDouble(0.4, 0.72));
             default -> throw new IllegalArgumentException("label " + label);
         };
     }
@@ -112,10 +116,10 @@ public final class ShapeGenerator {
         return path;
     }
 
-    private static Path2D star(double r) {
+    private static Path2D star(double r, double innerRatio) {
         Path2D path = new Path2D.Double();
         for (int i = 0; i < 10; i++) {
-            double radius = i % 2 == 0 ? r : r * 0.4;
+            double radius = i % 2 == 0 ? r : r * innerRatio;
             double a = Math.PI * i / 5 - Math.PI / 2;
             if (i == 0) {
                 path.moveTo(radius * Math.cos(a), radius * Math.sin(a));
@@ -127,16 +131,16 @@ public final class ShapeGenerator {
         return path;
     }
 
-    private static Area cross(double r) {
-        double arm = r * 0.33;
+    private static Area cross(double r, double armRatio) {
+        double arm = r * armRatio;
         Area cross = new Area(new Rectangle2D.Double(-r * 0.95, -arm, 1.9 * r, 2 * arm));
         cross.add(new Area(new Rectangle2D.Double(-arm, -r * 0.95, 2 * arm, 1.9 * r)));
         return cross;
     }
 
-    private static Area ring(double r) {
+    private static Area ring(double r, double holeRatio) {
         Area ring = new Area(new Ellipse2D.Double(-r, -r, 2 * r, 2 * r));
-        double inner = r * 0.55;
+        double inner = r * holeRatio;
         ring.subtract(new Area(new Ellipse2D.Double(-inner, -inner, 2 * inner, 2 * inner)));
         return ring;
     }
