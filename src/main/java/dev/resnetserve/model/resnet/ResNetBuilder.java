@@ -43,7 +43,8 @@ public final class ResNetBuilder {
                 channels = out;
             }
         }
-        return net.add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock())
+        Block pool = spec.name().endsWith("resnet-demo") ? Pool.globalMaxPool2dBlock() : Pool.globalAvgPool2dBlock();
+        return net.add(pool).add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(spec.classes()).build());
     }
 

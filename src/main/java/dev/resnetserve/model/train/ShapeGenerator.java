@@ -58,6 +58,12 @@ public final class ShapeGenerator {
         return draw(random, label, width, height);
     }
 
+    /** A sample on a square canvas of {@code size}: the easy first lessons of the training curriculum. */
+    public Sample squareSample(long index, int size) {
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+        return draw(random, (int) Math.floorMod(index, (long) CLASSES.size()), size, size);
+    }
+
     /** Draws one shape of class {@code label} on a {@code width x height} canvas. */
     public Sample draw(SplittableRandom random, int label, int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

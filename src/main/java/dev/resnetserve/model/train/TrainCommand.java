@@ -61,14 +61,17 @@ public final class TrainCommand {
                 Complexity.of(spec).parameters(), Complexity.of(spec).gigaFlops(), o.inputSize(), o.inputSize());
 
         long start = System.nanoTime();
-        ShapeDataset train = generate("training", o.seed(), o.trainSize(), o.batch(), true, preprocessing);
+        ShapeDataset warmup = generate("warm-up (square)", o.seed() + 3, o.warmupEpochs() > 0 ? o.trainSize() : 0,
+                o.batch(), true, preprocessing, true);
+        ShapeDataset train = generate("training", o.seed(), o.trainSize(), o.batch(), true, preprocessing, false);
         ShapeDataset validation = generate("validation", o.seed() + 1, o.validationSize(), o.batch(), false,
-                preprocessing);
-        ShapeDataset test = generate("held-out test", o.seed() + 2, o.testSize(), o.batch(), false, preprocessing);
+                preprocessing, false);
+        ShapeDataset test = generate("held-out test", o.seed() + 2, o.testSize(), o.batch(), false, preprocessing,
+                false);
 
         try (Model model = Model.newInstance(o.name(), Device.cpu(), ModelLoader.ENGINE)) {
             model.setBlock(ResNetBuilder.build(spec));
-            int steps = o.epochs() * (int) Math.ceil((double) o.trainSize() / o.batch());
+            int steps = (o.warmupEpochs() + o.epochs()) * (int) Math.ceil((double) o.trainSize() / o.batch());
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(Adam.builder().optLearningRateTracker(CosineTracker.builder()
                             .setBaseValue(o.learningRate()).optFinalValue(o.learningRate() / 100)
@@ -80,6 +83,9 @@ public final class TrainCommand {
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.setMetrics(new ai.djl.metric.Metrics());
                 trainer.initialize(new Shape(1, 3, o.inputSize(), o.inputSize()));
+                if (o.warmupEpochs() > 0) {
+                    EasyTrain.fit(trainer, o.warmupEpochs(), warmup, validation);
+                }
                 EasyTrain.fit(trainer, o.epochs(), train, validation);
                 accuracy = accuracy(trainer, test);
             }
@@ -91,8 +97,12 @@ public final class TrainCommand {
         return 0;
     }
 
+    /**
+     * {@code count} samples fitted to the model input; {@code square}: on square canvases of the input size, the
+     * curriculum's first lessons (large shapes, no letterbox), which the network learns shapes from far faster.
+     */
     private ShapeDataset generate(String what, long seed, int count, int batch, boolean shuffle,
-                                  PreprocessingSpec preprocessing) {
+                                  PreprocessingSpec preprocessing, boolean square) {
         ShapeGenerator generator = new ShapeGenerator(seed);
         ImageDecoder decoder = new ImageDecoder(new ImageLimits(2_000_000, 2_048));
         Preprocessor preprocessor = new Preprocessor();
@@ -100,17 +110,20 @@ public final class TrainCommand {
         int[] labels = new int[count];
         AtomicInteger done = new AtomicInteger();
         IntStream.range(0, count).parallel().forEach(i -> {
-            ShapeGenerator.Sample sample = generator.sample(i);
+            ShapeGenerator.Sample sample = square ? generator.squareSample(i, preprocessing.width())
+                    : generator.sample(i);
             RgbImage rgb = decoder.decode(sample.encoded(), preprocessing.alpha(), preprocessing.background());
             images[i] = preprocessor.fit(rgb, preprocessing);
             labels[i] = sample.label();
             int n = done.incrementAndGet();
-            if (n % 1000 == 0 || n == count) {
+            if (n % 2000 == 0 || n == count) {
                 out.printf(Locale.ROOT, "\rgenerating %s images: %d/%d", what, n, count);
             }
         });
         out.println();
-        return ShapeDataset.builder().samples(images, labels, preprocessing).setSampling(batch, shuffle).build();
+        ShapeDataset.Builder builder = ShapeDataset.builder().samples(images, labels, preprocessing)
+                .setSampling(batch, shuffle);
+        return (shuffle ? builder.augmented(seed) : builder).build();
     }
 
     private static double accuracy(Trainer trainer, ShapeDataset test) throws Exception {

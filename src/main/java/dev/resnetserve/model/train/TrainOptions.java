@@ -5,10 +5,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** The trainer's command-line options, with the defaults that produced the bundled demo model. */
-record TrainOptions(String architecture, int trainSize, int validationSize, int testSize, int epochs, int batch,
+record TrainOptions(String architecture, int trainSize, int validationSize, int testSize, int warmupEpochs, int epochs, int batch,
                     float learningRate, long seed, String out, String name, int inputSize) {
 
-    private static final Set<String> KNOWN = Set.of("arch", "train", "val", "test", "epochs", "batch", "lr", "seed",
+    private static final Set<String> KNOWN = Set.of("arch", "train", "val", "test", "warmup", "epochs", "batch", "lr", "seed",
             "out", "name", "input");
 
     static TrainOptions from(Map<String, String> options) {
@@ -22,9 +22,10 @@ record TrainOptions(String architecture, int trainSize, int validationSize, int 
                 Integer.parseInt(options.getOrDefault("train", "12000")),
                 Integer.parseInt(options.getOrDefault("val", "1000")),
                 Integer.parseInt(options.getOrDefault("test", "2000")),
+                Integer.parseInt(options.getOrDefault("warmup", "4")),
                 Integer.parseInt(options.getOrDefault("epochs", "8")),
-                Integer.parseInt(options.getOrDefault("batch", "64")),
-                Float.parseFloat(options.getOrDefault("lr", "0.003")),
+                Integer.parseInt(options.getOrDefault("batch", "32")),
+                Float.parseFloat(options.getOrDefault("lr", "0.001")),
                 Long.parseLong(options.getOrDefault("seed", "42")),
                 options.getOrDefault("out", "models/demo"),
                 options.getOrDefault("name", "demo"),
@@ -32,8 +33,8 @@ record TrainOptions(String architecture, int trainSize, int validationSize, int 
     }
 
     String commandLine() {
-        return String.format(java.util.Locale.ROOT, "--arch %s --train %d --val %d --test %d --epochs %d --batch %d "
+        return String.format(java.util.Locale.ROOT, "--arch %s --train %d --val %d --test %d --warmup %d --epochs %d --batch %d "
                 + "--lr %s --seed %d --input %d --out %s --name %s", architecture, trainSize, validationSize,
-                testSize, epochs, batch, learningRate, seed, inputSize, out, name);
+                testSize, warmupEpochs, epochs, batch, learningRate, seed, inputSize, out, name);
     }
 }

@@ -1,0 +1,73 @@
+package dev.resnetserve.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.resnetserve.inference.ModelRegistry;
+import dev.resnetserve.model.train.ShapeGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The bundled demo model under the default configuration, over HTTP, as a first-time user meets it. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class DemoModelTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ModelRegistry registry;
+
+    ApiClient client;
+
+    @BeforeEach
+    void ready() throws InterruptedException {
+        client = new ApiClient(port);
+        for (int i = 0; i < 600 && !registry.allReady(); i++) {
+            Thread.sleep(100); // waiting for start-up, not timing anything
+        }
+        assertThat(registry.allReady()).isTrue();
+    }
+
+    @Test
+    void answersCircleForAGeneratedCircle() {
+        // sample 0 of any seed is a circle; seed 2026 is none of the training, validation or test seeds
+        ShapeGenerator.Sample circle = new ShapeGenerator(2026).sample(0);
+
+        ApiClient.Response response = client.post("/v1/classify", "image/" + (circle.format().equals("jpg") ? "jpeg"
+                : "png"), circle.encoded());
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("model").asString()).isEqualTo("demo");
+        assertThat(response.json().get("predictions").get(0).get("label").asString()).isEqualTo("circle");
+    }
+
+    @Test
+    void recognisesShapesDrawnByAnotherProgram() throws IOException {
+        Path dir = Path.of("src/test/resources/fixtures/shapes-pil");
+        List<Path> images;
+        try (Stream<Path> files = Files.list(dir)) {
+            images = files.sorted().toList();
+        }
+        int correct = 0;
+        for (Path image : images) {
+            String expected = image.getFileName().toString().replaceAll("^\\d+-|\\.(png|jpg)$", "");
+            ApiClient.Response response = client.post("/v1/models/demo/classify?topK=1", "application/octet-stream",
+                    Files.readAllBytes(image));
+            assertThat(response.status()).isEqualTo(200);
+            if (response.json().get("predictions").get(0).get("label").asString().equals(expected)) {
+                correct++;
+            }
+        }
+        assertThat(images).hasSize(96);
+        assertThat((double) correct / images.size()).as("accuracy on %d Pillow-drawn shapes", images.size())
+                .isGreaterThanOrEqualTo(0.90);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.resnetserve.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.resnetserve.preprocess.AlphaMode;
+import dev.resnetserve.preprocess.ImageDecoder;
+import dev.resnetserve.preprocess.ImageLimits;
+import dev.resnetserve.preprocess.RgbImage;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ShapeGeneratorTest {
+
+    private final ImageDecoder decoder = new ImageDecoder(new ImageLimits(2_000_000, 2_048));
+
+    @Test
+    void aSampleIsAPureFunctionOfSeedAndIndex() {
+        assertThat(new ShapeGenerator(5).sample(17).encoded()).isEqualTo(new ShapeGenerator(5).sample(17).encoded());
+        assertThat(new ShapeGenerator(5).sample(17).encoded()).isNotEqualTo(new ShapeGenerator(6).sample(17).encoded());
+    }
+
+    @Test
+    void samplesStayWithinTheSpecifiedSizesAspectsAndFormats() {
+        ShapeGenerator generator = new ShapeGenerator(11);
+        Set<String> formats = new HashSet<>();
+        int[] perClass = new int[ShapeGenerator.CLASSES.size()];
+        for (int i = 0; i < 160; i++) {
+            ShapeGenerator.Sample sample = generator.sample(i);
+            RgbImage decoded = decoder.decode(sample.encoded(), AlphaMode.DROP, 0xFFFFFF);
+            int shorter = Math.min(decoded.width(), decoded.height());
+            int longer = Math.max(decoded.width(), decoded.height());
+
+            assertThat(decoded.width()).isEqualTo(sample.width());
+            assertThat(shorter).isGreaterThanOrEqualTo(96);
+            assertThat(longer).isLessThanOrEqualTo(1024);
+            assertThat((double) longer / shorter).isLessThanOrEqualTo(4.0 + 1e-9 + 1.0 / shorter * 4);
+            formats.add(sample.format());
+            perClass[sample.label()]++;
+        }
+        assertThat(formats).containsExactlyInAnyOrder("jpg", "png");
+        assertThat(perClass).containsOnly(20);
+    }
+
+    @Test
+    void theShapeContrastsWithItsBackground() {
+        ShapeGenerator.Sample sample = new ShapeGenerator(3).sample(0);
+        RgbImage image = decoder.decode(sample.encoded(), AlphaMode.DROP, 0xFFFFFF);
+        int min = 255;
+        int max = 0;
+        for (int y = 0; y < image.height(); y += 4) {
+            for (int x = 0; x < image.width(); x += 4) {
+                int luma = (image.sample(x, y, 0) * 299 + image.sample(x, y, 1) * 587 + image.sample(x, y, 2) * 114)
+                        / 1000;
+                min = Math.min(min, luma);
+                max = Math.max(max, luma);
+            }
+        }
+        assertThat(max - min).isGreaterThan(60);
+    }
+}

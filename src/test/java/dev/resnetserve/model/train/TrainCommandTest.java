@@ -1,0 +1,63 @@
+package dev.resnetserve.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.ZooModel;
+import dev.resnetserve.model.ModelArtifact;
+import dev.resnetserve.model.ModelFormat;
+import dev.resnetserve.model.ModelLoader;
+import dev.resnetserve.model.ModelLocator;
+import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.preprocess.PreprocessingSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+/** A tiny training run end to end: it reports epochs and held-out accuracy, and saves a model the service loads. */
+class TrainCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainsSavesAndTheSavedModelLoadsAsAnyOther() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Path out = dir.resolve("tiny");
+        int status = new TrainCommand(new PrintStream(log, true, StandardCharsets.UTF_8)).run(Map.of(
+                "train", "64", "val", "16", "test", "16", "warmup", "1", "epochs", "1", "batch", "16", "input", "32",
+                "out", out.toString(), "name", "tiny"));
+
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertThat(status).isZero();
+        assertThat(printed).contains("epoch 1: train loss", "epoch 2: train loss", "held-out accuracy");
+        assertThat(printed).as("the warm-up epoch and the full epoch").doesNotContain("epoch 3:");
+        assertThat(Files.readAllLines(out.resolve("synset.txt"))).isEqualTo(ShapeGenerator.CLASSES);
+        try (var files = Files.list(out)) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(f -> f.matches("tiny-\\d{4}\\.params"));
+        }
+
+        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
+        ModelLoader loader = new ModelLoader(new ModelLocator(resources, dir.resolve("work")), resources);
+        ModelSpec spec = new ModelSpec("tiny", "1", out.toUri().toString(), Optional.empty(), Optional.empty(),
+                PreprocessingSpec.wholeImage(32));
+        ModelArtifact artifact = loader.locate(spec);
+        assertThat(artifact.format()).isEqualTo(ModelFormat.DJL_RESNET);
+        assertThat(loader.labels(spec, artifact).orElseThrow().names()).isEqualTo(ShapeGenerator.CLASSES);
+        try (ZooModel<NDList, NDList> model = loader.load(spec, artifact, Device.cpu());
+             var predictor = model.newPredictor();
+             var manager = model.getNDManager().newSubManager()) {
+            NDList output = predictor.predict(new NDList(manager.zeros(new Shape(2, 3, 32, 32))));
+            assertThat(output.singletonOrThrow().getShape()).isEqualTo(new Shape(2, 8));
+        }
+    }
+}
