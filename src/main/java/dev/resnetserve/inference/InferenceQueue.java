@@ -68,6 +68,10 @@ final class InferenceQueue {
         return pending.size();
     }
 
+    void startAccepting() {
+        accepting = true;
+    }
+
     /** Refuses new requests; those already queued are still served. */
     void stopAccepting() {
         accepting = false;

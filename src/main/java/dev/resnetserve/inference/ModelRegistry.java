@@ -22,7 +22,7 @@ public final class ModelRegistry implements SmartLifecycle {
     private final String defaultModel;
     private final ModelLoader loader;
     private final Duration shutdownGrace;
-    private final ExecutorService loading;
+    private ExecutorService loading;
     private volatile boolean running;
 
     public ModelRegistry(List<ServedModel> served, String defaultModel, ModelLoader loader, Duration shutdownGrace) {
@@ -34,11 +34,6 @@ public final class ModelRegistry implements SmartLifecycle {
         this.defaultModel = defaultModel;
         this.loader = loader;
         this.shutdownGrace = shutdownGrace;
-        this.loading = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "model-loader");
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     public ServedModel require(String name) {
@@ -65,14 +60,20 @@ public final class ModelRegistry implements SmartLifecycle {
         return models.values().stream().allMatch(m -> m.state() == ModelState.READY);
     }
 
+    /** Loads every model in the background; after a {@link #stop()} (a paused context), loads them again. */
     @Override
-    public void start() {
+    public synchronized void start() {
         running = true;
+        loading = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "model-loader");
+            thread.setDaemon(true);
+            return thread;
+        });
         models.values().forEach(model -> loading.submit(() -> model.load(loader)));
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         running = false;
         loading.shutdownNow();
         try {

@@ -101,6 +101,9 @@ public final class ServedModel {
     /** Loads the model on every device, warms up every batch size on every worker, then starts serving. */
     void load(ModelLoader loader) {
         long start = System.nanoTime();
+        state = ModelState.LOADING;
+        failure = null;
+        queue.startAccepting();
         try {
             ModelArtifact artifact = loader.locate(spec);
             Optional<Labels> configuredLabels = loader.labels(spec, artifact);
@@ -170,6 +173,7 @@ public final class ServedModel {
         long deadline = System.nanoTime() + grace.toNanos();
         synchronized (pools) {
             pools.forEach(pool -> pool.stop(deadline));
+            pools.clear();
         }
         queue.failRemaining(new ModelNotReadyException("model '" + name() + "' stopped"));
         if (state != ModelState.FAILED) {

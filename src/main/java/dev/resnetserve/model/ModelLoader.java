@@ -72,12 +72,16 @@ public final class ModelLoader {
         return synset.map(p -> read(resources.getResource(p.toUri().toString()), p.toString()));
     }
 
-    /** Number of parameters in the model's block, when the engine can enumerate them. */
+    /**
+     * Number of parameters in the model's block, when the engine can enumerate them; batch-norm running statistics
+     * are state, not parameters, and are not counted (as in torchvision's {@code model.parameters()}).
+     */
     public static OptionalLong parameterCount(Model model) {
         try {
             long total = 0;
             for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
-                if (parameter.getValue().requiresGradient()) {
+                Parameter.Type type = parameter.getValue().getType();
+                if (type != Parameter.Type.RUNNING_MEAN && type != Parameter.Type.RUNNING_VAR) {
                     total += parameter.getValue().getArray().size();
                 }
             }

@@ -17,7 +17,7 @@ class MissingGpuStartupTest {
     @Test
     void aMissingGpuFailsTheStartAndSaysWhatToDo(CapturedOutput output) {
         assertThatThrownBy(() -> new SpringApplicationBuilder(ResnetServeApplication.class)
-                .properties("server.port=0", "resnet.models.demo.devices=gpu1").run().close())
+                .run("--server.port=0", "--resnet.models.demo.devices=gpu1").close())
                 .hasRootCauseInstanceOf(dev.resnetserve.inference.DeviceUnavailableException.class);
 
         assertThat(output).contains("APPLICATION FAILED TO START", "model 'demo' asks for gpu1",
@@ -27,8 +27,7 @@ class MissingGpuStartupTest {
     @Test
     void withCpuFallbackTheModelRunsOnTheCpu() {
         try (var context = new SpringApplicationBuilder(ResnetServeApplication.class)
-                .properties("server.port=0", "resnet.models.demo.devices=gpu0", "resnet.models.demo.cpu-fallback=true")
-                .run()) {
+                .run("--server.port=0", "--resnet.models.demo.devices=gpu0", "--resnet.models.demo.cpu-fallback=true")) {
             assertThat(context.getBean(dev.resnetserve.inference.ModelRegistry.class).require("demo").devices())
                     .containsExactly("cpu");
         }

@@ -109,28 +109,30 @@ public final class ShapeGenerator {
     }
 
     private static Path2D polygon(int sides, double r) {
-        Path2D path = new Path2D.Double();
-        for (int i = 0; i < sides; i++) {
-            double a = 2 * Math.PI * i / sides - Math.PI / 2;
-            if (i == 0) {
-                path.moveTo(r * Math.cos(a), r * Math.sin(a));
-            } else {
-                path.lineTo(r * Math.cos(a), r * Math.sin(a));
-            }
-        }
-        path.closePath();
-        return path;
+        double[] radii = new double[sides];
+        java.util.Arrays.fill(radii, r);
+        return radial(radii);
     }
 
     private static Path2D star(double r, double innerRatio) {
+        double[] radii = new double[10];
+        for (int i = 0; i < radii.length; i++) {
+            radii[i] = i % 2 == 0 ? r : r * innerRatio;
+        }
+        return radial(radii);
+    }
+
+    /** A closed path through points at equal angles, the first straight up, at the given distances. */
+    private static Path2D radial(double[] radii) {
         Path2D path = new Path2D.Double();
-        for (int i = 0; i < 10; i++) {
-            double radius = i % 2 == 0 ? r : r * innerRatio;
-            double a = Math.PI * i / 5 - Math.PI / 2;
+        for (int i = 0; i < radii.length; i++) {
+            double a = 2 * Math.PI * i / radii.length - Math.PI / 2;
+            double x = radii[i] * Math.cos(a);
+            double y = radii[i] * Math.sin(a);
             if (i == 0) {
-                path.moveTo(radius * Math.cos(a), radius * Math.sin(a));
+                path.moveTo(x, y);
             } else {
-                path.lineTo(radius * Math.cos(a), radius * Math.sin(a));
+                path.lineTo(x, y);
             }
         }
         path.closePath();
