@@ -19,11 +19,11 @@ record TrainOptions(String architecture, int trainSize, int validationSize, int 
             }
         }
         return new TrainOptions(options.getOrDefault("arch", "resnet-demo"),
-                Integer.parseInt(options.getOrDefault("train", "12000")),
+                Integer.parseInt(options.getOrDefault("train", "16000")),
                 Integer.parseInt(options.getOrDefault("val", "1000")),
                 Integer.parseInt(options.getOrDefault("test", "2000")),
                 Integer.parseInt(options.getOrDefault("warmup", "4")),
-                Integer.parseInt(options.getOrDefault("epochs", "8")),
+                Integer.parseInt(options.getOrDefault("epochs", "7")),
                 Integer.parseInt(options.getOrDefault("batch", "32")),
                 Float.parseFloat(options.getOrDefault("lr", "0.001")),
                 Long.parseLong(options.getOrDefault("seed", "42")),
