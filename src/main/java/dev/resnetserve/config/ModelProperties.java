@@ -20,7 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       {@code synset.txt} beside the model, else {@code class_<i>}
  * @param version        shown in responses
  * @param architecture   e.g. {@code resnet50}, shown in {@code /v1/models}
- * @param preprocessing  a preset name ({@code imagenet}, {@code whole-image}) or an object overriding one
+ * @param preprocessing  a preset name ({@code imagenet}, {@code whole-image}) or an object overriding one; default:
+ *                       what the model directory's {@code resnet-serve.properties} says, else {@code imagenet}
  * @param devices        one pool per device: {@code cpu}, {@code gpu}, {@code gpu0}, {@code gpu1} ...
  * @param workers        predictor threads per device
  * @param queueCapacity  pending requests before new ones get 503
@@ -33,7 +34,7 @@ public record ModelProperties(
         String labels,
         @NotBlank @DefaultValue("1") String version,
         String architecture,
-        @Valid @NotNull @DefaultValue("imagenet") PreprocessingProperties preprocessing,
+        @Valid PreprocessingProperties preprocessing,
         @NotEmpty @DefaultValue("cpu") List<@Pattern(regexp = "cpu|gpu\\d*",
                 message = "devices are cpu, gpu, gpu0, gpu1, ...") String> devices,
         @Min(1) @Max(64) @DefaultValue("1") int workers,

@@ -69,7 +69,7 @@ class ServingConfiguration {
             ModelProperties model = entry.getValue();
             ModelSpec spec = new ModelSpec(entry.getKey(), model.version(), model.location(),
                     Optional.ofNullable(model.labels()), Optional.ofNullable(model.architecture()),
-                    model.preprocessing().toSpec());
+                    Optional.ofNullable(model.preprocessing()).map(PreprocessingProperties::toSpec));
             SchedulingSpec scheduling = new SchedulingSpec(model.devices(), model.workers(), model.queueCapacity(),
                     model.batch().maxSize(), model.batch().maxDelay(), model.requestTimeout(), model.cpuFallback());
             List<Device> resolved = devices.resolve(entry.getKey(), model.devices(), model.cpuFallback());

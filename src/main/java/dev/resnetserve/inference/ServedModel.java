@@ -33,12 +33,14 @@ public final class ServedModel {
     private volatile ModelState state = ModelState.LOADING;
     private volatile String failure;
     private volatile ModelDetails details;
+    private volatile PreprocessingSpec preprocessing;
 
     public ServedModel(ModelSpec spec, SchedulingSpec scheduling, List<Device> devices) {
         this.spec = spec;
         this.scheduling = scheduling;
         this.devices = List.copyOf(devices);
         this.queue = new InferenceQueue(scheduling.queueCapacity(), scheduling.requestTimeout());
+        this.preprocessing = spec.preprocessing().orElse(PreprocessingSpec.imagenet());
     }
 
     public String name() {
@@ -53,8 +55,9 @@ public final class ServedModel {
         return scheduling;
     }
 
+    /** As configured; else as the model's own directory describes it (once located); else imagenet. */
     public PreprocessingSpec preprocessing() {
-        return spec.preprocessing();
+        return preprocessing;
     }
 
     public ModelState state() {
@@ -84,7 +87,7 @@ public final class ServedModel {
 
     /** The model's input as {@code [channels, height, width]}. */
     public long[] inputShape() {
-        return new long[] {3, spec.preprocessing().height(), spec.preprocessing().width()};
+        return new long[] {3, preprocessing.height(), preprocessing.width()};
     }
 
     /**
@@ -106,6 +109,9 @@ public final class ServedModel {
         queue.startAccepting();
         try {
             ModelArtifact artifact = loader.locate(spec);
+            if (spec.preprocessing().isEmpty()) {
+                artifact.descriptor().flatMap(d -> d.preprocessing()).ifPresent(p -> preprocessing = p);
+            }
             Optional<Labels> configuredLabels = loader.labels(spec, artifact);
             int classes = -1;
             List<List<Worker>> workersByPool = new ArrayList<>();

@@ -8,12 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
+import dev.resnetserve.preprocess.AlphaMode;
+import dev.resnetserve.preprocess.PreprocessingSpec;
+import dev.resnetserve.preprocess.ResizeMode;
 
 /**
  * {@code resnet-serve.properties} in a model directory trained by this project: which Java architecture the
  * parameters file belongs to, so the service can rebuild the network before loading its weights.
  */
-public record ModelDescriptor(String name, String architecture, int classes, int inputSize) {
+public record ModelDescriptor(String name, String architecture, int classes, int inputSize,
+                              Optional<PreprocessingSpec> preprocessing) {
 
     public static final String FILE_NAME = "resnet-serve.properties";
 
@@ -30,8 +34,9 @@ public record ModelDescriptor(String name, String architecture, int classes, int
         }
         try {
             return Optional.of(new ModelDescriptor(required(p, "name"), required(p, "architecture"),
-                    Integer.parseInt(required(p, "classes")), Integer.parseInt(required(p, "input-size"))));
-        } catch (NumberFormatException e) {
+                    Integer.parseInt(required(p, "classes")), Integer.parseInt(required(p, "input-size")),
+                    readPreprocessing(p)));
+        } catch (IllegalArgumentException e) {
             throw new ModelLoadException(file + " has a malformed number: " + e.getMessage());
         }
     }
@@ -42,6 +47,16 @@ public record ModelDescriptor(String name, String architecture, int classes, int
         p.setProperty("architecture", architecture);
         p.setProperty("classes", Integer.toString(classes));
         p.setProperty("input-size", Integer.toString(inputSize));
+        preprocessing.ifPresent(spec -> {
+            p.setProperty("preprocessing.mode", spec.mode().name());
+            p.setProperty("preprocessing.resize", Integer.toString(spec.resize()));
+            p.setProperty("preprocessing.width", Integer.toString(spec.width()));
+            p.setProperty("preprocessing.height", Integer.toString(spec.height()));
+            p.setProperty("preprocessing.mean", join(spec.mean()));
+            p.setProperty("preprocessing.std", join(spec.std()));
+            p.setProperty("preprocessing.alpha", spec.alpha().name());
+            p.setProperty("preprocessing.background", String.format("#%06X", spec.background()));
+        });
         StringWriter out = new StringWriter();
         try {
             p.store(out, comment);
@@ -49,6 +64,36 @@ public record ModelDescriptor(String name, String architecture, int classes, int
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    private static Optional<PreprocessingSpec> readPreprocessing(Properties p) {
+        if (p.getProperty("preprocessing.mode") == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new PreprocessingSpec(ResizeMode.valueOf(required(p, "preprocessing.mode")),
+                Integer.parseInt(required(p, "preprocessing.resize")),
+                Integer.parseInt(required(p, "preprocessing.width")),
+                Integer.parseInt(required(p, "preprocessing.height")),
+                floats(required(p, "preprocessing.mean")), floats(required(p, "preprocessing.std")),
+                AlphaMode.valueOf(required(p, "preprocessing.alpha")),
+                Integer.parseInt(required(p, "preprocessing.background").replace("#", ""), 16)));
+    }
+
+    private static String join(float[] values) {
+        StringBuilder out = new StringBuilder();
+        for (float v : values) {
+            out.append(out.isEmpty() ? "" : ",").append(v);
+        }
+        return out.toString();
+    }
+
+    private static float[] floats(String csv) {
+        String[] parts = csv.split(",");
+        float[] values = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            values[i] = Float.parseFloat(parts[i].strip());
+        }
+        return values;
     }
 
     private static String required(Properties p, String key) {

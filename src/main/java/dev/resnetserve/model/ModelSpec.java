@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param labels        where the labels are, one per line; empty: {@code synset.txt} beside the model, else
  *                      {@code class_<i>}
  * @param architecture  e.g. {@code resnet50}, when known
- * @param preprocessing how the input tensor is made
+ * @param preprocessing how the input tensor is made; empty: as the model directory describes it, else imagenet
  */
 public record ModelSpec(String name, String version, String location, Optional<String> labels,
-                        Optional<String> architecture, PreprocessingSpec preprocessing) {
+                        Optional<String> architecture, Optional<PreprocessingSpec> preprocessing) {
 }

@@ -50,6 +50,16 @@ class DemoModelTest {
     }
 
     @Test
+    void itsPreprocessingComesFromTheModelDirectory() {
+        tools.jackson.databind.JsonNode demo = client.get("/v1/models/demo").json();
+
+        assertThat(demo.get("format").asString()).isEqualTo("DJL_RESNET");
+        assertThat(demo.get("parameters").asLong()).isEqualTo(308_568);
+        assertThat(demo.get("preprocessing").get("mode").asString()).isEqualTo("pad");
+        assertThat(demo.get("inputShape").toString()).isEqualTo("[3,128,128]");
+    }
+
+    @Test
     void recognisesShapesDrawnByAnotherProgram() throws IOException {
         Path dir = Path.of("src/test/resources/fixtures/shapes-pil");
         List<Path> images;

@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -148,7 +149,7 @@ public final class TrainCommand {
         model.save(dir, o.name());
         Files.write(dir.resolve("synset.txt"), ShapeGenerator.CLASSES);
         Files.writeString(dir.resolve(ModelDescriptor.FILE_NAME), new ModelDescriptor(o.name(), spec.name(),
-                spec.classes(), o.inputSize()).toProperties(String.format(Locale.ROOT,
+                spec.classes(), o.inputSize(), Optional.of(PreprocessingSpec.wholeImage(o.inputSize()))).toProperties(String.format(Locale.ROOT,
                 "trained by: java -jar resnet-serve.jar train %s%nheld-out accuracy %.4f, %d s", o.commandLine(),
                 accuracy, took.toSeconds())));
         out.println("saved " + dir.toAbsolutePath());

@@ -49,9 +49,11 @@ class TrainCommandTest {
         PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
         ModelLoader loader = new ModelLoader(new ModelLocator(resources, dir.resolve("work")), resources);
         ModelSpec spec = new ModelSpec("tiny", "1", out.toUri().toString(), Optional.empty(), Optional.empty(),
-                PreprocessingSpec.wholeImage(32));
+                Optional.empty());
         ModelArtifact artifact = loader.locate(spec);
         assertThat(artifact.format()).isEqualTo(ModelFormat.DJL_RESNET);
+        assertThat(artifact.descriptor().orElseThrow().preprocessing()).as("saved with the model")
+                .contains(PreprocessingSpec.wholeImage(32));
         assertThat(loader.labels(spec, artifact).orElseThrow().names()).isEqualTo(ShapeGenerator.CLASSES);
         try (ZooModel<NDList, NDList> model = loader.load(spec, artifact, Device.cpu());
              var predictor = model.newPredictor();
