@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.support.Fixtures;
+import dev.resnetserve.support.Readiness;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,10 +45,7 @@ class ClassificationApiTest {
     @org.junit.jupiter.api.BeforeEach
     void awaitReadiness() throws InterruptedException {
         client = new ApiClient(port);
-        for (int i = 0; i < 600 && !registry.allReady(); i++) {
-            Thread.sleep(100); // polling for start-up, not timing anything
-        }
-        assertThat(registry.allReady()).as("all models ready").isTrue();
+        Readiness.await(registry);
     }
 
     @ParameterizedTest

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.model.train.ShapeGenerator;
+import dev.resnetserve.support.Readiness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +31,7 @@ class DemoModelTest {
     @BeforeEach
     void ready() throws InterruptedException {
         client = new ApiClient(port);
-        for (int i = 0; i < 600 && !registry.allReady(); i++) {
-            Thread.sleep(100); // waiting for start-up, not timing anything
-        }
-        assertThat(registry.allReady()).isTrue();
+        Readiness.await(registry);
     }
 
     @Test

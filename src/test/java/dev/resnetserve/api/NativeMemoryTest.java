@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.support.Fixtures;
+import dev.resnetserve.support.Readiness;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +39,7 @@ class NativeMemoryTest {
     @Test
     void thousandsOfRequestsLeaveNoNativeArrays() throws Exception {
         ServedModel parity = registry.require("parity");
-        for (int i = 0; i < 600 && !registry.allReady(); i++) {
-            Thread.sleep(100); // waiting for start-up, not timing anything
-        }
+        Readiness.await(registry);
         ApiClient client = new ApiClient(port);
         byte[] small = Fixtures.bytes("parity/chelsea-small.jpg");
         byte[] garbage = "not an image".getBytes();
