@@ -10,7 +10,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The request path decides the dependencies: api -> preprocess, inference -> model; preprocess is pure Java;
- * only inference and model touch DJL; config wires everything and nothing depends on it.
+ * only inference and model touch DJL; metrics implements the observers api and inference define and reads model
+ * state, and nothing but config knows it; config wires everything and nothing depends on it.
  */
 @AnalyzeClasses(packages = "dev.resnetserve", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -24,10 +25,11 @@ class ArchitectureTest {
             .layer("model").definedBy("..resnetserve.model..")
             .layer("metrics").definedBy("..resnetserve.metrics..")
             .whereLayer("config").mayNotBeAccessedByAnyLayer()
-            .whereLayer("api").mayOnlyBeAccessedByLayers("config")
+            .whereLayer("api").mayOnlyBeAccessedByLayers("config", "metrics")
             .whereLayer("inference").mayOnlyBeAccessedByLayers("api", "config", "metrics")
-            .whereLayer("model").mayOnlyBeAccessedByLayers("inference", "api", "config")
-            .whereLayer("preprocess").mayOnlyBeAccessedByLayers("api", "model", "inference", "config");
+            .whereLayer("model").mayOnlyBeAccessedByLayers("inference", "api", "config", "metrics")
+            .whereLayer("preprocess").mayOnlyBeAccessedByLayers("api", "model", "inference", "config")
+            .whereLayer("metrics").mayOnlyBeAccessedByLayers("config");
 
     @ArchTest
     static final ArchRule preprocessingIsPureJava = noClasses().that().resideInAPackage("..resnetserve.preprocess..")

@@ -33,11 +33,14 @@ public class Classifier {
     private final ModelRegistry registry;
     private final ImageDecoder decoder;
     private final Preprocessor preprocessor;
+    private final ClassificationObserver observer;
 
-    public Classifier(ModelRegistry registry, ImageDecoder decoder, Preprocessor preprocessor) {
+    public Classifier(ModelRegistry registry, ImageDecoder decoder, Preprocessor preprocessor,
+                      ClassificationObserver observer) {
         this.registry = registry;
         this.decoder = decoder;
         this.preprocessor = preprocessor;
+        this.observer = observer;
     }
 
     public ClassificationResponse classify(String modelName, byte[] image, Integer topK) {
@@ -61,6 +64,7 @@ public class Classifier {
                 StageTimings.millis(preprocessed - decoded), StageTimings.millis(result.queueNanos()),
                 StageTimings.millis(result.inferenceNanos()), StageTimings.millis(end - inferred),
                 StageTimings.millis(end - start));
+        observer.stagesMeasured(model.name(), timings);
         return new ClassificationResponse(model.name(), model.spec().version(), result.device(), predictions, timings);
     }
 

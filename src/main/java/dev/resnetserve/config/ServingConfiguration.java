@@ -7,12 +7,15 @@ import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ModelsReadinessIndicator;
 import dev.resnetserve.inference.SchedulingSpec;
 import dev.resnetserve.inference.ServedModel;
+import dev.resnetserve.metrics.InferenceMetrics;
+import dev.resnetserve.metrics.ModelGauges;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.ImageLimits;
 import dev.resnetserve.preprocess.Preprocessor;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.MultipartConfigElement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,7 +65,18 @@ class ServingConfiguration {
     }
 
     @Bean
-    ModelRegistry modelRegistry(ResnetProperties properties, PyTorchEngine engine, ModelLoader loader) {
+    InferenceMetrics inferenceMetrics(MeterRegistry meters) {
+        return new InferenceMetrics(meters);
+    }
+
+    @Bean
+    ModelGauges modelGauges(ModelRegistry registry) {
+        return new ModelGauges(registry);
+    }
+
+    @Bean
+    ModelRegistry modelRegistry(ResnetProperties properties, PyTorchEngine engine, ModelLoader loader,
+                                InferenceMetrics metrics) {
         DeviceResolver devices = new DeviceResolver(engine);
         List<ServedModel> served = new ArrayList<>();
         for (Map.Entry<String, ModelProperties> entry : properties.models().entrySet()) {
@@ -75,7 +89,7 @@ class ServingConfiguration {
             List<Device> resolved = devices.resolve(entry.getKey(), model.devices(), model.cpuFallback());
             served.add(new ServedModel(spec, scheduling, resolved));
         }
-        return new ModelRegistry(served, properties.defaultModel(), loader, properties.shutdownGrace());
+        return new ModelRegistry(served, properties.defaultModel(), loader, properties.shutdownGrace(), metrics);
     }
 
     @Bean

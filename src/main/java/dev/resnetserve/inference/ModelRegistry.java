@@ -22,10 +22,12 @@ public final class ModelRegistry implements SmartLifecycle {
     private final String defaultModel;
     private final ModelLoader loader;
     private final Duration shutdownGrace;
+    private final BatchObserver observer;
     private ExecutorService loading;
     private volatile boolean running;
 
-    public ModelRegistry(List<ServedModel> served, String defaultModel, ModelLoader loader, Duration shutdownGrace) {
+    public ModelRegistry(List<ServedModel> served, String defaultModel, ModelLoader loader, Duration shutdownGrace,
+                         BatchObserver observer) {
         served.forEach(model -> models.put(model.name(), model));
         if (!models.containsKey(defaultModel)) {
             throw new IllegalArgumentException("the default model '" + defaultModel + "' is not among the "
@@ -34,6 +36,7 @@ public final class ModelRegistry implements SmartLifecycle {
         this.defaultModel = defaultModel;
         this.loader = loader;
         this.shutdownGrace = shutdownGrace;
+        this.observer = observer;
     }
 
     public ServedModel require(String name) {
@@ -69,7 +72,7 @@ public final class ModelRegistry implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
-        models.values().forEach(model -> loading.submit(() -> model.load(loader)));
+        models.values().forEach(model -> loading.submit(() -> model.load(loader, observer)));
     }
 
     @Override

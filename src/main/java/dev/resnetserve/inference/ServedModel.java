@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,7 @@ public final class ServedModel {
     private volatile String failure;
     private volatile ModelDetails details;
     private volatile PreprocessingSpec preprocessing;
+    private final Map<String, Duration> loadTimes = new ConcurrentHashMap<>();
 
     public ServedModel(ModelSpec spec, SchedulingSpec scheduling, List<Device> devices) {
         this.spec = spec;
@@ -102,7 +105,7 @@ public final class ServedModel {
     }
 
     /** Loads the model on every device, warms up every batch size on every worker, then starts serving. */
-    void load(ModelLoader loader) {
+    void load(ModelLoader loader, BatchObserver observer) {
         long start = System.nanoTime();
         state = ModelState.LOADING;
         failure = null;
@@ -116,6 +119,7 @@ public final class ServedModel {
             int classes = -1;
             List<List<Worker>> workersByPool = new ArrayList<>();
             for (Device device : devices) {
+                long deviceStart = System.nanoTime();
                 state = ModelState.LOADING;
                 ZooModel<NDList, NDList> model = loader.load(spec, artifact, device);
                 DevicePool pool = new DevicePool(device, model);
@@ -125,9 +129,11 @@ public final class ServedModel {
                 for (int i = 0; i < scheduling.workers(); i++) {
                     PredictorBatchRunner runner = new PredictorBatchRunner(model, inputShape());
                     classes = warmUp(runner);
-                    workers.add(new Worker(queue, runner, scheduling.batchMaxSize(), scheduling.batchMaxDelay()));
+                    workers.add(new Worker(queue, runner, scheduling.batchMaxSize(), scheduling.batchMaxDelay(),
+                            name(), observer));
                 }
                 workersByPool.add(workers);
+                loadTimes.put(DeviceResolver.displayName(device), Duration.ofNanos(System.nanoTime() - deviceStart));
             }
             Labels labels = checkLabels(configuredLabels, classes);
             details = new ModelDetails(artifact.format(), ModelLoader.parameterCount(pools.get(0).model()), labels,
@@ -194,15 +200,22 @@ public final class ServedModel {
         }
     }
 
-    int workers() {
+    /** Load and warm-up time of the model on {@code device}, once done. */
+    public Optional<Duration> loadTime(String device) {
+        return Optional.ofNullable(loadTimes.get(device));
+    }
+
+    /** Worker threads running on {@code device} ({@code cpu}, {@code gpu0}...): zero until loaded. */
+    public int workers(String device) {
         synchronized (pools) {
-            return pools.stream().mapToInt(DevicePool::workerCount).sum();
+            return pools.stream().filter(p -> p.device().equals(device)).mapToInt(DevicePool::workerCount).sum();
         }
     }
 
-    int busyWorkers() {
+    /** Worker threads on {@code device} running a batch right now. */
+    public int busyWorkers(String device) {
         synchronized (pools) {
-            return pools.stream().mapToInt(DevicePool::busyWorkers).sum();
+            return pools.stream().filter(p -> p.device().equals(device)).mapToInt(DevicePool::busyWorkers).sum();
         }
     }
 }

@@ -20,14 +20,23 @@ final class Worker implements Runnable {
     private final BatchRunner runner;
     private final int maxBatchSize;
     private final Duration maxDelay;
+    private final String model;
+    private final BatchObserver observer;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean busy = new AtomicBoolean();
 
     Worker(InferenceQueue queue, BatchRunner runner, int maxBatchSize, Duration maxDelay) {
+        this(queue, runner, maxBatchSize, maxDelay, "", BatchObserver.NONE);
+    }
+
+    Worker(InferenceQueue queue, BatchRunner runner, int maxBatchSize, Duration maxDelay, String model,
+           BatchObserver observer) {
         this.queue = queue;
         this.runner = runner;
         this.maxBatchSize = maxBatchSize;
         this.maxDelay = maxDelay;
+        this.model = model;
+        this.observer = observer;
     }
 
     @Override
@@ -80,6 +89,7 @@ final class Worker implements Runnable {
         try {
             float[][] outputs = runner.run(live.stream().map(InferenceTask::input).toList());
             long inferenceNanos = System.nanoTime() - start;
+            observer.batchRun(model, runner.device(), live.size(), inferenceNanos);
             for (int i = 0; i < live.size(); i++) {
                 InferenceTask task = live.get(i);
                 task.result().complete(new InferenceResult(outputs[i], runner.device(), live.size(),

@@ -1,0 +1,52 @@
+package dev.resnetserve.api;
+
+import dev.resnetserve.inference.ModelRegistry;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Reports the outcome and duration of every classification request, including those refused before a controller
+ * runs (unsupported media type, oversized upload). Unknown model names are reported as {@code _unknown}, so that
+ * clients cannot create metric series at will.
+ */
+@Component
+class ClassificationOutcomeFilter extends OncePerRequestFilter {
+
+    static final String PROBLEM_CODE = ClassificationOutcomeFilter.class.getName() + ".code";
+    private static final Pattern CLASSIFY = Pattern.compile("^/v1/(?:models/([^/]+)/)?classify/?$");
+
+    private final ModelRegistry registry;
+    private final ClassificationObserver observer;
+
+    ClassificationOutcomeFilter(ModelRegistry registry, ClassificationObserver observer) {
+        this.registry = registry;
+        this.observer = observer;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !CLASSIFY.matcher(request.getRequestURI()).matches();
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        long start = System.nanoTime();
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            Matcher path = CLASSIFY.matcher(request.getRequestURI());
+            String model = path.matches() && path.group(1) != null ? path.group(1) : registry.defaultModelName();
+            String known = registry.all().stream().anyMatch(m -> m.name().equals(model)) ? model : "_unknown";
+            observer.requestFinished(known, Outcome.of(response.getStatus(),
+                    (String) request.getAttribute(PROBLEM_CODE)), System.nanoTime() - start);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.resnetserve.api;
+
+import java.util.Locale;
+
+/** How a classification request ended, as counted by {@code inference_requests_total{outcome}}. */
+public enum Outcome {
+    SUCCESS, BAD_REQUEST, REJECTED, TIMEOUT, ERROR;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** From the HTTP status and the problem detail's {@code code}, when there is one. */
+    static Outcome of(int status, String problemCode) {
+        if (status < 400) {
+            return SUCCESS;
+        }
+        if ("deadline_exceeded".equals(problemCode)) {
+            return TIMEOUT;
+        }
+        if (status == 503 || status == 429) {
+            return REJECTED;
+        }
+        return status < 500 ? BAD_REQUEST : ERROR;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.resnetserve.metrics;
+
+import dev.resnetserve.api.ClassificationObserver;
+import dev.resnetserve.api.Outcome;
+import dev.resnetserve.api.StageTimings;
+import dev.resnetserve.inference.BatchObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/**
+ * The request, stage and batch meters, fed by the API and the workers. Latency histograms have fixed buckets from
+ * 1 ms to 10 s ({@link #LATENCY_BUCKETS}), so percentiles are computable in PromQL with
+ * {@code histogram_quantile} and aggregate across instances.
+ */
+public final class InferenceMetrics implements ClassificationObserver, BatchObserver {
+
+    static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+    };
+    static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+
+    private final MeterRegistry registry;
+
+    public InferenceMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void requestFinished(String model, Outcome outcome, long nanos) {
+        Counter.builder("inference.requests").description("Classification requests by outcome")
+                .tag("model", model).tag("outcome", outcome.label()).register(registry).increment();
+        latency("inference.request.duration", "End-to-end duration of classification requests")
+                .tag("model", model).register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    @Override
+    public void stagesMeasured(String model, StageTimings timings) {
+        stage(model, "decode", timings.decodeMs());
+        stage(model, "preprocess", timings.preprocessMs());
+        stage(model, "queue", timings.queueMs());
+        stage(model, "inference", timings.inferenceMs());
+        stage(model, "postprocess", timings.postprocessMs());
+    }
+
+    @Override
+    public void batchRun(String model, String device, int size, long nanos) {
+        DistributionSummary.builder("inference.batch.size").description("Sizes of the batches actually run")
+                .tag("model", model).tag("device", device).serviceLevelObjectives(BATCH_BUCKETS)
+                .register(registry).record(size);
+    }
+
+    private void stage(String model, String stage, double millis) {
+        latency("inference.stage.duration", "Duration of each stage of successful classifications")
+                .tag("model", model).tag("stage", stage).register(registry)
+                .record(Duration.ofNanos((long) (millis * 1_000_000)));
+    }
+
+    private static Timer.Builder latency(String name, String description) {
+        return Timer.builder(name).description(description).serviceLevelObjectives(LATENCY_BUCKETS)
+                .minimumExpectedValue(LATENCY_BUCKETS[0]).maximumExpectedValue(LATENCY_BUCKETS[12]);
+    }
+}
