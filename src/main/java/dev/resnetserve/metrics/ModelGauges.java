@@ -1,13 +1,14 @@
 package dev.resnetserve.metrics;
 
 import dev.resnetserve.inference.ModelRegistry;
+import dev.resnetserve.inference.ModelState;
 import dev.resnetserve.inference.ServedModel;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 
-/** Queue depth, worker counts, load time and model info, read from the registry when Prometheus scrapes. */
+/** Readiness, queue depth, worker counts, load time and model info, read from the registry when Prometheus scrapes. */
 public final class ModelGauges implements MeterBinder {
 
     private final ModelRegistry models;
@@ -20,6 +21,9 @@ public final class ModelGauges implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         for (ServedModel model : models.all()) {
             String name = model.name();
+            Gauge.builder("inference.model.ready", model, m -> m.state() == ModelState.READY ? 1 : 0)
+                    .description("1 when the model is loaded, warmed up and serving").tag("model", name)
+                    .register(registry);
             Gauge.builder("inference.queue.depth", model, ServedModel::queueDepth)
                     .description("Requests waiting for a worker").tag("model", name).register(registry);
             for (String device : model.devices()) {

@@ -79,6 +79,7 @@ class MetricsTest {
         assertThat(value(metrics, "inference_workers{device=\"cpu\",model=\"parity\"}")).isEqualTo(2);
         assertThat(value(metrics, "inference_workers_busy{device=\"cpu\",model=\"parity\"}")).isBetween(0.0, 2.0);
         assertThat(value(metrics, "inference_queue_depth{model=\"parity\"}")).isZero();
+        assertThat(value(metrics, "inference_model_ready{model=\"parity\"}")).isEqualTo(1);
         assertThat(value(metrics, "inference_model_load_duration_seconds{device=\"cpu\",model=\"parity\"}"))
                 .isPositive();
         assertThat(value(metrics, "inference_model_info{architecture=\"resnet-demo\",device=\"cpu\",model=\"demo\","
