@@ -37,6 +37,7 @@ public final class ServedModel {
     private volatile ModelDetails details;
     private volatile PreprocessingSpec preprocessing;
     private final Map<String, Duration> loadTimes = new ConcurrentHashMap<>();
+    private int outputClasses; // written and read by the loading thread only
 
     public ServedModel(ModelSpec spec, SchedulingSpec scheduling, List<Device> devices) {
         this.spec = spec;
@@ -116,26 +117,11 @@ public final class ServedModel {
                 artifact.descriptor().flatMap(d -> d.preprocessing()).ifPresent(p -> preprocessing = p);
             }
             Optional<Labels> configuredLabels = loader.labels(spec, artifact);
-            int classes = -1;
             List<List<Worker>> workersByPool = new ArrayList<>();
             for (Device device : devices) {
-                long deviceStart = System.nanoTime();
-                state = ModelState.LOADING;
-                ZooModel<NDList, NDList> model = loader.load(spec, artifact, device);
-                DevicePool pool = new DevicePool(device, model);
-                pools.add(pool);
-                state = ModelState.WARMING_UP;
-                List<Worker> workers = new ArrayList<>();
-                for (int i = 0; i < scheduling.workers(); i++) {
-                    PredictorBatchRunner runner = new PredictorBatchRunner(model, inputShape());
-                    classes = warmUp(runner);
-                    workers.add(new Worker(queue, runner, scheduling.batchMaxSize(), scheduling.batchMaxDelay(),
-                            name(), observer));
-                }
-                workersByPool.add(workers);
-                loadTimes.put(DeviceResolver.displayName(device), Duration.ofNanos(System.nanoTime() - deviceStart));
+                workersByPool.add(loadOn(device, loader, artifact, observer));
             }
-            Labels labels = checkLabels(configuredLabels, classes);
+            Labels labels = checkLabels(configuredLabels, outputClasses);
             details = new ModelDetails(artifact.format(), ModelLoader.parameterCount(pools.get(0).model()), labels,
                     Duration.ofNanos(System.nanoTime() - start));
             for (int i = 0; i < pools.size(); i++) {
@@ -153,19 +139,38 @@ public final class ServedModel {
         }
     }
 
-    /** Runs every batch size the batcher can form, so that no request pays for shape profiling. */
-    private int warmUp(BatchRunner runner) {
-        int classes = -1;
+    /** One device's copy of the model and its warmed-up workers, not yet started. */
+    private List<Worker> loadOn(Device device, ModelLoader loader, ModelArtifact artifact, BatchObserver observer) {
+        long start = System.nanoTime();
+        state = ModelState.LOADING;
+        ZooModel<NDList, NDList> model = loader.load(spec, artifact, device);
+        pools.add(new DevicePool(device, model));
+        state = ModelState.WARMING_UP;
+        List<Worker> workers = new ArrayList<>();
+        for (int i = 0; i < scheduling.workers(); i++) {
+            PredictorBatchRunner runner = new PredictorBatchRunner(model, inputShape());
+            warmUp(runner);
+            workers.add(new Worker(queue, runner, scheduling.batchMaxSize(), scheduling.batchMaxDelay(), name(),
+                    observer));
+        }
+        loadTimes.put(DeviceResolver.displayName(device), Duration.ofNanos(System.nanoTime() - start));
+        return workers;
+    }
+
+    /**
+     * Runs every batch size the batcher can form, so that no request pays for shape profiling; learns the number of
+     * output classes on the way.
+     */
+    private void warmUp(BatchRunner runner) {
         int size = (int) (inputShape()[0] * inputShape()[1] * inputShape()[2]);
         for (int batch = 1; batch <= scheduling.batchMaxSize(); batch++) {
             List<float[]> inputs = Collections.nCopies(batch, new float[size]);
             try {
-                classes = runner.run(inputs)[0].length;
+                outputClasses = runner.run(inputs)[0].length;
             } catch (Exception e) {
                 throw new IllegalStateException("warm-up at batch size " + batch + " failed: " + e.getMessage(), e);
             }
         }
-        return classes;
     }
 
     private Labels checkLabels(Optional<Labels> labels, int classes) {
