@@ -24,12 +24,14 @@ class ArchitectureTest {
             .layer("inference").definedBy("..resnetserve.inference..")
             .layer("model").definedBy("..resnetserve.model..")
             .layer("metrics").definedBy("..resnetserve.metrics..")
+            .layer("bench").definedBy("..resnetserve.bench..")
             .whereLayer("config").mayNotBeAccessedByAnyLayer()
             .whereLayer("api").mayOnlyBeAccessedByLayers("config", "metrics")
-            .whereLayer("inference").mayOnlyBeAccessedByLayers("api", "config", "metrics")
-            .whereLayer("model").mayOnlyBeAccessedByLayers("inference", "api", "config", "metrics")
-            .whereLayer("preprocess").mayOnlyBeAccessedByLayers("api", "model", "inference", "config")
-            .whereLayer("metrics").mayOnlyBeAccessedByLayers("config");
+            .whereLayer("inference").mayOnlyBeAccessedByLayers("api", "config", "metrics", "bench")
+            .whereLayer("model").mayOnlyBeAccessedByLayers("inference", "api", "config", "metrics", "bench")
+            .whereLayer("preprocess").mayOnlyBeAccessedByLayers("api", "model", "inference", "config", "bench")
+            .whereLayer("metrics").mayOnlyBeAccessedByLayers("config")
+            .whereLayer("bench").mayNotBeAccessedByAnyLayer();
 
     @ArchTest
     static final ArchRule preprocessingIsPureJava = noClasses().that().resideInAPackage("..resnetserve.preprocess..")

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Measures resnet-serve against the bare predictor ceiling, for ResNet-18 and ResNet-50 (random weights, which
+# cost the same to run as trained ones). Writes target/bench/results.txt; docs/benchmarks.md quotes it.
+#   bench/run.sh [seconds-per-measurement]
+# Needs /usr/bin/python3 with Debian's python3-torch and python3-torchvision to make the TorchScript models.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-20}
+PORT=18080
+mvn -B -ntp -q -DskipTests package
+[ -f target/bench-models/resnet50.pt ] || /usr/bin/python3 bench/make-bench-models.py target/bench-models
+mkdir -p target/bench/images
+cp src/test/resources/fixtures/parity/*.jpg target/bench/images/
+RESULTS=target/bench/results.txt
+: > "$RESULTS"
+
+serve() { # model workers batch delay
+  java -jar target/resnet-serve.jar --server.port=$PORT --resnet.default-model=bench \
+    --resnet.models.bench.location="file:$PWD/target/bench-models/$1.pt" --resnet.models.bench.workers="$2" \
+    --resnet.models.bench.batch.max-size="$3" --resnet.models.bench.batch.max-delay="$4" \
+    --resnet.models.bench.queue-capacity=256 > target/bench/server.log 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null && return 0
+    sleep 1
+  done
+  echo "service did not become ready" >&2; kill $SERVER; exit 1
+}
+
+measure() { # label model workers batch delay clients [ceiling-workers ceiling-batch]
+  local label=$1 model=$2 workers=$3 batch=$4 delay=$5 clients=$6
+  serve "$model" "$workers" "$batch" "$delay"
+  local ceiling=()
+  if [ $# -ge 8 ]; then
+    ceiling=(--ceiling-model "target/bench-models/$model.pt" --workers "$7" --batch "$8")
+  fi
+  echo "== $label: $model, workers=$workers batch.max-size=$batch max-delay=$delay, $clients clients" | tee -a "$RESULTS"
+  java -jar target/resnet-serve.jar bench --url "http://127.0.0.1:$PORT/v1/classify" --images target/bench/images \
+    --clients "$clients" --seconds "$SECONDS_PER_RUN" --warmup 5 "${ceiling[@]}" 2>/dev/null \
+    | grep -E "img/s|cores" | tee -a "$RESULTS"
+  kill $SERVER; wait $SERVER 2>/dev/null || true
+}
+
+for model in resnet18 resnet50; do
+  measure "saturated, batching on"  $model 2 8 5ms 8  2 8
+  measure "saturated, batching off" $model 2 1 0ms 8
+  measure "one client, batch 1"     $model 1 1 0ms 1  1 1
+done
+echo "results in $RESULTS"

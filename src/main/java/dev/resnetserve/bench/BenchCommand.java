@@ -1,0 +1,77 @@
+package dev.resnetserve.bench;
+
+import dev.resnetserve.inference.PredictorCeiling;
+import dev.resnetserve.model.ModelLoader;
+import dev.resnetserve.model.ModelLocator;
+import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.preprocess.ImageDecoder;
+import dev.resnetserve.preprocess.ImageLimits;
+import dev.resnetserve.preprocess.PreprocessingSpec;
+import dev.resnetserve.preprocess.Preprocessor;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+/**
+ * {@code java -jar resnet-serve.jar bench --url http://127.0.0.1:8080/v1/models/m/classify --images DIR
+ * [--clients 8] [--seconds 30] [--warmup 5] [--ceiling-model file.pt --batch 8 --workers 2]}: drives a running
+ * service over HTTP and, with {@code --ceiling-model}, first measures the bare predictor on the same model in this
+ * process, with the service's thread settings, so that both numbers come from one run.
+ */
+public final class BenchCommand {
+
+    private final PrintStream out;
+
+    public BenchCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    public int run(Map<String, String> options) throws Exception {
+        List<byte[]> images = HttpLoad.images(Path.of(required(options, "images")));
+        int clients = Integer.parseInt(options.getOrDefault("clients", "8"));
+        Duration measured = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "30")));
+        Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "5")));
+        out.printf(Locale.ROOT, "%d cores, %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        if (options.containsKey("ceiling-model")) {
+            int workers = Integer.parseInt(options.getOrDefault("workers", "1"));
+            int batch = Integer.parseInt(options.getOrDefault("batch", "8"));
+            System.setProperty("ai.djl.offline", "true");
+            System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+            System.setProperty("ai.djl.pytorch.num_threads",
+                    Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / workers)));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+            PreprocessingSpec preprocessing = PreprocessingSpec.imagenet();
+            float[] tensor = new Preprocessor().toTensor(new ImageDecoder(new ImageLimits(40_000_000, 65_500))
+                    .decode(images.get(0), preprocessing.alpha(), preprocessing.background()), preprocessing);
+            PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
+            ModelLoader loader = new ModelLoader(new ModelLocator(resources, Files.createTempDirectory("bench")),
+                    resources);
+            ModelSpec spec = new ModelSpec("ceiling", "1", Path.of(options.get("ceiling-model")).toUri().toString(),
+                    Optional.empty(), Optional.empty(), Optional.of(preprocessing));
+            PredictorCeiling.Result ceiling = PredictorCeiling.measure(loader, spec, tensor, workers, batch, warmup,
+                    measured);
+            out.printf(Locale.ROOT, "%-28s %8.1f img/s  median batch %.1f ms%n",
+                    "ceiling w=" + workers + " b=" + batch, ceiling.imagesPerSecond(), ceiling.medianBatchMs());
+        }
+        HttpLoad.Result http = new HttpLoad().run(URI.create(required(options, "url")), images, clients, warmup,
+                measured);
+        HttpLoad.print(out, "http clients=" + clients, http);
+        return 0;
+    }
+
+    private static String required(Map<String, String> options, String key) {
+        String value = options.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("--" + key + " is required");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.resnetserve.bench;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * A closed-loop HTTP load generator: {@code clients} threads each post images back to back for {@code seconds}
+ * (after a warm-up), then it prints throughput, latency percentiles of the 200s and the status histogram.
+ */
+public final class HttpLoad {
+
+    /** What one run measured. */
+    public record Result(double seconds, long ok, Map<Integer, Long> statuses, double p50Ms, double p90Ms,
+                         double p99Ms) {
+
+        public double throughput() {
+            return ok / seconds;
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public Result run(URI target, List<byte[]> images, int clients, Duration warmup, Duration measured)
+            throws InterruptedException {
+        drive(target, images, clients, warmup, new CopyOnWriteArrayList<>(), new ConcurrentHashMap<>());
+        List<Long> latencies = new CopyOnWriteArrayList<>();
+        Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        drive(target, images, clients, measured, latencies, statuses);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        Map<Integer, Long> histogram = new TreeMap<>();
+        statuses.forEach((status, count) -> histogram.put(status, count.get()));
+        return new Result(seconds, sorted.length, histogram, percentile(sorted, 0.50), percentile(sorted, 0.90),
+                percentile(sorted, 0.99));
+    }
+
+    private void drive(URI target, List<byte[]> images, int clients, Duration length, List<Long> latencies,
+                       Map<Integer, AtomicLong> statuses) throws InterruptedException {
+        long end = System.nanoTime() + length.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            pool.submit(() -> {
+                for (int i = client; System.nanoTime() < end; i += clients) {
+                    byte[] image = images.get(i % images.size());
+                    HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
+                            .header("Content-Type", "application/octet-stream")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build();
+                    long sent = System.nanoTime();
+                    int status;
+                    try {
+                        status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    } catch (Exception e) {
+                        status = -1;
+                    }
+                    if (status == 200) {
+                        latencies.add(System.nanoTime() - sent);
+                    }
+                    statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(length.toSeconds() + 120, TimeUnit.SECONDS);
+    }
+
+    static double percentile(long[] sortedNanos, double q) {
+        if (sortedNanos.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(q * sortedNanos.length) - 1;
+        return sortedNanos[Math.max(0, Math.min(index, sortedNanos.length - 1))] / 1e6;
+    }
+
+    static List<byte[]> images(Path dir) throws java.io.IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<byte[]> images = new ArrayList<>();
+            for (Path file : files.filter(f -> f.toString().matches("(?i).*\\.(jpe?g|png)$")).sorted().toList()) {
+                images.add(Files.readAllBytes(file));
+            }
+            if (images.isEmpty()) {
+                throw new IllegalArgumentException("no .jpg or .png images in " + dir);
+            }
+            return images;
+        }
+    }
+
+    static void print(PrintStream out, String label, Result r) {
+        out.printf(Locale.ROOT, "%-28s %8.1f img/s  p50 %7.1f ms  p90 %7.1f ms  p99 %7.1f ms  statuses %s%n", label,
+                r.throughput(), r.p50Ms(), r.p90Ms(), r.p99Ms(), r.statuses());
+    }
+
+}
