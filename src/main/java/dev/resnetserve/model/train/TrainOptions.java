@@ -23,7 +23,7 @@ record TrainOptions(String architecture, int trainSize, int validationSize, int 
                 Integer.parseInt(options.getOrDefault("val", "1000")),
                 Integer.parseInt(options.getOrDefault("test", "2000")),
                 Integer.parseInt(options.getOrDefault("warmup", "4")),
-                Integer.parseInt(options.getOrDefault("epochs", "7")),
+                Integer.parseInt(options.getOrDefault("epochs", "14")),
                 Integer.parseInt(options.getOrDefault("batch", "32")),
                 Float.parseFloat(options.getOrDefault("lr", "0.001")),
                 Long.parseLong(options.getOrDefault("seed", "42")),
