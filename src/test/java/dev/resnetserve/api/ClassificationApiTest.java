@@ -3,50 +3,21 @@ package dev.resnetserve.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.support.Fixtures;
-import dev.resnetserve.support.Readiness;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The service end to end over HTTP with the real engine: the parity model's answers must be PyTorch's
  * (probabilities within 1e-3, same top-5), and every kind of bad request gets its problem+json.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
-class ClassificationApiTest {
+class ClassificationApiTest extends RunningServiceTest {
 
     static final String[] PARITY_IMAGES = Fixtures.PARITY_IMAGES;
-    private static final String PARITY = "/v1/models/parity/classify";
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    ModelRegistry registry;
-
-    ApiClient client;
-
-    @BeforeAll
-    static void fixturesExist() {
-        assertThat(Fixtures.bytes("parity/expected.json")).isNotEmpty();
-    }
-
-    @org.junit.jupiter.api.BeforeEach
-    void awaitReadiness() throws InterruptedException {
-        client = new ApiClient(port);
-        Readiness.await(registry);
-    }
 
     @ParameterizedTest
     @FieldSource("PARITY_IMAGES")

@@ -5,31 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.resnetserve.support.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 
 /** Bad requests over HTTP: each gets its 4xx and stable code as application/problem+json, never a 5xx. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
-class ErrorResponsesTest {
-
-    private static final String PARITY = "/v1/models/parity/classify";
-
-    @LocalServerPort
-    int port;
-
-    ApiClient client;
-
-    @BeforeEach
-    void client() {
-        client = new ApiClient(port);
-    }
+class ErrorResponsesTest extends RunningServiceTest {
 
     static java.util.stream.Stream<Arguments> badRequests() {
         byte[] jpeg = Fixtures.bytes("parity/chelsea.jpg");

@@ -2,38 +2,13 @@ package dev.resnetserve.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.support.Fixtures;
-import dev.resnetserve.support.Readiness;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 
 /** The Prometheus exposition after real traffic: request outcomes, stage and batch histograms, model gauges. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
-class MetricsTest {
-
-    private static final String PARITY = "/v1/models/parity/classify";
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    ModelRegistry registry;
-
-    ApiClient client;
-
-    @BeforeEach
-    void ready() throws InterruptedException {
-        client = new ApiClient(port);
-        Readiness.await(registry);
-    }
+class MetricsTest extends RunningServiceTest {
 
     @Test
     void countsRequestsByOutcome() {

@@ -2,9 +2,7 @@ package dev.resnetserve.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.support.Fixtures;
-import dev.resnetserve.support.Readiness;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URLEncoder;
@@ -19,10 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,19 +25,11 @@ import tools.jackson.databind.json.JsonMapper;
  * The dashboard and the alert rules against a real Prometheus (Debian's binary, on loopback) scraping the service
  * after some traffic: every query and alert expression must evaluate, and the main panels must have data.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
-class MonitoringTest {
+class MonitoringTest extends RunningServiceTest {
 
     private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
     private static final Path DASHBOARD = Path.of("monitoring/grafana-dashboard.json");
     private static final Path ALERTS = Path.of("monitoring/alerts.yml");
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    ModelRegistry registry;
 
     @TempDir
     Path dir;
@@ -64,8 +50,7 @@ class MonitoringTest {
             assertThat(System.getenv("CI")).as("prometheus is required in CI").isNull();
             Assumptions.abort("prometheus not installed (apt-get install prometheus)");
         }
-        Readiness.await(registry);
-        ApiClient service = new ApiClient(port);
+        ApiClient service = client;
         ApiClient prom = startPrometheus();
 
         awaitData(prom, "up{job=\"resnet-serve\"} == 1");

@@ -2,10 +2,8 @@ package dev.resnetserve.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.support.Fixtures;
-import dev.resnetserve.support.Readiness;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,33 +12,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 
 /**
  * Thousands of requests, good and bad, from concurrent clients: afterwards no NDArray is left alive beyond the
  * model's own (DJL's manager counts), so batches release all their native memory.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
-class NativeMemoryTest {
+class NativeMemoryTest extends RunningServiceTest {
 
     private static final int REQUESTS = 2_000;
     private static final int CLIENTS = 8;
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    ModelRegistry registry;
-
     @Test
     void thousandsOfRequestsLeaveNoNativeArrays() throws Exception {
         ServedModel parity = registry.require("parity");
-        Readiness.await(registry);
-        ApiClient client = new ApiClient(port);
         byte[] small = Fixtures.bytes("parity/chelsea-small.jpg");
         byte[] garbage = "not an image".getBytes();
         client.post("/v1/models/parity/classify", "image/jpeg", small);

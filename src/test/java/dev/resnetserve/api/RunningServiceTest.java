@@ -1,0 +1,34 @@
+package dev.resnetserve.api;
+
+import dev.resnetserve.inference.ModelRegistry;
+import dev.resnetserve.support.Readiness;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * The whole service on a random port with the test profile (the parity model beside the demo model), every model
+ * ready before each test, and a plain HTTP client for it.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+abstract class RunningServiceTest {
+
+    static final String PARITY = "/v1/models/parity/classify";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ModelRegistry registry;
+
+    ApiClient client;
+
+    @BeforeEach
+    void serviceReady() throws InterruptedException {
+        client = new ApiClient(port);
+        Readiness.await(registry);
+    }
+}
