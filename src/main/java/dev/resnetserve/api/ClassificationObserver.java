@@ -3,16 +3,6 @@ package dev.resnetserve.api;
 /** Told how each classification went; implemented by the metrics, so that the API does not know about them. */
 public interface ClassificationObserver {
 
-    ClassificationObserver NONE = new ClassificationObserver() {
-        @Override
-        public void stagesMeasured(String model, StageTimings timings) {
-        }
-
-        @Override
-        public void requestFinished(String model, Outcome outcome, long nanos) {
-        }
-    };
-
     /** A successful classification's stage durations. */
     void stagesMeasured(String model, StageTimings timings);
 

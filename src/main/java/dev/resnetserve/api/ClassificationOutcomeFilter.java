@@ -44,7 +44,7 @@ class ClassificationOutcomeFilter extends OncePerRequestFilter {
         } finally {
             Matcher path = CLASSIFY.matcher(request.getRequestURI());
             String model = path.matches() && path.group(1) != null ? path.group(1) : registry.defaultModelName();
-            String known = registry.all().stream().anyMatch(m -> m.name().equals(model)) ? model : "_unknown";
+            String known = registry.serves(model) ? model : "_unknown";
             observer.requestFinished(known, Outcome.of(response.getStatus(),
                     (String) request.getAttribute(PROBLEM_CODE)), System.nanoTime() - start);
         }

@@ -47,6 +47,10 @@ public final class ModelRegistry implements SmartLifecycle {
         return model;
     }
 
+    public boolean serves(String name) {
+        return models.containsKey(name);
+    }
+
     public ServedModel defaultModel() {
         return models.get(defaultModel);
     }

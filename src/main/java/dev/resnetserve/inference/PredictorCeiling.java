@@ -35,7 +35,7 @@ public final class PredictorCeiling {
             for (int i = 0; i < workers; i++) {
                 runners.add(new PredictorBatchRunner(model, shape));
             }
-            runAll(runners, inputs, warmup, new AtomicLong(), new ArrayList<>());
+            runAll(runners, inputs, warmup, new AtomicLong(), Collections.synchronizedList(new ArrayList<>()));
             AtomicLong images = new AtomicLong();
             List<Long> batchNanos = Collections.synchronizedList(new ArrayList<>());
             long start = System.nanoTime();
