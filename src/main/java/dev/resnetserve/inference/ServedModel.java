@@ -196,6 +196,7 @@ public final class ServedModel {
         if (state != ModelState.FAILED) {
             state = ModelState.STOPPED;
         }
+        log.info("model '{}' stopped and released", name());
     }
 
     /** NDArrays alive in native memory for this model, over all devices: steady once warmed up. */

@@ -1,5 +1,6 @@
 package dev.resnetserve.api;
 
+import dev.resnetserve.support.ApiClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.inference.ModelRegistry;

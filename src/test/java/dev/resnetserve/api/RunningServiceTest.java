@@ -1,5 +1,6 @@
 package dev.resnetserve.api;
 
+import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.support.Readiness;
 import org.junit.jupiter.api.BeforeEach;

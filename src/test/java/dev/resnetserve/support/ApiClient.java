@@ -1,4 +1,4 @@
-package dev.resnetserve.api;
+package dev.resnetserve.support;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,23 +11,23 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A plain HTTP client for the running service, as a user's client would talk to it. */
-final class ApiClient {
+public final class ApiClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
-    ApiClient(int port) {
+    public ApiClient(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    Response post(String path, String contentType, byte[] body) {
+    public Response post(String path, String contentType, byte[] body) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
-    Response postMultipart(String path, String partName, String fileName, byte[] content) {
+    public Response postMultipart(String path, String partName, String fileName, byte[] content) {
         String boundary = "resnet-serve-test-boundary";
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + partName
                 + "\"; filename=\"" + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
@@ -40,7 +40,7 @@ final class ApiClient {
         return post(path, "multipart/form-data; boundary=" + boundary, body);
     }
 
-    Response get(String path) {
+    public Response get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
@@ -57,17 +57,21 @@ final class ApiClient {
         }
     }
 
-    record Response(HttpResponse<String> raw) {
+    public record Response(HttpResponse<String> raw) {
 
-        int status() {
+        public int status() {
             return raw.statusCode();
         }
 
-        String header(String name) {
+        public String header(String name) {
             return raw.headers().firstValue(name).orElse(null);
         }
 
-        JsonNode json() {
+        public String body() {
+            return raw.body();
+        }
+
+        public JsonNode json() {
             return JSON.readTree(raw.body());
         }
     }

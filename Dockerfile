@@ -1,0 +1,43 @@
+# resnet-serve runtime image, from the jar built on the host:
+#   mvn -B -ntp -DskipTests package && docker build -t resnet-serve .
+# BASE_IMAGE is any JRE 17+ image with bash. Where no registry can be reached, scripts/local-docker.sh builds
+# local/jre17:bookworm (Debian's JRE): docker build --build-arg BASE_IMAGE=local/jre17:bookworm -t resnet-serve .
+# GPU variant (not verified here, no GPU on the build machine): see docs/operations.md, "GPU image".
+ARG BASE_IMAGE=eclipse-temurin:17-jre
+
+FROM ${BASE_IMAGE} AS layers
+WORKDIR /build
+COPY target/resnet-serve.jar resnet-serve.jar
+# Spring Boot's layers: dependencies change rarely, the application often; each is its own image layer.
+RUN java -Djarmode=tools -jar resnet-serve.jar extract --layers --destination extracted
+
+FROM ${BASE_IMAGE}
+ARG PYTORCH_FLAVOR=cpu
+RUN groupadd --system --gid 10001 resnet \
+ && useradd --system --uid 10001 --gid resnet --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin resnet \
+ && mkdir -p /models /config /opt/resnet-serve/djl
+
+WORKDIR /app
+COPY --from=layers /build/extracted/dependencies/ ./
+COPY --from=layers /build/extracted/spring-boot-loader/ ./
+COPY --from=layers /build/extracted/snapshot-dependencies/ ./
+COPY --from=layers /build/extracted/application/ ./
+
+# libtorch is extracted into the image now, so the container starts offline and never writes to the engine cache:
+# the root filesystem can be read-only (mount a tmpfs on /tmp, the only directory written at run time).
+ENV ENGINE_CACHE_DIR=/opt/resnet-serve/djl \
+    DJL_CACHE_DIR=/opt/resnet-serve/djl \
+    PYTORCH_FLAVOR=${PYTORCH_FLAVOR} \
+    SERVER_ADDRESS=0.0.0.0 \
+    SPRING_CONFIG_ADDITIONAL_LOCATION=optional:file:/config/ \
+    JAVA_OPTS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -Dai.djl.offline=true"
+RUN java -Dai.djl.offline=true -jar resnet-serve.jar engine \
+ && chmod -R a+rX /opt/resnet-serve
+
+USER 10001:10001
+EXPOSE 8080
+# bash's /dev/tcp keeps the image free of curl; readiness = every model loaded and warmed up.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /actuator/health/readiness HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]
+# exec: java is PID 1 and receives SIGTERM itself, which starts the graceful shutdown.
+ENTRYPOINT ["bash", "-c", "exec java $JAVA_OPTS -jar /app/resnet-serve.jar \"$@\"", "resnet-serve"]
