@@ -12,7 +12,10 @@ COPY target/resnet-serve.jar resnet-serve.jar
 RUN java -Djarmode=tools -jar resnet-serve.jar extract --layers --destination extracted
 
 FROM ${BASE_IMAGE}
+# cpu: libtorch comes from the jar. GPU variant: a jar built with -Pgpu, PYTORCH_FLAVOR=cu128 and
+# ENGINE_DOWNLOAD=true, so that DJL downloads the CUDA libtorch here, once, into the image.
 ARG PYTORCH_FLAVOR=cpu
+ARG ENGINE_DOWNLOAD=false
 RUN groupadd --system --gid 10001 resnet \
  && useradd --system --uid 10001 --gid resnet --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin resnet \
  && mkdir -p /models /config /opt/resnet-serve/djl
@@ -31,7 +34,8 @@ ENV ENGINE_CACHE_DIR=/opt/resnet-serve/djl \
     SERVER_ADDRESS=0.0.0.0 \
     SPRING_CONFIG_ADDITIONAL_LOCATION=optional:file:/config/ \
     JAVA_OPTS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -Dai.djl.offline=true"
-RUN java -Dai.djl.offline=true -jar resnet-serve.jar engine \
+RUN if [ "$ENGINE_DOWNLOAD" = true ]; then offline=false; else offline=true; fi \
+ && java -Dai.djl.offline=$offline -jar resnet-serve.jar engine \
  && chmod -R a+rX /opt/resnet-serve
 
 USER 10001:10001

@@ -13,6 +13,7 @@ import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.Preprocessor;
 import dev.resnetserve.preprocess.RgbImage;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -34,13 +35,15 @@ public class Classifier {
     private final ImageDecoder decoder;
     private final Preprocessor preprocessor;
     private final ClassificationObserver observer;
+    private final StageObservations stages;
 
     public Classifier(ModelRegistry registry, ImageDecoder decoder, Preprocessor preprocessor,
-                      ClassificationObserver observer) {
+                      ClassificationObserver observer, ObservationRegistry observations) {
         this.registry = registry;
         this.decoder = decoder;
         this.preprocessor = preprocessor;
         this.observer = observer;
+        this.stages = new StageObservations(observations);
     }
 
     public ClassificationResponse classify(String modelName, byte[] image, Integer topK) {
@@ -51,13 +54,14 @@ public class Classifier {
         int k = checkTopK(topK, labels.size());
         PreprocessingSpec spec = model.preprocessing();
 
-        RgbImage rgb = decoder.decode(image, spec.alpha(), spec.background());
+        String name = model.name();
+        RgbImage rgb = stages.observe(name, "decode", () -> decoder.decode(image, spec.alpha(), spec.background()));
         long decoded = System.nanoTime();
-        float[] tensor = preprocessor.toTensor(rgb, spec);
+        float[] tensor = stages.observe(name, "preprocess", () -> preprocessor.toTensor(rgb, spec));
         long preprocessed = System.nanoTime();
-        InferenceResult result = await(model.submit(tensor), model);
+        InferenceResult result = stages.observeInference(name, () -> await(model.submit(tensor), model));
         long inferred = System.nanoTime();
-        List<Prediction> predictions = TopK.of(result.logits(), k, labels);
+        List<Prediction> predictions = stages.observe(name, "postprocess", () -> TopK.of(result.logits(), k, labels));
         long end = System.nanoTime();
 
         StageTimings timings = new StageTimings(StageTimings.millis(decoded - start),

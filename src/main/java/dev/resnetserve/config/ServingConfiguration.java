@@ -2,6 +2,7 @@ package dev.resnetserve.config;
 
 import ai.djl.Device;
 import dev.resnetserve.api.RequestLimits;
+import dev.resnetserve.api.StageObservations;
 import dev.resnetserve.inference.DeviceResolver;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ModelsReadinessIndicator;
@@ -16,6 +17,7 @@ import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.ImageLimits;
 import dev.resnetserve.preprocess.Preprocessor;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import jakarta.servlet.MultipartConfigElement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,6 +69,12 @@ class ServingConfiguration {
     @Bean
     InferenceMetrics inferenceMetrics(MeterRegistry meters) {
         return new InferenceMetrics(meters);
+    }
+
+    /** Stage observations are for tracing; the stage metrics are inference_stage_duration_seconds. */
+    @Bean
+    MeterFilter stageObservationsMakeNoMeters() {
+        return MeterFilter.deny(id -> id.getName().startsWith(StageObservations.NAME));
     }
 
     @Bean

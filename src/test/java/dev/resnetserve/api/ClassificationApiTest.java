@@ -1,9 +1,9 @@
 package dev.resnetserve.api;
 
-import dev.resnetserve.support.ApiClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.resnetserve.api;
 
-import dev.resnetserve.support.ApiClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.model.train.ShapeGenerator;
+import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Readiness;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.resnetserve.api;
 
-import dev.resnetserve.support.ApiClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,10 +1,10 @@
 package dev.resnetserve.api;
 
-import dev.resnetserve.support.ApiClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ModelState;
+import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -1,8 +1,8 @@
 package dev.resnetserve.api;
 
-import dev.resnetserve.support.ApiClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +46,8 @@ class MetricsTest extends RunningServiceTest {
                 + "le=\"0.001\"}", "le=\"10.0\"}", "le=\"+Inf\"}");
         assertThat(value(metrics, "inference_batch_size_count{device=\"cpu\",model=\"parity\"}")).isPositive();
         assertThat(metrics).contains("inference_batch_size_bucket{device=\"cpu\",model=\"parity\",le=\"8.0\"}");
+        assertThat(metrics).as("stage observations are for tracing, not a second set of stage metrics")
+                .doesNotContain("resnet_stage");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.resnetserve.api;
 
-import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.inference.ModelRegistry;
+import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Readiness;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;

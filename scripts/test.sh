@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The test command (README, "Tests"): sets up what the tests need on a fresh Debian machine, then runs every test.
+#   - promtool and prometheus (Debian's prometheus package): MetricsTest, MonitoringTest
+#   - dockerd, docker-compose and the local base images (scripts/local-docker.sh): the container tests (*IT)
+# Extra arguments go to Maven, e.g. scripts/test.sh -Dit.test=ContainerImageIT
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus
+fi
+scripts/local-docker.sh
+
+mvn -B -ntp verify "$@"

@@ -1,0 +1,50 @@
+package dev.resnetserve.api;
+
+import dev.resnetserve.inference.InferenceResult;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.function.Supplier;
+
+/**
+ * A Micrometer Observation around each stage of a classification, children of the HTTP request's observation.
+ * They exist for tracing: with a tracing bridge on the classpath every stage becomes a span (docs/operations.md,
+ * "Tracing"); the stage metrics themselves come from {@link ClassificationObserver}, so these make no meters.
+ */
+public final class StageObservations {
+
+    public static final String NAME = "resnet.stage";
+
+    private final ObservationRegistry registry;
+
+    StageObservations(ObservationRegistry registry) {
+        this.registry = registry;
+    }
+
+    <T> T observe(String model, String stage, Supplier<T> work) {
+        return start(model, stage).observe(work);
+    }
+
+    /** Queue wait and forward pass run on a worker; this span covers both, and says how they split. */
+    InferenceResult observeInference(String model, Supplier<InferenceResult> work) {
+        Observation observation = start(model, "inference").start();
+        try (Observation.Scope scope = observation.openScope()) {
+            InferenceResult result = work.get();
+            observation.highCardinalityKeyValue("device", result.device())
+                    .highCardinalityKeyValue("batch.size", Integer.toString(result.batchSize()))
+                    .highCardinalityKeyValue("queue.ms", Double.toString(StageTimings.millis(result.queueNanos())));
+            return result;
+        } catch (RuntimeException e) {
+            observation.error(e);
+            throw e;
+        } finally {
+            observation.stop();
+        }
+    }
+
+    private Observation start(String model, String stage) {
+        return Observation.createNotStarted(NAME, registry)
+                .contextualName("classify " + stage)
+                .lowCardinalityKeyValue("model", model)
+                .lowCardinalityKeyValue("stage", stage);
+    }
+}
