@@ -12,7 +12,7 @@ COPY target/resnet-serve.jar resnet-serve.jar
 RUN java -Djarmode=tools -jar resnet-serve.jar extract --layers --destination extracted
 
 FROM ${BASE_IMAGE}
-# cpu: libtorch comes from the jar. GPU variant: a jar built with -Pgpu, PYTORCH_FLAVOR=cu128 and
+# cpu: libtorch comes from the jar. GPU variant: a jar built with -Dgpu, PYTORCH_FLAVOR=cu128 and
 # ENGINE_DOWNLOAD=true, so that DJL downloads the CUDA libtorch here, once, into the image.
 ARG PYTORCH_FLAVOR=cpu
 ARG ENGINE_DOWNLOAD=false
