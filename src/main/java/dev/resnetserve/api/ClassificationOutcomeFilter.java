@@ -12,15 +12,16 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Reports the outcome and duration of every classification request, including those refused before a controller
+ * Reports the outcome and duration of every inference request, whatever the protocol, including those refused before a controller
  * runs (unsupported media type, oversized upload). Unknown model names are reported as {@code _unknown}, so that
  * clients cannot create metric series at will.
  */
 @Component
 class ClassificationOutcomeFilter extends OncePerRequestFilter {
 
-    static final String PROBLEM_CODE = ClassificationOutcomeFilter.class.getName() + ".code";
-    private static final Pattern CLASSIFY = Pattern.compile("^/v1/(?:models/([^/]+)/)?classify/?$");
+    /** Inference endpoints of every protocol: /v1 classify, Open Inference Protocol infer, TorchServe predictions. */
+    private static final Pattern CLASSIFY = Pattern.compile("^/v1/(?:models/([^/]+)/)?classify/?$"
+            + "|^/v2/models/([^/]+)(?:/versions/[^/]+)?/infer/?$|^/predictions/([^/]+)(?:/[^/]+)?/?$");
 
     private final ModelRegistry registry;
     private final ClassificationObserver observer;
@@ -43,10 +44,19 @@ class ClassificationOutcomeFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
         } finally {
             Matcher path = CLASSIFY.matcher(request.getRequestURI());
-            String model = path.matches() && path.group(1) != null ? path.group(1) : registry.defaultModelName();
+            String model = path.matches() ? modelIn(path) : registry.defaultModelName();
             String known = registry.serves(model) ? model : "_unknown";
             observer.requestFinished(known, Outcome.of(response.getStatus(),
-                    (String) request.getAttribute(PROBLEM_CODE)), System.nanoTime() - start);
+                    (String) request.getAttribute(OutcomeCodes.ATTRIBUTE)), System.nanoTime() - start);
         }
+    }
+
+    private String modelIn(Matcher path) {
+        for (int group = 1; group <= path.groupCount(); group++) {
+            if (path.group(group) != null) {
+                return path.group(group);
+            }
+        }
+        return registry.defaultModelName();
     }
 }

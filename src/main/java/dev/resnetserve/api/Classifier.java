@@ -14,6 +14,7 @@ import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.Preprocessor;
 import dev.resnetserve.preprocess.RgbImage;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,29 +48,81 @@ public class Classifier {
     }
 
     public ClassificationResponse classify(String modelName, byte[] image, Integer topK) {
-        long start = System.nanoTime();
-        ServedModel model = modelName == null ? registry.defaultModel() : registry.require(modelName);
-        Labels labels = model.labels().orElseThrow(() -> new ModelNotReadyException(
+        ServedModel model = resolve(modelName);
+        int k = checkTopK(topK, labels(model).size());
+        Classified classified = classifyImages(model, List.of(image)).get(0);
+        List<Prediction> predictions = TopK.ofProbabilities(classified.probabilities(), k, labels(model));
+        return new ClassificationResponse(model.name(), model.spec().version(), classified.result().device(),
+                predictions, classified.timings());
+    }
+
+    /** The named model, or the default one for {@code null}. */
+    public ServedModel resolve(String modelName) {
+        return modelName == null ? registry.defaultModel() : registry.require(modelName);
+    }
+
+    /** The model's class names; a model that has not loaded has none yet, and answers 503. */
+    public Labels labels(ServedModel model) {
+        return model.labels().orElseThrow(() -> new ModelNotReadyException(
                 "model '" + model.name() + "' is " + model.state().name().toLowerCase()));
-        int k = checkTopK(topK, labels.size());
+    }
+
+    /**
+     * Images of one request: each decoded and preprocessed on this thread, then all queued together so that the
+     * batcher can run them in one forward pass, then each softmaxed.
+     */
+    public List<Classified> classifyImages(ServedModel model, List<byte[]> images) {
+        long start = System.nanoTime();
+        labels(model);
         PreprocessingSpec spec = model.preprocessing();
-
         String name = model.name();
-        RgbImage rgb = stages.observe(name, "decode", () -> decoder.decode(image, spec.alpha(), spec.background()));
-        long decoded = System.nanoTime();
-        float[] tensor = stages.observe(name, "preprocess", () -> preprocessor.toTensor(rgb, spec));
-        long preprocessed = System.nanoTime();
-        InferenceResult result = stages.observeInference(name, () -> await(model.submit(tensor), model));
-        long inferred = System.nanoTime();
-        List<Prediction> predictions = stages.observe(name, "postprocess", () -> TopK.of(result.logits(), k, labels));
-        long end = System.nanoTime();
+        List<float[]> tensors = new ArrayList<>(images.size());
+        long[] decodeNanos = new long[images.size()];
+        long[] preprocessNanos = new long[images.size()];
+        for (int i = 0; i < images.size(); i++) {
+            byte[] image = images.get(i);
+            long begin = System.nanoTime();
+            RgbImage rgb = stages.observe(name, "decode", () -> decoder.decode(image, spec.alpha(), spec.background()));
+            long decoded = System.nanoTime();
+            tensors.add(stages.observe(name, "preprocess", () -> preprocessor.toTensor(rgb, spec)));
+            decodeNanos[i] = decoded - begin;
+            preprocessNanos[i] = System.nanoTime() - decoded;
+        }
+        List<InferenceResult> results = infer(model, tensors);
+        List<Classified> classified = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            InferenceResult result = results.get(i);
+            long begin = System.nanoTime();
+            double[] probabilities = stages.observe(name, "postprocess", () -> TopK.softmax(result.logits()));
+            long end = System.nanoTime();
+            StageTimings timings = new StageTimings(StageTimings.millis(decodeNanos[i]),
+                    StageTimings.millis(preprocessNanos[i]), StageTimings.millis(result.queueNanos()),
+                    StageTimings.millis(result.inferenceNanos()), StageTimings.millis(end - begin),
+                    StageTimings.millis(end - start));
+            observer.stagesMeasured(name, timings);
+            classified.add(new Classified(result, probabilities, timings));
+        }
+        return classified;
+    }
 
-        StageTimings timings = new StageTimings(StageTimings.millis(decoded - start),
-                StageTimings.millis(preprocessed - decoded), StageTimings.millis(result.queueNanos()),
-                StageTimings.millis(result.inferenceNanos()), StageTimings.millis(end - inferred),
-                StageTimings.millis(end - start));
-        observer.stagesMeasured(model.name(), timings);
-        return new ClassificationResponse(model.name(), model.spec().version(), result.device(), predictions, timings);
+    /** Already preprocessed inputs, {@code [3, H, W]} each, queued together; results in the same order. */
+    public List<InferenceResult> infer(ServedModel model, List<float[]> tensors) {
+        return stages.observeInference(model.name(), () -> {
+            List<CompletableFuture<InferenceResult>> pending = new ArrayList<>(tensors.size());
+            try {
+                for (float[] tensor : tensors) {
+                    pending.add(model.submit(tensor));
+                }
+                List<InferenceResult> results = new ArrayList<>(pending.size());
+                for (CompletableFuture<InferenceResult> each : pending) {
+                    results.add(await(each, model));
+                }
+                return results;
+            } catch (RuntimeException e) {
+                pending.forEach(each -> each.cancel(false));
+                throw e;
+            }
+        });
     }
 
     private static int checkTopK(Integer requested, int classes) {

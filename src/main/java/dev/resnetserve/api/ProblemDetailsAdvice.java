@@ -17,8 +17,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.context.request.RequestAttributes;
-import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
@@ -107,18 +105,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         if (response != null && response.getBody() instanceof ProblemDetail problem
                 && (problem.getProperties() == null || !problem.getProperties().containsKey(CODE))) {
             problem.setProperty(CODE, codeFor(ex, statusCode));
-            rememberCode((String) problem.getProperties().get(CODE));
+            OutcomeCodes.remember((String) problem.getProperties().get(CODE));
         }
         return response;
     }
 
-    /** Lets the outcome filter tell a full queue from a missed deadline, both 503s. */
-    private static void rememberCode(String code) {
-        if (RequestContextHolder.getRequestAttributes() != null) {
-            RequestContextHolder.getRequestAttributes().setAttribute(ClassificationOutcomeFilter.PROBLEM_CODE, code,
-                    RequestAttributes.SCOPE_REQUEST);
-        }
-    }
 
     private static String codeFor(Exception ex, HttpStatusCode status) {
         if (ex instanceof MissingServletRequestPartException) {
@@ -143,7 +134,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     private static ResponseEntity<Object> problem(HttpStatus status, String code, String detail, String retryAfter) {
-        rememberCode(code);
+        OutcomeCodes.remember(code);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setProperty(CODE, code);
         ResponseEntity.BodyBuilder response = ResponseEntity.status(status);

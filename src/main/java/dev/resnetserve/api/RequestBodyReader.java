@@ -5,12 +5,12 @@ import java.io.InputStream;
 import org.springframework.http.HttpStatus;
 
 /** Reads a request body into memory, refusing (413) as soon as it is known to be larger than the limit. */
-final class RequestBodyReader {
+public final class RequestBodyReader {
 
     private RequestBodyReader() {
     }
 
-    static byte[] read(InputStream body, long declaredLength, long limit) throws IOException {
+    public static byte[] read(InputStream body, long declaredLength, long limit) throws IOException {
         if (declaredLength > limit) {
             throw tooLarge(limit);
         }

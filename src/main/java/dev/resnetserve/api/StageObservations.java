@@ -3,6 +3,7 @@ package dev.resnetserve.api;
 import dev.resnetserve.inference.InferenceResult;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -25,14 +26,16 @@ public final class StageObservations {
     }
 
     /** Queue wait and forward pass run on a worker; this span covers both, and says how they split. */
-    InferenceResult observeInference(String model, Supplier<InferenceResult> work) {
+    List<InferenceResult> observeInference(String model, Supplier<List<InferenceResult>> work) {
         Observation observation = start(model, "inference").start();
         try (Observation.Scope scope = observation.openScope()) {
-            InferenceResult result = work.get();
-            observation.highCardinalityKeyValue("device", result.device())
-                    .highCardinalityKeyValue("batch.size", Integer.toString(result.batchSize()))
-                    .highCardinalityKeyValue("queue.ms", Double.toString(StageTimings.millis(result.queueNanos())));
-            return result;
+            List<InferenceResult> results = work.get();
+            InferenceResult first = results.get(0);
+            observation.highCardinalityKeyValue("device", first.device())
+                    .highCardinalityKeyValue("batch.size", Integer.toString(first.batchSize()))
+                    .highCardinalityKeyValue("queue.ms", Double.toString(StageTimings.millis(first.queueNanos())))
+                    .highCardinalityKeyValue("inputs", Integer.toString(results.size()));
+            return results;
         } catch (RuntimeException e) {
             observation.error(e);
             throw e;

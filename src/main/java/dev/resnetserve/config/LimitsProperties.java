@@ -12,9 +12,11 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodySize   raw body or multipart file
  * @param maxPixels     width x height declared by the image header
  * @param maxDimension  longest side declared by the image header
+ * @param maxImagesPerRequest inputs of one Open Inference Protocol request (a batch of images or tensors)
  */
 public record LimitsProperties(
         @NotNull @DefaultValue("16MB") DataSize maxBodySize,
         @Min(1) @DefaultValue("40000000") long maxPixels,
-        @Min(1) @Max(1_000_000) @DefaultValue("65500") int maxDimension) {
+        @Min(1) @Max(1_000_000) @DefaultValue("65500") int maxDimension,
+        @Min(1) @Max(1024) @DefaultValue("32") int maxImagesPerRequest) {
 }

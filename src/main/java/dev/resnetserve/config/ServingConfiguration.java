@@ -45,7 +45,8 @@ class ServingConfiguration {
 
     @Bean
     RequestLimits requestLimits(ResnetProperties properties) {
-        return new RequestLimits(properties.limits().maxBodySize().toBytes());
+        return new RequestLimits(properties.limits().maxBodySize().toBytes(),
+                properties.limits().maxImagesPerRequest());
     }
 
     @Bean

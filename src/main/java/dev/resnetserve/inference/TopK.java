@@ -30,7 +30,11 @@ public final class TopK {
 
     /** The {@code k} most probable classes; ties keep the lower index first. */
     public static List<Prediction> of(float[] logits, int k, Labels labels) {
-        double[] p = softmax(logits);
+        return ofProbabilities(softmax(logits), k, labels);
+    }
+
+    /** The {@code k} most probable classes of a softmax output; ties keep the lower index first. */
+    public static List<Prediction> ofProbabilities(double[] p, int k, Labels labels) {
         PriorityQueue<Integer> smallestFirst = new PriorityQueue<>(
                 (a, b) -> p[a] != p[b] ? Double.compare(p[a], p[b]) : Integer.compare(b, a));
         for (int i = 0; i < p.length; i++) {

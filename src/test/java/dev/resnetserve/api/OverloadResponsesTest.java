@@ -22,7 +22,7 @@ class OverloadResponsesTest {
 
     private final Classifier classifier = mock(Classifier.class);
     private final MockMvc mvc = MockMvcBuilders
-            .standaloneSetup(new ClassificationController(classifier, new RequestLimits(1024)))
+            .standaloneSetup(new ClassificationController(classifier, new RequestLimits(1024, 4)))
             .setControllerAdvice(new ProblemDetailsAdvice()).build();
 
     @Test

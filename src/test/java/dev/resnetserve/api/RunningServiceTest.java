@@ -15,20 +15,20 @@ import org.springframework.test.context.ActiveProfiles;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-abstract class RunningServiceTest {
+public abstract class RunningServiceTest {
 
-    static final String PARITY = "/v1/models/parity/classify";
+    protected static final String PARITY = "/v1/models/parity/classify";
 
     @LocalServerPort
-    int port;
+    protected int port;
 
     @Autowired
-    ModelRegistry registry;
+    protected ModelRegistry registry;
 
-    ApiClient client;
+    protected ApiClient client;
 
     @BeforeEach
-    void serviceReady() throws InterruptedException {
+    protected void serviceReady() throws InterruptedException {
         client = new ApiClient(port);
         Readiness.await(registry);
     }

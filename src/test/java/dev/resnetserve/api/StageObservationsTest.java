@@ -7,6 +7,7 @@ import dev.resnetserve.inference.InferenceResult;
 import dev.resnetserve.inference.QueueFullException;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.tck.TestObservationRegistry;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +24,8 @@ class StageObservationsTest {
         Observation request = Observation.start("http.server.requests", registry);
         try (Observation.Scope scope = request.openScope()) {
             stages.observe("demo", "decode", () -> "rgb");
-            stages.observeInference("demo", () -> new InferenceResult(new float[8], "cpu()", 3, 2_500_000, 9_000));
+            stages.observeInference("demo",
+                    () -> List.of(new InferenceResult(new float[8], "cpu()", 3, 2_500_000, 9_000)));
         } finally {
             request.stop();
         }
@@ -36,6 +38,7 @@ class StageObservationsTest {
                         .hasHighCardinalityKeyValue("device", "cpu()")
                         .hasHighCardinalityKeyValue("batch.size", "3")
                         .hasHighCardinalityKeyValue("queue.ms", "2.5")
+                        .hasHighCardinalityKeyValue("inputs", "1")
                         .hasParentObservationEqualTo(request));
     }
 

@@ -1,0 +1,78 @@
+package dev.resnetserve.api.oip;
+
+import dev.resnetserve.api.ApiException;
+import dev.resnetserve.api.OutcomeCodes;
+import dev.resnetserve.inference.DeadlineExceededException;
+import dev.resnetserve.inference.ModelNotFoundException;
+import dev.resnetserve.inference.ModelNotReadyException;
+import dev.resnetserve.inference.QueueFullException;
+import dev.resnetserve.preprocess.ImageTooLargeException;
+import dev.resnetserve.preprocess.InvalidImageException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Errors of the v2 endpoints as the protocol has them, {@code {"error": "..."}}: 400 for a bad request, 404 for an
+ * unknown model or version, 503 with {@code Retry-After} when the model is busy or not ready; never internals.
+ */
+@RestControllerAdvice(assignableTypes = OipController.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class OipErrors {
+
+    private static final Logger log = LoggerFactory.getLogger(OipErrors.class);
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Map<String, String>> error(Exception e) {
+        if (e instanceof OipException oip) {
+            return answer(oip.status(), oip.code(), oip.getMessage(), null);
+        }
+        if (e instanceof ApiException api) {
+            return answer(api.status(), api.code(), api.getMessage(), null);
+        }
+        if (e instanceof ModelNotFoundException) {
+            return answer(HttpStatus.NOT_FOUND, "model_not_found", e.getMessage(), null);
+        }
+        if (e instanceof ModelNotReadyException) {
+            return answer(HttpStatus.SERVICE_UNAVAILABLE, "model_not_ready", e.getMessage(), "5");
+        }
+        if (e instanceof QueueFullException) {
+            return answer(HttpStatus.SERVICE_UNAVAILABLE, "queue_full", e.getMessage(), "1");
+        }
+        if (e instanceof DeadlineExceededException) {
+            return answer(HttpStatus.SERVICE_UNAVAILABLE, "deadline_exceeded", e.getMessage(), "1");
+        }
+        if (e instanceof InvalidImageException) {
+            return answer(HttpStatus.BAD_REQUEST, "undecodable_image", "an image could not be decoded: "
+                    + e.getMessage(), null);
+        }
+        if (e instanceof ImageTooLargeException) {
+            return answer(HttpStatus.BAD_REQUEST, "image_too_large", e.getMessage(), null);
+        }
+        if (e instanceof ErrorResponse spring) {
+            return answer(spring.getStatusCode(), "bad_request", spring.getBody().getDetail(), null);
+        }
+        log.error("unexpected error in the v2 API", e);
+        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal error; see the service log", null);
+    }
+
+    private static ResponseEntity<Map<String, String>> answer(HttpStatusCode status, String code, String message,
+                                                              String retryAfter) {
+        OutcomeCodes.remember(code);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
+        if (retryAfter != null) {
+            response.header(HttpHeaders.RETRY_AFTER, retryAfter);
+        }
+        return response.body(Map.of("error", message == null ? status.toString() : message));
+    }
+}

@@ -1,0 +1,114 @@
+package dev.resnetserve.api.oip;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** Tensor contents as the protocol carries them: JSON arrays (nested or flat, row-major) or little-endian bytes. */
+final class TensorData {
+
+    private TensorData() {
+    }
+
+    /** FP32 elements from JSON numbers, flattened row-major; at most {@code limit} of them. */
+    static float[] floats(JsonNode data, String input, long limit) {
+        List<JsonNode> flat = new ArrayList<>();
+        flatten(data, flat, input, limit);
+        float[] values = new float[flat.size()];
+        for (int i = 0; i < values.length; i++) {
+            JsonNode value = flat.get(i);
+            if (!value.isNumber()) {
+                throw OipException.badRequest("invalid_data", "input '" + input + "': FP32 data holds " + value
+                        + " at element " + i + ", not a number");
+            }
+            values[i] = value.floatValue();
+        }
+        return values;
+    }
+
+    /** FP32 elements from the binary extension: 4 bytes each, little-endian. */
+    static float[] floats(byte[] binary, String input) {
+        if (binary.length % Float.BYTES != 0) {
+            throw OipException.badRequest("binary_size_mismatch", "input '" + input + "': " + binary.length
+                    + " bytes of FP32 data is not a whole number of 4-byte values");
+        }
+        float[] values = new float[binary.length / Float.BYTES];
+        ByteBuffer.wrap(binary).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        return values;
+    }
+
+    /** BYTES elements from JSON: base64 strings (images are binary), flattened row-major. */
+    static List<byte[]> bytes(JsonNode data, String input, long limit) {
+        List<JsonNode> flat = new ArrayList<>();
+        flatten(data, flat, input, limit);
+        List<byte[]> values = new ArrayList<>(flat.size());
+        Base64.Decoder base64 = Base64.getMimeDecoder();
+        for (int i = 0; i < flat.size(); i++) {
+            JsonNode value = flat.get(i);
+            if (!value.isString()) {
+                throw OipException.badRequest("invalid_data", "input '" + input + "': BYTES element " + i
+                        + " must be a base64 string");
+            }
+            try {
+                values.add(base64.decode(value.asString()));
+            } catch (IllegalArgumentException e) {
+                throw OipException.badRequest("invalid_data", "input '" + input + "': BYTES element " + i
+                        + " is not valid base64");
+            }
+        }
+        return values;
+    }
+
+    /** BYTES elements from the binary extension: each a 4-byte little-endian length, then that many bytes. */
+    static List<byte[]> bytes(byte[] binary, String input) {
+        ByteBuffer buffer = ByteBuffer.wrap(binary).order(ByteOrder.LITTLE_ENDIAN);
+        List<byte[]> values = new ArrayList<>();
+        while (buffer.hasRemaining()) {
+            if (buffer.remaining() < Integer.BYTES) {
+                throw OipException.badRequest("binary_size_mismatch", "input '" + input + "': BYTES element "
+                        + values.size() + " is cut short before its 4-byte length");
+            }
+            int length = buffer.getInt();
+            if (length < 0 || length > buffer.remaining()) {
+                throw OipException.badRequest("binary_size_mismatch", "input '" + input + "': BYTES element "
+                        + values.size() + " declares " + length + " bytes but " + buffer.remaining() + " remain");
+            }
+            byte[] value = new byte[length];
+            buffer.get(value);
+            values.add(value);
+        }
+        return values;
+    }
+
+    /** {@code n} little-endian FP32 values, for binary outputs. */
+    static byte[] binary(float[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(values);
+        return buffer.array();
+    }
+
+    /** BYTES values as the binary extension lays them out: length-prefixed, little-endian. */
+    static byte[] binary(List<byte[]> values) {
+        int size = values.stream().mapToInt(v -> Integer.BYTES + v.length).sum();
+        ByteBuffer buffer = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        values.forEach(v -> buffer.putInt(v.length).put(v));
+        return buffer.array();
+    }
+
+    private static void flatten(JsonNode node, List<JsonNode> into, String input, long limit) {
+        if (node.isArray()) {
+            for (JsonNode child : node) {
+                flatten(child, into, input, limit);
+            }
+        } else {
+            if (into.size() >= limit) {
+                throw OipException.badRequest("shape_mismatch", "input '" + input + "': data holds more elements "
+                        + "than its shape");
+            }
+            into.add(node);
+        }
+    }
+}
