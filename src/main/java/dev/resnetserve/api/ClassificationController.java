@@ -45,6 +45,15 @@ class ClassificationController {
         return answer(classifier.classify(model, part(image), topK));
     }
 
+    @Operation(summary = "Classify an image with one version of a model, sent as the raw request body")
+    @PostMapping(path = "/models/{model}/versions/{version}/classify",
+            consumes = {"image/*", MediaType.APPLICATION_OCTET_STREAM_VALUE})
+    ResponseEntity<ClassificationResponse> classifyWithVersion(@PathVariable String model,
+            @PathVariable String version, @RequestParam(required = false) Integer topK, HttpServletRequest request)
+            throws IOException {
+        return answer(classifier.classify(model, version, body(request), topK));
+    }
+
     @Operation(summary = "Classify an image with the default model, sent as the raw request body")
     @PostMapping(path = "/classify", consumes = {"image/*", MediaType.APPLICATION_OCTET_STREAM_VALUE})
     ResponseEntity<ClassificationResponse> classifyWithDefault(@RequestParam(required = false) Integer topK,

@@ -20,7 +20,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class ClassificationOutcomeFilter extends OncePerRequestFilter {
 
     /** Inference endpoints of every protocol: /v1 classify, Open Inference Protocol infer, TorchServe predictions. */
-    private static final Pattern CLASSIFY = Pattern.compile("^/v1/(?:models/([^/]+)/)?classify/?$"
+    private static final Pattern CLASSIFY = Pattern.compile("^/v1/(?:models/([^/]+)/(?:versions/[^/]+/)?)?classify/?$"
             + "|^/v2/models/([^/]+)(?:/versions/[^/]+)?/infer/?$|^/predictions/([^/]+)(?:/[^/]+)?/?$");
 
     private final ModelRegistry registry;

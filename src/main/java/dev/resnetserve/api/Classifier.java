@@ -48,7 +48,12 @@ public class Classifier {
     }
 
     public ClassificationResponse classify(String modelName, byte[] image, Integer topK) {
-        ServedModel model = resolve(modelName);
+        return classify(modelName, null, image, topK);
+    }
+
+    /** With a given version of the model; {@code null} for its default version. */
+    public ClassificationResponse classify(String modelName, String version, byte[] image, Integer topK) {
+        ServedModel model = resolve(modelName, version);
         int k = checkTopK(topK, labels(model).size());
         Classified classified = classifyImages(model, List.of(image)).get(0);
         List<Prediction> predictions = TopK.ofProbabilities(classified.probabilities(), k, labels(model));
@@ -56,9 +61,14 @@ public class Classifier {
                 predictions, classified.timings());
     }
 
-    /** The named model, or the default one for {@code null}. */
+    /** The named model's default version, or the default model for {@code null}. */
     public ServedModel resolve(String modelName) {
         return modelName == null ? registry.defaultModel() : registry.require(modelName);
+    }
+
+    /** A version of the named model; its default version when {@code version} is null. */
+    public ServedModel resolve(String modelName, String version) {
+        return version == null ? resolve(modelName) : registry.require(modelName, version);
     }
 
     /** The model's class names; a model that has not loaded has none yet, and answers 503. */

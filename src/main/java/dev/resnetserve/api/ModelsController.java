@@ -8,7 +8,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /v1/models} and {@code GET /v1/models/{model}}: what is served, and in what state. */
+/** What is served, version by version, and in what state. Changing it: {@link ModelManagementController}. */
 @RestController
 @RequestMapping("/v1/models")
 class ModelsController {
@@ -19,16 +19,28 @@ class ModelsController {
         this.registry = registry;
     }
 
-    @Operation(summary = "List the served models")
+    @Operation(summary = "List the served models, every version")
     @GetMapping
     List<ModelResponse> list() {
-        return registry.all().stream()
-                .map(m -> ModelResponse.of(m, m.name().equals(registry.defaultModelName()))).toList();
+        return registry.all().stream().map(m -> ModelResponse.of(m, registry)).toList();
     }
 
-    @Operation(summary = "Describe one model: source, format, parameters, input, preprocessing, devices, state")
+    @Operation(summary = "Describe a model's default version: source, format, parameters, input, preprocessing, "
+            + "devices, workers, state")
     @GetMapping("/{model}")
     ModelResponse get(@PathVariable String model) {
-        return ModelResponse.of(registry.require(model), model.equals(registry.defaultModelName()));
+        return ModelResponse.of(registry.require(model), registry);
+    }
+
+    @Operation(summary = "List a model's versions")
+    @GetMapping("/{model}/versions")
+    List<ModelResponse> versions(@PathVariable String model) {
+        return registry.versions(model).stream().map(m -> ModelResponse.of(m, registry)).toList();
+    }
+
+    @Operation(summary = "Describe one version of a model")
+    @GetMapping("/{model}/versions/{version}")
+    ModelResponse version(@PathVariable String model, @PathVariable String version) {
+        return ModelResponse.of(registry.require(model, version), registry);
     }
 }

@@ -1,7 +1,9 @@
 package dev.resnetserve.api;
 
 import dev.resnetserve.inference.DeadlineExceededException;
+import dev.resnetserve.inference.DeviceUnavailableException;
 import dev.resnetserve.inference.InferenceFailedException;
+import dev.resnetserve.inference.ModelConflictException;
 import dev.resnetserve.inference.ModelNotFoundException;
 import dev.resnetserve.inference.ModelNotReadyException;
 import dev.resnetserve.inference.QueueFullException;
@@ -14,6 +16,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -52,6 +55,16 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ModelNotFoundException.class)
     ResponseEntity<Object> modelNotFound(ModelNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "model_not_found", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(ModelConflictException.class)
+    ResponseEntity<Object> conflict(ModelConflictException e) {
+        return problem(HttpStatus.CONFLICT, "model_conflict", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(DeviceUnavailableException.class)
+    ResponseEntity<Object> deviceUnavailable(DeviceUnavailableException e) {
+        return problem(HttpStatus.BAD_REQUEST, "device_unavailable", e.getMessage(), null);
     }
 
     @ExceptionHandler(ModelNotReadyException.class)
@@ -97,6 +110,17 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 + "service log", null);
     }
 
+    /** Bean validation of a request body: which fields, and why. */
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String detail = ex.getBindingResult().getFieldErrors().stream()
+                .map(error -> error.getField() + ": " + error.getDefaultMessage()).sorted()
+                .collect(java.util.stream.Collectors.joining("; "));
+        return problem(HttpStatus.BAD_REQUEST, "invalid_request", detail.isEmpty() ? "invalid request" : detail,
+                null);
+    }
+
     /** Spring MVC's own errors (415, 405, 404, missing part...) get a {@code code} too. */
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
@@ -114,6 +138,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     private static String codeFor(Exception ex, HttpStatusCode status) {
         if (ex instanceof MissingServletRequestPartException) {
             return "missing_image_part";
+        }
+        if (ex instanceof MethodArgumentNotValidException) {
+            return "invalid_request";
         }
         if (ex instanceof MissingServletRequestParameterException) {
             return "missing_parameter";

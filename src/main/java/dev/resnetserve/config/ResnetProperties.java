@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param limits        what a request may carry
  * @param engine        PyTorch engine settings, applied once at start
  * @param shutdownGrace how long queued requests may take to finish when the service stops
+ * @param management    the model management API
  */
 @Validated
 @ConfigurationProperties("resnet")
@@ -27,7 +28,8 @@ public record ResnetProperties(
         @NotEmpty Map<String, @Valid ModelProperties> models,
         @Valid @DefaultValue LimitsProperties limits,
         @Valid @DefaultValue EngineProperties engine,
-        @NotNull @DefaultValue("30s") Duration shutdownGrace) {
+        @NotNull @DefaultValue("30s") Duration shutdownGrace,
+        @Valid @DefaultValue ManagementProperties management) {
 
     @AssertTrue(message = "resnet.default-model must name one of resnet.models")
     public boolean isDefaultModelConfigured() {

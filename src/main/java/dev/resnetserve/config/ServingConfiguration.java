@@ -1,6 +1,7 @@
 package dev.resnetserve.config;
 
 import ai.djl.Device;
+import dev.resnetserve.api.ManagementPolicy;
 import dev.resnetserve.api.RequestLimits;
 import dev.resnetserve.api.StageObservations;
 import dev.resnetserve.inference.DeviceResolver;
@@ -47,6 +48,11 @@ class ServingConfiguration {
     RequestLimits requestLimits(ResnetProperties properties) {
         return new RequestLimits(properties.limits().maxBodySize().toBytes(),
                 properties.limits().maxImagesPerRequest());
+    }
+
+    @Bean
+    ManagementPolicy managementPolicy(ResnetProperties properties) {
+        return new ManagementPolicy(properties.management().enabled(), properties.management().allowedLocations());
     }
 
     @Bean
@@ -98,7 +104,8 @@ class ServingConfiguration {
             List<Device> resolved = devices.resolve(entry.getKey(), model.devices(), model.cpuFallback());
             served.add(new ServedModel(spec, scheduling, resolved));
         }
-        return new ModelRegistry(served, properties.defaultModel(), loader, properties.shutdownGrace(), metrics);
+        return new ModelRegistry(served, properties.defaultModel(), loader, devices, properties.shutdownGrace(),
+                metrics);
     }
 
     @Bean

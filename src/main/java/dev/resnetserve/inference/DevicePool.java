@@ -39,6 +39,16 @@ final class DevicePool {
         }
     }
 
+    /** Retires the newest {@code count} workers; each ends after its current batch and closes its predictor. */
+    List<Thread> retire(int count) {
+        List<Thread> ending = new ArrayList<>();
+        for (int i = 0; i < count && !workers.isEmpty(); i++) {
+            workers.remove(workers.size() - 1).retire();
+            ending.add(threads.remove(threads.size() - 1));
+        }
+        return ending;
+    }
+
     /** Arrays alive under this device's model: the weights, plus anything a batch failed to release. */
     int liveNativeArrays() {
         return model.getNDManager().getManagedArrays().size();

@@ -38,6 +38,8 @@ public final class ServedModel {
     private volatile PreprocessingSpec preprocessing;
     private final Map<String, Duration> loadTimes = new ConcurrentHashMap<>();
     private int outputClasses; // written and read by the loading thread only
+    private volatile int workersPerDevice;
+    private volatile BatchObserver observer = BatchObserver.NONE;
 
     public ServedModel(ModelSpec spec, SchedulingSpec scheduling, List<Device> devices) {
         this.spec = spec;
@@ -45,6 +47,7 @@ public final class ServedModel {
         this.devices = List.copyOf(devices);
         this.queue = new InferenceQueue(scheduling.queueCapacity(), scheduling.requestTimeout());
         this.preprocessing = spec.preprocessing().orElse(PreprocessingSpec.imagenet());
+        this.workersPerDevice = scheduling.workers();
     }
 
     public String name() {
@@ -107,6 +110,7 @@ public final class ServedModel {
 
     /** Loads the model on every device, warms up every batch size on every worker, then starts serving. */
     void load(ModelLoader loader, BatchObserver observer) {
+        this.observer = observer;
         long start = System.nanoTime();
         state = ModelState.LOADING;
         failure = null;
@@ -147,14 +151,58 @@ public final class ServedModel {
         pools.add(new DevicePool(device, model));
         state = ModelState.WARMING_UP;
         List<Worker> workers = new ArrayList<>();
-        for (int i = 0; i < scheduling.workers(); i++) {
-            PredictorBatchRunner runner = new PredictorBatchRunner(model, inputShape());
-            warmUp(runner);
-            workers.add(new Worker(queue, runner, scheduling.batchMaxSize(), scheduling.batchMaxDelay(), name(),
-                    observer));
+        for (int i = 0; i < workersPerDevice; i++) {
+            workers.add(warmWorker(model));
         }
         loadTimes.put(DeviceResolver.displayName(device), Duration.ofNanos(System.nanoTime() - start));
         return workers;
+    }
+
+    private Worker warmWorker(ZooModel<NDList, NDList> model) {
+        PredictorBatchRunner runner = new PredictorBatchRunner(model, inputShape());
+        warmUp(runner);
+        return new Worker(queue, runner, scheduling.batchMaxSize(), scheduling.batchMaxDelay(), name(), observer);
+    }
+
+    /** Predictor threads per device: as configured, then as last scaled. */
+    public int workersPerDevice() {
+        return workersPerDevice;
+    }
+
+    /**
+     * Adds or retires predictor threads on every device of a ready model. New workers are warmed up before they
+     * take a request; retired ones finish their current batch first, so no request fails.
+     */
+    public synchronized void scaleWorkers(int target) {
+        if (state != ModelState.READY) {
+            throw new ModelNotReadyException("model '" + name() + "' is " + state.name().toLowerCase()
+                    + "; only a ready model can be scaled");
+        }
+        List<Thread> ending = new ArrayList<>();
+        synchronized (pools) {
+            for (DevicePool pool : pools) {
+                int current = pool.workerCount();
+                if (target > current) {
+                    List<Worker> added = new ArrayList<>();
+                    for (int i = current; i < target; i++) {
+                        added.add(warmWorker(pool.model()));
+                    }
+                    pool.start(name(), added);
+                } else {
+                    ending.addAll(pool.retire(current - target));
+                }
+            }
+        }
+        workersPerDevice = target;
+        for (Thread thread : ending) {
+            try {
+                thread.join(scheduling.requestTimeout().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.info("model '{}' version '{}' now runs {} worker(s) per device", name(), spec.version(), target);
     }
 
     /**

@@ -23,6 +23,7 @@ final class Worker implements Runnable {
     private final String model;
     private final BatchObserver observer;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean retired = new AtomicBoolean();
     private final AtomicBoolean busy = new AtomicBoolean();
 
     Worker(InferenceQueue queue, BatchRunner runner, int maxBatchSize, Duration maxDelay) {
@@ -42,7 +43,7 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         try {
-            while (running.get() || queue.depth() > 0) {
+            while (!retired.get() && (running.get() || queue.depth() > 0)) {
                 List<InferenceTask> batch = queue.takeBatch(maxBatchSize, maxDelay, IDLE_WAIT);
                 if (!batch.isEmpty()) {
                     busy.set(true);
@@ -63,6 +64,11 @@ final class Worker implements Runnable {
     /** Lets the worker finish what is queued, then end. */
     void stop() {
         running.set(false);
+    }
+
+    /** Ends the worker after its current batch, leaving the queue to the others (scaling down). */
+    void retire() {
+        retired.set(true);
     }
 
     boolean busy() {

@@ -109,13 +109,14 @@ class OipController {
                 .header(HEADER_LENGTH, Integer.toString(header.length)).body(out.toByteArray());
     }
 
-    private static OipMessages.ModelMetadata metadata(ServedModel model) {
+    private OipMessages.ModelMetadata metadata(ServedModel model) {
         long[] input = model.inputShape();
         long classes = model.labels().map(labels -> (long) labels.size()).orElse(-1L);
         String platform = model.details().map(ModelDetails::format)
                 .map(format -> format == ModelFormat.DJL_RESNET ? "pytorch_djl" : "pytorch_torchscript")
                 .orElse("pytorch_torchscript");
-        return new OipMessages.ModelMetadata(model.name(), List.of(model.spec().version()), platform,
+        List<String> versions = registry.versions(model.name()).stream().map(m -> m.spec().version()).toList();
+        return new OipMessages.ModelMetadata(model.name(), versions, platform,
                 List.of(new OipMessages.MetadataTensor(OipInference.IMAGE_INPUT, "BYTES", new long[] {-1}),
                         new OipMessages.MetadataTensor(OipInference.TENSOR_INPUT, "FP32",
                                 new long[] {-1, input[0], input[1], input[2]})),

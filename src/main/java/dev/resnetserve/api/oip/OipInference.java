@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -39,12 +38,7 @@ class OipInference {
 
     /** The model, checked against the version the path names, when it names one. */
     ServedModel model(String name, String version) {
-        ServedModel model = classifier.resolve(name);
-        if (version != null && !version.equals(model.spec().version())) {
-            throw new OipException(HttpStatus.NOT_FOUND, "model_version_not_found", "model '" + name
-                    + "' has no version '" + version + "'; it serves version '" + model.spec().version() + "'");
-        }
-        return model;
+        return classifier.resolve(name, version);
     }
 
     /** The JSON response and, for outputs asked for as binary, the bytes that follow it. */

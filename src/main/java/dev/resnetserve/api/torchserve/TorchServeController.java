@@ -4,7 +4,6 @@ import dev.resnetserve.api.Classified;
 import dev.resnetserve.api.Classifier;
 import dev.resnetserve.api.RequestBodyReader;
 import dev.resnetserve.api.RequestLimits;
-import dev.resnetserve.inference.ModelNotFoundException;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.Prediction;
 import dev.resnetserve.inference.ServedModel;
@@ -71,10 +70,7 @@ class TorchServeController {
     }
 
     private Map<String, Double> predict(String name, String version, byte[] image) {
-        ServedModel model = classifier.resolve(name);
-        if (version != null && !version.equals(model.spec().version())) {
-            throw new ModelNotFoundException(name + "/" + version);
-        }
+        ServedModel model = classifier.resolve(name, version);
         Classified classified = classifier.classifyImages(model, List.of(image)).get(0);
         int k = Math.min(TOP_K, classified.probabilities().length);
         Map<String, Double> answer = new LinkedHashMap<>();

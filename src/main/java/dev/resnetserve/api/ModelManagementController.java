@@ -1,0 +1,137 @@
+package dev.resnetserve.api;
+
+import dev.resnetserve.inference.ModelRegistry;
+import dev.resnetserve.inference.SchedulingSpec;
+import dev.resnetserve.inference.ServedModel;
+import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.preprocess.PreprocessingSpec;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Model management: register a model or a new version (loaded and warmed up in the background, switched to
+ * atomically when ready), remove a version, choose the default version, scale workers. A separate path set from
+ * inference, so that it can be protected on its own (resnet.management.*).
+ */
+@Tag(name = "Model management")
+@RestController
+@RequestMapping("/v1/models")
+class ModelManagementController {
+
+    private final ModelRegistry registry;
+    private final ManagementPolicy policy;
+
+    ModelManagementController(ModelRegistry registry, ManagementPolicy policy) {
+        this.registry = registry;
+        this.policy = policy;
+    }
+
+    /** The new default version. */
+    record DefaultVersion(@NotBlank String version) {
+    }
+
+    /** Predictor threads per device. */
+    record Workers(@Min(1) @Max(64) int workers) {
+    }
+
+    @Operation(summary = "Serve a new model or version; 202 while it loads (GET its URL for the state)")
+    @PostMapping
+    ResponseEntity<ModelResponse> register(@Valid @RequestBody ModelRegistration request) {
+        checkEnabled();
+        for (String location : new String[] {request.location(), request.labels()}) {
+            if (!policy.allows(location)) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "location_not_allowed", "'" + location
+                        + "' is not under resnet.management.allowed-locations " + policy.allowedLocations());
+            }
+        }
+        String version = request.version() == null ? "1" : request.version();
+        ModelSpec spec = new ModelSpec(request.name(), version, request.location(),
+                Optional.ofNullable(request.labels()), Optional.ofNullable(request.architecture()),
+                Optional.ofNullable(request.preprocessing()).map(preset -> preset.equals("imagenet")
+                        ? PreprocessingSpec.imagenet() : PreprocessingSpec.wholeImage(224)));
+        SchedulingSpec scheduling = new SchedulingSpec(
+                request.devices() == null || request.devices().isEmpty() ? List.of("cpu") : request.devices(),
+                orDefault(request.workers(), 1), orDefault(request.queueCapacity(), 64),
+                orDefault(request.batchMaxSize(), 8), Duration.ofMillis(orDefault(request.batchMaxDelayMs(), 5)),
+                Duration.ofMillis(orDefault(request.requestTimeoutMs(), 30_000)),
+                Boolean.TRUE.equals(request.cpuFallback()));
+        ServedModel model = registry.register(spec, scheduling, !Boolean.FALSE.equals(request.makeDefault()));
+        return ResponseEntity.accepted()
+                .location(URI.create("/v1/models/" + model.name() + "/versions/" + version))
+                .body(ModelResponse.of(model, registry));
+    }
+
+    @Operation(summary = "Stop serving a model, every version; queued requests are still answered")
+    @DeleteMapping("/{model}")
+    ResponseEntity<List<ModelResponse>> remove(@PathVariable String model) {
+        checkEnabled();
+        return removed(registry.remove(model, null));
+    }
+
+    @Operation(summary = "Stop serving one version (not the default one)")
+    @DeleteMapping("/{model}/versions/{version}")
+    ResponseEntity<List<ModelResponse>> removeVersion(@PathVariable String model, @PathVariable String version) {
+        checkEnabled();
+        return removed(registry.remove(model, version));
+    }
+
+    @Operation(summary = "Make a ready version the default")
+    @PutMapping("/{model}/default")
+    ModelResponse makeDefault(@PathVariable String model, @Valid @RequestBody DefaultVersion request) {
+        checkEnabled();
+        registry.makeDefault(model, request.version());
+        return ModelResponse.of(registry.require(model), registry);
+    }
+
+    @Operation(summary = "Scale the default version's predictor threads per device")
+    @PutMapping("/{model}/workers")
+    ModelResponse scale(@PathVariable String model, @Valid @RequestBody Workers request) {
+        checkEnabled();
+        return scale(registry.require(model), request);
+    }
+
+    @Operation(summary = "Scale one version's predictor threads per device")
+    @PutMapping("/{model}/versions/{version}/workers")
+    ModelResponse scaleVersion(@PathVariable String model, @PathVariable String version,
+                               @Valid @RequestBody Workers request) {
+        checkEnabled();
+        return scale(registry.require(model, version), request);
+    }
+
+    private ModelResponse scale(ServedModel model, Workers request) {
+        model.scaleWorkers(request.workers());
+        return ModelResponse.of(model, registry);
+    }
+
+    private ResponseEntity<List<ModelResponse>> removed(List<ServedModel> models) {
+        return ResponseEntity.accepted().body(models.stream().map(m -> ModelResponse.of(m, registry)).toList());
+    }
+
+    private void checkEnabled() {
+        if (!policy.enabled()) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "model management is off "
+                    + "(resnet.management.enabled)");
+        }
+    }
+
+    private static int orDefault(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+}

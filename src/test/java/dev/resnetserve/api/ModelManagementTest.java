@@ -1,0 +1,167 @@
+package dev.resnetserve.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.resnetserve.support.ApiClient;
+import dev.resnetserve.support.Fixtures;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Model management against the running service, in a context of its own (the registry changes here): register,
+ * switch versions under traffic, scale workers, remove, and the refusals.
+ */
+@TestPropertySource(properties = "resnet.management.allowed-locations=classpath:fixtures/")
+class ModelManagementTest extends RunningServiceTest {
+
+    private static final String MODEL = "classpath:fixtures/parity/model.pt";
+    private static final String LABELS = "classpath:fixtures/parity/labels.txt";
+    private static final byte[] CAT = Fixtures.bytes("parity/chelsea-small.jpg");
+
+    @AfterEach
+    void removeRegistered() {
+        for (String name : new String[] {"extra", "switch"}) {
+            if (registry.serves(name)) {
+                registry.remove(name, null);
+            }
+        }
+    }
+
+    @Test
+    void aRegisteredModelLoadsInTheBackgroundServesAndCanBeRemoved() throws Exception {
+        ApiClient.Response registered = register("extra", "1", true);
+
+        assertThat(registered.status()).as(registered.body()).isEqualTo(202);
+        assertThat(registered.header("Location")).isEqualTo("/v1/models/extra/versions/1");
+        awaitState("extra", "1", "READY");
+        assertThat(client.post("/v1/models/extra/classify", "image/jpeg", CAT).status()).isEqualTo(200);
+        assertThat(metrics()).contains("inference_model_info{architecture=\"unknown\",device=\"cpu\",model=\"extra\","
+                + "version=\"1\"} 1").contains("inference_model_ready{model=\"extra\"} 1.0");
+
+        ApiClient.Response removed = client.delete("/v1/models/extra");
+
+        assertThat(removed.status()).isEqualTo(202);
+        assertThat(client.get("/v1/models/extra").status()).isEqualTo(404);
+        assertThat(client.post("/v1/models/extra/classify", "image/jpeg", CAT).status()).isEqualTo(404);
+        assertThat(metrics()).as("its gauges go; its request counters stay, as counters do")
+                .doesNotContain("inference_model_ready{model=\"extra\"}", "inference_queue_depth{model=\"extra\"}",
+                        "inference_workers{device=\"cpu\",model=\"extra\"}", "model=\"extra\",version=\"1\"}")
+                .contains("inference_requests_total{model=\"extra\",outcome=\"success\"}");
+    }
+
+    @Test
+    void aNewVersionTakesOverAtomicallyWithNoFailedRequest() throws Exception {
+        register("switch", "1", true);
+        awaitState("switch", "1", "READY");
+        Map<String, AtomicLong> answers = new ConcurrentHashMap<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService clients = Executors.newFixedThreadPool(3);
+        for (int i = 0; i < 3; i++) {
+            clients.submit(() -> {
+                while (running.get()) {
+                    ApiClient.Response response = client.post("/v1/models/switch/classify", "image/jpeg", CAT);
+                    String key = response.status() == 200 ? "v" + response.json().get("version").asString()
+                            : response.status() + " " + response.body();
+                    answers.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+                }
+            });
+        }
+        try {
+            awaitAnswers(answers, "v1", 20);
+            assertThat(register("switch", "2", true).status()).isEqualTo(202);
+            awaitState("switch", "2", "READY");
+            awaitAnswers(answers, "v2", 20);
+            assertThat(client.get("/v1/models/switch").json().get("version").asString()).isEqualTo("2");
+            assertProblem(client.delete("/v1/models/switch/versions/2"), 409, "model_conflict");
+
+            assertThat(client.delete("/v1/models/switch/versions/1").status()).isEqualTo(202);
+            long afterRemoval = answers.get("v2").get() + 20;
+            awaitAnswers(answers, "v2", afterRemoval);
+        } finally {
+            running.set(false);
+            clients.shutdown();
+            assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+
+        assertThat(answers.keySet()).as("every answer during the switch and the removal").containsOnly("v1", "v2");
+        assertThat(client.get("/v1/models/switch/versions").json()).hasSize(1);
+    }
+
+    @Test
+    void workersScaleUpAndDownUnderTraffic() throws Exception {
+        ApiClient.Response up = put("/v1/models/parity/workers", "{\"workers\": 3}");
+
+        assertThat(up.status()).as(up.body()).isEqualTo(200);
+        assertThat(up.json().get("workersPerDevice").asInt()).isEqualTo(3);
+        assertThat(metrics()).contains("inference_workers{device=\"cpu\",model=\"parity\"} 3.0");
+        for (int i = 0; i < 10; i++) {
+            assertThat(client.post(PARITY, "image/jpeg", CAT).status()).isEqualTo(200);
+        }
+
+        ApiClient.Response down = put("/v1/models/parity/workers", "{\"workers\": 2}");
+
+        assertThat(down.json().get("workersPerDevice").asInt()).isEqualTo(2);
+        assertThat(metrics()).contains("inference_workers{device=\"cpu\",model=\"parity\"} 2.0");
+        assertThat(client.post(PARITY, "image/jpeg", CAT).status()).isEqualTo(200);
+    }
+
+    @Test
+    void refusesWhatWouldBreakServing() throws Exception {
+        assertProblem(client.post("/v1/models", "application/json", ("{\"name\":\"extra\",\"location\":"
+                + "\"https://models.example.com/r50.pt\"}").getBytes()), 400, "location_not_allowed");
+        assertProblem(client.post("/v1/models", "application/json",
+                "{\"name\":\"../etc\",\"location\":\"classpath:fixtures/x\"}".getBytes()), 400, "invalid_request");
+        assertProblem(register("parity", "1", true), 409, "model_conflict");
+        assertProblem(client.delete("/v1/models/demo"), 409, "model_conflict");
+        assertProblem(put("/v1/models/parity/default", "{\"version\": \"7\"}"), 404, "model_not_found");
+        assertProblem(put("/v1/models/parity/workers", "{\"workers\": 0}"), 400, "invalid_request");
+        assertProblem(client.post("/v1/models", "application/json", ("{\"name\":\"extra\",\"location\":\"" + MODEL
+                + "\",\"devices\":[\"gpu3\"]}").getBytes()), 400, "device_unavailable");
+    }
+
+    private ApiClient.Response register(String name, String version, boolean makeDefault) {
+        return client.post("/v1/models", "application/json", ("{\"name\":\"" + name + "\",\"version\":\"" + version
+                + "\",\"location\":\"" + MODEL + "\",\"labels\":\"" + LABELS + "\",\"preprocessing\":\"imagenet\","
+                + "\"batchMaxSize\":2,\"makeDefault\":" + makeDefault + "}").getBytes());
+    }
+
+    private ApiClient.Response put(String path, String json) {
+        return client.put(path, "application/json", json.getBytes());
+    }
+
+    private void awaitState(String name, String version, String state) throws InterruptedException {
+        String path = "/v1/models/" + name + "/versions/" + version;
+        for (int i = 0; i < 600 && !state.equals(client.get(path).json().get("state").asString()); i++) {
+            Thread.sleep(100); // waits for background loading; nothing is timed
+        }
+        assertThat(client.get(path).json().get("state").asString()).isEqualTo(state);
+    }
+
+    private static void awaitAnswers(Map<String, AtomicLong> answers, String key, long count)
+            throws InterruptedException {
+        for (int i = 0; i < 1200 && answers.getOrDefault(key, new AtomicLong()).get() < count; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(answers.getOrDefault(key, new AtomicLong()).get()).as("%s answers: %s", key, answers)
+                .isGreaterThanOrEqualTo(count);
+    }
+
+    private String metrics() {
+        return client.get("/actuator/prometheus").body();
+    }
+
+    private static void assertProblem(ApiClient.Response response, int status, String code) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        JsonNode problem = response.json();
+        assertThat(problem.get("code").asString()).isEqualTo(code);
+    }
+}
