@@ -5,12 +5,14 @@ import dev.resnetserve.model.EngineCommand;
 import dev.resnetserve.model.train.Commands;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
 /**
  * resnet-serve: image classification with ResNet models over HTTP. With a first argument {@code train},
  * {@code describe}, {@code generate}, {@code engine} or {@code bench}, runs that tool instead of the server.
  */
-@SpringBootApplication
+// No user store: API keys are the only credentials (resnet.security), so Boot's generated user is left out.
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 public class ResnetServeApplication {
 
     public static void main(String[] args) throws Exception {

@@ -11,7 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The request path decides the dependencies: api -> preprocess, inference -> model; preprocess is pure Java;
  * only inference and model touch DJL; metrics implements the observers api and inference define and reads model
- * state, and nothing but config knows it; config wires everything and nothing depends on it.
+ * state, and nothing but config knows it; security (HTTP access rules) knows no serving code; config wires
+ * everything and nothing depends on it.
  */
 @AnalyzeClasses(packages = "dev.resnetserve", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -25,13 +26,20 @@ class ArchitectureTest {
             .layer("model").definedBy("..resnetserve.model..")
             .layer("metrics").definedBy("..resnetserve.metrics..")
             .layer("bench").definedBy("..resnetserve.bench..")
+            .layer("security").definedBy("..resnetserve.security..")
             .whereLayer("config").mayNotBeAccessedByAnyLayer()
             .whereLayer("api").mayOnlyBeAccessedByLayers("config", "metrics")
             .whereLayer("inference").mayOnlyBeAccessedByLayers("api", "config", "metrics", "bench")
             .whereLayer("model").mayOnlyBeAccessedByLayers("inference", "api", "config", "metrics", "bench")
             .whereLayer("preprocess").mayOnlyBeAccessedByLayers("api", "model", "inference", "config", "bench")
             .whereLayer("metrics").mayOnlyBeAccessedByLayers("config")
-            .whereLayer("bench").mayNotBeAccessedByAnyLayer();
+            .whereLayer("bench").mayNotBeAccessedByAnyLayer()
+            .whereLayer("security").mayOnlyBeAccessedByLayers("config");
+
+    @ArchTest
+    static final ArchRule securityKnowsNoServingCode = noClasses().that().resideInAPackage("..resnetserve.security..")
+            .should().dependOnClassesThat().resideInAnyPackage("..resnetserve.api..", "..resnetserve.inference..",
+                    "..resnetserve.model..", "..resnetserve.preprocess..", "..resnetserve.metrics..");
 
     @ArchTest
     static final ArchRule preprocessingIsPureJava = noClasses().that().resideInAPackage("..resnetserve.preprocess..")

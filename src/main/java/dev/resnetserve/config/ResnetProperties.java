@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param engine        PyTorch engine settings, applied once at start
  * @param shutdownGrace how long queued requests may take to finish when the service stops
  * @param management    the model management API
+ * @param security      API keys and CORS
  */
 @Validated
 @ConfigurationProperties("resnet")
@@ -29,7 +30,8 @@ public record ResnetProperties(
         @Valid @DefaultValue LimitsProperties limits,
         @Valid @DefaultValue EngineProperties engine,
         @NotNull @DefaultValue("30s") Duration shutdownGrace,
-        @Valid @DefaultValue ManagementProperties management) {
+        @Valid @DefaultValue ManagementProperties management,
+        @Valid @DefaultValue SecurityProperties security) {
 
     @AssertTrue(message = "resnet.default-model must name one of resnet.models")
     public boolean isDefaultModelConfigured() {

@@ -1,0 +1,21 @@
+package dev.resnetserve.config;
+
+import dev.resnetserve.security.ApiKey;
+import dev.resnetserve.security.ApiSecurity;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+
+/** The service's HTTP security from {@code resnet.security.*} (see {@link ApiSecurity}). */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, ResnetProperties properties) throws Exception {
+        SecurityProperties security = properties.security();
+        return new ApiSecurity(security.enabled(), security.apiKeys().stream()
+                .map(key -> new ApiKey(key.name(), key.sha256(), key.roles())).toList(),
+                security.metricsPublic(), security.corsOrigins()).filterChain(http);
+    }
+}

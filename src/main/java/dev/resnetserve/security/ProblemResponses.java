@@ -1,0 +1,38 @@
+package dev.resnetserve.security;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+/** 401 and 403 as RFC 9457 problem details with a {@code code}, like every other error of the service. */
+final class ProblemResponses {
+
+    private ProblemResponses() {
+    }
+
+    static AuthenticationEntryPoint unauthorized() {
+        return (request, response, failure) -> {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            write(response, 401, "Unauthorized", "unauthorized",
+                    "send a valid API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
+        };
+    }
+
+    static AccessDeniedHandler forbidden() {
+        return (request, response, denied) -> write(response, 403, "Forbidden", "forbidden",
+                "this API key may not use this endpoint");
+    }
+
+    private static void write(HttpServletResponse response, int status, String title, String code, String detail)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getOutputStream().write(("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":"
+                + status + ",\"detail\":\"" + detail + "\",\"code\":\"" + code + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+}
