@@ -101,9 +101,13 @@ public final class ServedModel {
      * Queues a preprocessed input. Fails at once when the model is not ready or its queue is full.
      */
     public CompletableFuture<InferenceResult> submit(float[] input) {
+        if (state == ModelState.FAILED) {
+            // the reason can name local paths: it is in GET /v1/models for operators, not in every 503
+            throw new ModelNotReadyException("model '" + name() + "' failed to load; see GET /v1/models/"
+                    + name() + " for the reason");
+        }
         if (state != ModelState.READY) {
-            throw new ModelNotReadyException("model '" + name() + "' is " + state.name().toLowerCase()
-                    + failure().map(f -> ": " + f).orElse(""));
+            throw new ModelNotReadyException("model '" + name() + "' is " + state.name().toLowerCase());
         }
         return queue.submit(input);
     }

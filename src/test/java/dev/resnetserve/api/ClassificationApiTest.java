@@ -110,7 +110,7 @@ class ClassificationApiTest extends RunningServiceTest {
         assertThat(client.get("/actuator/health/liveness").status()).isEqualTo(200);
         ApiClient.Response readiness = client.get("/actuator/health/readiness");
         assertThat(readiness.status()).isEqualTo(200);
-        assertThat(readiness.json().get("components").get("models").get("details").get("parity").asString())
+        assertThat(readiness.json().get("components").get("models").get("details").get("parity:1").asString())
                 .isEqualTo("READY");
         assertThat(client.get("/actuator/info").status()).isEqualTo(200);
     }

@@ -39,14 +39,16 @@ class FailedModelTest {
 
         ApiClient.Response readiness = client.get("/actuator/health/readiness");
         assertThat(readiness.status()).isEqualTo(503);
-        assertThat(readiness.json().get("components").get("models").get("details").get("broken").asString())
-                .startsWith("FAILED");
+        assertThat(readiness.json().get("components").get("models").get("details").get("broken:1").asString())
+                .isEqualTo("FAILED");
+        assertThat(readiness.body()).as("no local paths on the open health endpoint").doesNotContain("/nonexistent");
         assertThat(client.get("/actuator/health/liveness").status()).isEqualTo(200);
 
         ApiClient.Response refused = client.post("/v1/models/broken/classify", "image/jpeg",
                 Fixtures.bytes("parity/chelsea-small.jpg"));
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.json().get("code").asString()).isEqualTo("model_not_ready");
+        assertThat(refused.body()).doesNotContain("/nonexistent");
         assertThat(client.post("/v1/models/parity/classify", "image/jpeg",
                 Fixtures.bytes("parity/chelsea-small.jpg")).status()).isEqualTo(200);
     }
