@@ -1,0 +1,96 @@
+package dev.resnetserve.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.resnetserve.inference.ServedModel;
+import dev.resnetserve.support.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A soak: thousands of mixed requests (good and bad images, every protocol) from concurrent clients. After it, the
+ * resident memory is within 10 % of its level after warm-up, the thread count is where it was, and no NDArray is
+ * left alive beyond the models' own (DJL's manager counts). CI runs 2,000 requests; a longer run:
+ * {@code mvn -B -ntp test -Dtest=SoakTest -Dsoak.requests=100000}.
+ */
+class SoakTest extends RunningServiceTest {
+
+    private static final int REQUESTS = Integer.getInteger("soak.requests", 2_000);
+    private static final int WARM_UP = 400;
+    private static final int CLIENTS = 8;
+
+    @Test
+    void memoryThreadsAndNativeArraysReturnToTheirWarmedUpLevel() throws Exception {
+        ServedModel parity = registry.require("parity");
+        ServedModel demo = registry.require("demo");
+        run(WARM_UP);
+        long rss = residentBytes();
+        int threads = Thread.activeCount();
+        int arrays = parity.liveNativeArrays() + demo.liveNativeArrays();
+
+        Map<Integer, Integer> histogram = run(REQUESTS);
+        System.out.printf("soak: %d requests %s; resident %d -> %d MiB; threads %d -> %d; NDArrays %d -> %d%n",
+                REQUESTS, histogram, rss >> 20, residentBytes() >> 20, threads, Thread.activeCount(), arrays,
+                parity.liveNativeArrays() + demo.liveNativeArrays());
+
+        assertThat(histogram).as("statuses").containsOnlyKeys(200, 400, 404, 413, 415);
+        assertThat(histogram.get(200)).isGreaterThan(REQUESTS / 2);
+        assertThat(parity.liveNativeArrays() + demo.liveNativeArrays()).as("NDArrays alive after %d requests",
+                REQUESTS).isEqualTo(arrays);
+        assertThat(Thread.activeCount()).as("threads").isLessThanOrEqualTo(threads + 4);
+        assertThat(residentBytes()).as("resident memory (after warm-up: %d MiB)", rss >> 20)
+                .isLessThanOrEqualTo((long) (rss * 1.10));
+    }
+
+    /** The mix: mostly good images over /v1, /v2 and /predictions, and bad ones of every kind. */
+    private Map<Integer, Integer> run(int requests) throws Exception {
+        byte[] cat = Fixtures.bytes("parity/chelsea-small.jpg");
+        byte[] shape = Fixtures.bytes("shapes-pil/002-triangle.png");
+        byte[] truncated = Fixtures.bytes("../hostile/truncated.png");
+        byte[] bomb = Fixtures.bytes("../hostile/png-bomb-100000x100000.png");
+        byte[] oip = ("{\"inputs\":[{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[2],\"data\":[\""
+                + Base64.getEncoder().encodeToString(cat) + "\",\"" + Base64.getEncoder().encodeToString(cat)
+                + "\"]}]}").getBytes();
+        IntFunction<Integer> request = i -> switch (i % 10) {
+            case 0, 1, 2 -> client.post(PARITY, "image/jpeg", cat).status();
+            case 3 -> client.post("/v1/classify", "image/png", shape).status();
+            case 4 -> client.post("/v2/models/parity/infer", "application/json", oip).status();
+            case 5 -> client.post("/predictions/demo", "image/png", shape).status();
+            case 6 -> client.post(PARITY, "image/png", truncated).status();
+            case 7 -> client.post(PARITY, "image/png", bomb).status();
+            case 8 -> client.post(PARITY, "text/plain", cat).status();
+            default -> client.post("/v1/models/nope/classify", "image/jpeg", cat).status();
+        };
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            int n = i;
+            statuses.add(clients.submit(() -> request.apply(n)));
+        }
+        Map<Integer, Integer> histogram = new TreeMap<>();
+        for (Future<Integer> status : statuses) {
+            histogram.merge(status.get(), 1, Integer::sum);
+        }
+        clients.shutdown();
+        return histogram;
+    }
+
+    private static long residentBytes() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+}
