@@ -82,6 +82,7 @@ class SoakTest extends RunningServiceTest {
             histogram.merge(status.get(), 1, Integer::sum);
         }
         clients.shutdown();
+        assertThat(clients.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
         return histogram;
     }
 
