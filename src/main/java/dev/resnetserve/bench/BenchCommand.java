@@ -21,8 +21,9 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * {@code java -jar resnet-serve.jar bench --url http://127.0.0.1:8080/v1/models/m/classify --images DIR
- * [--clients 8] [--seconds 30] [--warmup 5] [--ceiling-model file.pt --batch 8 --workers 2]}: drives a running
- * service over HTTP and, with {@code --ceiling-model}, first measures the bare predictor on the same model in this
+ * [--clients 8 | --rate 40] [--seconds 30] [--warmup 5] [--ceiling-model file.pt --batch 8 --workers 2]}: drives a
+ * running service over HTTP (closed loop with {@code --clients}, open loop at {@code --rate} requests/s, then the
+ * readiness status right after) and, with {@code --ceiling-model}, first measures the bare predictor on the same model in this
  * process, with the service's thread settings, so that both numbers come from one run.
  */
 public final class BenchCommand {
@@ -61,10 +62,23 @@ public final class BenchCommand {
             out.printf(Locale.ROOT, "%-28s %8.1f img/s  median batch %.1f ms%n",
                     "ceiling w=" + workers + " b=" + batch, ceiling.imagesPerSecond(), ceiling.medianBatchMs());
         }
-        HttpLoad.Result http = new HttpLoad().run(URI.create(required(options, "url")), images, clients, warmup,
-                measured);
+        URI target = URI.create(required(options, "url"));
+        if (options.containsKey("rate")) {
+            double rate = Double.parseDouble(options.get("rate"));
+            HttpLoad.Result http = new HttpLoad().runAtRate(target, images, rate, warmup, measured);
+            HttpLoad.print(out, "http rate=" + options.get("rate") + "/s", http);
+            out.println("readiness right after: " + readiness(target));
+            return 0;
+        }
+        HttpLoad.Result http = new HttpLoad().run(target, images, clients, warmup, measured);
         HttpLoad.print(out, "http clients=" + clients, http);
         return 0;
+    }
+
+    private static int readiness(URI target) throws Exception {
+        URI probe = target.resolve("/actuator/health/readiness");
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(probe).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static String required(Map<String, String> options, String key) {

@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * A closed-loop HTTP load generator: {@code clients} threads each post images back to back for {@code seconds}
- * (after a warm-up), then it prints throughput, latency percentiles of the 200s and the status histogram.
+ * An HTTP load generator, closed loop ({@code clients} threads each post images back to back) or open loop (a fixed
+ * rate), for {@code seconds} after a warm-up; it reports throughput, latency percentiles of the 200s and the status
+ * histogram.
  */
 public final class HttpLoad {
 
@@ -51,6 +52,56 @@ public final class HttpLoad {
         statuses.forEach((status, count) -> histogram.put(status, count.get()));
         return new Result(seconds, sorted.length, histogram, percentile(sorted, 0.50), percentile(sorted, 0.90),
                 percentile(sorted, 0.99));
+    }
+
+    /**
+     * Open loop: requests leave at {@code rate} per second whatever the answers, as independent users send them,
+     * so an overloaded service is seen as it is (a closed loop would slow down with it).
+     */
+    public Result runAtRate(URI target, List<byte[]> images, double rate, Duration warmup, Duration measured)
+            throws InterruptedException {
+        driveAtRate(target, images, rate, warmup, new CopyOnWriteArrayList<>(), new ConcurrentHashMap<>());
+        List<Long> latencies = new CopyOnWriteArrayList<>();
+        Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        driveAtRate(target, images, rate, measured, latencies, statuses);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        Map<Integer, Long> histogram = new TreeMap<>();
+        statuses.forEach((status, count) -> histogram.put(status, count.get()));
+        return new Result(seconds, sorted.length, histogram, percentile(sorted, 0.50), percentile(sorted, 0.90),
+                percentile(sorted, 0.99));
+    }
+
+    private void driveAtRate(URI target, List<byte[]> images, double rate, Duration length, List<Long> latencies,
+                             Map<Integer, AtomicLong> statuses) throws InterruptedException {
+        long start = System.nanoTime();
+        long count = (long) (rate * length.toNanos() / 1e9);
+        List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
+        for (long i = 0; i < count; i++) {
+            long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(images.get((int) (i % images.size())))).build();
+            long sent = System.nanoTime();
+            pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
+                int status = error == null ? response.statusCode() : -1;
+                if (status == 200) {
+                    latencies.add(System.nanoTime() - sent);
+                }
+                statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+                return status;
+            }));
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(pending.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(120, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("requests still unanswered 120 s after the run", e);
+        }
     }
 
     private void drive(URI target, List<byte[]> images, int clients, Duration length, List<Long> latencies,

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * PyTorch engine settings, applied before the engine starts.
  *
  * @param offline         never download engine natives or models from DJL's hosts
- * @param intraOpThreads  libtorch threads per predictor thread; 0 = the cores divided among the CPU workers
+ * @param intraOpThreads  libtorch threads per predictor thread; 0 = the cores divided among the CPU workers of
+ *                        the model that has the most
  * @param graphOptimizer  TorchScript profiling executor: off gives short warm-up at similar steady speed
  */
 public record EngineProperties(

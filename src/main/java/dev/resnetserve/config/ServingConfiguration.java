@@ -14,6 +14,7 @@ import dev.resnetserve.metrics.ModelGauges;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.preprocess.DecodePathWarmUp;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.ImageLimits;
 import dev.resnetserve.preprocess.Preprocessor;
@@ -40,8 +41,11 @@ import org.springframework.util.unit.DataSize;
 class ServingConfiguration {
 
     @Bean
-    ImageDecoder imageDecoder(ResnetProperties properties) {
-        return new ImageDecoder(new ImageLimits(properties.limits().maxPixels(), properties.limits().maxDimension()));
+    ImageDecoder imageDecoder(ResnetProperties properties, Preprocessor preprocessor) {
+        ImageDecoder decoder = new ImageDecoder(new ImageLimits(properties.limits().maxPixels(),
+                properties.limits().maxDimension()));
+        DecodePathWarmUp.run(decoder, preprocessor);
+        return decoder;
     }
 
     @Bean
@@ -60,10 +64,15 @@ class ServingConfiguration {
         return new Preprocessor();
     }
 
+    /**
+     * Threads per CPU worker default to the cores divided among the workers of the model with the most of them:
+     * that model, busy, uses every core without oversubscribing, and an idle model beside it costs nothing.
+     */
     @Bean
     PyTorchEngine pyTorchEngine(ResnetProperties properties) {
         int cpuWorkers = properties.models().values().stream()
-                .mapToInt(m -> (int) m.devices().stream().filter("cpu"::equals).count() * m.workers()).sum();
+                .mapToInt(m -> (int) m.devices().stream().filter("cpu"::equals).count() * m.workers()).max()
+                .orElse(1);
         return new PyTorchEngine(properties.engine(), cpuWorkers);
     }
 
