@@ -14,11 +14,11 @@ cp src/test/resources/fixtures/parity/*.jpg target/bench/images/
 RESULTS=target/bench/results.txt
 : > "$RESULTS"
 
-serve() { # model workers batch delay
+serve() { # model workers batch delay [queue-capacity]
   java -jar target/resnet-serve.jar --server.port=$PORT --resnet.default-model=bench \
     --resnet.models.bench.location="file:$PWD/target/bench-models/$1.pt" --resnet.models.bench.workers="$2" \
     --resnet.models.bench.batch.max-size="$3" --resnet.models.bench.batch.max-delay="$4" \
-    --resnet.models.bench.queue-capacity=256 > target/bench/server.log 2>&1 &
+    --resnet.models.bench.queue-capacity="${5:-256}" > target/bench/server.log 2>&1 &
   SERVER=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null && return 0
@@ -41,9 +41,26 @@ measure() { # label model workers batch delay clients [ceiling-workers ceiling-b
   kill $SERVER; wait $SERVER 2>/dev/null || true
 }
 
+overload() { # model: open loop at half the sustainable rate, then at 4x for 60 s, with a short queue
+  local model=$1 sustainable
+  sustainable=$(grep -A3 "saturated, batching off: $model" "$RESULTS" | grep -oP 'http clients=8\s+\K[0-9.]+')
+  serve "$model" 2 1 0ms 4
+  for factor in 0.5 4; do
+    local rate seconds=$SECONDS_PER_RUN
+    rate=$(awk -v s="$sustainable" -v f="$factor" 'BEGIN { printf "%.1f", s * f }')
+    [ "$factor" = 4 ] && seconds=60
+    echo "== overload x$factor: $model at $rate req/s for $seconds s (sustainable $sustainable), queue-capacity 4" \
+      | tee -a "$RESULTS"
+    java -jar target/resnet-serve.jar bench --url "http://127.0.0.1:$PORT/v1/classify" --images target/bench/images \
+      --rate "$rate" --seconds "$seconds" --warmup 5 2>/dev/null | grep -E "img/s|readiness" | tee -a "$RESULTS"
+  done
+  kill $SERVER; wait $SERVER 2>/dev/null || true
+}
+
 for model in resnet18 resnet50; do
   measure "saturated, batching on"  $model 2 8 5ms 8  2 8
   measure "saturated, batching off" $model 2 1 0ms 8
   measure "one client, batch 1"     $model 1 1 0ms 1  1 1
+  overload $model
 done
 echo "results in $RESULTS"

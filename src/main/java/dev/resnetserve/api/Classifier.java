@@ -84,6 +84,7 @@ public class Classifier {
     public List<Classified> classifyImages(ServedModel model, List<byte[]> images) {
         long start = System.nanoTime();
         labels(model);
+        model.admit(images.size());
         PreprocessingSpec spec = model.preprocessing();
         String name = model.name();
         List<float[]> tensors = new ArrayList<>(images.size());

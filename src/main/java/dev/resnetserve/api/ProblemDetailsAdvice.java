@@ -37,49 +37,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
     static final String CODE = "code";
 
-    @ExceptionHandler(ApiException.class)
-    ResponseEntity<Object> api(ApiException e) {
-        return problem(e.status(), e.code(), e.getMessage(), null);
-    }
-
-    @ExceptionHandler(InvalidImageException.class)
-    ResponseEntity<Object> invalidImage(InvalidImageException e) {
-        return problem(HttpStatus.BAD_REQUEST, "undecodable_image", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(ImageTooLargeException.class)
-    ResponseEntity<Object> imageTooLarge(ImageTooLargeException e) {
-        return problem(HttpStatus.CONTENT_TOO_LARGE, "image_too_large", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(ModelNotFoundException.class)
-    ResponseEntity<Object> modelNotFound(ModelNotFoundException e) {
-        return problem(HttpStatus.NOT_FOUND, "model_not_found", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(ModelConflictException.class)
-    ResponseEntity<Object> conflict(ModelConflictException e) {
-        return problem(HttpStatus.CONFLICT, "model_conflict", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(DeviceUnavailableException.class)
-    ResponseEntity<Object> deviceUnavailable(DeviceUnavailableException e) {
-        return problem(HttpStatus.BAD_REQUEST, "device_unavailable", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(ModelNotReadyException.class)
-    ResponseEntity<Object> modelNotReady(ModelNotReadyException e) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "model_not_ready", e.getMessage(), "5");
-    }
-
-    @ExceptionHandler(QueueFullException.class)
-    ResponseEntity<Object> queueFull(QueueFullException e) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "queue_full", e.getMessage(), "1");
-    }
-
-    @ExceptionHandler(DeadlineExceededException.class)
-    ResponseEntity<Object> deadlineExceeded(DeadlineExceededException e) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "deadline_exceeded", e.getMessage(), "1");
+    /** The serving path's own failures, as {@link ServiceErrors} describes them. */
+    @ExceptionHandler({ApiException.class, InvalidImageException.class, ImageTooLargeException.class,
+            ModelNotFoundException.class, ModelConflictException.class, DeviceUnavailableException.class,
+            ModelNotReadyException.class, QueueFullException.class, DeadlineExceededException.class,
+            InferenceFailedException.class})
+    ResponseEntity<Object> known(Exception e) {
+        ServiceErrors.Failure failure = ServiceErrors.of(e).orElseThrow();
+        return problem(failure.status(), failure.code(), failure.message(), failure.retryAfter());
     }
 
     @ExceptionHandler(MultipartException.class)
@@ -95,12 +60,6 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> badParameter(MethodArgumentTypeMismatchException e) {
         return problem(HttpStatus.BAD_REQUEST, "invalid_parameter",
                 "the parameter '" + e.getName() + "' has an invalid value", null);
-    }
-
-    @ExceptionHandler(InferenceFailedException.class)
-    ResponseEntity<Object> inferenceFailed(InferenceFailedException e) {
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "inference_failed", "the model failed to run; see the "
-                + "service log", null);
     }
 
     @ExceptionHandler(Exception.class)

@@ -41,11 +41,23 @@ public final class HttpLoad {
 
     public Result run(URI target, List<byte[]> images, int clients, Duration warmup, Duration measured)
             throws InterruptedException {
-        drive(target, images, clients, warmup, new CopyOnWriteArrayList<>(), new ConcurrentHashMap<>());
+        return measure(warmup, measured, (length, latencies, statuses) ->
+                drive(target, images, clients, length, latencies, statuses));
+    }
+
+    /** How a run sends its requests for {@code length}, recording latencies of 200s and every status. */
+    @FunctionalInterface
+    private interface Driver {
+        void drive(Duration length, List<Long> latencies, Map<Integer, AtomicLong> statuses)
+                throws InterruptedException;
+    }
+
+    private static Result measure(Duration warmup, Duration measured, Driver driver) throws InterruptedException {
+        driver.drive(warmup, new CopyOnWriteArrayList<>(), new ConcurrentHashMap<>());
         List<Long> latencies = new CopyOnWriteArrayList<>();
         Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
         long start = System.nanoTime();
-        drive(target, images, clients, measured, latencies, statuses);
+        driver.drive(measured, latencies, statuses);
         double seconds = (System.nanoTime() - start) / 1e9;
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         Map<Integer, Long> histogram = new TreeMap<>();
@@ -60,17 +72,8 @@ public final class HttpLoad {
      */
     public Result runAtRate(URI target, List<byte[]> images, double rate, Duration warmup, Duration measured)
             throws InterruptedException {
-        driveAtRate(target, images, rate, warmup, new CopyOnWriteArrayList<>(), new ConcurrentHashMap<>());
-        List<Long> latencies = new CopyOnWriteArrayList<>();
-        Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
-        long start = System.nanoTime();
-        driveAtRate(target, images, rate, measured, latencies, statuses);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        Map<Integer, Long> histogram = new TreeMap<>();
-        statuses.forEach((status, count) -> histogram.put(status, count.get()));
-        return new Result(seconds, sorted.length, histogram, percentile(sorted, 0.50), percentile(sorted, 0.90),
-                percentile(sorted, 0.99));
+        return measure(warmup, measured, (length, latencies, statuses) ->
+                driveAtRate(target, images, rate, length, latencies, statuses));
     }
 
     private void driveAtRate(URI target, List<byte[]> images, double rate, Duration length, List<Long> latencies,

@@ -24,6 +24,16 @@ final class InferenceQueue {
         this.timeout = timeout;
     }
 
+    /** Room for {@code count} more right now; a hint taken before costly work, {@link #submit} decides. */
+    void checkRoom(int count) {
+        if (!accepting) {
+            throw new ModelNotReadyException("the model is shutting down");
+        }
+        if (pending.remainingCapacity() < count) {
+            throw new QueueFullException(pending.size());
+        }
+    }
+
     CompletableFuture<InferenceResult> submit(float[] input) {
         if (!accepting) {
             throw new ModelNotReadyException("the model is shutting down");

@@ -101,6 +101,20 @@ public final class ServedModel {
      * Queues a preprocessed input. Fails at once when the model is not ready or its queue is full.
      */
     public CompletableFuture<InferenceResult> submit(float[] input) {
+        checkReady();
+        return queue.submit(input);
+    }
+
+    /**
+     * Refuses at once (503) when the model could not take {@code count} more requests now, so that an overloaded
+     * service spends no CPU decoding images it will refuse anyway.
+     */
+    public void admit(int count) {
+        checkReady();
+        queue.checkRoom(count);
+    }
+
+    private void checkReady() {
         if (state == ModelState.FAILED) {
             // the reason can name local paths: it is in GET /v1/models for operators, not in every 503
             throw new ModelNotReadyException("model '" + name() + "' failed to load; see GET /v1/models/"
@@ -109,7 +123,6 @@ public final class ServedModel {
         if (state != ModelState.READY) {
             throw new ModelNotReadyException("model '" + name() + "' is " + state.name().toLowerCase());
         }
-        return queue.submit(input);
     }
 
     /** Loads the model on every device, warms up every batch size on every worker, then starts serving. */

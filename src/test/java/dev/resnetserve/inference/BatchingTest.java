@@ -88,6 +88,17 @@ class BatchingTest {
     }
 
     @Test
+    void admissionIsRefusedBeforeAnyWorkWhenTheRequestsWouldNotFit() {
+        InferenceQueue queue = new InferenceQueue(3, LONG);
+        queue.checkRoom(3);
+        queue.submit(input(0));
+        queue.submit(input(1));
+
+        queue.checkRoom(1);
+        assertThatThrownBy(() -> queue.checkRoom(2)).as("two images, one place").isInstanceOf(QueueFullException.class);
+    }
+
+    @Test
     void anExpiredRequestIsDroppedBeforeInference() throws Exception {
         InferenceQueue queue = new InferenceQueue(4, Duration.ofNanos(1));
         CompletableFuture<InferenceResult> expired = queue.submit(input(7));

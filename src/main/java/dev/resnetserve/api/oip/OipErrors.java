@@ -1,14 +1,9 @@
 package dev.resnetserve.api.oip;
 
-import dev.resnetserve.api.ApiException;
 import dev.resnetserve.api.OutcomeCodes;
-import dev.resnetserve.inference.DeadlineExceededException;
-import dev.resnetserve.inference.ModelNotFoundException;
-import dev.resnetserve.inference.ModelNotReadyException;
-import dev.resnetserve.inference.QueueFullException;
-import dev.resnetserve.preprocess.ImageTooLargeException;
-import dev.resnetserve.preprocess.InvalidImageException;
+import dev.resnetserve.api.ServiceErrors;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -23,8 +18,9 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * Errors of the v2 endpoints as the protocol has them, {@code {"error": "..."}}: 400 for a bad request, 404 for an
- * unknown model or version, 503 with {@code Retry-After} when the model is busy or not ready; never internals.
+ * Errors of the v2 endpoints as the protocol has them, {@code {"error": "..."}}, with the statuses of
+ * {@link ServiceErrors}: 400 for a bad request, 404 for an unknown model or version, 503 with {@code Retry-After}
+ * when the model is busy or not ready; never internals.
  */
 @RestControllerAdvice(assignableTypes = OipController.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -37,27 +33,10 @@ class OipErrors {
         if (e instanceof OipException oip) {
             return answer(oip.status(), oip.code(), oip.getMessage(), null);
         }
-        if (e instanceof ApiException api) {
-            return answer(api.status(), api.code(), api.getMessage(), null);
-        }
-        if (e instanceof ModelNotFoundException) {
-            return answer(HttpStatus.NOT_FOUND, "model_not_found", e.getMessage(), null);
-        }
-        if (e instanceof ModelNotReadyException) {
-            return answer(HttpStatus.SERVICE_UNAVAILABLE, "model_not_ready", e.getMessage(), "5");
-        }
-        if (e instanceof QueueFullException) {
-            return answer(HttpStatus.SERVICE_UNAVAILABLE, "queue_full", e.getMessage(), "1");
-        }
-        if (e instanceof DeadlineExceededException) {
-            return answer(HttpStatus.SERVICE_UNAVAILABLE, "deadline_exceeded", e.getMessage(), "1");
-        }
-        if (e instanceof InvalidImageException) {
-            return answer(HttpStatus.BAD_REQUEST, "undecodable_image", "an image could not be decoded: "
-                    + e.getMessage(), null);
-        }
-        if (e instanceof ImageTooLargeException) {
-            return answer(HttpStatus.BAD_REQUEST, "image_too_large", e.getMessage(), null);
+        Optional<ServiceErrors.Failure> known = ServiceErrors.of(e);
+        if (known.isPresent()) {
+            ServiceErrors.Failure failure = known.get();
+            return answer(failure.status(), failure.code(), failure.message(), failure.retryAfter());
         }
         if (e instanceof ErrorResponse spring) {
             return answer(spring.getStatusCode(), "bad_request", spring.getBody().getDetail(), null);

@@ -1,15 +1,10 @@
 package dev.resnetserve.api.torchserve;
 
-import dev.resnetserve.api.ApiException;
 import dev.resnetserve.api.OutcomeCodes;
-import dev.resnetserve.inference.DeadlineExceededException;
-import dev.resnetserve.inference.ModelNotFoundException;
-import dev.resnetserve.inference.ModelNotReadyException;
-import dev.resnetserve.inference.QueueFullException;
-import dev.resnetserve.preprocess.ImageTooLargeException;
-import dev.resnetserve.preprocess.InvalidImageException;
+import dev.resnetserve.api.ServiceErrors;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -32,36 +27,28 @@ class TorchServeErrors {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Map<String, Object>> error(Exception e) {
-        if (e instanceof ModelNotFoundException) {
-            return answer(HttpStatus.NOT_FOUND, "ModelNotFoundException", "model_not_found",
-                    "Model not found: " + e.getMessage(), null);
-        }
-        if (e instanceof ModelNotReadyException) {
-            return answer(HttpStatus.SERVICE_UNAVAILABLE, "ServiceUnavailableException", "model_not_ready",
-                    e.getMessage(), "5");
-        }
-        if (e instanceof QueueFullException) {
-            return answer(HttpStatus.SERVICE_UNAVAILABLE, "ServiceUnavailableException", "queue_full",
-                    e.getMessage(), "1");
-        }
-        if (e instanceof DeadlineExceededException) {
-            return answer(HttpStatus.SERVICE_UNAVAILABLE, "ServiceUnavailableException", "deadline_exceeded",
-                    e.getMessage(), "1");
-        }
-        if (e instanceof InvalidImageException || e instanceof ImageTooLargeException) {
-            return answer(HttpStatus.BAD_REQUEST, "BadRequestException", e instanceof InvalidImageException
-                    ? "undecodable_image" : "image_too_large", e.getMessage(), null);
-        }
-        if (e instanceof ApiException api) {
-            return answer(api.status(), "BadRequestException", api.code(), api.getMessage(), null);
+        Optional<ServiceErrors.Failure> known = ServiceErrors.of(e);
+        if (known.isPresent()) {
+            ServiceErrors.Failure failure = known.get();
+            return answer(failure.status(), typeOf(failure.status()), failure.code(), failure.message(),
+                    failure.retryAfter());
         }
         if (e instanceof ErrorResponse spring) {
-            return answer(spring.getStatusCode(), "BadRequestException", "bad_request",
+            return answer(spring.getStatusCode(), typeOf(spring.getStatusCode()), "bad_request",
                     spring.getBody().getDetail(), null);
         }
         log.error("unexpected error in the TorchServe API", e);
         return answer(HttpStatus.INTERNAL_SERVER_ERROR, "InternalServerException", "internal_error",
                 "internal error; see the service log", null);
+    }
+
+    /** TorchServe's exception names for the statuses it answers. */
+    private static String typeOf(HttpStatusCode status) {
+        return switch (status.value()) {
+            case 404 -> "ModelNotFoundException";
+            case 503 -> "ServiceUnavailableException";
+            default -> status.is5xxServerError() ? "InternalServerException" : "BadRequestException";
+        };
     }
 
     private static ResponseEntity<Map<String, Object>> answer(HttpStatusCode status, String type, String code,

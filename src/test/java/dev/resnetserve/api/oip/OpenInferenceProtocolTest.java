@@ -181,7 +181,7 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
         assertError(post("/v2/models/parity/infer", request(null, "image", "BYTES", new long[] {2}, array(cat))),
                 400, "holds 2 elements but the data has 1");
         assertError(post("/v2/models/parity/infer", request(null, "image", "BYTES", new long[] {1},
-                array(Base64.getEncoder().encodeToString("not an image".getBytes())))), 400, "could not be decoded");
+                array(Base64.getEncoder().encodeToString("not an image".getBytes())))), 400, "not an image");
         assertError(post("/v2/models/parity/infer", request(null, "image", "BYTES", new long[] {1},
                 array("%%% not base64 %%%"))), 400, "not valid base64");
         assertError(post("/v2/models/parity/infer", request(null, "input", "FP32", new long[] {1, 3, 8, 8},
