@@ -83,7 +83,6 @@ public class Classifier {
      */
     public List<Classified> classifyImages(ServedModel model, List<byte[]> images) {
         long start = System.nanoTime();
-        labels(model);
         model.admit(images.size());
         PreprocessingSpec spec = model.preprocessing();
         String name = model.name();

@@ -195,17 +195,26 @@ public final class ServedModel {
             throw new ModelNotReadyException("model '" + name() + "' is " + state.name().toLowerCase()
                     + "; only a ready model can be scaled");
         }
-        List<Thread> ending = new ArrayList<>();
+        List<DevicePool> devicePools;
         synchronized (pools) {
-            for (DevicePool pool : pools) {
-                int current = pool.workerCount();
-                if (target > current) {
-                    List<Worker> added = new ArrayList<>();
-                    for (int i = current; i < target; i++) {
-                        added.add(warmWorker(pool.model()));
-                    }
+            devicePools = List.copyOf(pools);
+        }
+        List<Thread> ending = new ArrayList<>();
+        for (DevicePool pool : devicePools) {
+            int current;
+            synchronized (pools) {
+                current = pool.workerCount();
+            }
+            if (target > current) {
+                List<Worker> added = new ArrayList<>();
+                for (int i = current; i < target; i++) {
+                    added.add(warmWorker(pool.model())); // outside the lock: gauges and probes never wait for it
+                }
+                synchronized (pools) {
                     pool.start(name(), added);
-                } else {
+                }
+            } else {
+                synchronized (pools) {
                     ending.addAll(pool.retire(current - target));
                 }
             }
@@ -250,7 +259,7 @@ public final class ServedModel {
     }
 
     /** Refuses new requests, lets queued ones finish within the grace period, then releases the models. */
-    void stop(Duration grace) {
+    synchronized void stop(Duration grace) {
         queue.stopAccepting();
         long deadline = System.nanoTime() + grace.toNanos();
         synchronized (pools) {
