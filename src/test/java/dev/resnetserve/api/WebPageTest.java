@@ -2,7 +2,6 @@ package dev.resnetserve.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
 import java.io.File;
 import java.nio.file.Files;

@@ -3,7 +3,6 @@ package dev.resnetserve.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.api.RunningServiceTest;
-import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -123,5 +122,4 @@ class OipController {
                 List.of(new OipMessages.MetadataTensor(OipInference.PROBABILITIES, "FP32",
                         new long[] {-1, classes})));
     }
-
 }
