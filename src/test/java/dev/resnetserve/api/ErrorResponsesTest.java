@@ -29,6 +29,8 @@ class ErrorResponsesTest extends RunningServiceTest {
                         "{}".getBytes(StandardCharsets.UTF_8), 415, "unsupported_media_type"),
                 Arguments.of("unparseable Content-Type", PARITY, "jpeg", jpeg, 415,
                         "unsupported_media_type"),
+                Arguments.of("Content-Type that breaks Spring's parser (fuzzing finding)", "/predictions/parity",
+                        "\"li\"{:\"1\",\"inpu5j/Xctdzj39/3lG/gAr&gutAN", jpeg, 415, "unsupported_media_type"),
                 Arguments.of("JSON body", PARITY, "application/json", "{}".getBytes(StandardCharsets.UTF_8), 415,
                         "unsupported_media_type"),
                 Arguments.of("body over the limit", PARITY, "image/jpeg", overLimit, 413, "body_too_large"),
