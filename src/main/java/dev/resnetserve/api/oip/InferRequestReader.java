@@ -105,7 +105,8 @@ final class InferRequestReader {
         long[] dims = new long[shape.size()];
         for (int i = 0; i < dims.length; i++) {
             JsonNode dim = shape.get(i);
-            if (!dim.isIntegralNumber() || dim.asLong() < 0 || dim.asLong() > Integer.MAX_VALUE) {
+            if (!dim.isIntegralNumber() || !dim.canConvertToLong() || dim.asLong() < 0
+                    || dim.asLong() > Integer.MAX_VALUE) {
                 throw OipException.badRequest("invalid_shape", "input '" + input + "': shape " + shape
                         + " must hold non-negative integers");
             }
@@ -168,7 +169,8 @@ final class InferRequestReader {
         if (value == null) {
             return 0;
         }
-        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > 100_000) {
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 1
+                || value.asLong() > 100_000) {
             throw OipException.badRequest("invalid_parameter", "parameter '" + field + "' must be a positive "
                     + "integer, got " + value);
         }

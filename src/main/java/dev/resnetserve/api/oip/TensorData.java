@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /** Tensor contents as the protocol carries them: JSON arrays (nested or flat, row-major) or little-endian bytes. */
@@ -24,9 +25,22 @@ final class TensorData {
                 throw OipException.badRequest("invalid_data", "input '" + input + "': FP32 data holds " + value
                         + " at element " + i + ", not a number");
             }
-            values[i] = value.floatValue();
+            values[i] = fp32(value);
+            if (!Float.isFinite(values[i])) {
+                throw OipException.badRequest("invalid_data", "input '" + input + "': FP32 data holds " + value
+                        + " at element " + i + ", beyond the FP32 range");
+            }
         }
         return values;
+    }
+
+    /** A JSON number as FP32; out of range (which Jackson 3 refuses to convert) is infinite. */
+    private static float fp32(JsonNode value) {
+        try {
+            return (float) value.doubleValue();
+        } catch (JacksonException outOfRange) {
+            return Float.POSITIVE_INFINITY;
+        }
     }
 
     /** FP32 elements from the binary extension: 4 bytes each, little-endian. */

@@ -193,6 +193,13 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
                 "not valid JSON");
         assertError(client.post("/v2/models/parity/infer", "application/json", "{\"inputs\": []}".getBytes()), 400,
                 "non-empty");
+        // a dimension beyond 64 bits (a fuzzing finding: Jackson 3 throws instead of truncating)
+        assertError(client.post("/v2/models/parity/infer", "application/json", ("{\"inputs\": [{\"name\": \"image\","
+                + "\"datatype\": \"BYTES\", \"shape\": [10000175390185488150982], \"data\": []}]}").getBytes()), 400,
+                "shape");
+        // FP32 data beyond the FP32 range (a fuzzing finding, as above)
+        assertError(post("/v2/models/parity/infer", request(null, "input", "FP32", new long[] {1, 3, 224, 224},
+                JSON.createArrayNode().add(1.1e104))), 400, "beyond the FP32 range");
     }
 
     @Test
