@@ -8,6 +8,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -17,6 +19,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * clients cannot create metric series at will.
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 5) // around every filter that can refuse a request, ContentTypeFilter included
 class ClassificationOutcomeFilter extends OncePerRequestFilter {
 
     /** Inference endpoints of every protocol: /v1 classify, Open Inference Protocol infer, TorchServe predictions. */

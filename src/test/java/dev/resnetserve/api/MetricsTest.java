@@ -20,6 +20,7 @@ class MetricsTest extends RunningServiceTest {
         }
         client.post(PARITY, "image/jpeg", "not an image".getBytes());
         client.post(PARITY, "text/plain", "x".getBytes());
+        client.post(PARITY, "image/*", "x".getBytes());
         client.post("/v1/models/no-such-model/classify", "image/jpeg", Fixtures.bytes("parity/chelsea-small.jpg"));
         String after = scrape();
 
@@ -27,10 +28,10 @@ class MetricsTest extends RunningServiceTest {
         String bad = "inference_requests_total{model=\"parity\",outcome=\"bad_request\"}";
         String unknown = "inference_requests_total{model=\"_unknown\",outcome=\"bad_request\"}";
         assertThat(value(after, success) - value(before, success)).isEqualTo(3);
-        assertThat(value(after, bad) - value(before, bad)).as("undecodable and unsupported media type").isEqualTo(2);
+        assertThat(value(after, bad) - value(before, bad)).as("undecodable, unsupported and ranged media type").isEqualTo(3);
         assertThat(value(after, unknown) - value(before, unknown)).isEqualTo(1);
         assertThat(after).doesNotContain("no-such-model");
-        assertThat(value(after, "inference_request_duration_seconds_count{model=\"parity\"}")).isGreaterThanOrEqualTo(6);
+        assertThat(value(after, "inference_request_duration_seconds_count{model=\"parity\"}")).isGreaterThanOrEqualTo(7);
     }
 
     @Test
