@@ -17,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultModel  the model {@code POST /v1/classify} uses
  * @param models        the served models by name
  * @param limits        what a request may carry
+ * @param decoding      how images are decoded
  * @param engine        PyTorch engine settings, applied once at start
  * @param shutdownGrace how long queued requests may take to finish when the service stops
  * @param management    the model management API
@@ -28,6 +29,7 @@ public record ResnetProperties(
         @NotBlank String defaultModel,
         @NotEmpty Map<String, @Valid ModelProperties> models,
         @Valid @DefaultValue LimitsProperties limits,
+        @Valid @DefaultValue DecodingProperties decoding,
         @Valid @DefaultValue EngineProperties engine,
         @NotNull @DefaultValue("30s") Duration shutdownGrace,
         @Valid @DefaultValue ManagementProperties management,

@@ -4,21 +4,30 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes JPEG (also CMYK/YCCK and progressive), PNG, GIF (first frame), BMP, WebP and TIFF through ImageIO with
- * the TwelveMonkeys plugins; checks the size declared in the header against the limits before decoding a pixel;
- * applies the EXIF orientation. Thread-safe: every call uses its own reader.
+ * the TwelveMonkeys plugins, or JPEG through libjpeg-turbo when it is given ({@link TurboJpeg}: the same pixels,
+ * faster); checks the size declared in the header against the limits before decoding a pixel; applies the EXIF
+ * orientation. Thread-safe: every call uses its own reader.
  */
 public final class ImageDecoder {
 
     private final ImageLimits limits;
+    private final Optional<TurboJpeg> turboJpeg;
 
+    /** Decodes everything through ImageIO. */
     public ImageDecoder(ImageLimits limits) {
+        this(limits, Optional.empty());
+    }
+
+    public ImageDecoder(ImageLimits limits, Optional<TurboJpeg> turboJpeg) {
         this.limits = limits;
+        this.turboJpeg = turboJpeg;
         // The readers are found through ServiceLoader; inside a Spring Boot jar they live in nested jars, visible
         // only to the context class loader, so register them explicitly.
         ImageIO.scanForPlugins();
@@ -29,9 +38,15 @@ public final class ImageDecoder {
         if (encoded == null || encoded.length == 0) {
             throw new InvalidImageException("the request body is empty");
         }
-        BufferedImage image = read(encoded);
-        RgbImage rgb = RgbConverter.convert(image, alphaMode, background);
+        Optional<RgbImage> fast = TurboJpeg.isJpeg(encoded)
+                ? turboJpeg.flatMap(turbo -> turbo.decode(encoded, limits)) : Optional.empty();
+        RgbImage rgb = fast.orElseGet(() -> RgbConverter.convert(read(encoded), alphaMode, background));
         return Orientation.apply(rgb, Orientation.read(encoded));
+    }
+
+    /** Which decoder JPEG files go to. */
+    public String jpegDecoder() {
+        return turboJpeg.map(TurboJpeg::toString).orElse("ImageIO");
     }
 
     private BufferedImage read(byte[] encoded) {
@@ -44,7 +59,7 @@ public final class ImageDecoder {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(input, true, true);
-                checkDeclaredSize(reader.getWidth(0), reader.getHeight(0));
+                limits.check(reader.getWidth(0), reader.getHeight(0));
                 return reader.read(0);
             } finally {
                 reader.dispose();
@@ -53,20 +68,6 @@ public final class ImageDecoder {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new InvalidImageException("the image could not be decoded: " + describe(e), e);
-        }
-    }
-
-    private void checkDeclaredSize(int width, int height) {
-        if (width <= 0 || height <= 0) {
-            throw new InvalidImageException("the image declares no pixels (" + width + "x" + height + ")");
-        }
-        if (width > limits.maxDimension() || height > limits.maxDimension()) {
-            throw new ImageTooLargeException("the image is " + width + "x" + height
-                    + "; the longest side allowed is " + limits.maxDimension() + " pixels");
-        }
-        if ((long) width * height > limits.maxPixels()) {
-            throw new ImageTooLargeException("the image is " + width + "x" + height + " = " + (long) width * height
-                    + " pixels; at most " + limits.maxPixels() + " are allowed");
         }
     }
 

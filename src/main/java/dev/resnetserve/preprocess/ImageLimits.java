@@ -13,4 +13,19 @@ public record ImageLimits(long maxPixels, int maxDimension) {
             throw new IllegalArgumentException("image limits must be positive");
         }
     }
+
+    /** Refuses the size an image header declares: 400 for no pixels, 413 beyond the limits. */
+    void check(int width, int height) {
+        if (width <= 0 || height <= 0) {
+            throw new InvalidImageException("the image declares no pixels (" + width + "x" + height + ")");
+        }
+        if (width > maxDimension || height > maxDimension) {
+            throw new ImageTooLargeException("the image is " + width + "x" + height
+                    + "; the longest side allowed is " + maxDimension + " pixels");
+        }
+        if ((long) width * height > maxPixels) {
+            throw new ImageTooLargeException("the image is " + width + "x" + height + " = " + (long) width * height
+                    + " pixels; at most " + maxPixels + " are allowed");
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.resnetserve.preprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.support.Fixtures;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -15,13 +16,27 @@ class PreprocessingParityTest {
 
     static final String[] PARITY_IMAGES = Fixtures.PARITY_IMAGES;
 
-    private final ImageDecoder decoder = new ImageDecoder(new ImageLimits(40_000_000, 65_500));
+    private static final ImageLimits LIMITS = new ImageLimits(40_000_000, 65_500);
+
+    private final ImageDecoder decoder = new ImageDecoder(LIMITS);
     private final Preprocessor preprocessor = new Preprocessor();
 
     @ParameterizedTest
     @FieldSource("PARITY_IMAGES")
     void cropMatchesTorchvisionByteForByte(String image) {
-        byte[] ours = crop(image, AlphaMode.DROP);
+        assertSameCropAsTorchvision(image, decoder);
+    }
+
+    @ParameterizedTest
+    @FieldSource("PARITY_IMAGES")
+    void cropMatchesTorchvisionByteForByteWithJpegThroughLibjpegTurbo(String image) {
+        ImageDecoder turbo = new ImageDecoder(LIMITS, Optional.of(TurboJpeg.load("turbojpeg").orElseThrow(
+                () -> new AssertionError("libturbojpeg is not installed (scripts/test.sh installs it)"))));
+        assertSameCropAsTorchvision(image, turbo);
+    }
+
+    private void assertSameCropAsTorchvision(String image, ImageDecoder decoder) {
+        byte[] ours = crop(image, AlphaMode.DROP, decoder);
         byte[] theirs = Fixtures.gunzip("parity/" + image + ".drop.crop.gz");
 
         assertThat(ours).hasSameSizeAs(theirs);
@@ -31,13 +46,13 @@ class PreprocessingParityTest {
     @ParameterizedTest
     @CsvSource("astronaut-rgba.png")
     void compositedCropMatchesPillowAlphaCompositeOnWhite(String image) {
-        byte[] ours = crop(image, AlphaMode.COMPOSITE);
+        byte[] ours = crop(image, AlphaMode.COMPOSITE, decoder);
         byte[] theirs = Fixtures.gunzip("parity/" + image + ".composite-white.crop.gz");
 
         assertThat(differingBytes(ours, theirs)).isZero();
     }
 
-    private byte[] crop(String image, AlphaMode alpha) {
+    private byte[] crop(String image, AlphaMode alpha, ImageDecoder decoder) {
         RgbImage rgb = decoder.decode(Fixtures.bytes("parity/" + image), alpha, 0xFFFFFF);
         return preprocessor.fit(rgb, PreprocessingSpec.imagenet());
     }
