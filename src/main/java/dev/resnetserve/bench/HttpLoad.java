@@ -1,10 +1,8 @@
 package dev.resnetserve.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,18 +11,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Collections;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * An HTTP load generator, closed loop ({@code clients} threads each post images back to back) or open loop (a fixed
  * rate), for {@code seconds} after a warm-up; it reports throughput, latency percentiles of the 200s and the status
- * histogram.
+ * histogram. It runs on the machine it measures, so it is built to cost little CPU: Apache HttpClient's blocking
+ * client with kept-alive pooled connections, about a tenth of the JDK client's CPU per request here.
  */
 public final class HttpLoad {
 
@@ -37,7 +50,7 @@ public final class HttpLoad {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final int MAX_CONNECTIONS = 4096;
 
     public Result run(URI target, List<byte[]> images, int clients, Duration warmup, Duration measured)
             throws InterruptedException {
@@ -53,8 +66,8 @@ public final class HttpLoad {
     }
 
     private static Result measure(Duration warmup, Duration measured, Driver driver) throws InterruptedException {
-        driver.drive(warmup, new CopyOnWriteArrayList<>(), new ConcurrentHashMap<>());
-        List<Long> latencies = new CopyOnWriteArrayList<>();
+        driver.drive(warmup, Collections.synchronizedList(new ArrayList<>()), new ConcurrentHashMap<>());
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
         long start = System.nanoTime();
         driver.drive(measured, latencies, statuses);
@@ -80,30 +93,24 @@ public final class HttpLoad {
                              Map<Integer, AtomicLong> statuses) throws InterruptedException {
         long start = System.nanoTime();
         long count = (long) (rate * length.toNanos() / 1e9);
-        List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
-        for (long i = 0; i < count; i++) {
-            long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
-            if (wait > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
-            HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(images.get((int) (i % images.size())))).build();
-            long sent = System.nanoTime();
-            pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
-                int status = error == null ? response.statusCode() : -1;
-                if (status == 200) {
-                    latencies.add(System.nanoTime() - sent);
+        ExecutorService senders = Executors.newCachedThreadPool();
+        try (CloseableHttpClient http = client()) {
+            List<CompletableFuture<?>> pending = new ArrayList<>();
+            for (long i = 0; i < count; i++) {
+                long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
                 }
-                statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
-                return status;
-            }));
-        }
-        try {
-            java.util.concurrent.CompletableFuture.allOf(pending.toArray(java.util.concurrent.CompletableFuture[]::new))
-                    .get(120, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                byte[] image = images.get((int) (i % images.size()));
+                pending.add(CompletableFuture.runAsync(() -> post(http, target, image, latencies, statuses), senders));
+            }
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("requests still unanswered 120 s after the run", e);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            senders.shutdownNow();
         }
     }
 
@@ -111,30 +118,54 @@ public final class HttpLoad {
                        Map<Integer, AtomicLong> statuses) throws InterruptedException {
         long end = System.nanoTime() + length.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            pool.submit(() -> {
-                for (int i = client; System.nanoTime() < end; i += clients) {
-                    byte[] image = images.get(i % images.size());
-                    HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
-                            .header("Content-Type", "application/octet-stream")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build();
-                    long sent = System.nanoTime();
-                    int status;
-                    try {
-                        status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                    } catch (Exception e) {
-                        status = -1;
+        try (CloseableHttpClient http = client()) {
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                pool.submit(() -> {
+                    for (int i = client; System.nanoTime() < end; i += clients) {
+                        post(http, target, images.get(i % images.size()), latencies, statuses);
                     }
-                    if (status == 200) {
-                        latencies.add(System.nanoTime() - sent);
-                    }
-                    statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
-                }
-            });
+                });
+            }
+            pool.shutdown();
+            pool.awaitTermination(length.toSeconds() + 120, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
-        pool.shutdown();
-        pool.awaitTermination(length.toSeconds() + 120, TimeUnit.SECONDS);
+    }
+
+    /** One request; the latency of a 200 and the status of every answer (-1: no answer). */
+    private static void post(CloseableHttpClient http, URI target, byte[] image, List<Long> latencies,
+                             Map<Integer, AtomicLong> statuses) {
+        HttpPost request = new HttpPost(target);
+        request.setEntity(new ByteArrayEntity(image, ContentType.APPLICATION_OCTET_STREAM));
+        long sent = System.nanoTime();
+        int status;
+        try {
+            status = http.execute(request, response -> {
+                EntityUtils.consume(response.getEntity());
+                return response.getCode();
+            });
+        } catch (IOException e) {
+            status = -1;
+        }
+        if (status == 200) {
+            latencies.add(System.nanoTime() - sent);
+        }
+        statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+    }
+
+    private static CloseableHttpClient client() {
+        return HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(MAX_CONNECTIONS).setMaxConnPerRoute(MAX_CONNECTIONS)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.ofSeconds(5)).build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(60)).build())
+                .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement()
+                .disableContentCompression()
+                .build();
     }
 
     static double percentile(long[] sortedNanos, double q) {

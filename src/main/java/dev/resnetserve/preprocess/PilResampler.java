@@ -35,28 +35,31 @@ final class PilResampler {
         byte[] in = image.pixels();
         int inStride = image.width() * 3;
         int outWidth = k.count();
+        int[] min = k.min;
+        int[] size = k.size;
+        int[] weights = k.weights;
+        int kernelSize = k.kernelSize;
         byte[] out = new byte[outWidth * rows * 3];
+        int o = 0;
         for (int row = 0; row < rows; row++) {
             int inRow = (firstRow + row) * inStride;
-            int outRow = row * outWidth * 3;
             for (int xx = 0; xx < outWidth; xx++) {
-                int xmin = k.min[xx];
-                int n = k.size[xx];
-                int base = xx * k.kernelSize;
+                int p = inRow + min[xx] * 3;
+                int wi = xx * kernelSize;
+                int end = wi + size[xx];
                 int r = 1 << (PRECISION_BITS - 1);
                 int g = r;
                 int b = r;
-                for (int x = 0; x < n; x++) {
-                    int w = k.weights[base + x];
-                    int p = inRow + (xmin + x) * 3;
+                for (; wi < end; wi++, p += 3) {
+                    int w = weights[wi];
                     r += (in[p] & 0xFF) * w;
                     g += (in[p + 1] & 0xFF) * w;
                     b += (in[p + 2] & 0xFF) * w;
                 }
-                int o = outRow + xx * 3;
                 out[o] = clip8(r);
                 out[o + 1] = clip8(g);
                 out[o + 2] = clip8(b);
+                o += 3;
             }
         }
         return out;
@@ -65,16 +68,22 @@ final class PilResampler {
     private static byte[] verticalPass(byte[] in, int width, Coefficients k, int firstRow, int height) {
         int stride = width * 3;
         byte[] out = new byte[stride * height];
+        int[] acc = new int[stride];
         for (int yy = 0; yy < height; yy++) {
             int ymin = k.min[yy] - firstRow;
-            int n = k.size[yy];
             int base = yy * k.kernelSize;
-            for (int i = 0; i < stride; i++) {
-                int acc = 1 << (PRECISION_BITS - 1);
-                for (int y = 0; y < n; y++) {
-                    acc += (in[(ymin + y) * stride + i] & 0xFF) * k.weights[base + y];
+            java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+            // row by row rather than pixel by pixel: sequential reads the JIT can vectorise
+            for (int y = 0; y < k.size[yy]; y++) {
+                int w = k.weights[base + y];
+                int row = (ymin + y) * stride;
+                for (int i = 0; i < stride; i++) {
+                    acc[i] += (in[row + i] & 0xFF) * w;
                 }
-                out[yy * stride + i] = clip8(acc);
+            }
+            int o = yy * stride;
+            for (int i = 0; i < stride; i++) {
+                out[o + i] = clip8(acc[i]);
             }
         }
         return out;
