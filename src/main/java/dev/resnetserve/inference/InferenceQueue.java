@@ -7,21 +7,34 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A model's bounded queue of pending requests, shared by all its workers on all devices. A full queue refuses at
- * once; workers pull batches from it, so a free worker always takes the next batch (the least-loaded worker wins
- * without a dispatcher).
+ * A model's bounded queue of pending requests, shared by all its workers on all devices. It refuses at once when
+ * it is full, and also when the wait it predicts (from the batches ahead and {@link BatchTimes}) would carry a
+ * request past its deadline: under overload the requests it accepts are answered in time, the others are told so
+ * without waiting. Workers pull batches from it, so a free worker always takes the next batch (the least-loaded
+ * worker wins without a dispatcher).
  */
 final class InferenceQueue {
 
     private final BlockingQueue<InferenceTask> pending;
     private final Duration timeout;
+    private final int maxBatchSize;
+    private final BatchTimes batchTimes;
+    private final AtomicInteger workers = new AtomicInteger();
+    private final AtomicInteger busyWorkers = new AtomicInteger();
     private volatile boolean accepting = true;
 
     InferenceQueue(int capacity, Duration timeout) {
+        this(capacity, timeout, 1);
+    }
+
+    InferenceQueue(int capacity, Duration timeout, int maxBatchSize) {
         this.pending = new ArrayBlockingQueue<>(capacity);
         this.timeout = timeout;
+        this.maxBatchSize = maxBatchSize;
+        this.batchTimes = new BatchTimes(maxBatchSize);
     }
 
     /** Room for {@code count} more right now; a hint taken before costly work, {@link #submit} decides. */
@@ -29,15 +42,18 @@ final class InferenceQueue {
         if (!accepting) {
             throw new ModelNotReadyException("the model is shutting down");
         }
+        int depth = pending.size();
         if (pending.remainingCapacity() < count) {
-            throw new QueueFullException(pending.size());
+            throw new QueueFullException(depth);
         }
+        checkExpectedWait(depth + count - 1);
     }
 
     CompletableFuture<InferenceResult> submit(float[] input) {
         if (!accepting) {
             throw new ModelNotReadyException("the model is shutting down");
         }
+        checkExpectedWait(pending.size());
         long now = System.nanoTime();
         InferenceTask task = new InferenceTask(input, now, now + timeout.toNanos());
         if (!pending.offer(task)) {
@@ -76,6 +92,57 @@ final class InferenceQueue {
 
     int depth() {
         return pending.size();
+    }
+
+    private void checkExpectedWait(int ahead) {
+        long expected = expectedCompletionNanos(ahead);
+        if (expected > timeout.toNanos()) {
+            throw new QueueFullException(ahead, Duration.ofNanos(expected), timeout);
+        }
+    }
+
+    /**
+     * When a request with {@code ahead} others queued before it would be answered, from now, erring late: the
+     * batches running (counted whole), the full rounds of batches before its own, and its own. 0 when a
+     * worker is free and nothing waits (it starts at once, so admission can never lock itself out) or while no
+     * batch has run to learn from.
+     */
+    long expectedCompletionNanos(int ahead) {
+        int workerCount = workers.get();
+        int busy = busyWorkers.get();
+        if (workerCount == 0 || ahead == 0 && busy < workerCount) {
+            return 0;
+        }
+        int perRound = workerCount * maxBatchSize;
+        int ownBatch = Math.min(maxBatchSize, ahead % perRound + 1);
+        long running = busy >= workerCount ? batchTimes.expectedNanos(Math.min(maxBatchSize, ahead + 1)) : 0;
+        return running + (long) (ahead / perRound) * batchTimes.expectedNanos(maxBatchSize)
+                + batchTimes.expectedNanos(ownBatch);
+    }
+
+    int workerCount() {
+        return workers.get();
+    }
+
+    void workerStarted() {
+        workers.incrementAndGet();
+    }
+
+    void workerEnded() {
+        workers.decrementAndGet();
+    }
+
+    void batchStarted() {
+        busyWorkers.incrementAndGet();
+    }
+
+    void batchEnded() {
+        busyWorkers.decrementAndGet();
+    }
+
+    /** How long a batch of {@code size} took to run, warm-up batches included (admission predicts from the first request on). */
+    void recordBatch(int size, long elapsedNanos) {
+        batchTimes.record(size, elapsedNanos);
     }
 
     void startAccepting() {

@@ -45,7 +45,8 @@ public final class ServedModel {
         this.spec = spec;
         this.scheduling = scheduling;
         this.devices = List.copyOf(devices);
-        this.queue = new InferenceQueue(scheduling.queueCapacity(), scheduling.requestTimeout());
+        this.queue = new InferenceQueue(scheduling.queueCapacity(), scheduling.requestTimeout(),
+                scheduling.batchMaxSize());
         this.preprocessing = spec.preprocessing().orElse(PreprocessingSpec.imagenet());
         this.workersPerDevice = scheduling.workers();
     }
@@ -233,14 +234,16 @@ public final class ServedModel {
 
     /**
      * Runs every batch size the batcher can form, so that no request pays for shape profiling; learns the number of
-     * output classes on the way.
+     * output classes and a first time for each batch size on the way.
      */
     private void warmUp(BatchRunner runner) {
         int size = (int) (inputShape()[0] * inputShape()[1] * inputShape()[2]);
         for (int batch = 1; batch <= scheduling.batchMaxSize(); batch++) {
             List<float[]> inputs = Collections.nCopies(batch, new float[size]);
             try {
+                long start = System.nanoTime();
                 outputClasses = runner.run(inputs)[0].length;
+                queue.recordBatch(batch, System.nanoTime() - start);
             } catch (Exception e) {
                 throw new IllegalStateException("warm-up at batch size " + batch + " failed: " + e.getMessage(), e);
             }

@@ -42,21 +42,25 @@ final class Worker implements Runnable {
 
     @Override
     public void run() {
+        queue.workerStarted();
         try {
             while (!retired.get() && (running.get() || queue.depth() > 0)) {
                 List<InferenceTask> batch = queue.takeBatch(maxBatchSize, maxDelay, IDLE_WAIT);
                 if (!batch.isEmpty()) {
                     busy.set(true);
+                    queue.batchStarted();
                     try {
                         runBatch(batch);
                     } finally {
                         busy.set(false);
+                        queue.batchEnded();
                     }
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            queue.workerEnded();
             runner.close();
         }
     }
@@ -96,6 +100,7 @@ final class Worker implements Runnable {
             float[][] outputs = runner.run(live.stream().map(InferenceTask::input).toList());
             long inferenceNanos = System.nanoTime() - start;
             observer.batchRun(model, runner.device(), live.size(), inferenceNanos);
+            queue.recordBatch(live.size(), inferenceNanos);
             for (int i = 0; i < live.size(); i++) {
                 InferenceTask task = live.get(i);
                 task.result().complete(new InferenceResult(outputs[i], runner.device(), live.size(),

@@ -99,6 +99,43 @@ class BatchingTest {
     }
 
     @Test
+    void aRequestThatWouldBeAnsweredPastItsDeadlineIsRefusedAtOnce() throws Exception {
+        InferenceQueue queue = new InferenceQueue(16, Duration.ofMillis(150), 1);
+        queue.recordBatch(1, Duration.ofMillis(60).toNanos());
+        GatedRunner runner = new GatedRunner("cpu");
+        start(queue, runner, 1, Duration.ZERO);
+        CompletableFuture<InferenceResult> running = queue.submit(input(0));
+        runner.awaitBatchStarted();
+
+        // the worker is busy: at most 60 ms left of its batch, then 60 ms for this one: 120 ms, within 150
+        CompletableFuture<InferenceResult> next = queue.submit(input(1));
+        // one more ahead: 60 + 60 + 60 = 180 ms, past the deadline
+        assertThatThrownBy(() -> queue.submit(input(2))).isInstanceOf(QueueFullException.class)
+                .hasMessageContaining("about 180 ms, past its 150 ms request timeout");
+        assertThatThrownBy(() -> queue.checkRoom(1)).as("the same prediction before decoding")
+                .isInstanceOf(QueueFullException.class);
+        assertThat(queue.depth()).isEqualTo(1);
+
+        runner.release();
+        assertThat(running.get(10, TimeUnit.SECONDS).logits()).containsExactly(0f);
+        assertThat(next.get(10, TimeUnit.SECONDS).logits()).containsExactly(1f);
+    }
+
+    @Test
+    void aFreeWorkerTakesARequestWhateverThePrediction() throws Exception {
+        InferenceQueue queue = new InferenceQueue(16, Duration.ofMillis(100), 1);
+        queue.recordBatch(1, Duration.ofSeconds(10).toNanos());
+        GatedRunner runner = new GatedRunner("cpu");
+        runner.release();
+        start(queue, runner, 1, Duration.ZERO);
+        awaitWorkers(queue, 1);
+
+        assertThat(queue.submit(input(3)).get(10, TimeUnit.SECONDS).logits())
+                .as("admission never locks itself out: an idle model runs the request and learns from it")
+                .containsExactly(3f);
+    }
+
+    @Test
     void anExpiredRequestIsDroppedBeforeInference() throws Exception {
         InferenceQueue queue = new InferenceQueue(4, Duration.ofNanos(1));
         CompletableFuture<InferenceResult> expired = queue.submit(input(7));
@@ -169,6 +206,14 @@ class BatchingTest {
         workers.add(worker);
         threads.add(thread);
         thread.start();
+    }
+
+    private static void awaitWorkers(InferenceQueue queue, int count) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (queue.workerCount() < count) {
+            assertThat(System.nanoTime()).as("workers started").isLessThan(end);
+            Thread.onSpinWait();
+        }
     }
 
     private static float[] input(int value) {
