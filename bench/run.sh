@@ -14,11 +14,11 @@ cp src/test/resources/fixtures/parity/*.jpg target/bench/images/
 RESULTS=target/bench/results.txt
 : > "$RESULTS"
 
-serve() { # model workers batch delay [queue-capacity]
+serve() { # model workers batch delay [queue-capacity [more service options]]
   java -jar target/resnet-serve.jar --server.port=$PORT --resnet.default-model=bench \
     --resnet.models.bench.location="file:$PWD/target/bench-models/$1.pt" --resnet.models.bench.workers="$2" \
     --resnet.models.bench.batch.max-size="$3" --resnet.models.bench.batch.max-delay="$4" \
-    --resnet.models.bench.queue-capacity="${5:-256}" > target/bench/server.log 2>&1 &
+    --resnet.models.bench.queue-capacity="${5:-256}" "${@:6}" > target/bench/server.log 2>&1 &
   SERVER=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null && return 0
@@ -35,31 +35,42 @@ measure() { # label model workers batch delay clients [ceiling-workers ceiling-b
     ceiling=(--ceiling-model "target/bench-models/$model.pt" --workers "$7" --batch "$8")
   fi
   echo "== $label: $model, workers=$workers batch.max-size=$batch max-delay=$delay, $clients clients" | tee -a "$RESULTS"
+  grep -m1 -o "JPEG decoding: .*" target/bench/server.log | tee -a "$RESULTS"
   java -jar target/resnet-serve.jar bench --url "http://127.0.0.1:$PORT/v1/classify" --images target/bench/images \
     --clients "$clients" --seconds "$SECONDS_PER_RUN" --warmup 5 "${ceiling[@]}" 2>/dev/null \
     | grep -E "img/s|cores" | tee -a "$RESULTS"
   kill $SERVER; wait $SERVER 2>/dev/null || true
 }
 
-overload() { # model: open loop at half the sustainable rate, then at 4x for 60 s, with a short queue
-  local model=$1 sustainable
-  sustainable=$(grep -A3 "saturated, batching off: $model" "$RESULTS" | grep -oP 'http clients=8\s+\K[0-9.]+')
-  serve "$model" 2 1 0ms 4
-  for factor in 0.5 4; do
-    local rate seconds=$SECONDS_PER_RUN
-    rate=$(awk -v s="$sustainable" -v f="$factor" 'BEGIN { printf "%.1f", s * f }')
-    [ "$factor" = 4 ] && seconds=60
-    echo "== overload x$factor: $model at $rate req/s for $seconds s (sustainable $sustainable), queue-capacity 4" \
-      | tee -a "$RESULTS"
-    java -jar target/resnet-serve.jar bench --url "http://127.0.0.1:$PORT/v1/classify" --images target/bench/images \
-      --rate "$rate" --seconds "$seconds" --warmup 5 2>/dev/null | grep -E "img/s|readiness" | tee -a "$RESULTS"
-  done
+rate_run() { # label rate seconds: open loop against the running service
+  echo "== $1 at $2 req/s for $3 s" | tee -a "$RESULTS"
+  java -jar target/resnet-serve.jar bench --url "http://127.0.0.1:$PORT/v1/classify" --images target/bench/images \
+    --rate "$2" --seconds "$3" --warmup 5 2>/dev/null | grep -E "img/s|readiness" | tee -a "$RESULTS"
+}
+
+# Overload: open loop at 4x the sustainable rate for 60 s, 2 workers, batch 1. The request timeout is the latency
+# budget an operator would set: 1.25x the p99 at half the sustainable rate, measured first with the default
+# timeout; requests predicted to miss it are refused at once (503), so the accepted ones keep their latency.
+overload() { # model
+  local model=$1 sustainable half four p99 budget
+  sustainable=$(grep -A3 "8 clients, batching off: $model" "$RESULTS" | grep -oP 'http clients=8\s+\K[0-9.]+')
+  half=$(awk -v s="$sustainable" 'BEGIN { printf "%.1f", s * 0.5 }')
+  four=$(awk -v s="$sustainable" 'BEGIN { printf "%.1f", s * 4 }')
+  serve "$model" 2 1 0ms 64
+  rate_run "overload x0.5, default request-timeout: $model (sustainable $sustainable)" "$half" "$SECONDS_PER_RUN"
+  kill $SERVER; wait $SERVER 2>/dev/null || true
+  p99=$(tail -2 "$RESULTS" | grep -oP 'p99\s+\K[0-9.]+')
+  budget=$(awk -v p="$p99" 'BEGIN { printf "%d", p * 1.25 + 0.5 }')
+  serve "$model" 2 1 0ms 64 --resnet.models.bench.request-timeout="${budget}ms"
+  rate_run "overload x0.5, request-timeout ${budget}ms: $model" "$half" "$SECONDS_PER_RUN"
+  rate_run "overload x4, request-timeout ${budget}ms: $model" "$four" 60
   kill $SERVER; wait $SERVER 2>/dev/null || true
 }
 
 for model in resnet18 resnet50; do
-  measure "saturated, batching on"  $model 2 8 5ms 8  2 8
-  measure "saturated, batching off" $model 2 1 0ms 8
+  measure "saturated, batching on"  $model 2 8 5ms 24 2 8
+  measure "8 clients, batching on"  $model 2 8 5ms 8
+  measure "8 clients, batching off" $model 2 1 0ms 8
   measure "one client, batch 1"     $model 1 1 0ms 1  1 1
   overload $model
 done
