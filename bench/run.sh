@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures resnet-serve against the bare predictor ceiling, for ResNet-18 and ResNet-50 (random weights, which
 # cost the same to run as trained ones). Writes target/bench/results.txt; docs/benchmarks.md quotes it.
+# Takes about 20 minutes with the default 20 s per measurement. Install libturbojpeg0 first (as the image does).
 #   bench/run.sh [seconds-per-measurement]
 # Needs /usr/bin/python3 with Debian's python3-torch and python3-torchvision to make the TorchScript models.
 set -euo pipefail
@@ -31,14 +32,16 @@ measure() { # label model workers batch delay clients [ceiling-workers ceiling-b
   local label=$1 model=$2 workers=$3 batch=$4 delay=$5 clients=$6
   serve "$model" "$workers" "$batch" "$delay"
   local ceiling=()
-  if [ $# -ge 8 ]; then
-    ceiling=(--ceiling-model "target/bench-models/$model.pt" --workers "$7" --batch "$8")
+  local seconds=$SECONDS_PER_RUN
+  if [ $# -ge 8 ]; then # the ceiling and the HTTP load alternate three times, so that the VM's drift hits both
+    ceiling=(--ceiling-model "target/bench-models/$model.pt" --workers "$7" --batch "$8" --rounds 3)
+    seconds=$((SECONDS_PER_RUN * 3 / 2))
   fi
   echo "== $label: $model, workers=$workers batch.max-size=$batch max-delay=$delay, $clients clients" | tee -a "$RESULTS"
   grep -m1 -o "JPEG decoding: .*" target/bench/server.log | tee -a "$RESULTS"
   java -jar target/resnet-serve.jar bench --url "http://127.0.0.1:$PORT/v1/classify" --images target/bench/images \
-    --clients "$clients" --seconds "$SECONDS_PER_RUN" --warmup 5 "${ceiling[@]}" 2>/dev/null \
-    | grep -E "img/s|cores" | tee -a "$RESULTS"
+    --clients "$clients" --seconds "$seconds" --warmup 15 "${ceiling[@]}" 2>/dev/null \
+    | grep -E "img/s|cores|round" | tee -a "$RESULTS"
   kill $SERVER; wait $SERVER 2>/dev/null || true
 }
 

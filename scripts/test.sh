@@ -2,6 +2,7 @@
 # The test command (README, "Tests"): sets up what the tests need on a fresh Debian machine, then runs every test.
 #   - promtool and prometheus (Debian's prometheus package): MetricsTest, MonitoringTest
 #   - chromium and chromium-driver (Debian's): WebPageTest drives the page in headless Chromium
+#   - libturbojpeg0 (Debian's libjpeg-turbo): TurboJpegTest and the parity tests decode JPEG through it
 #   - dockerd, docker-compose and the local base images (scripts/local-docker.sh): the container tests (*IT)
 # Extra arguments go to Maven, e.g. scripts/test.sh -Dit.test=ContainerImageIT
 set -euo pipefail
@@ -11,6 +12,7 @@ packages=()
 command -v promtool >/dev/null && command -v prometheus >/dev/null || packages+=(prometheus)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 [ -x /usr/bin/chromedriver ] || packages+=(chromium-driver)
+ldconfig -p | grep -q 'libturbojpeg\.so\.0' || packages+=(libturbojpeg0)
 if ((${#packages[@]})); then
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${packages[@]}"

@@ -2,4 +2,5 @@
 FROM local/debian:bookworm
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless ca-certificates \
+    libturbojpeg0 \
  && rm -rf /var/lib/apt/lists/*

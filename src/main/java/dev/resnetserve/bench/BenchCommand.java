@@ -21,12 +21,17 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * {@code java -jar resnet-serve.jar bench --url http://127.0.0.1:8080/v1/models/m/classify --images DIR
- * [--clients 8 | --rate 40] [--seconds 30] [--warmup 5] [--ceiling-model file.pt --batch 8 --workers 2]}: drives a
- * running service over HTTP (closed loop with {@code --clients}, open loop at {@code --rate} requests/s, then the
- * readiness status right after) and, with {@code --ceiling-model}, first measures the bare predictor on the same model in this
- * process, with the service's thread settings, so that both numbers come from one run.
+ * [--clients 8 | --rate 40] [--seconds 30] [--warmup 5] [--ceiling-model file.pt --batch 8 --workers 2 [--rounds 3]]}:
+ * drives a running service over HTTP (closed loop with {@code --clients}, open loop at {@code --rate} requests/s,
+ * then the readiness status right after) and, with {@code --ceiling-model}, first measures the bare predictor on the
+ * same model in this process, with the service's thread settings, so that both numbers come from one run. With
+ * {@code --rounds}, the ceiling and the HTTP load alternate that many times over the measured seconds, so that
+ * a drift of the machine's speed weighs on both alike.
  */
 public final class BenchCommand {
+
+    /** Warm-up of the later rounds: the service sat idle while the ceiling ran. */
+    private static final Duration REWARM = Duration.ofSeconds(2);
 
     private final PrintStream out;
 
@@ -41,27 +46,6 @@ public final class BenchCommand {
         Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "5")));
         out.printf(Locale.ROOT, "%d cores, %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        if (options.containsKey("ceiling-model")) {
-            int workers = Integer.parseInt(options.getOrDefault("workers", "1"));
-            int batch = Integer.parseInt(options.getOrDefault("batch", "8"));
-            System.setProperty("ai.djl.offline", "true");
-            System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
-            System.setProperty("ai.djl.pytorch.num_threads",
-                    Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / workers)));
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-            PreprocessingSpec preprocessing = PreprocessingSpec.imagenet();
-            float[] tensor = new Preprocessor().toTensor(new ImageDecoder(new ImageLimits(40_000_000, 65_500))
-                    .decode(images.get(0), preprocessing.alpha(), preprocessing.background()), preprocessing);
-            PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
-            ModelLoader loader = new ModelLoader(new ModelLocator(resources, Files.createTempDirectory("bench")),
-                    resources);
-            ModelSpec spec = new ModelSpec("ceiling", "1", Path.of(options.get("ceiling-model")).toUri().toString(),
-                    Optional.empty(), Optional.empty(), Optional.of(preprocessing));
-            PredictorCeiling.Result ceiling = PredictorCeiling.measure(loader, spec, tensor, workers, batch, warmup,
-                    measured);
-            out.printf(Locale.ROOT, "%-28s %8.1f img/s  median batch %.1f ms%n",
-                    "ceiling w=" + workers + " b=" + batch, ceiling.imagesPerSecond(), ceiling.medianBatchMs());
-        }
         URI target = URI.create(required(options, "url"));
         if (options.containsKey("rate")) {
             double rate = Double.parseDouble(options.get("rate"));
@@ -70,9 +54,60 @@ public final class BenchCommand {
             out.println("readiness right after: " + readiness(target));
             return 0;
         }
-        HttpLoad.Result http = new HttpLoad().run(target, images, clients, warmup, measured);
-        HttpLoad.print(out, "http clients=" + clients, http);
+        Optional<Ceiling> ceiling = options.containsKey("ceiling-model")
+                ? Optional.of(ceiling(options, images.get(0))) : Optional.empty();
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
+        Duration perRound = measured.dividedBy(rounds);
+        double ceilingSum = 0;
+        long httpOk = 0;
+        double httpSeconds = 0;
+        for (int round = 1; round <= rounds; round++) {
+            Duration roundWarmup = round == 1 ? warmup : REWARM;
+            if (ceiling.isPresent()) {
+                PredictorCeiling.Result bare = ceiling.get().measure(roundWarmup, perRound);
+                out.printf(Locale.ROOT, "%-28s %8.1f img/s  median batch %.1f ms%n", "ceiling w="
+                        + ceiling.get().workers() + " b=" + ceiling.get().batch(), bare.imagesPerSecond(),
+                        bare.medianBatchMs());
+                ceilingSum += bare.imagesPerSecond();
+            }
+            HttpLoad.Result http = new HttpLoad().run(target, images, clients, roundWarmup, perRound);
+            HttpLoad.print(out, "http clients=" + clients, http);
+            httpOk += http.ok();
+            httpSeconds += http.seconds();
+        }
+        if (ceiling.isPresent()) {
+            double ceilingRate = ceilingSum / rounds;
+            out.printf(Locale.ROOT, "over %d round(s): http %.1f img/s, ceiling %.1f img/s, http/ceiling %.2f%n",
+                    rounds, httpOk / httpSeconds, ceilingRate, httpOk / httpSeconds / ceilingRate);
+        }
         return 0;
+    }
+
+    /** The bare predictor on one preprocessed image, with the service's thread settings for that many workers. */
+    private record Ceiling(ModelLoader loader, ModelSpec spec, float[] tensor, int workers, int batch) {
+
+        PredictorCeiling.Result measure(Duration warmup, Duration measured) throws InterruptedException {
+            return PredictorCeiling.measure(loader, spec, tensor, workers, batch, warmup, measured);
+        }
+    }
+
+    private static Ceiling ceiling(Map<String, String> options, byte[] image) throws java.io.IOException {
+        int workers = Integer.parseInt(options.getOrDefault("workers", "1"));
+        int batch = Integer.parseInt(options.getOrDefault("batch", "8"));
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+        System.setProperty("ai.djl.pytorch.num_threads",
+                Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / workers)));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        PreprocessingSpec preprocessing = PreprocessingSpec.imagenet();
+        float[] tensor = new Preprocessor().toTensor(new ImageDecoder(new ImageLimits(40_000_000, 65_500))
+                .decode(image, preprocessing.alpha(), preprocessing.background()), preprocessing);
+        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
+        ModelLoader loader = new ModelLoader(new ModelLocator(resources, Files.createTempDirectory("bench")),
+                resources);
+        ModelSpec spec = new ModelSpec("ceiling", "1", Path.of(options.get("ceiling-model")).toUri().toString(),
+                Optional.empty(), Optional.empty(), Optional.of(preprocessing));
+        return new Ceiling(loader, spec, tensor, workers, batch);
     }
 
     private static int readiness(URI target) throws Exception {

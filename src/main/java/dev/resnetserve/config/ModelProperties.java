@@ -26,7 +26,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param workers        predictor threads per device
  * @param queueCapacity  pending requests before new ones get 503
  * @param batch          dynamic batching
- * @param requestTimeout deadline from arrival; requests still queued then are dropped (503), never run
+ * @param requestTimeout deadline from arrival: requests predicted to miss it are refused at once, those still
+ *                       queued then are dropped (503), never run
  * @param cpuFallback    run on the CPU when an asked-for GPU is missing, instead of failing at start
  */
 public record ModelProperties(

@@ -11,7 +11,8 @@ import java.util.List;
  * @param queueCapacity  requests waiting for a worker before new ones are refused
  * @param batchMaxSize   most requests run together in one forward pass
  * @param batchMaxDelay  how long a worker holding a partial batch waits for more; zero: never waits
- * @param requestTimeout deadline from arrival; a request still queued by then is dropped, never run
+ * @param requestTimeout deadline from arrival: a request predicted to be answered after it is refused at once, one
+ *                       still queued by then is dropped, never run
  * @param cpuFallback    run on the CPU when an asked-for GPU is absent, instead of failing at start
  */
 public record SchedulingSpec(List<String> devices, int workers, int queueCapacity, int batchMaxSize,

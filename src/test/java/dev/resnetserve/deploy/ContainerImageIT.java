@@ -76,6 +76,8 @@ class ContainerImageIT {
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(response.json().get("model").asString()).isEqualTo("demo");
         assertThat(response.json().get("predictions").get(0).get("label").asString()).isEqualTo("circle");
+        assertThat(container.getLogs()).as("the image has libturbojpeg, and JNA can load it on a read-only root")
+                .contains("JPEG decoding: libjpeg-turbo");
     }
 
     @Test
