@@ -59,6 +59,7 @@ public final class BenchCommand {
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
         Duration perRound = measured.dividedBy(rounds);
         double ceilingSum = 0;
+        double latencyOverCeilingSum = 0;
         long httpOk = 0;
         double httpSeconds = 0;
         for (int round = 1; round <= rounds; round++) {
@@ -69,16 +70,19 @@ public final class BenchCommand {
                         + ceiling.get().workers() + " b=" + ceiling.get().batch(), bare.imagesPerSecond(),
                         bare.medianBatchMs());
                 ceilingSum += bare.imagesPerSecond();
+                latencyOverCeilingSum -= bare.medianBatchMs();
             }
             HttpLoad.Result http = new HttpLoad().run(target, images, clients, roundWarmup, perRound);
             HttpLoad.print(out, "http clients=" + clients, http);
+            latencyOverCeilingSum += http.p50Ms();
             httpOk += http.ok();
             httpSeconds += http.seconds();
         }
         if (ceiling.isPresent()) {
             double ceilingRate = ceilingSum / rounds;
-            out.printf(Locale.ROOT, "over %d round(s): http %.1f img/s, ceiling %.1f img/s, http/ceiling %.2f%n",
-                    rounds, httpOk / httpSeconds, ceilingRate, httpOk / httpSeconds / ceilingRate);
+            out.printf(Locale.ROOT, "over %d round(s): http %.1f img/s, ceiling %.1f img/s, http/ceiling %.2f; "
+                    + "http p50 - ceiling median batch %.1f ms%n", rounds, httpOk / httpSeconds, ceilingRate,
+                    httpOk / httpSeconds / ceilingRate, latencyOverCeilingSum / rounds);
         }
         return 0;
     }

@@ -6,6 +6,7 @@ import dev.resnetserve.preprocess.ImageLimits;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.Preprocessor;
 import dev.resnetserve.preprocess.RgbImage;
+import dev.resnetserve.preprocess.TurboJpeg;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -27,8 +28,9 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The request thread's share of the work for one 640x480 JPEG, on one core: decode, torchvision's
- * Resize(256) + CenterCrop(224) + normalise, and the two together. Run: {@code bench/jmh.sh}.
+ * The request thread's share of the work for one 640x480 JPEG, on one core: decode (libjpeg-turbo, as the service
+ * does when the library is installed, and ImageIO for comparison), torchvision's Resize(256) + CenterCrop(224) +
+ * normalise, and decode + preprocess together. Run: {@code bench/jmh.sh}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -39,7 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 public class PreprocessingBenchmark {
 
-    private final ImageDecoder decoder = new ImageDecoder(new ImageLimits(40_000_000, 65_500));
+    private static final ImageLimits LIMITS = new ImageLimits(40_000_000, 65_500);
+
+    private final ImageDecoder decoder = new ImageDecoder(LIMITS, TurboJpeg.load("turbojpeg"));
+    private final ImageDecoder imageIo = new ImageDecoder(LIMITS);
     private final Preprocessor preprocessor = new Preprocessor();
     private final PreprocessingSpec imagenet = PreprocessingSpec.imagenet();
     private byte[] jpeg;
@@ -60,12 +65,20 @@ public class PreprocessingBenchmark {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "jpeg", out);
         jpeg = out.toByteArray();
+        if (!decoder.jpegDecoder().startsWith("libjpeg-turbo")) {
+            throw new IllegalStateException("libturbojpeg is not installed: apt-get install libturbojpeg0");
+        }
         decoded = decoder.decode(jpeg, AlphaMode.DROP, 0xFFFFFF);
     }
 
     @Benchmark
     public RgbImage decode() {
         return decoder.decode(jpeg, AlphaMode.DROP, 0xFFFFFF);
+    }
+
+    @Benchmark
+    public RgbImage decodeWithImageIo() {
+        return imageIo.decode(jpeg, AlphaMode.DROP, 0xFFFFFF);
     }
 
     @Benchmark
