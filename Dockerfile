@@ -33,12 +33,14 @@ COPY --from=layers /build/extracted/snapshot-dependencies/ ./
 COPY --from=layers /build/extracted/application/ ./
 
 # libtorch is extracted into the image now, so the container starts offline and never writes to the engine cache:
-# the root filesystem can be read-only (mount a tmpfs on /tmp, the only directory written at run time).
+# the root filesystem can be read-only (mount a tmpfs on /tmp, the only directory written at run time). So is JNA's
+# native stub (for libturbojpeg), found through JDK_JAVA_OPTIONS whatever JAVA_OPTS says: Docker's --tmpfs is noexec.
 ENV ENGINE_CACHE_DIR=/opt/resnet-serve/djl \
     DJL_CACHE_DIR=/opt/resnet-serve/djl \
     PYTORCH_FLAVOR=${PYTORCH_FLAVOR} \
     SERVER_ADDRESS=0.0.0.0 \
     SPRING_CONFIG_ADDITIONAL_LOCATION=optional:file:/config/ \
+    JDK_JAVA_OPTIONS="-Djna.boot.library.path=/opt/resnet-serve/jna" \
     JAVA_OPTS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -Dai.djl.offline=true"
 RUN if [ "$ENGINE_DOWNLOAD" = true ]; then offline=false; else offline=true; fi \
  && java -Dai.djl.offline=$offline -jar resnet-serve.jar engine \
