@@ -8,6 +8,7 @@ import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.ImageLimits;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.Preprocessor;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ public final class BenchCommand {
         }
     }
 
-    private static Ceiling ceiling(Map<String, String> options, byte[] image) throws java.io.IOException {
+    private static Ceiling ceiling(Map<String, String> options, byte[] image) throws IOException {
         int workers = Integer.parseInt(options.getOrDefault("workers", "1"));
         int batch = Integer.parseInt(options.getOrDefault("batch", "8"));
         System.setProperty("ai.djl.offline", "true");

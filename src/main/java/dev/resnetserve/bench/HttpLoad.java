@@ -7,13 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.Collections;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutionException;
@@ -37,7 +37,7 @@ import org.apache.hc.core5.util.Timeout;
  * An HTTP load generator, closed loop ({@code clients} threads each post images back to back) or open loop (a fixed
  * rate), for {@code seconds} after a warm-up; it reports throughput, latency percentiles of the 200s and the status
  * histogram. It runs on the machine it measures, so it is built to cost little CPU: Apache HttpClient's blocking
- * client with kept-alive pooled connections, about a tenth of the JDK client's CPU per request here.
+ * client with kept-alive pooled connections, half the JDK client's CPU per request here (1.1 against 2.1 ms).
  */
 public final class HttpLoad {
 

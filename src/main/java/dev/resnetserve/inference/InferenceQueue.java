@@ -140,7 +140,7 @@ final class InferenceQueue {
         busyWorkers.decrementAndGet();
     }
 
-    /** How long a batch of {@code size} took to run, warm-up batches included (admission predicts from the first request on). */
+    /** How long a batch of {@code size} took, warm-up batches included (so admission predicts from the start). */
     void recordBatch(int size, long elapsedNanos) {
         batchTimes.record(size, elapsedNanos);
     }

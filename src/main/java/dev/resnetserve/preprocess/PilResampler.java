@@ -1,5 +1,7 @@
 package dev.resnetserve.preprocess;
 
+import java.util.Arrays;
+
 /**
  * Bilinear resizing that reproduces Pillow's {@code Image.resize(size, BILINEAR)} to the byte, which is what
  * torchvision's {@code Resize} does to a PIL image: a separable convolution whose support widens with the
@@ -72,7 +74,7 @@ final class PilResampler {
         for (int yy = 0; yy < height; yy++) {
             int ymin = k.min[yy] - firstRow;
             int base = yy * k.kernelSize;
-            java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+            Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
             // row by row rather than pixel by pixel: sequential reads the JIT can vectorise
             for (int y = 0; y < k.size[yy]; y++) {
                 int w = k.weights[base + y];
