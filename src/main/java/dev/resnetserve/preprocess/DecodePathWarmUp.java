@@ -24,8 +24,9 @@ public final class DecodePathWarmUp {
         }
         BufferedImage rgb = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
         rgb.createGraphics().drawImage(image, 0, 0, null);
+        byte[][] samples = {encode(rgb, "jpeg"), encode(image, "png")};
         for (int round = 0; round < 3; round++) {
-            for (byte[] encoded : new byte[][] {encode(rgb, "jpeg"), encode(image, "png")}) {
+            for (byte[] encoded : samples) {
                 RgbImage decoded = decoder.decode(encoded, AlphaMode.COMPOSITE, 0xFFFFFF);
                 preprocessor.toTensor(decoded, PreprocessingSpec.imagenet());
                 preprocessor.toTensor(decoded, PreprocessingSpec.wholeImage(128));
