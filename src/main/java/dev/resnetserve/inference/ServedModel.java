@@ -37,7 +37,7 @@ public final class ServedModel {
     private volatile ModelDetails details;
     private volatile PreprocessingSpec preprocessing;
     private final Map<String, Duration> loadTimes = new ConcurrentHashMap<>();
-    private int outputClasses; // written and read by the loading thread only
+    private volatile int outputClasses; // learnt by the warm-up
     private volatile int workersPerDevice;
     private volatile BatchObserver observer = BatchObserver.NONE;
 
@@ -178,7 +178,7 @@ public final class ServedModel {
 
     private Worker warmWorker(ZooModel<NDList, NDList> model) {
         PredictorBatchRunner runner = new PredictorBatchRunner(model, inputShape());
-        warmUp(runner);
+        WarmUpThread.runToEnd("warm-up-" + name(), () -> warmUp(runner));
         return new Worker(queue, runner, scheduling.batchMaxSize(), scheduling.batchMaxDelay(), name(), observer);
     }
 
