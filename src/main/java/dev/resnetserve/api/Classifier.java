@@ -37,10 +37,13 @@ public class Classifier {
     private final Preprocessor preprocessor;
     private final ClassificationObserver observer;
     private final StageObservations stages;
+    private final ConcurrentRequests concurrent;
 
     public Classifier(ModelRegistry registry, ImageDecoder decoder, Preprocessor preprocessor,
-                      ClassificationObserver observer, ObservationRegistry observations) {
+                      ClassificationObserver observer, ObservationRegistry observations,
+                      ConcurrentRequests concurrent) {
         this.registry = registry;
+        this.concurrent = concurrent;
         this.decoder = decoder;
         this.preprocessor = preprocessor;
         this.observer = observer;
@@ -82,6 +85,10 @@ public class Classifier {
      * batcher can run them in one forward pass, then each softmaxed.
      */
     public List<Classified> classifyImages(ServedModel model, List<byte[]> images) {
+        return concurrent.admit(() -> decodeAndClassify(model, images));
+    }
+
+    private List<Classified> decodeAndClassify(ServedModel model, List<byte[]> images) {
         long start = System.nanoTime();
         model.admit(images.size());
         PreprocessingSpec spec = model.preprocessing();
@@ -98,7 +105,7 @@ public class Classifier {
             decodeNanos[i] = decoded - begin;
             preprocessNanos[i] = System.nanoTime() - decoded;
         }
-        List<InferenceResult> results = infer(model, tensors);
+        List<InferenceResult> results = submitAndAwait(model, tensors);
         List<Classified> classified = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
             InferenceResult result = results.get(i);
@@ -117,6 +124,10 @@ public class Classifier {
 
     /** Already preprocessed inputs, {@code [3, H, W]} each, queued together; results in the same order. */
     public List<InferenceResult> infer(ServedModel model, List<float[]> tensors) {
+        return concurrent.admit(() -> submitAndAwait(model, tensors));
+    }
+
+    private List<InferenceResult> submitAndAwait(ServedModel model, List<float[]> tensors) {
         return stages.observeInference(model.name(), () -> {
             List<CompletableFuture<InferenceResult>> pending = new ArrayList<>(tensors.size());
             try {

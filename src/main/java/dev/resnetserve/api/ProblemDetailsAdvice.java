@@ -40,8 +40,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     /** The serving path's own failures, as {@link ServiceErrors} describes them. */
     @ExceptionHandler({ApiException.class, InvalidImageException.class, ImageTooLargeException.class,
             ModelNotFoundException.class, ModelConflictException.class, DeviceUnavailableException.class,
-            ModelNotReadyException.class, QueueFullException.class, DeadlineExceededException.class,
-            InferenceFailedException.class})
+            ModelNotReadyException.class, QueueFullException.class, ServerBusyException.class,
+            DeadlineExceededException.class, InferenceFailedException.class})
     ResponseEntity<Object> known(Exception e) {
         ServiceErrors.Failure failure = ServiceErrors.of(e).orElseThrow();
         return problem(failure.status(), failure.code(), failure.message(), failure.retryAfter());

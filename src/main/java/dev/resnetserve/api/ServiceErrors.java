@@ -42,6 +42,8 @@ public final class ServiceErrors {
             failure = new Failure(HttpStatus.SERVICE_UNAVAILABLE, "model_not_ready", message, "5");
         } else if (e instanceof QueueFullException) {
             failure = new Failure(HttpStatus.SERVICE_UNAVAILABLE, "queue_full", message, "1");
+        } else if (e instanceof ServerBusyException) {
+            failure = new Failure(HttpStatus.SERVICE_UNAVAILABLE, "server_busy", message, "1");
         } else if (e instanceof DeadlineExceededException) {
             failure = new Failure(HttpStatus.SERVICE_UNAVAILABLE, "deadline_exceeded", message, "1");
         } else if (e instanceof InvalidImageException) {

@@ -13,10 +13,14 @@ import org.springframework.util.unit.DataSize;
  * @param maxPixels     width x height declared by the image header
  * @param maxDimension  longest side declared by the image header
  * @param maxImagesPerRequest inputs of one Open Inference Protocol request (a batch of images or tensors)
+ * @param maxConcurrentRequests inference requests on request threads at once (decoding, queued or running); more
+ *                      get 503 at once. Must stay below {@code server.tomcat.threads.max}; default: that minus 16
+ *                      (a quarter of a small pool), kept for health probes, metrics and model management
  */
 public record LimitsProperties(
         @NotNull @DefaultValue("16MB") DataSize maxBodySize,
         @Min(1) @DefaultValue("40000000") long maxPixels,
         @Min(1) @Max(1_000_000) @DefaultValue("65500") int maxDimension,
-        @Min(1) @Max(1024) @DefaultValue("32") int maxImagesPerRequest) {
+        @Min(1) @Max(1024) @DefaultValue("32") int maxImagesPerRequest,
+        @Min(1) Integer maxConcurrentRequests) {
 }

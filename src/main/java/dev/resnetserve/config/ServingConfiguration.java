@@ -1,9 +1,11 @@
 package dev.resnetserve.config;
 
 import ai.djl.Device;
+import dev.resnetserve.api.ConcurrentRequests;
 import dev.resnetserve.api.ManagementPolicy;
 import dev.resnetserve.api.RequestLimits;
 import dev.resnetserve.api.StageObservations;
+import dev.resnetserve.inference.BatchObserver;
 import dev.resnetserve.inference.DeviceResolver;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ModelsReadinessIndicator;
@@ -33,6 +35,7 @@ import java.util.Optional;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.util.unit.DataSize;
 import org.slf4j.Logger;
@@ -67,6 +70,28 @@ class ServingConfiguration {
     RequestLimits requestLimits(ResnetProperties properties) {
         return new RequestLimits(properties.limits().maxBodySize().toBytes(),
                 properties.limits().maxImagesPerRequest());
+    }
+
+    @Bean
+    ConcurrentRequests concurrentRequests(ResnetProperties properties, Environment environment) {
+        return new ConcurrentRequests(concurrentInferenceRequests(properties.limits().maxConcurrentRequests(),
+                environment.getProperty("server.tomcat.threads.max", Integer.class, 200)));
+    }
+
+    /**
+     * Inference requests on request threads at once: as configured, below the request threads; by default all of
+     * them but a reserve (16, or a quarter of a small pool) kept for health probes, metrics and model management.
+     */
+    static int concurrentInferenceRequests(Integer configured, int requestThreads) {
+        if (configured == null) {
+            return Math.max(1, requestThreads - Math.min(16, requestThreads / 4));
+        }
+        if (configured >= requestThreads) {
+            throw new IllegalStateException("resnet.limits.max-concurrent-requests (" + configured + ") must be "
+                    + "below server.tomcat.threads.max (" + requestThreads + "): health probes and metrics need "
+                    + "request threads that inference cannot take");
+        }
+        return configured;
     }
 
     @Bean
@@ -115,7 +140,7 @@ class ServingConfiguration {
 
     @Bean
     ModelRegistry modelRegistry(ResnetProperties properties, PyTorchEngine engine, ModelLoader loader,
-                                InferenceMetrics metrics) {
+                                BatchObserver batches) {
         DeviceResolver devices = new DeviceResolver(engine);
         List<ServedModel> served = new ArrayList<>();
         for (Map.Entry<String, ModelProperties> entry : properties.models().entrySet()) {
@@ -129,7 +154,7 @@ class ServingConfiguration {
             served.add(new ServedModel(spec, scheduling, resolved));
         }
         return new ModelRegistry(served, properties.defaultModel(), loader, devices, properties.shutdownGrace(),
-                metrics);
+                batches);
     }
 
     @Bean

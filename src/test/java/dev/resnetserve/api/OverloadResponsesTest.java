@@ -36,6 +36,16 @@ class OverloadResponsesTest {
     }
 
     @Test
+    void everyRequestThreadLentToInferenceTakenIs503WithRetryAfter() throws Exception {
+        when(classifier.classify(any(), any(), any())).thenThrow(new ServerBusyException(184));
+
+        mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(new byte[] {1}))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(jsonPath("$.code").value("server_busy"));
+    }
+
+    @Test
     void aMissedDeadlineIs503WithRetryAfter() throws Exception {
         when(classifier.classify(any(), any(), any())).thenThrow(new DeadlineExceededException());
 

@@ -1,0 +1,169 @@
+package dev.resnetserve.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.resnetserve.inference.BatchObserver;
+import dev.resnetserve.inference.ModelRegistry;
+import dev.resnetserve.metrics.InferenceMetrics;
+import dev.resnetserve.support.Fixtures;
+import dev.resnetserve.support.Readiness;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
+/**
+ * Health probes and metrics answer while the only worker is held inside a batch and more clients wait than the
+ * servlet container has threads: inference takes at most its share of the request threads, the rest get 503 at
+ * once. (Without that cap, the waiting requests held all eight threads and the probe waited behind them.)
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "server.tomcat.threads.max=8",
+    "server.tomcat.threads.min-spare=2",
+    "resnet.models.demo.workers=1",
+    "resnet.models.demo.batch.max-size=1",
+    "resnet.models.demo.queue-capacity=64",
+})
+class ProbesWhileInferenceBlocksTest {
+
+    private static final int CLIENTS = 24;
+    private static final int ADMITTED = 6; // eight threads, a quarter kept for probes, metrics and management
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10); // a hung probe, not a timing claim
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ModelRegistry registry;
+
+    @Autowired
+    HeldBatches held;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void ready() throws InterruptedException {
+        Readiness.await(registry);
+    }
+
+    @AfterEach
+    void release() {
+        held.release();
+    }
+
+    @Test
+    void probesAndMetricsAnswerWhileEveryWorkerIsHeldInABatch() throws Exception {
+        held.hold();
+        byte[] image = Fixtures.bytes("shapes-pil/002-triangle.png");
+        List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            requests.add(http.sendAsync(HttpRequest.newBuilder(uri("/v1/classify"))
+                    .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(image))
+                    .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        assertThat(held.awaitHeld()).as("the worker is inside a batch").isTrue();
+        List<HttpResponse<String>> refused = awaitAnswered(requests, CLIENTS - ADMITTED);
+
+        assertThat(refused).allSatisfy(response -> {
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(response.body()).contains("\"code\":\"server_busy\"");
+        });
+        HttpResponse<String> readiness = get("/actuator/health/readiness");
+        assertThat(readiness.statusCode()).isEqualTo(200);
+        HttpResponse<String> liveness = get("/actuator/health/liveness");
+        assertThat(liveness.statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = get("/actuator/prometheus");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+                .contains("inference_workers_busy{device=\"cpu\",model=\"demo\"} 1.0")
+                .contains("inference_queue_depth{model=\"demo\"} " + (ADMITTED - 1) + ".0");
+
+        held.release();
+        for (CompletableFuture<HttpResponse<String>> request : requests) {
+            assertThat(request.get(60, TimeUnit.SECONDS).statusCode()).isIn(200, 503);
+        }
+        assertThat(requests.stream().filter(r -> r.join().statusCode() == 200)).hasSize(ADMITTED);
+    }
+
+    /** Waits until {@code count} of the requests have their answer, and returns those answers. */
+    private static List<HttpResponse<String>> awaitAnswered(List<CompletableFuture<HttpResponse<String>>> requests,
+                                                            int count) throws InterruptedException {
+        CountDownLatch answered = new CountDownLatch(count);
+        requests.forEach(request -> request.thenRun(answered::countDown));
+        assertThat(answered.await(60, TimeUnit.SECONDS)).as(count + " requests answered").isTrue();
+        return requests.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join).toList();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.sendAsync(HttpRequest.newBuilder(uri(path)).timeout(PROBE_TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString()).get(PROBE_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** Holds every batch inside the worker, after the forward pass and before its requests are answered. */
+    static final class HeldBatches implements BatchObserver {
+
+        private final BatchObserver metrics;
+        private volatile CountDownLatch gate = new CountDownLatch(0);
+        private final CountDownLatch entered = new CountDownLatch(1);
+
+        HeldBatches(BatchObserver metrics) {
+            this.metrics = metrics;
+        }
+
+        void hold() {
+            gate = new CountDownLatch(1);
+        }
+
+        void release() {
+            gate.countDown();
+        }
+
+        boolean awaitHeld() throws InterruptedException {
+            return entered.await(60, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void batchRun(String model, String device, int size, long nanos) {
+            metrics.batchRun(model, device, size, nanos);
+            CountDownLatch current = gate;
+            if (current.getCount() > 0) {
+                entered.countDown();
+                try {
+                    current.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    @TestConfiguration
+    static class HoldingConfiguration {
+
+        @Bean
+        @Primary
+        HeldBatches heldBatches(InferenceMetrics metrics) {
+            return new HeldBatches(metrics);
+        }
+    }
+}
