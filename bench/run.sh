@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Measures resnet-serve against the bare predictor ceiling, for ResNet-18 and ResNet-50 (random weights, which
 # cost the same to run as trained ones). Writes target/bench/results.txt; docs/benchmarks.md quotes it.
-# Takes about 20 minutes with the default 20 s per measurement. Install libturbojpeg0 first (as the image does).
+# Takes about 30 minutes with the default 20 s per measurement. Install libturbojpeg0 first (as the image does).
 #   bench/run.sh [seconds-per-measurement]
 # Needs /usr/bin/python3 with Debian's python3-torch and python3-torchvision to make the TorchScript models.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-20}
+# Each service gets a minute of load before it is measured: the JIT compiles the request path for a minute or two
+# under load, and on two cores its compiler threads take CPU from the intra-op threads (docs/benchmarks.md).
+WARMUP=60
 PORT=18080
 mvn -B -ntp -q -DskipTests package
 [ -f target/bench-models/resnet50.pt ] || /usr/bin/python3 bench/make-bench-models.py target/bench-models
@@ -40,7 +43,7 @@ measure() { # label model workers batch delay clients [ceiling-workers ceiling-b
   echo "== $label: $model, workers=$workers batch.max-size=$batch max-delay=$delay, $clients clients" | tee -a "$RESULTS"
   grep -m1 -o "JPEG decoding: .*" target/bench/server.log | tee -a "$RESULTS"
   java -jar target/resnet-serve.jar bench --url "http://127.0.0.1:$PORT/v1/classify" --images target/bench/images \
-    --clients "$clients" --seconds "$seconds" --warmup 15 "${ceiling[@]}" 2>/dev/null \
+    --clients "$clients" --seconds "$seconds" --warmup "$WARMUP" "${ceiling[@]}" 2>/dev/null \
     | grep -E "img/s|cores|round" | tee -a "$RESULTS"
   kill $SERVER; wait $SERVER 2>/dev/null || true
 }
