@@ -30,7 +30,7 @@ import org.springframework.context.annotation.Primary;
 /**
  * Health probes and metrics answer while the only worker is held inside a batch and more clients wait than the
  * servlet container has threads: inference takes at most its share of the request threads, the rest get 503 at
- * once. (Without that cap, the waiting requests held all eight threads and the probe waited behind them.)
+ * once. (Without that cap all eight threads waited on inference, and no other request was answered.)
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "server.tomcat.threads.max=8",
