@@ -43,11 +43,11 @@ public class Classifier {
                       ClassificationObserver observer, ObservationRegistry observations,
                       ConcurrentRequests concurrent) {
         this.registry = registry;
-        this.concurrent = concurrent;
         this.decoder = decoder;
         this.preprocessor = preprocessor;
         this.observer = observer;
         this.stages = new StageObservations(observations);
+        this.concurrent = concurrent;
     }
 
     public ClassificationResponse classify(String modelName, byte[] image, Integer topK) {

@@ -33,8 +33,4 @@ public final class ConcurrentRequests {
             permits.release();
         }
     }
-
-    public int max() {
-        return max;
-    }
 }

@@ -233,14 +233,17 @@ public final class ServedModel {
     }
 
     /**
-     * Runs every batch size the batcher can form, so that no request pays for shape profiling; learns the number of
-     * output classes and a first time for each batch size on the way.
+     * Runs every batch size the batcher can form twice, so that no request pays for shape profiling; learns the
+     * number of output classes, and a first time for each batch size from its second run (a shape's first run,
+     * and above all a predictor's first, is many times slower: a time from it would make admission refuse
+     * requests right after start).
      */
     private void warmUp(BatchRunner runner) {
         int size = (int) (inputShape()[0] * inputShape()[1] * inputShape()[2]);
         for (int batch = 1; batch <= scheduling.batchMaxSize(); batch++) {
             List<float[]> inputs = Collections.nCopies(batch, new float[size]);
             try {
+                runner.run(inputs);
                 long start = System.nanoTime();
                 outputClasses = runner.run(inputs)[0].length;
                 queue.recordBatch(batch, System.nanoTime() - start);

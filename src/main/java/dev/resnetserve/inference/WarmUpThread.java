@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * that has run a parallel region, until that thread ends; while it counts more of them than cores, it stops
  * spinning between parallel regions, and every operator of a forward pass then waits for a futex wake-up. A
  * loading thread that had warmed a model with two intra-op threads stayed alive holding its team, which made one
- * worker with two threads 40 % slower per image than the bare predictor (docs/benchmarks.md, "One client").
+ * worker with two threads 40 % slower per image than the bare predictor (docs/benchmarks.md, the one-client target).
  */
 final class WarmUpThread {
 

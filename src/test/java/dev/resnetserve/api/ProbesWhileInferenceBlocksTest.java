@@ -38,6 +38,7 @@ import org.springframework.context.annotation.Primary;
     "resnet.models.demo.workers=1",
     "resnet.models.demo.batch.max-size=1",
     "resnet.models.demo.queue-capacity=64",
+    "resnet.models.demo.request-timeout=10m", // no request is refused on its predicted wait: only the cap refuses
 })
 class ProbesWhileInferenceBlocksTest {
 
