@@ -79,6 +79,7 @@ class ProbesWhileInferenceBlocksTest {
         }
         assertThat(held.awaitHeld()).as("the worker is inside a batch").isTrue();
         List<HttpResponse<String>> refused = awaitAnswered(requests, CLIENTS - ADMITTED);
+        awaitQueued(ADMITTED - 1); // the admitted ones may still be decoding; one is in the held batch
 
         assertThat(refused).allSatisfy(response -> {
             assertThat(response.statusCode()).isEqualTo(503);
@@ -109,6 +110,13 @@ class ProbesWhileInferenceBlocksTest {
         requests.forEach(request -> request.thenRun(answered::countDown));
         assertThat(answered.await(60, TimeUnit.SECONDS)).as(count + " requests answered").isTrue();
         return requests.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join).toList();
+    }
+
+    private void awaitQueued(int depth) throws InterruptedException {
+        for (int i = 0; i < 600 && registry.defaultModel().queueDepth() < depth; i++) {
+            Thread.sleep(100);
+        }
+        assertThat(registry.defaultModel().queueDepth()).as("admitted requests queued").isEqualTo(depth);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
