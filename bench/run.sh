@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Measures resnet-serve against the bare predictor ceiling, for ResNet-18 and ResNet-50 (random weights, which
 # cost the same to run as trained ones). Writes target/bench/results.txt; docs/benchmarks.md quotes it.
-# Takes about 30 minutes with the default 20 s per measurement. Install libturbojpeg0 first (as the image does).
+# Takes about 45 minutes with the default 20 s per measurement. Install libturbojpeg0 first (as the image does).
 #   bench/run.sh [seconds-per-measurement]
 # Needs /usr/bin/python3 with Debian's python3-torch and python3-torchvision to make the TorchScript models.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-20}
-# Each service gets a minute of load before it is measured: the JIT compiles the request path for a minute or two
-# under load, and on two cores its compiler threads take CPU from the intra-op threads (docs/benchmarks.md).
+# Each service is loaded before it is measured. Against the ceiling, for five minutes: at tens of requests per
+# second the JIT takes that long to compile the request path with C2, and on two cores its compiler threads take
+# CPU from the intra-op threads (docs/operations.md, "CPU threads and capacity"). Comparisons of two
+# configurations of the service (batching on/off, overload) warm each up alike, for one minute.
 WARMUP=60
+STEADY_WARMUP=300
 PORT=18080
 mvn -B -ntp -q -DskipTests package
 [ -f target/bench-models/resnet50.pt ] || /usr/bin/python3 bench/make-bench-models.py target/bench-models
@@ -35,15 +38,16 @@ measure() { # label model workers batch delay clients [ceiling-workers ceiling-b
   local label=$1 model=$2 workers=$3 batch=$4 delay=$5 clients=$6
   serve "$model" "$workers" "$batch" "$delay"
   local ceiling=()
-  local seconds=$SECONDS_PER_RUN
+  local seconds=$SECONDS_PER_RUN warmup=$WARMUP
   if [ $# -ge 8 ]; then # the ceiling and the HTTP load alternate three times, so that the VM's drift hits both
     ceiling=(--ceiling-model "target/bench-models/$model.pt" --workers "$7" --batch "$8" --rounds 3)
     seconds=$((SECONDS_PER_RUN * 3 / 2))
+    warmup=$STEADY_WARMUP
   fi
   echo "== $label: $model, workers=$workers batch.max-size=$batch max-delay=$delay, $clients clients" | tee -a "$RESULTS"
   grep -m1 -o "JPEG decoding: .*" target/bench/server.log | tee -a "$RESULTS"
   java -jar target/resnet-serve.jar bench --url "http://127.0.0.1:$PORT/v1/classify" --images target/bench/images \
-    --clients "$clients" --seconds "$seconds" --warmup "$WARMUP" "${ceiling[@]}" 2>/dev/null \
+    --clients "$clients" --seconds "$seconds" --warmup "$warmup" "${ceiling[@]}" 2>/dev/null \
     | grep -E "img/s|cores|round" | tee -a "$RESULTS"
   kill $SERVER; wait $SERVER 2>/dev/null || true
 }

@@ -4,6 +4,7 @@ import dev.resnetserve.inference.PredictorCeiling;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.model.NativeMemory;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.ImageLimits;
 import dev.resnetserve.preprocess.PreprocessingSpec;
@@ -24,15 +25,17 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * {@code java -jar resnet-serve.jar bench --url http://127.0.0.1:8080/v1/models/m/classify --images DIR
  * [--clients 8 | --rate 40] [--seconds 30] [--warmup 5] [--ceiling-model file.pt --batch 8 --workers 2 [--rounds 3]]}:
  * drives a running service over HTTP (closed loop with {@code --clients}, open loop at {@code --rate} requests/s,
- * then the readiness status right after) and, with {@code --ceiling-model}, first measures the bare predictor on the
- * same model in this process, with the service's thread settings, so that both numbers come from one run. With
- * {@code --rounds}, the ceiling and the HTTP load alternate that many times over the measured seconds, so that
- * a drift of the machine's speed weighs on both alike.
+ * then the readiness status right after) and, with {@code --ceiling-model}, also measures the bare predictor on the
+ * same model in this process, with the service's thread and native-memory settings, so that both numbers come from
+ * one run: the service is warmed up for {@code --warmup} seconds, then the ceiling and the HTTP load alternate
+ * {@code --rounds} times over the measured seconds, so that a drift of the machine's speed weighs on both alike.
  */
 public final class BenchCommand {
 
     /** Warm-up of the later rounds: the service sat idle while the ceiling ran. */
     private static final Duration REWARM = Duration.ofSeconds(2);
+    /** The bare predictor's steady speed comes after a few batches; no JIT-compiled request path to wait for. */
+    private static final Duration CEILING_WARMUP = Duration.ofSeconds(10);
 
     private final PrintStream out;
 
@@ -63,10 +66,14 @@ public final class BenchCommand {
         double latencyOverCeilingSum = 0;
         long httpOk = 0;
         double httpSeconds = 0;
+        if (ceiling.isPresent()) { // the service warms up first, so that the ceiling's warm-up can stay short
+            new HttpLoad().run(target, images, clients, warmup, Duration.ZERO);
+        }
         for (int round = 1; round <= rounds; round++) {
-            Duration roundWarmup = round == 1 ? warmup : REWARM;
+            Duration roundWarmup = round == 1 && ceiling.isEmpty() ? warmup : REWARM;
             if (ceiling.isPresent()) {
-                PredictorCeiling.Result bare = ceiling.get().measure(roundWarmup, perRound);
+                Duration ceilingWarmup = round == 1 ? CEILING_WARMUP : REWARM;
+                PredictorCeiling.Result bare = ceiling.get().measure(ceilingWarmup, perRound);
                 out.printf(Locale.ROOT, "%-28s %8.1f img/s  median batch %.1f ms%n", "ceiling w="
                         + ceiling.get().workers() + " b=" + ceiling.get().batch(), bare.imagesPerSecond(),
                         bare.medianBatchMs());
@@ -104,6 +111,7 @@ public final class BenchCommand {
         System.setProperty("ai.djl.pytorch.num_threads",
                 Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / workers)));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        NativeMemory.retainFreedMemory(); // as the service does by default
         PreprocessingSpec preprocessing = PreprocessingSpec.imagenet();
         float[] tensor = new Preprocessor().toTensor(new ImageDecoder(new ImageLimits(40_000_000, 65_500))
                 .decode(image, preprocessing.alpha(), preprocessing.background()), preprocessing);

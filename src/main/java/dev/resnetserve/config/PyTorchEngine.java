@@ -3,6 +3,7 @@ package dev.resnetserve.config;
 import ai.djl.engine.Engine;
 import dev.resnetserve.inference.GpuInventory;
 import dev.resnetserve.model.ModelLoader;
+import dev.resnetserve.model.NativeMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,10 @@ final class PyTorchEngine implements GpuInventory {
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, cpuWorkers));
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        if (settings.retainNativeMemory() && !NativeMemory.retainFreedMemory()) {
+            log.warn("resnet.engine.retain-native-memory: this C library has no glibc mallopt; freed tensor memory "
+                    + "goes back to the kernel after every batch");
+        }
         this.engine = Engine.getEngine(ModelLoader.ENGINE);
         log.info("PyTorch {} engine started: {} intra-op thread(s) per worker, {} GPU(s) visible, offline={}",
                 engine.getVersion(), threads, engine.getGpuCount(), settings.offline());
