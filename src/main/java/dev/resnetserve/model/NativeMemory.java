@@ -8,10 +8,10 @@ import com.sun.jna.Native;
  *
  * <p>Every forward pass allocates its activations afresh (ResNet-18 at batch 8: tens of MB) and frees them at the
  * end. By default glibc hands large blocks back to the kernel on free (its per-thread heaps are trimmed or
- * unmapped), so the next batch page-faults the same memory in again: about 1,400 page faults per image, 6 % of
- * the machine's CPU in the kernel at ResNet-18 saturation (docs/operations.md, "Native memory"). With these
- * settings the memory stays mapped and the batch time drops by about 5 %. The price: the process keeps its peak
- * native working set resident, which a serving process reaches at its first full batch anyway.
+ * unmapped), so the next batch page-faults the same memory in again: 1,400 page faults per image and 6 % of the
+ * service's CPU in the kernel at ResNet-18 saturation. With these settings the memory stays mapped: 4-12 % more
+ * images per second (docs/operations.md, "Native memory"). The price: the process keeps its peak native working
+ * set resident, which a serving process reaches at its first full batch anyway.
  */
 public final class NativeMemory {
 
