@@ -25,8 +25,8 @@ final class PyTorchEngine implements GpuInventory {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         if (settings.retainNativeMemory() && !NativeMemory.retainFreedMemory()) {
-            log.warn("resnet.engine.retain-native-memory: this C library has no glibc mallopt; freed tensor memory "
-                    + "goes back to the kernel after every batch");
+            log.warn("resnet.engine.retain-native-memory: the C library did not take glibc's mallopt settings; "
+                    + "freed tensor memory goes back to the kernel after every batch");
         }
         this.engine = Engine.getEngine(ModelLoader.ENGINE);
         log.info("PyTorch {} engine started: {} intra-op thread(s) per worker, {} GPU(s) visible, offline={}",

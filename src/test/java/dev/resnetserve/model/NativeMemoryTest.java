@@ -26,9 +26,10 @@ class NativeMemoryTest {
     void aPredictorThreadReusesFreedMemoryWithoutFaultingItInAgain() throws InterruptedException {
         assertThat(NativeMemory.retainFreedMemory()).isTrue();
         AtomicLong faults = new AtomicLong();
-        Thread worker = new Thread(() -> { // a thread of its own, as predictors run, so it has its own malloc arena
+        Thread worker = new Thread(() -> { // a new thread, as predictors are: glibc gives it its own malloc arena
+            // while there are fewer than 8 per core, then shares one
             minorFaultsOfThisThread(); // its first call allocates too, so it comes before the heaps settle
-            for (int i = 0; i < 3; i++) { // the heaps settle into their layout over the first passes
+            for (int i = 0; i < 5; i++) { // the heaps settle into their layout over the first passes
                 forwardPass();
             }
             long before = minorFaultsOfThisThread();
@@ -40,8 +41,9 @@ class NativeMemoryTest {
         worker.start();
         worker.join();
         // with glibc's defaults the largest blocks go back to the kernel and are faulted in again on every pass
-        // (measured: 6,400 faults per pass, 64,000 over these ten); retained memory stays mapped
-        assertThat(faults.get()).isLessThan(PAGES_PER_PASS / 4);
+        // (measured: 6,400 faults per pass, 64,000 over these ten); retained memory stays mapped (measured: none,
+        // or one 25 MB block once, 6,400, when other threads of this JVM share the arena)
+        assertThat(faults.get()).isLessThan(PAGES_PER_PASS);
     }
 
     private static void forwardPass() {
