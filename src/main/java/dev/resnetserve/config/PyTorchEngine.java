@@ -24,13 +24,15 @@ final class PyTorchEngine implements GpuInventory {
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, cpuWorkers));
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        if (settings.retainNativeMemory() && !NativeMemory.retainFreedMemory()) {
+        boolean retained = settings.retainNativeMemory() && NativeMemory.retainFreedMemory();
+        if (settings.retainNativeMemory() && !retained) {
             log.warn("resnet.engine.retain-native-memory: the C library did not take glibc's mallopt settings; "
                     + "freed tensor memory goes back to the kernel after every batch");
         }
         this.engine = Engine.getEngine(ModelLoader.ENGINE);
-        log.info("PyTorch {} engine started: {} intra-op thread(s) per worker, {} GPU(s) visible, offline={}",
-                engine.getVersion(), threads, engine.getGpuCount(), settings.offline());
+        log.info("PyTorch {} engine started: {} intra-op thread(s) per worker, {} GPU(s) visible, offline={}, "
+                + "freed native memory kept={}", engine.getVersion(), threads, engine.getGpuCount(),
+                settings.offline(), retained);
     }
 
     @Override

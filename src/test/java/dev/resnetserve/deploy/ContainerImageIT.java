@@ -78,6 +78,8 @@ class ContainerImageIT {
         assertThat(response.json().get("predictions").get(0).get("label").asString()).isEqualTo("circle");
         assertThat(container.getLogs()).as("the image has libturbojpeg, and JNA can load it on a read-only root")
                 .contains("JPEG decoding: libjpeg-turbo");
+        assertThat(container.getLogs()).as("the image's glibc takes the settings that keep freed tensor memory")
+                .contains("freed native memory kept=true");
     }
 
     @Test
