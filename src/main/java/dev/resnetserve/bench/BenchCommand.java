@@ -1,10 +1,10 @@
 package dev.resnetserve.bench;
 
 import dev.resnetserve.inference.PredictorCeiling;
+import dev.resnetserve.model.EngineSettings;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
-import dev.resnetserve.model.NativeMemory;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.ImageLimits;
 import dev.resnetserve.preprocess.PreprocessingSpec;
@@ -106,12 +106,8 @@ public final class BenchCommand {
     private static Ceiling ceiling(Map<String, String> options, byte[] image) throws IOException {
         int workers = Integer.parseInt(options.getOrDefault("workers", "1"));
         int batch = Integer.parseInt(options.getOrDefault("batch", "8"));
-        System.setProperty("ai.djl.offline", "true");
-        System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
-        System.setProperty("ai.djl.pytorch.num_threads",
-                Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / workers)));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        NativeMemory.retainFreedMemory(); // as the service does by default
+        // the service's defaults for this many CPU workers
+        new EngineSettings(true, false, EngineSettings.intraOpThreadsFor(workers), true).apply();
         PreprocessingSpec preprocessing = PreprocessingSpec.imagenet();
         float[] tensor = new Preprocessor().toTensor(new ImageDecoder(new ImageLimits(40_000_000, 65_500))
                 .decode(image, preprocessing.alpha(), preprocessing.background()), preprocessing);
