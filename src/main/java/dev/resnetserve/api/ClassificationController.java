@@ -22,11 +22,11 @@ class ClassificationController {
     private static final String SERVER_TIMING = "Server-Timing";
 
     private final Classifier classifier;
-    private final long maxBodyBytes;
+    private final RequestLimits limits;
 
     ClassificationController(Classifier classifier, RequestLimits limits) {
         this.classifier = classifier;
-        this.maxBodyBytes = limits.maxBodyBytes();
+        this.limits = limits;
     }
 
     @Operation(summary = "Classify an image sent as the raw request body")
@@ -69,11 +69,11 @@ class ClassificationController {
     }
 
     private byte[] body(HttpServletRequest request) throws IOException {
-        return RequestBodyReader.read(request.getInputStream(), request.getContentLengthLong(), maxBodyBytes);
+        return RequestBodyReader.read(request.getInputStream(), request.getContentLengthLong(), limits);
     }
 
     private byte[] part(MultipartFile image) throws IOException {
-        return RequestBodyReader.read(image.getInputStream(), image.getSize(), maxBodyBytes);
+        return RequestBodyReader.read(image.getInputStream(), image.getSize(), limits);
     }
 
     private static ResponseEntity<ClassificationResponse> answer(ClassificationResponse response) {

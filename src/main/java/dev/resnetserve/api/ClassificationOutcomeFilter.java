@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -22,10 +21,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE + 5) // around every filter that can refuse a request, ContentTypeFilter included
 class ClassificationOutcomeFilter extends OncePerRequestFilter {
 
-    /** Inference endpoints of every protocol: /v1 classify, Open Inference Protocol infer, TorchServe predictions. */
-    private static final Pattern CLASSIFY = Pattern.compile("^/v1/(?:models/([^/]+)/(?:versions/[^/]+/)?)?classify/?$"
-            + "|^/v2/models/([^/]+)(?:/versions/[^/]+)?/infer/?$|^/predictions/([^/]+)(?:/[^/]+)?/?$");
-
     private final ModelRegistry registry;
     private final ClassificationObserver observer;
 
@@ -36,7 +31,7 @@ class ClassificationOutcomeFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !CLASSIFY.matcher(request.getRequestURI()).matches();
+        return !InferencePaths.matches(request);
     }
 
     @Override
@@ -46,7 +41,7 @@ class ClassificationOutcomeFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            Matcher path = CLASSIFY.matcher(request.getRequestURI());
+            Matcher path = InferencePaths.PATTERN.matcher(request.getRequestURI());
             String model = path.matches() ? modelIn(path) : registry.defaultModelName();
             String known = registry.serves(model) ? model : "_unknown";
             observer.requestFinished(known, Outcome.of(response.getStatus(),

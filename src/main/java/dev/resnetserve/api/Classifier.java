@@ -25,7 +25,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * One classification, stage by stage, on the request thread: decode and preprocess here (so they overlap other
- * requests' inference), then queue for the model's workers and wait, then softmax and top-k.
+ * requests' inference), then queue for the model's workers and wait, then softmax and top-k. The request thread was
+ * admitted before its body was read ({@link InferenceAdmissionFilter}).
  */
 @Service
 public class Classifier {
@@ -37,17 +38,14 @@ public class Classifier {
     private final Preprocessor preprocessor;
     private final ClassificationObserver observer;
     private final StageObservations stages;
-    private final ConcurrentRequests concurrent;
 
     public Classifier(ModelRegistry registry, ImageDecoder decoder, Preprocessor preprocessor,
-                      ClassificationObserver observer, ObservationRegistry observations,
-                      ConcurrentRequests concurrent) {
+                      ClassificationObserver observer, ObservationRegistry observations) {
         this.registry = registry;
         this.decoder = decoder;
         this.preprocessor = preprocessor;
         this.observer = observer;
         this.stages = new StageObservations(observations);
-        this.concurrent = concurrent;
     }
 
     public ClassificationResponse classify(String modelName, byte[] image, Integer topK) {
@@ -85,7 +83,7 @@ public class Classifier {
      * batcher can run them in one forward pass, then each softmaxed.
      */
     public List<Classified> classifyImages(ServedModel model, List<byte[]> images) {
-        return concurrent.admit(() -> decodeAndClassify(model, images));
+        return decodeAndClassify(model, images);
     }
 
     private List<Classified> decodeAndClassify(ServedModel model, List<byte[]> images) {
@@ -124,7 +122,7 @@ public class Classifier {
 
     /** Already preprocessed inputs, {@code [3, H, W]} each, queued together; results in the same order. */
     public List<InferenceResult> infer(ServedModel model, List<float[]> tensors) {
-        return concurrent.admit(() -> submitAndAwait(model, tensors));
+        return submitAndAwait(model, tensors);
     }
 
     private List<InferenceResult> submitAndAwait(ServedModel model, List<float[]> tensors) {

@@ -1,13 +1,12 @@
 package dev.resnetserve.api;
 
 import java.util.concurrent.Semaphore;
-import java.util.function.Supplier;
 
 /**
- * Caps the inference requests on request threads at once (decoding, queued or in a forward pass). A request
- * thread waits while its images are queued and run, so without a cap long queues could hold every thread of the
- * servlet container, and health probes, metrics and model management would wait behind inference. Past the cap a
- * request gets 503 at once.
+ * Caps the inference requests on request threads at once (reading their body, decoding, queued or in a forward
+ * pass). A request thread waits while its images are queued and run, so without a cap long queues, or clients
+ * trickling their bodies, could hold every thread of the servlet container, and health probes, metrics and model
+ * management would wait behind inference. Past the cap a request gets 503 at once ({@link InferenceAdmissionFilter}).
  */
 public final class ConcurrentRequests {
 
@@ -22,15 +21,17 @@ public final class ConcurrentRequests {
         this.max = max;
     }
 
-    /** Runs {@code request} if the cap allows one more; else throws {@link ServerBusyException}. */
-    public <T> T admit(Supplier<T> request) {
-        if (!permits.tryAcquire()) {
-            throw new ServerBusyException(max);
-        }
-        try {
-            return request.get();
-        } finally {
-            permits.release();
-        }
+    /** Takes one of the permits if one is free; the caller must {@link #leave()} once it has answered. */
+    boolean tryEnter() {
+        return permits.tryAcquire();
+    }
+
+    void leave() {
+        permits.release();
+    }
+
+    /** The refusal past the cap. */
+    ServerBusyException busy() {
+        return new ServerBusyException(max);
     }
 }

@@ -1,21 +1,18 @@
 package dev.resnetserve.api;
 
-import java.util.List;
+import dev.resnetserve.model.AllowedLocations;
 
 /**
- * What the model management API may do.
+ * What the model management API may do. Who may call it is the security layer's (README, Security).
  *
- * @param enabled          off: the management endpoints answer 404 (models come from configuration only)
- * @param allowedLocations prefixes a registered model's location and labels must start with; a URL is fetched by
- *                         the server, so only hosts listed here can be reached (no fetching of arbitrary URLs)
+ * @param enabled      off: the management endpoints answer 404 (models come from configuration only)
+ * @param locations    where a registered model's location and labels may point; a URL is fetched by the server, so
+ *                     only the hosts listed there can be reached (no fetching of arbitrary URLs)
+ * @param maxBodyBytes a management request's body
  */
-public record ManagementPolicy(boolean enabled, List<String> allowedLocations) {
-
-    public ManagementPolicy {
-        allowedLocations = List.copyOf(allowedLocations);
-    }
+public record ManagementPolicy(boolean enabled, AllowedLocations locations, long maxBodyBytes) {
 
     boolean allows(String location) {
-        return location == null || allowedLocations.stream().anyMatch(location::startsWith);
+        return locations.allows(location);
     }
 }

@@ -58,7 +58,8 @@ class ModelManagementController {
         for (String location : new String[] {request.location(), request.labels()}) {
             if (!policy.allows(location)) {
                 throw new ApiException(HttpStatus.BAD_REQUEST, "location_not_allowed", "'" + location
-                        + "' is not under resnet.management.allowed-locations " + policy.allowedLocations());
+                        + "' is not under resnet.management.allowed-locations " + policy.locations() + " (compared by "
+                        + "real path, exact host; it must exist)");
             }
         }
         String version = request.version() == null ? "1" : request.version();

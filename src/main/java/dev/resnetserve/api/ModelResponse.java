@@ -4,9 +4,14 @@ import dev.resnetserve.inference.ModelDetails;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.preprocess.PreprocessingSpec;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 
-/** A served model as {@code GET /v1/models} describes it; fields learnt by loading are null until then. */
+/**
+ * A served model as {@code GET /v1/models} describes it; fields learnt by loading are null until then. Its
+ * {@code source} and load {@code error} can name local paths and hosts, so only a caller who may manage models sees
+ * them.
+ */
 public record ModelResponse(String name, String version, boolean defaultModel, boolean defaultVersion, String state,
                             String error, String source, String format, String architecture, Long parameters, long[] inputShape,
                             Integer labels, Preprocessing preprocessing, List<String> devices, int workersPerDevice,
@@ -24,12 +29,26 @@ public record ModelResponse(String name, String version, boolean defaultModel, b
         }
     }
 
+    /** The role whose holders see where a model comes from and why it failed. */
+    static final String MANAGEMENT_ROLE = "MANAGEMENT";
+
+    /** As a manager of models sees it. */
     static ModelResponse of(ServedModel model, ModelRegistry registry) {
+        return of(model, registry, true);
+    }
+
+    /** As the caller may see it: without the source and the load error unless they may manage models. */
+    static ModelResponse of(ServedModel model, ModelRegistry registry, HttpServletRequest caller) {
+        return of(model, registry, caller.isUserInRole(MANAGEMENT_ROLE));
+    }
+
+    private static ModelResponse of(ServedModel model, ModelRegistry registry, boolean manager) {
         ModelDetails details = model.details().orElse(null);
         return new ModelResponse(model.name(), model.spec().version(),
                 model.name().equals(registry.defaultModelName()), registry.isDefaultVersion(model),
                 model.state().name(),
-                model.failure().orElse(null), model.spec().location(),
+                manager ? model.failure().orElse(null) : model.failure().map(f -> "failed to load").orElse(null),
+                manager ? model.spec().location() : null,
                 details == null ? null : details.format().name(), model.spec().architecture().orElse(null),
                 details == null || details.parameterCount().isEmpty() ? null : details.parameterCount().getAsLong(),
                 model.inputShape(), details == null ? null : details.labels().size(),

@@ -2,8 +2,10 @@ package dev.resnetserve.config;
 
 import dev.resnetserve.security.ApiKey;
 import dev.resnetserve.security.ApiSecurity;
+import dev.resnetserve.security.ListenAddress;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -12,10 +14,12 @@ import org.springframework.security.web.SecurityFilterChain;
 class SecurityConfiguration {
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, ResnetProperties properties) throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, ResnetProperties properties, Environment environment)
+            throws Exception {
         SecurityProperties security = properties.security();
         return new ApiSecurity(security.enabled(), security.apiKeys().stream()
                 .map(key -> new ApiKey(key.name(), key.sha256(), key.roles())).toList(),
-                security.metricsPublic(), security.corsOrigins()).filterChain(http);
+                security.metricsPublic(), security.corsOrigins(),
+                new ListenAddress(environment.getProperty("server.address"))).filterChain(http);
     }
 }

@@ -13,6 +13,7 @@ import dev.resnetserve.inference.SchedulingSpec;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.metrics.InferenceMetrics;
 import dev.resnetserve.metrics.ModelGauges;
+import dev.resnetserve.model.AllowedLocations;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
@@ -69,7 +70,7 @@ class ServingConfiguration {
     @Bean
     RequestLimits requestLimits(ResnetProperties properties) {
         return new RequestLimits(properties.limits().maxBodySize().toBytes(),
-                properties.limits().maxImagesPerRequest());
+                properties.limits().maxImagesPerRequest(), properties.limits().bodyReadTimeout());
     }
 
     @Bean
@@ -96,7 +97,9 @@ class ServingConfiguration {
 
     @Bean
     ManagementPolicy managementPolicy(ResnetProperties properties) {
-        return new ManagementPolicy(properties.management().enabled(), properties.management().allowedLocations());
+        ManagementProperties management = properties.management();
+        return new ManagementPolicy(management.enabled(), new AllowedLocations(management.allowedLocations()),
+                management.maxBodySize().toBytes());
     }
 
     @Bean
@@ -154,7 +157,8 @@ class ServingConfiguration {
             served.add(new ServedModel(spec, scheduling, resolved));
         }
         return new ModelRegistry(served, properties.defaultModel(), loader, devices, properties.shutdownGrace(),
-                batches);
+                batches, new ModelRegistry.Limits(properties.management().maxModels(),
+                        properties.management().maxVersionsPerModel()));
     }
 
     @Bean
@@ -162,11 +166,16 @@ class ServingConfiguration {
         return new ModelsReadinessIndicator(registry);
     }
 
-    /** Multipart uploads get the same size limit as raw bodies. */
+    /**
+     * Multipart uploads get the same size limit as raw bodies. A part stays in memory up to 1 MB (most photos);
+     * larger ones go to the temporary directory, so its use is bounded by the body size times the inference
+     * requests admitted at once (resnet.limits.max-concurrent-requests).
+     */
     @Bean
     MultipartConfigElement multipartConfigElement(ResnetProperties properties) {
         long max = properties.limits().maxBodySize().toBytes();
-        return new MultipartConfigElement("", max, max + DataSize.ofKilobytes(64).toBytes(), 0);
+        int inMemory = (int) Math.min(max, DataSize.ofMegabytes(1).toBytes());
+        return new MultipartConfigElement("", max, max + DataSize.ofKilobytes(64).toBytes(), inMemory);
     }
 
     private static Path workDirectory() {

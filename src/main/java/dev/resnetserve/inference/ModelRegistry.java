@@ -40,7 +40,17 @@ public final class ModelRegistry implements SmartLifecycle {
         volatile ServedModel current;
     }
 
+    /**
+     * How many models, and versions of one model, may be served at once: each costs its weights' memory and a
+     * loading thread's time, so registration is bounded however many requests ask.
+     */
+    public record Limits(int maxModels, int maxVersionsPerModel) {
+
+        public static final Limits NONE = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
     private final Map<String, Versions> models = new LinkedHashMap<>();
+    private final Limits limits;
     private final String defaultModel;
     private final ModelLoader loader;
     private final DeviceResolver devices;
@@ -53,6 +63,12 @@ public final class ModelRegistry implements SmartLifecycle {
 
     public ModelRegistry(List<ServedModel> served, String defaultModel, ModelLoader loader, DeviceResolver devices,
                          Duration shutdownGrace, BatchObserver observer) {
+        this(served, defaultModel, loader, devices, shutdownGrace, observer, Limits.NONE);
+    }
+
+    public ModelRegistry(List<ServedModel> served, String defaultModel, ModelLoader loader, DeviceResolver devices,
+                         Duration shutdownGrace, BatchObserver observer, Limits limits) {
+        this.limits = limits;
         for (ServedModel model : served) {
             Versions versions = models.computeIfAbsent(model.name(), name -> new Versions());
             versions.byVersion.put(model.spec().version(), model);
@@ -160,7 +176,16 @@ public final class ModelRegistry implements SmartLifecycle {
             if (!running) {
                 throw new ModelNotReadyException("the service is not running");
             }
+            if (!models.containsKey(spec.name()) && models.size() >= limits.maxModels()) {
+                throw new ModelConflictException("the service serves " + models.size() + " models, the most "
+                        + "resnet.management.max-models allows; remove one first");
+            }
             Versions versions = models.computeIfAbsent(spec.name(), name -> new Versions());
+            if (!versions.byVersion.containsKey(spec.version())
+                    && versions.byVersion.size() >= limits.maxVersionsPerModel()) {
+                throw new ModelConflictException("model '" + spec.name() + "' has " + versions.byVersion.size()
+                        + " versions, the most resnet.management.max-versions-per-model allows; remove one first");
+            }
             if (versions.byVersion.containsKey(spec.version())) {
                 throw new ModelConflictException("model '" + spec.name() + "' already has a version '"
                         + spec.version() + "'");

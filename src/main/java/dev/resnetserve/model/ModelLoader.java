@@ -12,12 +12,12 @@ import ai.djl.translate.NoopTranslator;
 import ai.djl.util.Pair;
 import dev.resnetserve.model.resnet.ResNetBuilder;
 import dev.resnetserve.model.resnet.ResNetSpec;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.springframework.core.io.Resource;
@@ -28,6 +28,8 @@ public final class ModelLoader {
 
     public static final String ENGINE = "PyTorch";
     private static final String SYNSET_FILE = "synset.txt";
+    static final int MAX_LABELS_BYTES = 10 << 20;
+    static final int MAX_LABELS = 100_000;
 
     private final ModelLocator locator;
     private final ResourceLoader resources;
@@ -39,7 +41,7 @@ public final class ModelLoader {
 
     /** Resolves the model's location once; the artifact is then loaded onto each device. */
     public ModelArtifact locate(ModelSpec spec) {
-        return locator.locate(spec.name(), spec.location());
+        return locator.locate(spec.name(), spec.version(), spec.location());
     }
 
     /** One model instance on {@code device}: weights are loaded once per device and shared by its predictors. */
@@ -91,10 +93,23 @@ public final class ModelLoader {
         }
     }
 
-    private static Labels read(Resource resource, String description) {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(resource.getInputStream(), StandardCharsets.UTF_8))) {
-            Labels labels = Labels.parse(reader.lines().toList());
+    /**
+     * A labels file is read whole into memory, so it is bounded before it is read: a location such as
+     * {@code file:/dev/zero} (endless, without a line break) must cost 10 MB at most.
+     */
+    static Labels read(Resource resource, String description) {
+        try (InputStream in = resource.getInputStream()) {
+            byte[] bytes = in.readNBytes(MAX_LABELS_BYTES + 1);
+            if (bytes.length > MAX_LABELS_BYTES) {
+                throw new ModelLoadException("the labels file " + description + " is larger than "
+                        + MAX_LABELS_BYTES + " bytes");
+            }
+            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().limit(MAX_LABELS + 1L).toList();
+            if (lines.size() > MAX_LABELS) {
+                throw new ModelLoadException("the labels file " + description + " has more than " + MAX_LABELS
+                        + " lines");
+            }
+            Labels labels = Labels.parse(lines);
             if (labels.size() == 0) {
                 throw new ModelLoadException("the labels file " + description + " is empty");
             }

@@ -15,7 +15,8 @@ import org.springframework.core.io.support.ResourcePatternResolver;
 
 /**
  * Turns a configured model location into a {@link ModelArtifact}. {@code classpath:} models inside the
- * application jar are copied once into a work directory, since libtorch loads from files.
+ * application jar are copied into a work directory of their own per model and version (two versions from the
+ * classpath must not overwrite each other's files), since libtorch loads from files.
  */
 public final class ModelLocator {
 
@@ -30,11 +31,11 @@ public final class ModelLocator {
         this.workDirectory = workDirectory;
     }
 
-    public ModelArtifact locate(String modelName, String location) {
+    public ModelArtifact locate(String modelName, String version, String location) {
         String scheme = scheme(location);
         return switch (scheme) {
             case "file" -> fromPath(Path.of(URI.create(location)));
-            case "classpath" -> fromPath(copyFromClasspath(modelName, location));
+            case "classpath" -> fromPath(copyFromClasspath(modelName, version, location));
             case "" -> fromPath(Path.of(location));
             default -> ModelArtifact.remote(location);
         };
@@ -82,9 +83,13 @@ public final class ModelLocator {
         }
     }
 
-    private Path copyFromClasspath(String modelName, String location) {
+    private Path copyFromClasspath(String modelName, String version, String location) {
         String base = location.replaceFirst("/+$", "");
-        Path target = workDirectory.resolve(modelName);
+        Path target = workDirectory.resolve(modelName).resolve(version).normalize();
+        if (!target.startsWith(workDirectory) || target.equals(workDirectory)) {
+            throw new ModelLoadException("model name '" + modelName + "' or version '" + version
+                    + "' cannot name a work directory");
+        }
         try {
             Resource[] children = resources.getResources(base + "/*");
             if (children.length > 0) {

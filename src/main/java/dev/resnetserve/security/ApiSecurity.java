@@ -1,13 +1,15 @@
 package dev.resnetserve.security;
 
 import java.util.List;
-import org.springframework.http.HttpMethod;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.header.writers.XXssProtectionHeaderWriter;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
@@ -15,14 +17,20 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  * The HTTP security of the service. Always: security headers, no sessions, no CSRF tokens (a stateless API, no
  * cookies), CORS only for listed origins. With API keys on, three groups of endpoints need their own role:
  * inference (classify, infer, predictions, model descriptions), management (changing models) and metrics; health
- * probes, the try-it page and the OpenAPI description stay open.
+ * probes, the try-it page and the OpenAPI description stay open. Without keys the service is closed by default:
+ * classification is open, but the endpoints that change what is served answer only on a loopback-only server
+ * ({@link LoopbackOperatorFilter}).
  *
  * @param enabled        require API keys
  * @param keys           the accepted keys
  * @param metricsPublic  leave {@code /actuator/prometheus} open (a scraper inside the cluster network)
  * @param corsOrigins    origins allowed to call the API from a browser; empty: CORS off
+ * @param listen         where the server listens
  */
-public record ApiSecurity(boolean enabled, List<ApiKey> keys, boolean metricsPublic, List<String> corsOrigins) {
+public record ApiSecurity(boolean enabled, List<ApiKey> keys, boolean metricsPublic, List<String> corsOrigins,
+                          ListenAddress listen) {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiSecurity.class);
 
     /** A browser page may run only what this service serves; nothing may frame it. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data: blob:; "
@@ -58,7 +66,10 @@ public record ApiSecurity(boolean enabled, List<ApiKey> keys, boolean metricsPub
         } else {
             http.cors(cors -> cors.configurationSource(corsSource()));
         }
+        RequestMatcher management = new ManagementEndpoints();
+        log.info(openEndpoints());
         if (!enabled) {
+            http.addFilterBefore(new LoopbackOperatorFilter(listen, management), AnonymousAuthenticationFilter.class);
             http.authorizeHttpRequests(rules -> rules.anyRequest().permitAll());
             return http.build();
         }
@@ -72,12 +83,26 @@ public record ApiSecurity(boolean enabled, List<ApiKey> keys, boolean metricsPub
                 rules.requestMatchers("/actuator/prometheus").permitAll();
             }
             rules.requestMatchers("/actuator/**").hasRole(Role.METRICS.name())
-                    .requestMatchers(HttpMethod.POST, "/v1/models").hasRole(Role.MANAGEMENT.name())
-                    .requestMatchers(HttpMethod.PUT, "/v1/models/**").hasRole(Role.MANAGEMENT.name())
-                    .requestMatchers(HttpMethod.DELETE, "/v1/models/**").hasRole(Role.MANAGEMENT.name())
+                    .requestMatchers(management).hasRole(Role.MANAGEMENT.name())
                     .anyRequest().hasRole(Role.INFERENCE.name());
         });
         return http.build();
+    }
+
+    /** The start-up line that says who may do what. */
+    String openEndpoints() {
+        if (enabled) {
+            return "Security: API keys on (" + keys.size() + " keys), listening on " + listen + ": classification "
+                    + "needs an INFERENCE key, model management a MANAGEMENT key, metrics a METRICS key"
+                    + (metricsPublic ? " (metrics public)" : "") + "; health probes and the page are open";
+        }
+        if (listen.loopbackOnly()) {
+            return "Security: API keys off, listening on " + listen + " (loopback only): every endpoint, model "
+                    + "management included, is open to this machine's users";
+        }
+        return "Security: API keys off, listening on " + listen + ": classification and metrics are open to anyone "
+                + "who reaches the port; model management is CLOSED (403 management_disabled). To manage models, "
+                + "turn on resnet.security.enabled with a MANAGEMENT key (README, Security)";
     }
 
     private UrlBasedCorsConfigurationSource corsSource() {

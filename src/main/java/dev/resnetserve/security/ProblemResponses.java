@@ -27,6 +27,13 @@ final class ProblemResponses {
                 "this API key may not use this endpoint");
     }
 
+    /** Without API keys on a server others can reach, nobody may change what it serves. */
+    static void managementDisabled(HttpServletResponse response, String listening) throws IOException {
+        write(response, 403, "Forbidden", "management_disabled", "model management is closed: the server listens on "
+                + listening + " without API keys. Turn on resnet.security.enabled with a key holding the "
+                + "MANAGEMENT role (README, Security), or listen on 127.0.0.1 only");
+    }
+
     private static void write(HttpServletResponse response, int status, String title, String code, String detail)
             throws IOException {
         response.setStatus(status);

@@ -7,15 +7,20 @@ import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.metrics.InferenceMetrics;
 import dev.resnetserve.support.Fixtures;
 import dev.resnetserve.support.Readiness;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +44,7 @@ import org.springframework.context.annotation.Primary;
     "resnet.models.demo.batch.max-size=1",
     "resnet.models.demo.queue-capacity=64",
     "resnet.models.demo.request-timeout=10m", // no request is refused on its predicted wait: only the cap refuses
+    "resnet.limits.body-read-timeout=3s",
 })
 class ProbesWhileInferenceBlocksTest {
 
@@ -101,6 +107,64 @@ class ProbesWhileInferenceBlocksTest {
             assertThat(request.get(60, TimeUnit.SECONDS).statusCode()).isIn(200, 503);
         }
         assertThat(requests.stream().filter(r -> r.join().statusCode() == 200)).hasSize(ADMITTED);
+    }
+
+    /**
+     * Clients that trickle their bodies (a byte every 200 ms, each read well inside the connection timeout) take
+     * only the request threads lent to inference, not those kept for probes: more of them than the container has
+     * threads, and probes still answer, other inference requests get 503 at once, and each trickler gets 408
+     * body_timeout once its body has taken longer than resnet.limits.body-read-timeout.
+     */
+    @Test
+    void clientsTricklingTheirBodiesCannotTakeTheProbesThreads() throws Exception {
+        ScheduledExecutorService trickle = Executors.newScheduledThreadPool(2);
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < CLIENTS; i++) {
+                Socket socket = new Socket("127.0.0.1", port);
+                socket.setSoTimeout(30_000); // a hung test, not a timing claim
+                socket.getOutputStream().write(("POST /v1/classify HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: image/png\r\nContent-Length: 100000\r\n\r\n").getBytes(
+                        StandardCharsets.US_ASCII));
+                sockets.add(socket);
+            }
+            trickle.scheduleAtFixedRate(() -> sockets.forEach(socket -> {
+                try {
+                    socket.getOutputStream().write(0);
+                } catch (IOException closedByTheServer) {
+                    // answered already
+                }
+            }), 0, 200, TimeUnit.MILLISECONDS);
+
+            HttpResponse<String> liveness = get("/actuator/health/liveness");
+            assertThat(liveness.statusCode()).isEqualTo(200);
+            assertThat(get("/actuator/prometheus").statusCode()).isEqualTo(200);
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(uri("/v1/classify"))
+                    .timeout(PROBE_TIMEOUT).header("Content-Type", "image/png")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes("shapes-pil/002-triangle.png")))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).contains("\"code\":\"server_busy\"");
+
+            List<String> statuses = new ArrayList<>();
+            for (Socket socket : sockets) {
+                statuses.add(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
+            }
+            assertThat(statuses.stream().filter(status -> status.endsWith("408")))
+                    .as("the admitted tricklers are cut off at the body-read timeout").hasSize(ADMITTED);
+            assertThat(statuses.stream().filter(status -> status.endsWith("503")))
+                    .as("the others are refused before their body").hasSize(CLIENTS - ADMITTED);
+        } finally {
+            trickle.shutdownNow();
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+        HttpResponse<String> after = http.send(HttpRequest.newBuilder(uri("/v1/classify")).timeout(PROBE_TIMEOUT)
+                .header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes("shapes-pil/002-triangle.png")))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(after.statusCode()).as("serving again").isEqualTo(200);
     }
 
     /** Waits until {@code count} of the requests have their answer, and returns those answers. */

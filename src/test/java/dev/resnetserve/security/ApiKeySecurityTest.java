@@ -58,8 +58,14 @@ class ApiKeySecurityTest extends RunningServiceTest {
                 .isEqualTo(400);
         assertThat(send("POST", "/predictions/parity", Map.of("Content-Type", "image/jpeg"), cat).statusCode())
                 .isEqualTo(401);
-        assertThat(send("GET", "/v1/models", Map.of("Authorization", "Bearer " + CLIENT_KEY), null).statusCode())
-                .isEqualTo(200);
+        HttpResponse<String> models = send("GET", "/v1/models", Map.of("Authorization", "Bearer " + CLIENT_KEY),
+                null);
+        assertThat(models.statusCode()).isEqualTo(200);
+        assertThat(models.body()).as("an inference key sees no model locations").contains("\"parity\"")
+                .doesNotContain("\"source\"", "classpath:");
+        assertThat(send("PUT", "/v1/models/parity/workers", Map.of("Content-Type", "application/json",
+                "X-API-Key", OPERATOR_KEY), "{\"workers\": 2}".getBytes()).body())
+                .as("a management key sees where a model comes from").contains("\"source\":\"classpath:");
     }
 
     @Test

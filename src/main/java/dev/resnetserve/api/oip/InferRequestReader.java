@@ -16,6 +16,11 @@ import tools.jackson.databind.json.JsonMapper;
 final class InferRequestReader {
 
     private static final int MAX_RANK = 8;
+    /** The outputs one request may name; this service's models have one, and each may be named once. */
+    static final int MAX_OUTPUTS = 8;
+    /** Entries of one {@code parameters} object, and the length of a string in it or of an id or a name. */
+    static final int MAX_PARAMETERS = 32;
+    static final int MAX_STRING = 1024;
 
     private final JsonMapper json;
 
@@ -36,6 +41,10 @@ final class InferRequestReader {
         }
         String id = optionalString(root, "id", "request");
         JsonNode parameters = optionalObject(root.get("parameters"), "request parameters");
+        if (root.size() > MAX_PARAMETERS) {
+            throw OipException.badRequest("invalid_request", "the request has " + root.size() + " members; "
+                    + "id, parameters, inputs and outputs are all it needs");
+        }
 
         JsonNode inputs = root.get("inputs");
         if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
@@ -122,12 +131,19 @@ final class InferRequestReader {
         if (!outputs.isArray()) {
             throw OipException.badRequest("invalid_request", "'outputs' must be an array");
         }
+        if (outputs.size() > MAX_OUTPUTS) {
+            throw OipException.badRequest("invalid_request", "'outputs' names " + outputs.size() + " outputs; at "
+                    + "most " + MAX_OUTPUTS + ", each once");
+        }
         List<InferRequest.Output> read = new ArrayList<>();
         for (JsonNode output : outputs) {
             if (!output.isObject()) {
                 throw OipException.badRequest("invalid_request", "each output must be an object");
             }
             String name = requiredString(output, "name", "output");
+            if (read.stream().anyMatch(previous -> previous.name().equals(name))) {
+                throw OipException.badRequest("duplicate_output", "output '" + name + "' is asked for twice");
+            }
             JsonNode parameters = optionalObject(output.get("parameters"), "parameters of output '" + name + "'");
             read.add(new InferRequest.Output(name, positiveInt(parameters, "classification"),
                     bool(parameters, "binary_data")));
@@ -140,7 +156,7 @@ final class InferRequestReader {
         if (value == null || !value.isString() || value.asString().isBlank()) {
             throw OipException.badRequest("invalid_request", what + " needs '" + field + "', a string");
         }
-        return value.asString();
+        return bounded(value.asString(), what + " '" + field + "'");
     }
 
     private static String optionalString(JsonNode node, String field, String what) {
@@ -151,7 +167,14 @@ final class InferRequestReader {
         if (!value.isString()) {
             throw OipException.badRequest("invalid_request", what + " '" + field + "' must be a string");
         }
-        return value.asString();
+        return bounded(value.asString(), what + " '" + field + "'");
+    }
+
+    private static String bounded(String value, String what) {
+        if (value.length() > MAX_STRING) {
+            throw OipException.badRequest("invalid_request", what + " is longer than " + MAX_STRING + " characters");
+        }
+        return value;
     }
 
     private static JsonNode optionalObject(JsonNode node, String what) {
@@ -160,6 +183,16 @@ final class InferRequestReader {
         }
         if (!node.isObject()) {
             throw OipException.badRequest("invalid_request", what + " must be an object");
+        }
+        if (node.size() > MAX_PARAMETERS) {
+            throw OipException.badRequest("invalid_parameter", what + " has " + node.size() + " entries; at most "
+                    + MAX_PARAMETERS);
+        }
+        for (JsonNode value : node.values()) {
+            if (value.isContainer() || value.isString() && value.asString().length() > MAX_STRING) {
+                throw OipException.badRequest("invalid_parameter", what + " hold numbers, booleans and strings of "
+                        + "at most " + MAX_STRING + " characters");
+            }
         }
         return node;
     }

@@ -41,7 +41,7 @@ class OipController {
     private final OipInference inference;
     private final InferRequestReader reader;
     private final JsonMapper json;
-    private final long maxBodyBytes;
+    private final RequestLimits limits;
     private final String version;
 
     OipController(ModelRegistry registry, OipInference inference, JsonMapper json, RequestLimits limits,
@@ -50,7 +50,7 @@ class OipController {
         this.inference = inference;
         this.reader = new InferRequestReader(json);
         this.json = json;
-        this.maxBodyBytes = limits.maxBodyBytes();
+        this.limits = limits;
         BuildProperties properties = build.getIfAvailable();
         this.version = properties == null ? "dev" : properties.getVersion();
     }
@@ -95,7 +95,7 @@ class OipController {
                                  @RequestHeader(name = HEADER_LENGTH, required = false) String headerLength,
                                  HttpServletRequest request) throws IOException {
         ServedModel model = inference.model(name, modelVersion);
-        byte[] body = RequestBodyReader.read(request.getInputStream(), request.getContentLengthLong(), maxBodyBytes);
+        byte[] body = RequestBodyReader.read(request.getInputStream(), request.getContentLengthLong(), limits);
         OipInference.Answer answer = inference.infer(model, reader.read(body, headerLength));
         byte[] header = json.writeValueAsBytes(answer.response());
         if (answer.binary() == null) {

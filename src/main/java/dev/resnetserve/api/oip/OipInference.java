@@ -27,6 +27,8 @@ class OipInference {
     static final String IMAGE_INPUT = "image";
     static final String TENSOR_INPUT = "input";
     static final String PROBABILITIES = "probabilities";
+    /** Values (probabilities, or top-k entries) one answer may hold: 32 images of a 10,000-class model. */
+    static final long MAX_RESPONSE_VALUES = 320_000;
 
     private final Classifier classifier;
     private final int maxInputs;
@@ -52,6 +54,7 @@ class OipInference {
                     + request.inputs().size());
         }
         Labels labels = classifier.labels(model);
+        List<InferRequest.Output> asked = asked(model, request, labels);
         List<double[]> probabilities = switch (request.inputs().get(0).datatype()) {
             case "BYTES" -> classifyImages(model, request.inputs().get(0));
             case "FP32" -> classifyTensors(model, request.inputs().get(0));
@@ -59,7 +62,37 @@ class OipInference {
                     + request.inputs().get(0).name() + "' has datatype " + request.inputs().get(0).datatype()
                     + "; send BYTES (encoded images) or FP32 (preprocessed [N,3,H,W] tensors)");
         };
-        return answer(model, request, labels, probabilities);
+        return answer(model, request, labels, probabilities, asked);
+    }
+
+    /**
+     * The outputs the answer will hold, checked before any inference: only names the model has, each once, and an
+     * answer no larger than {@link #MAX_RESPONSE_VALUES} values.
+     */
+    private List<InferRequest.Output> asked(ServedModel model, InferRequest request, Labels labels) {
+        List<InferRequest.Output> asked = request.outputs().isEmpty()
+                ? List.of(new InferRequest.Output(PROBABILITIES, request.classification(), request.binaryOutputs()))
+                : request.outputs();
+        long rows = request.inputs().get(0).shape().length > 0 ? request.inputs().get(0).shape()[0] : 0;
+        long values = 0;
+        for (InferRequest.Output output : asked) {
+            if (!PROBABILITIES.equals(output.name())) {
+                throw OipException.badRequest("unknown_output", "model '" + model.name() + "' has no output '"
+                        + output.name() + "'; its output is '" + PROBABILITIES + "'");
+            }
+            int k = output.classification() > 0 ? output.classification() : request.classification();
+            if (k > labels.size()) {
+                throw OipException.badRequest("invalid_parameter", "classification " + k + " is more than the "
+                        + "model's " + labels.size() + " classes");
+            }
+            values += rows * (k > 0 ? k : labels.size());
+        }
+        if (values > MAX_RESPONSE_VALUES) {
+            throw OipException.badRequest("response_too_large", "the answer would hold " + values + " values; at "
+                    + "most " + MAX_RESPONSE_VALUES + " (ask for fewer images, or the top classes with "
+                    + "'classification')");
+        }
+        return asked;
     }
 
     private List<double[]> classifyImages(ServedModel model, InferRequest.Input input) {
@@ -110,17 +143,11 @@ class OipInference {
         }
     }
 
-    private Answer answer(ServedModel model, InferRequest request, Labels labels, List<double[]> probabilities) {
-        List<InferRequest.Output> asked = request.outputs().isEmpty()
-                ? List.of(new InferRequest.Output(PROBABILITIES, request.classification(), request.binaryOutputs()))
-                : request.outputs();
+    private Answer answer(ServedModel model, InferRequest request, Labels labels, List<double[]> probabilities,
+                          List<InferRequest.Output> asked) {
         List<OipMessages.OutputTensor> outputs = new ArrayList<>();
         List<byte[]> binary = new ArrayList<>();
         for (InferRequest.Output output : asked) {
-            if (!PROBABILITIES.equals(output.name())) {
-                throw OipException.badRequest("unknown_output", "model '" + model.name() + "' has no output '"
-                        + output.name() + "'; its output is '" + PROBABILITIES + "'");
-            }
             int k = output.classification() > 0 ? output.classification() : request.classification();
             boolean asBinary = output.binary() || request.binaryOutputs();
             OipMessages.OutputTensor tensor = k > 0 ? classification(output.name(), probabilities, k, labels, asBinary,

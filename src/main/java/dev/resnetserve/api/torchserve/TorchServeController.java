@@ -37,12 +37,12 @@ class TorchServeController {
 
     private final Classifier classifier;
     private final ModelRegistry registry;
-    private final long maxBodyBytes;
+    private final RequestLimits limits;
 
     TorchServeController(Classifier classifier, ModelRegistry registry, RequestLimits limits) {
         this.classifier = classifier;
         this.registry = registry;
-        this.maxBodyBytes = limits.maxBodyBytes();
+        this.limits = limits;
     }
 
     @Operation(summary = "TorchServe health: Healthy (200) when every model is ready, else Unhealthy (500)")
@@ -57,7 +57,7 @@ class TorchServeController {
             consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Double> predictUpload(@PathVariable String model, @PathVariable(required = false) String version,
                                       @RequestPart("data") MultipartFile data) throws IOException {
-        return predict(model, version, RequestBodyReader.read(data.getInputStream(), data.getSize(), maxBodyBytes));
+        return predict(model, version, RequestBodyReader.read(data.getInputStream(), data.getSize(), limits));
     }
 
     @Operation(summary = "Classify an image sent as the request body")
@@ -66,7 +66,7 @@ class TorchServeController {
     Map<String, Double> predictBody(@PathVariable String model, @PathVariable(required = false) String version,
                                     HttpServletRequest request) throws IOException {
         return predict(model, version,
-                RequestBodyReader.read(request.getInputStream(), request.getContentLengthLong(), maxBodyBytes));
+                RequestBodyReader.read(request.getInputStream(), request.getContentLengthLong(), limits));
     }
 
     private Map<String, Double> predict(String name, String version, byte[] image) {

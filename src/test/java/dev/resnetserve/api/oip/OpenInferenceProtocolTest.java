@@ -203,6 +203,43 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
     }
 
     @Test
+    void outputsAndParametersAreBoundedBeforeAnyWork() {
+        String cat = Base64.getEncoder().encodeToString(Fixtures.bytes(CAT));
+        ObjectNode many = request(null, "image", "BYTES", new long[] {1}, array(cat));
+        ArrayNode outputs = many.putArray("outputs");
+        for (int i = 0; i < 200_000; i++) {
+            outputs.addObject().put("name", "probabilities");
+        }
+        ApiClient.Response manyOutputs = client.post("/v2/models/parity/infer", "application/json",
+                JSON.writeValueAsBytes(many));
+        assertError(manyOutputs, 400, "at most 8");
+        assertThat(manyOutputs.body().length()).as("a small answer").isLessThan(1_000);
+
+        ObjectNode twice = request(null, "image", "BYTES", new long[] {1}, array(cat));
+        twice.putArray("outputs").add(JSON.createObjectNode().put("name", "probabilities"))
+                .add(JSON.createObjectNode().put("name", "probabilities"));
+        assertError(post("/v2/models/parity/infer", twice), 400, "asked for twice");
+
+        ObjectNode unknownBeforeDecoding = request(null, "image", "BYTES", new long[] {1},
+                array(Base64.getEncoder().encodeToString("not an image".getBytes())));
+        unknownBeforeDecoding.putArray("outputs").addObject().put("name", "logits");
+        assertError(post("/v2/models/parity/infer", unknownBeforeDecoding), 400, "no output 'logits'");
+
+        ObjectNode tooManyParameters = request(null, "image", "BYTES", new long[] {1}, array(cat));
+        ObjectNode parameters = tooManyParameters.putObject("parameters");
+        for (int i = 0; i < 33; i++) {
+            parameters.put("p" + i, i);
+        }
+        assertError(post("/v2/models/parity/infer", tooManyParameters), 400, "at most 32");
+        ObjectNode nested = request(null, "image", "BYTES", new long[] {1}, array(cat));
+        nested.putObject("parameters").putArray("deep").add(1);
+        assertError(client.post("/v2/models/parity/infer", "application/json", JSON.writeValueAsBytes(nested)), 400,
+                "numbers, booleans and strings");
+        assertError(post("/v2/models/parity/infer", request("x".repeat(1025), "image", "BYTES", new long[] {1},
+                array(cat))), 400, "longer than 1024");
+    }
+
+    @Test
     void inferRequestsAreCountedByOutcomeLikeV1() {
         String success = "inference_requests_total{model=\"parity\",outcome=\"success\"}";
         String badRequest = "inference_requests_total{model=\"parity\",outcome=\"bad_request\"}";

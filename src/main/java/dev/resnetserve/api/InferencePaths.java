@@ -1,0 +1,21 @@
+package dev.resnetserve.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.regex.Pattern;
+
+/**
+ * The inference endpoints of every protocol: /v1 classify, Open Inference Protocol infer, TorchServe predictions.
+ * One pattern for the filters that count, admit and bound them; the model's name is in the first group that matched.
+ */
+final class InferencePaths {
+
+    static final Pattern PATTERN = Pattern.compile("^/v1/(?:models/([^/]+)/(?:versions/[^/]+/)?)?classify/?$"
+            + "|^/v2/models/([^/]+)(?:/versions/[^/]+)?/infer/?$|^/predictions/([^/]+)(?:/[^/]+)?/?$");
+
+    private InferencePaths() {
+    }
+
+    static boolean matches(HttpServletRequest request) {
+        return PATTERN.matcher(request.getRequestURI()).matches();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.resnetserve.model;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Where a client may point the server when it registers a model or its labels. Each allowed entry is a place, not a
+ * string prefix, and a location is compared with it after it has been made canonical:
+ * <ul>
+ *   <li>{@code file:DIR/} (or a plain directory path): the location, a plain path or a {@code file:} URL without
+ *   a host, must exist and its real path (symbolic links and {@code ..} resolved) must lie under DIR's real path;</li>
+ *   <li>{@code classpath:PREFIX}: a {@code classpath:} location under PREFIX, without {@code ..}, backslashes or
+ *   percent-escapes;</li>
+ *   <li>{@code https://HOST[:PORT]/PATH} (or {@code http://}): the same scheme, exactly that host and port, no user
+ *   information, and a normalised path under PATH (no {@code ..}, no escaped dots or slashes); the server fetches
+ *   only from hosts listed like this.</li>
+ * </ul>
+ * Anything else (another scheme, a {@code file://host/} URL, a path that escapes) is refused.
+ */
+public final class AllowedLocations {
+
+    private sealed interface Place permits Directory, ClasspathPrefix, WebPrefix {
+        boolean contains(String location);
+    }
+
+    private final List<Place> places;
+    private final List<String> described;
+
+    public AllowedLocations(List<String> allowed) {
+        this.described = List.copyOf(allowed);
+        List<Place> parsed = new ArrayList<>();
+        for (String entry : allowed) {
+            parsed.add(place(entry));
+        }
+        this.places = List.copyOf(parsed);
+    }
+
+    /** Whether the server may read {@code location}; null (an optional location left out) is allowed. */
+    public boolean allows(String location) {
+        if (location == null) {
+            return true;
+        }
+        if (location.length() > 2048 || location.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            return false;
+        }
+        return places.stream().anyMatch(place -> place.contains(location));
+    }
+
+    @Override
+    public String toString() {
+        return described.toString();
+    }
+
+    private static Place place(String entry) {
+        String lower = entry.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("classpath:")) {
+            String prefix = entry.substring("classpath:".length());
+            if (!safeClasspath(prefix)) {
+                throw new IllegalArgumentException("allowed location '" + entry + "': no '..', '\\' or '%' in a "
+                        + "classpath prefix");
+            }
+            return new ClasspathPrefix(prefix.replaceFirst("^/+", ""));
+        }
+        if (lower.startsWith("https://") || lower.startsWith("http://")) {
+            URI uri = URI.create(entry);
+            if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null) {
+                throw new IllegalArgumentException("allowed location '" + entry + "': a URL names a host and a "
+                        + "path, nothing more");
+            }
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            return new WebPrefix(uri.getScheme().toLowerCase(Locale.ROOT), uri.getHost().toLowerCase(Locale.ROOT),
+                    defaultPort(uri), path);
+        }
+        Path dir = localPath(entry).orElseThrow(() -> new IllegalArgumentException("allowed location '" + entry
+                + "' is neither a directory (file:DIR/ or a path), classpath:PREFIX nor an http(s) URL"));
+        return new Directory(dir.toAbsolutePath().normalize());
+    }
+
+    /** A plain path, or a {@code file:} URL without a host, query or fragment, as a path. */
+    private static Optional<Path> localPath(String location) {
+        try {
+            int colon = location.indexOf(':');
+            if (colon > 1) { // a scheme (one letter would be a Windows drive)
+                if (!location.regionMatches(true, 0, "file:", 0, 5)) {
+                    return Optional.empty();
+                }
+                URI uri = new URI(location);
+                if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()
+                        || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                    return Optional.empty(); // file://host/... would reach another machine's share
+                }
+                if (uri.isOpaque()) { // file:relative/path
+                    return Optional.of(Path.of(uri.getSchemeSpecificPart()));
+                }
+                return Optional.of(Path.of(uri.getPath()));
+            }
+            return Optional.of(Path.of(location));
+        } catch (URISyntaxException | IllegalArgumentException e) { // InvalidPathException is one
+            return Optional.empty();
+        }
+    }
+
+    private static boolean safeClasspath(String path) {
+        return !path.contains("\\") && !path.contains("%") && !List.of(path.split("/", -1)).contains("..");
+    }
+
+    private static int defaultPort(URI uri) {
+        if (uri.getPort() != -1) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    private record Directory(Path dir) implements Place {
+        @Override
+        public boolean contains(String location) {
+            Optional<Path> path = localPath(location);
+            if (path.isEmpty()) {
+                return false;
+            }
+            try {
+                Path real = path.get().toAbsolutePath().toRealPath();
+                Path root = Files.exists(dir) ? dir.toRealPath() : dir;
+                return real.startsWith(root) && !real.equals(root);
+            } catch (IOException | SecurityException e) {
+                return false; // missing or unreadable: refused alike, so a refusal tells nothing of what exists
+            }
+        }
+    }
+
+    private record ClasspathPrefix(String prefix) implements Place {
+        @Override
+        public boolean contains(String location) {
+            if (!location.regionMatches(true, 0, "classpath:", 0, 10)) {
+                return false;
+            }
+            String path = location.substring(10).replaceFirst("^/+", "");
+            return safeClasspath(path) && path.startsWith(prefix);
+        }
+    }
+
+    private record WebPrefix(String scheme, String host, int port, String path) implements Place {
+        @Override
+        public boolean contains(String location) {
+            try {
+                URI uri = new URI(location);
+                String raw = uri.getRawPath();
+                if (uri.getScheme() == null || !uri.getScheme().equalsIgnoreCase(scheme) || uri.getHost() == null
+                        || !uri.getHost().equalsIgnoreCase(host) || defaultPort(uri) != port || uri.getRawUserInfo() != null
+                        || raw == null || raw.toLowerCase(Locale.ROOT).matches(".*%(2e|2f|5c).*")
+                        || List.of(raw.split("/", -1)).contains("..") || List.of(raw.split("/", -1)).contains(".")) {
+                    return false;
+                }
+                return raw.startsWith(path);
+            } catch (URISyntaxException e) {
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.resnetserve.security;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Without API keys: on a loopback-only server every caller is the machine's own operator (every role, so model
+ * management, local paths and load errors are theirs); on any other address callers are anonymous and the
+ * endpoints that change what is served answer 403 {@code management_disabled}.
+ */
+final class LoopbackOperatorFilter extends OncePerRequestFilter {
+
+    static final String OPERATOR = "local-operator";
+    private static final List<GrantedAuthority> EVERY_ROLE = Arrays.stream(Role.values())
+            .map(role -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + role.name())).toList();
+
+    private final boolean loopback;
+    private final RequestMatcher management;
+    private final String listening;
+
+    LoopbackOperatorFilter(ListenAddress address, RequestMatcher management) {
+        this.loopback = address.loopbackOnly();
+        this.management = management;
+        this.listening = address.toString();
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (loopback) {
+            SecurityContextHolder.getContext().setAuthentication(
+                    UsernamePasswordAuthenticationToken.authenticated(OPERATOR, null, EVERY_ROLE));
+        } else if (management.matches(request)) {
+            ProblemResponses.managementDisabled(response, listening);
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+}
