@@ -179,7 +179,8 @@ class HelmChartTest {
         Deployment deployment = only(objects, Deployment.class);
         Path keysFile = assertApiKeysSecretWired(deployment, "classify-api-keys", "api-keys.yml");
         assertThat(env(deployment.getSpec().getTemplate().getSpec().getContainers().get(0)))
-                .containsEntry("RESNET_SECURITY_ENABLED", "true").containsEntry("RESNET_SECURITY_METRICSPUBLIC", "false");
+                .containsEntry("RESNET_SECURITY_ENABLED", "true")
+                .containsEntry("RESNET_SECURITY_METRICSPUBLIC", "false");
         SecurityProperties security = securityAtStartUp(deployment, keysFile);
         assertThat(security.enabled()).isTrue();
         assertThat(security.metricsPublic()).isFalse();
