@@ -173,11 +173,12 @@ class HelmChartTest {
     }
 
     @Test
-    void productionValuesTurnApiKeysOnScrapeWithAMetricsKeyAndLetInOnlyIngressAndPrometheus() throws Exception {
+    void productionValuesTurnApiKeysOnScrapeWithAMetricsKeyAndLetInOnlyIngressAndPrometheus(@TempDir Path mount)
+            throws Exception {
         List<HasMetadata> objects = render(CHART.resolve("ci/production-values.yaml"));
 
         Deployment deployment = only(objects, Deployment.class);
-        Path keysFile = assertApiKeysSecretWired(deployment, "classify-api-keys", "api-keys.yml");
+        Path keysFile = assertApiKeysSecretWired(deployment, "classify-api-keys", "api-keys.yml", mount);
         assertThat(env(deployment.getSpec().getTemplate().getSpec().getContainers().get(0)))
                 .containsEntry("RESNET_SECURITY_ENABLED", "true")
                 .containsEntry("RESNET_SECURITY_METRICSPUBLIC", "false");
@@ -199,13 +200,13 @@ class HelmChartTest {
     }
 
     @Test
-    void anExistingSecretIsMountedReadOnlyAndReadBySpringWithSecurityOn() throws Exception {
+    void anExistingSecretIsMountedReadOnlyAndReadBySpringWithSecurityOn(@TempDir Path mount) throws Exception {
         List<HasMetadata> objects = render(null, Map.of("apiKeys.existingSecret", "resnet-keys",
                 "apiKeys.configEntry", "keys.yaml", "apiKeys.metricsPublic", "true", "serviceMonitor.enabled", "true"));
         assertNoUnknownFields(objects);
 
         Deployment deployment = only(objects, Deployment.class);
-        Path keysFile = assertApiKeysSecretWired(deployment, "resnet-keys", "keys.yaml");
+        Path keysFile = assertApiKeysSecretWired(deployment, "resnet-keys", "keys.yaml", mount);
         SecurityProperties security = securityAtStartUp(deployment, keysFile);
         assertThat(security.enabled()).isTrue();
         assertThat(security.metricsPublic()).isTrue();
@@ -283,10 +284,11 @@ class HelmChartTest {
 
     /**
      * The Deployment mounts {@code secretName}'s entry read-only, turns security on and imports the mounted file;
-     * returns the file's path relative to the mount, with the Secret's documented fragment written at that path under
-     * a temporary directory standing for the mount.
+     * writes the Secret's documented entry where the pod would see it, under {@code mount} standing for the mount
+     * path, and returns that file.
      */
-    private Path assertApiKeysSecretWired(Deployment deployment, String secretName, String entry) throws IOException {
+    private static Path assertApiKeysSecretWired(Deployment deployment, String secretName, String entry, Path mount)
+            throws IOException {
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         Container server = pod.getContainers().get(0);
         List<Volume> secrets = pod.getVolumes().stream().filter(volume -> volume.getSecret() != null).toList();
@@ -297,8 +299,8 @@ class HelmChartTest {
         });
         Volume volume = secrets.get(0);
         List<VolumeMount> mounts = server.getVolumeMounts().stream()
-                .filter(mount -> mount.getName().equals(volume.getName())).toList();
-        assertThat(mounts).singleElement().satisfies(mount -> assertThat(mount.getReadOnly()).isTrue());
+                .filter(candidate -> candidate.getName().equals(volume.getName())).toList();
+        assertThat(mounts).singleElement().satisfies(found -> assertThat(found.getReadOnly()).isTrue());
 
         Map<String, String> env = env(server);
         assertThat(env).containsEntry("RESNET_SECURITY_ENABLED", "true");
@@ -306,7 +308,6 @@ class HelmChartTest {
         assertThat(env.get("SPRING_CONFIG_IMPORT")).as("Spring reads the mounted entry")
                 .isEqualTo("file:" + mountedFile);
 
-        Path mount = Files.createTempDirectory("secret-mount");
         Path file = mount.resolve(volume.getSecret().getItems().get(0).getPath());
         Files.writeString(file, SECRET_API_KEYS_YML);
         return file;
