@@ -35,3 +35,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- default "default" .Values.serviceAccount.name }}
 {{- end }}
 {{- end }}
+
+{{/* Where the API keys' Spring configuration, from apiKeys.existingSecret, is mounted and read. */}}
+{{- define "resnet-serve.apiKeysFile" -}}
+/etc/resnet-serve/secrets/api-keys.yml
+{{- end }}

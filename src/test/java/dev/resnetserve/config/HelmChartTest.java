@@ -1,39 +1,58 @@
 package dev.resnetserve.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import dev.resnetserve.security.Role;
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.ByteArrayResource;
 
 /**
@@ -61,7 +80,7 @@ class HelmChartTest {
         List<HasMetadata> objects = render(null);
 
         assertThat(kinds(objects)).containsExactlyInAnyOrder("ServiceAccount", "ConfigMap", "Service", "Deployment",
-                "PodDisruptionBudget");
+                "PodDisruptionBudget", "NetworkPolicy");
         assertNoUnknownFields(objects);
 
         PodSpec pod = only(objects, Deployment.class).getSpec().getTemplate().getSpec();
@@ -153,13 +172,222 @@ class HelmChartTest {
         assertServiceConfiguration(only(objects, ConfigMap.class), "resnet18");
     }
 
+    @Test
+    void productionValuesTurnApiKeysOnScrapeWithAMetricsKeyAndLetInOnlyIngressAndPrometheus(@TempDir Path mount)
+            throws Exception {
+        List<HasMetadata> objects = render(CHART.resolve("ci/production-values.yaml"));
+
+        Deployment deployment = only(objects, Deployment.class);
+        Path keysFile = assertApiKeysSecretWired(deployment, "classify-api-keys", "api-keys.yml", mount);
+        assertThat(env(deployment.getSpec().getTemplate().getSpec().getContainers().get(0)))
+                .containsEntry("RESNET_SECURITY_ENABLED", "true")
+                .containsEntry("RESNET_SECURITY_METRICSPUBLIC", "false");
+        SecurityProperties security = securityAtStartUp(deployment, keysFile);
+        assertThat(security.enabled()).isTrue();
+        assertThat(security.metricsPublic()).isFalse();
+
+        Map<String, Object> endpoint = serviceMonitor(objects).get("spec", "endpoints", 0);
+        assertThat(endpoint).as("the scrape presents a metrics key from the same Secret")
+                .containsEntry("authorization", Map.of("type", "Bearer",
+                        "credentials", Map.of("name", "classify-api-keys", "key", "metrics-key")));
+
+        NetworkPolicy policy = only(objects, NetworkPolicy.class);
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> assertThat(rule.getFrom())
+                .extracting(peer -> peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"),
+                        peer -> peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))
+                .containsExactly(tuple("ingress-nginx", "ingress-nginx"),
+                        tuple("monitoring", "prometheus")));
+    }
+
+    @Test
+    void anExistingSecretIsMountedReadOnlyAndReadBySpringWithSecurityOn(@TempDir Path mount) throws Exception {
+        List<HasMetadata> objects = render(null, Map.of("apiKeys.existingSecret", "resnet-keys",
+                "apiKeys.configEntry", "keys.yaml", "apiKeys.metricsPublic", "true", "serviceMonitor.enabled", "true"));
+        assertNoUnknownFields(objects);
+
+        Deployment deployment = only(objects, Deployment.class);
+        Path keysFile = assertApiKeysSecretWired(deployment, "resnet-keys", "keys.yaml", mount);
+        SecurityProperties security = securityAtStartUp(deployment, keysFile);
+        assertThat(security.enabled()).isTrue();
+        assertThat(security.metricsPublic()).isTrue();
+        assertThat(security.apiKeys()).extracting(SecurityProperties.Key::name).containsExactly("ops", "frontend");
+        assertThat(security.apiKeys().get(0).roles()).containsExactlyInAnyOrder(Role.MANAGEMENT, Role.METRICS);
+
+        Map<String, Object> endpoint = serviceMonitor(objects).get("spec", "endpoints", 0);
+        assertThat(endpoint).as("metrics left open: no key to present").doesNotContainKey("authorization");
+    }
+
+    @Test
+    void withoutAnExistingSecretNothingReferencesASecretAndSecurityStaysOff() throws Exception {
+        String manifests = renderText(null, Map.of("serviceMonitor.enabled", "true"));
+        assertThat(manifests).doesNotContainIgnoringCase("secret").doesNotContain("RESNET_SECURITY")
+                .doesNotContain("SPRING_CONFIG_IMPORT").doesNotContain("authorization");
+
+        Deployment deployment = only(parse(manifests), Deployment.class);
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).allMatch(volume -> volume.getSecret() == null && volume.getProjected() == null);
+        assertThat(pod.getContainers().get(0).getEnvFrom()).isNullOrEmpty();
+        SecurityProperties security = securityAtStartUp(deployment, null);
+        assertThat(security.enabled()).isFalse();
+        assertThat(security.apiKeys()).isEmpty();
+    }
+
+    @Test
+    void networkPolicyLetsTheConfiguredPeersReachOnlyTheHttpPort(@TempDir Path dir) throws IOException {
+        NetworkPolicy defaults = only(render(null), NetworkPolicy.class);
+        assertThat(defaults.getSpec().getIngress()).singleElement().satisfies(rule -> assertThat(rule.getFrom())
+                .as("ingress-nginx's namespace, Prometheus, the release's namespace").containsExactly(
+                        peer("{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}}"),
+                        peer("{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}},"
+                                + " podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}}"),
+                        peer("{podSelector: {}}")));
+
+        Path values = Files.writeString(dir.resolve("values.yaml"), """
+                service: {port: 80}
+                networkPolicy:
+                  ingressFrom:
+                    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: traefik}}
+                  prometheusFrom:
+                    - podSelector: {matchLabels: {app: prom}}
+                  allowSameNamespace: false
+                  extraFrom:
+                    - ipBlock: {cidr: 10.20.0.0/16}
+                """);
+        List<HasMetadata> objects = render(values);
+        assertNoUnknownFields(objects);
+        NetworkPolicy policy = only(objects, NetworkPolicy.class);
+        Deployment deployment = only(objects, Deployment.class);
+
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+                .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(policy.getSpec().getPolicyTypes()).as("egress left open").containsExactly("Ingress");
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+            assertThat(rule.getFrom()).containsExactly(
+                    peer("{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: traefik}}}"),
+                    peer("{podSelector: {matchLabels: {app: prom}}}"),
+                    peer("{ipBlock: {cidr: 10.20.0.0/16}}"));
+            NetworkPolicyPort port = rule.getPorts().get(0);
+            assertThat(rule.getPorts()).hasSize(1);
+            assertThat(port.getProtocol()).isEqualTo("TCP");
+            assertThat(port.getPort().getStrVal()).as("the container's port, not the Service's")
+                    .isEqualTo(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().get(0)
+                            .getName());
+        });
+
+        Path closed = Files.writeString(dir.resolve("closed.yaml"), """
+                networkPolicy: {ingressFrom: [], prometheusFrom: [], allowSameNamespace: false, extraFrom: []}
+                """);
+        assertThat(only(render(closed), NetworkPolicy.class).getSpec().getIngress())
+                .as("no peer: no rule (a rule with no `from` would admit everyone)").isEmpty();
+        assertThat(kinds(render(null, Map.of("networkPolicy.enabled", "false")))).doesNotContain("NetworkPolicy");
+    }
+
+    /**
+     * The Deployment mounts {@code secretName}'s entry read-only, turns security on and imports the mounted file;
+     * writes the Secret's documented entry where the pod would see it, under {@code mount} standing for the mount
+     * path, and returns that file.
+     */
+    private static Path assertApiKeysSecretWired(Deployment deployment, String secretName, String entry, Path mount)
+            throws IOException {
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        Container server = pod.getContainers().get(0);
+        List<Volume> secrets = pod.getVolumes().stream().filter(volume -> volume.getSecret() != null).toList();
+        assertThat(secrets).singleElement().satisfies(volume -> {
+            assertThat(volume.getSecret().getSecretName()).isEqualTo(secretName);
+            assertThat(volume.getSecret().getItems()).singleElement()
+                    .satisfies(item -> assertThat(item.getKey()).isEqualTo(entry));
+        });
+        Volume volume = secrets.get(0);
+        List<VolumeMount> mounts = server.getVolumeMounts().stream()
+                .filter(candidate -> candidate.getName().equals(volume.getName())).toList();
+        assertThat(mounts).singleElement().satisfies(found -> assertThat(found.getReadOnly()).isTrue());
+
+        Map<String, String> env = env(server);
+        assertThat(env).containsEntry("RESNET_SECURITY_ENABLED", "true");
+        String mountedFile = mounts.get(0).getMountPath() + "/" + volume.getSecret().getItems().get(0).getPath();
+        assertThat(env.get("SPRING_CONFIG_IMPORT")).as("Spring reads the mounted entry")
+                .isEqualTo("file:" + mountedFile);
+
+        Path file = mount.resolve(volume.getSecret().getItems().get(0).getPath());
+        Files.writeString(file, SECRET_API_KEYS_YML);
+        return file;
+    }
+
+    /** The Secret's entry as docs/operations.md writes it ("Enabling model management in the chart"). */
+    private static final String SECRET_API_KEYS_YML = """
+            resnet:
+              security:
+                api-keys:
+                  - name: ops
+                    sha256: 74f883e690e6052568f600b6fcc574d5c02205c2a4939ea6561677e404f9d5ff
+                    roles: [management, metrics]
+                  - name: frontend
+                    sha256: cbabecbd031c14b585286f8bbe8ee8c918084a61befa997329ecea40c3f1e0ca
+                    roles: [inference]
+            """;
+
+    /**
+     * Starts Spring's configuration processing (config data imports included) with the container's environment as
+     * rendered, SPRING_CONFIG_IMPORT pointed at {@code keysFile} instead of the mount, and returns the bound
+     * {@code resnet.security}.
+     */
+    private static SecurityProperties securityAtStartUp(Deployment deployment, Path keysFile) {
+        Map<String, Object> env = new HashMap<>(env(deployment.getSpec().getTemplate().getSpec().getContainers()
+                .get(0)));
+        if (keysFile != null) {
+            env.put("SPRING_CONFIG_IMPORT", "file:" + keysFile);
+        }
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        env));
+        SpringApplication application = new SpringApplication(PropertiesOnly.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application.setBannerMode(Banner.Mode.OFF);
+        application.setLogStartupInfo(false);
+        application.setEnvironment(environment);
+        try (ConfigurableApplicationContext context = application.run()) {
+            return context.getBean(ResnetProperties.class).security();
+        }
+    }
+
+    private static Map<String, String> env(Container container) {
+        return container.getEnv().stream().filter(variable -> variable.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue, (first, second) -> second));
+    }
+
+    private NetworkPolicyPeer peer(String yaml) {
+        return serialization.convertValue(new org.yaml.snakeyaml.Yaml().load(yaml), NetworkPolicyPeer.class);
+    }
+
+    private static GenericKubernetesResource serviceMonitor(List<HasMetadata> objects) {
+        return objects.stream().filter(o -> o.getKind().equals("ServiceMonitor"))
+                .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
+    }
+
     private List<HasMetadata> render(Path values) {
+        return render(values, Map.of());
+    }
+
+    private List<HasMetadata> render(Path values, Map<String, String> set) {
+        return parse(renderText(values, set));
+    }
+
+    /** {@code helm template}; {@code set} as {@code --set key=value}. */
+    private static String renderText(Path values, Map<String, String> set) {
         var template = new Helm(CHART).template().withName("classify").withNamespace("ml");
         if (values != null) {
             template = template.withValuesFile(values);
         }
+        for (Map.Entry<String, String> value : set.entrySet()) {
+            template = template.set(value.getKey(), value.getValue());
+        }
+        return template.call();
+    }
+
+    private List<HasMetadata> parse(String manifests) {
         List<HasMetadata> objects = new ArrayList<>();
-        for (String document : template.call().split("(?m)^---\\s*$")) {
+        for (String document : manifests.split("(?m)^---\\s*$")) {
             if (!document.isBlank() && document.contains("kind:")) {
                 objects.add(serialization.unmarshal(document));
             }
