@@ -39,6 +39,7 @@ ENV ENGINE_CACHE_DIR=/opt/resnet-serve/djl \
     DJL_CACHE_DIR=/opt/resnet-serve/djl \
     PYTORCH_FLAVOR=${PYTORCH_FLAVOR} \
     SERVER_ADDRESS=0.0.0.0 \
+    RESNET_MANAGEMENT_ALLOWEDLOCATIONS=file:/models/,classpath:models/ \
     SPRING_CONFIG_ADDITIONAL_LOCATION=optional:file:/config/ \
     JDK_JAVA_OPTIONS="-Djna.boot.library.path=/opt/resnet-serve/jna" \
     JAVA_OPTS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -Dai.djl.offline=true"

@@ -165,6 +165,11 @@ def write_formats():
     exif = Image.Exif()
     exif[0x0112] = 6
     halves.save(os.path.join(FORMATS, "halves-exif-rotate90.jpg"), quality=95, exif=exif.tobytes())
+    # The same orientation where each other format keeps it: PNG's eXIf chunk, WebP's RIFF EXIF chunk, and a
+    # TIFF file's own IFD0 (Orientation reads each without a general metadata reader).
+    halves.save(os.path.join(FORMATS, "halves-exif-rotate90.png"), exif=exif.tobytes())
+    halves.save(os.path.join(FORMATS, "halves-exif-rotate90.webp"), lossless=True, exif=exif.tobytes())
+    halves.save(os.path.join(FORMATS, "halves-exif-rotate90.tiff"), tiffinfo={0x0112: 6})
     # Half-transparent: left half opaque red, right half fully transparent blue.
     rgba = Image.new("RGBA", (48, 32), (0, 0, 255, 0))
     rgba.paste((255, 0, 0, 255), (0, 0, 24, 32))

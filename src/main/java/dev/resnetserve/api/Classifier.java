@@ -16,6 +16,7 @@ import dev.resnetserve.preprocess.RgbImage;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -94,10 +95,13 @@ public class Classifier {
         List<float[]> tensors = new ArrayList<>(images.size());
         long[] decodeNanos = new long[images.size()];
         long[] preprocessNanos = new long[images.size()];
+        // An ImageIO decode still running at the request's deadline is stopped: its answer would come too late.
+        OptionalLong deadline = OptionalLong.of(start + model.scheduling().requestTimeout().toNanos());
         for (int i = 0; i < images.size(); i++) {
             byte[] image = images.get(i);
             long begin = System.nanoTime();
-            RgbImage rgb = stages.observe(name, "decode", () -> decoder.decode(image, spec.alpha(), spec.background()));
+            RgbImage rgb = stages.observe(name, "decode",
+                    () -> decoder.decode(image, spec.alpha(), spec.background(), deadline));
             long decoded = System.nanoTime();
             tensors.add(stages.observe(name, "preprocess", () -> preprocessor.toTensor(rgb, spec)));
             decodeNanos[i] = decoded - begin;

@@ -7,6 +7,8 @@ import dev.resnetserve.inference.ModelConflictException;
 import dev.resnetserve.inference.ModelNotFoundException;
 import dev.resnetserve.inference.ModelNotReadyException;
 import dev.resnetserve.inference.QueueFullException;
+import dev.resnetserve.preprocess.DecodeDeadlineExceededException;
+import dev.resnetserve.preprocess.DecodingBusyException;
 import dev.resnetserve.preprocess.ImageTooLargeException;
 import dev.resnetserve.preprocess.InvalidImageException;
 import org.slf4j.Logger;
@@ -41,7 +43,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler({ApiException.class, InvalidImageException.class, ImageTooLargeException.class,
             ModelNotFoundException.class, ModelConflictException.class, DeviceUnavailableException.class,
             ModelNotReadyException.class, QueueFullException.class, ServerBusyException.class,
-            DeadlineExceededException.class, InferenceFailedException.class})
+            DeadlineExceededException.class, InferenceFailedException.class, DecodingBusyException.class,
+            DecodeDeadlineExceededException.class})
     ResponseEntity<Object> known(Exception e) {
         ServiceErrors.Failure failure = ServiceErrors.of(e).orElseThrow();
         return problem(failure.status(), failure.code(), failure.message(), failure.retryAfter());

@@ -7,6 +7,8 @@ import dev.resnetserve.inference.ModelConflictException;
 import dev.resnetserve.inference.ModelNotFoundException;
 import dev.resnetserve.inference.ModelNotReadyException;
 import dev.resnetserve.inference.QueueFullException;
+import dev.resnetserve.preprocess.DecodeDeadlineExceededException;
+import dev.resnetserve.preprocess.DecodingBusyException;
 import dev.resnetserve.preprocess.ImageTooLargeException;
 import dev.resnetserve.preprocess.InvalidImageException;
 import java.util.Optional;
@@ -42,9 +44,9 @@ public final class ServiceErrors {
             failure = new Failure(HttpStatus.SERVICE_UNAVAILABLE, "model_not_ready", message, "5");
         } else if (e instanceof QueueFullException) {
             failure = new Failure(HttpStatus.SERVICE_UNAVAILABLE, "queue_full", message, "1");
-        } else if (e instanceof ServerBusyException) {
+        } else if (e instanceof ServerBusyException || e instanceof DecodingBusyException) {
             failure = new Failure(HttpStatus.SERVICE_UNAVAILABLE, "server_busy", message, "1");
-        } else if (e instanceof DeadlineExceededException) {
+        } else if (e instanceof DeadlineExceededException || e instanceof DecodeDeadlineExceededException) {
             failure = new Failure(HttpStatus.SERVICE_UNAVAILABLE, "deadline_exceeded", message, "1");
         } else if (e instanceof InvalidImageException) {
             failure = new Failure(HttpStatus.BAD_REQUEST, "undecodable_image", message, null);

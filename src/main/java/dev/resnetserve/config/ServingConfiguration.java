@@ -18,6 +18,7 @@ import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.preprocess.DecodePathWarmUp;
+import dev.resnetserve.preprocess.DecodingBudget;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.ImageLimits;
 import dev.resnetserve.preprocess.Preprocessor;
@@ -50,7 +51,7 @@ class ServingConfiguration {
     private static final Logger log = LoggerFactory.getLogger(ServingConfiguration.class);
 
     @Bean
-    ImageDecoder imageDecoder(ResnetProperties properties, Preprocessor preprocessor) {
+    ImageDecoder imageDecoder(ResnetProperties properties, Preprocessor preprocessor, DecodingBudget budget) {
         Optional<TurboJpeg> turboJpeg = Optional.empty();
         if (properties.decoding().nativeJpeg()) {
             turboJpeg = TurboJpeg.load(properties.decoding().turbojpegLibrary());
@@ -60,11 +61,18 @@ class ServingConfiguration {
                         properties.decoding().turbojpegLibrary());
             }
         }
-        ImageDecoder decoder = new ImageDecoder(new ImageLimits(properties.limits().maxPixels(),
-                properties.limits().maxDimension()), turboJpeg);
-        log.info("JPEG decoding: {}", decoder.jpegDecoder());
+        LimitsProperties limits = properties.limits();
+        ImageDecoder decoder = new ImageDecoder(new ImageLimits(limits.maxPixels(), limits.maxDimension(),
+                limits.maxJpegScans()), turboJpeg, budget);
+        log.info("JPEG decoding: {}; {}", decoder.jpegDecoder(), budget);
         DecodePathWarmUp.run(decoder, preprocessor);
         return decoder;
+    }
+
+    /** The pixels all requests may be decoding at once (resnet.limits.max-decoding-pixels). */
+    @Bean
+    DecodingBudget decodingBudget(ResnetProperties properties) {
+        return new DecodingBudget(properties.limits().decodingPixels(), properties.limits().decodingBudgetWait());
     }
 
     @Bean

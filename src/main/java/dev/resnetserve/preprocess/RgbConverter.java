@@ -19,7 +19,7 @@ final class RgbConverter {
     static RgbImage convert(BufferedImage image, AlphaMode alphaMode, int background) {
         int w = image.getWidth();
         int h = image.getHeight();
-        byte[] rgb = new byte[w * h * 3];
+        byte[] rgb = new byte[TurboJpeg.rgbBytes(w, h)];
         Blender blender = new Blender(alphaMode, background);
         if (isPlainComponentImage(image)) {
             copyRawSamples(image, rgb, blender);

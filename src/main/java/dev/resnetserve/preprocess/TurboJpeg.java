@@ -21,6 +21,12 @@ public final class TurboJpeg {
     private static final int PIXEL_FORMAT_RGB = 0;
     private static final int COLORSPACE_CMYK = 3;
     private static final int COLORSPACE_YCCK = 4;
+    /**
+     * TJFLAG_LIMITSCANS (turbojpeg.h 2.1+; ignored by older libraries): libjpeg-turbo refuses a progressive file
+     * past 500 scans. ImageDecoder refuses far fewer before calling here (ImageLimits#maxJpegScans); this is
+     * defence in depth, should that count and libjpeg's ever disagree.
+     */
+    private static final int FLAG_LIMIT_SCANS = 32768;
 
     /** The part of {@code turbojpeg.h} (libjpeg-turbo 2.x, also in 3.x) used here. */
     interface Api extends Library {
@@ -33,6 +39,8 @@ public final class TurboJpeg {
                           int height, int pixelFormat, int flags);
 
         int tjDestroy(Pointer handle);
+
+        String tjGetErrorStr2(Pointer handle);
     }
 
     private final Api api;
@@ -60,11 +68,26 @@ public final class TurboJpeg {
                 && (encoded[2] & 0xFF) == 0xFF;
     }
 
+    /** What to do once the header's size is known, before the pixels are allocated: check it, reserve it. */
+    @FunctionalInterface
+    interface SizeCheck {
+        void admit(int width, int height);
+    }
+
     /**
      * The image as stored (no EXIF orientation applied), or empty when ImageIO should decide. Throws
      * {@link ImageTooLargeException} from the header, before decoding.
      */
     Optional<RgbImage> decode(byte[] jpeg, ImageLimits limits) {
+        return decode(jpeg, limits::check);
+    }
+
+    /**
+     * As {@link #decode(byte[], ImageLimits)}, calling {@code admit} with the header's size before allocating. No
+     * deadline applies here: tjDecompress2 cannot be stopped midway, and its time is bounded by the pixel limit and
+     * the scan limit checked before it is called.
+     */
+    Optional<RgbImage> decode(byte[] jpeg, SizeCheck admit) {
         Pointer handle = api.tjInitDecompress();
         if (handle == null) {
             return Optional.empty();
@@ -83,14 +106,32 @@ public final class TurboJpeg {
             if (w <= 0 || h <= 0) { // a header libjpeg-turbo half read: ImageIO words the refusal
                 return Optional.empty();
             }
-            limits.check(w, h);
-            byte[] rgb = new byte[w * h * 3];
-            if (api.tjDecompress2(handle, jpeg, size, rgb, w, 0, h, PIXEL_FORMAT_RGB, 0) != 0) {
+            admit.admit(w, h);
+            byte[] rgb = new byte[rgbBytes(w, h)];
+            if (api.tjDecompress2(handle, jpeg, size, rgb, w, 0, h, PIXEL_FORMAT_RGB, FLAG_LIMIT_SCANS) != 0) {
+                String error = api.tjGetErrorStr2(handle);
+                if (error != null && error.contains("scans")) {
+                    // ImageIO would spend the time libjpeg-turbo just refused to: refuse, rather than hand it on
+                    throw new InvalidImageException("the JPEG has too many scans: " + error);
+                }
                 return Optional.empty();
             }
             return Optional.of(new RgbImage(w, h, rgb));
         } finally {
             api.tjDestroy(handle);
+        }
+    }
+
+    /**
+     * The bytes of a {@code width x height} RGB array; refuses sizes past an int (pixel limits configured above
+     * 715 million pixels) rather than letting {@code w * h * 3} wrap to a small or negative array size.
+     */
+    static int rgbBytes(int width, int height) {
+        try {
+            return Math.multiplyExact(Math.multiplyExact(width, height), 3);
+        } catch (ArithmeticException e) {
+            throw new ImageTooLargeException("the image is " + width + "x" + height + "; its RGB pixels would not "
+                    + "fit one array");
         }
     }
 

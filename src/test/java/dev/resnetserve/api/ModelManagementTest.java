@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
  * Model management against the running service, in a context of its own (the registry changes here): register,
  * switch versions under traffic, scale workers, remove, and the refusals.
  */
-@TestPropertySource(properties = "resnet.management.allowed-locations=classpath:fixtures/")
+@TestPropertySource(properties = {"resnet.management.allowed-locations=classpath:fixtures/",
+    "resnet.management.max-models=3", "resnet.management.max-versions-per-model=2"})
 class ModelManagementTest extends RunningServiceTest {
 
     private static final String MODEL = "classpath:fixtures/parity/model.pt";
@@ -126,6 +127,33 @@ class ModelManagementTest extends RunningServiceTest {
         assertProblem(put("/v1/models/parity/workers", "{\"workers\": 0}"), 400, "invalid_request");
         assertProblem(client.post("/v1/models", "application/json", ("{\"name\":\"extra\",\"location\":\"" + MODEL
                 + "\",\"devices\":[\"gpu3\"]}").getBytes()), 400, "device_unavailable");
+    }
+
+    @Test
+    void locationsAreCheckedAsPlacesAndLabelsStayOnTheAllowedSide() {
+        for (String escape : new String[] {"classpath:fixtures/../application.yml",
+            "classpath:fixtures/%2e%2e/application.yml", "file:/etc/passwd", "/dev/zero",
+            "classpath:fixtures.evil/model.pt"}) {
+            assertProblem(client.post("/v1/models", "application/json", ("{\"name\":\"extra\",\"location\":\""
+                    + MODEL + "\",\"labels\":\"" + escape + "\"}").getBytes()), 400, "location_not_allowed");
+            assertProblem(client.post("/v1/models", "application/json", ("{\"name\":\"extra\",\"location\":\""
+                    + escape + "\"}").getBytes()), 400, "location_not_allowed");
+        }
+        assertThat(registry.serves("extra")).isFalse();
+    }
+
+    @Test
+    void modelsVersionsAndBodiesAreBounded() throws Exception {
+        assertThat(register("extra", "1", true).status()).isEqualTo(202);
+        assertProblem(register("extra2", "1", true), 409, "model_conflict"); // demo, parity, extra: the most
+        assertThat(register("extra", "2", false).status()).isEqualTo(202);
+        assertProblem(register("extra", "3", false), 409, "model_conflict");
+        awaitState("extra", "2", "READY");
+
+        byte[] large = ("{\"name\":\"extra3\",\"location\":\"" + MODEL + "\",\"architecture\":\""
+                + "x".repeat(70_000) + "\"}").getBytes();
+        assertProblem(client.post("/v1/models", "application/json", large), 413, "body_too_large");
+        assertThat(registry.serves("extra3")).isFalse();
     }
 
     private ApiClient.Response register(String name, String version, boolean makeDefault) {

@@ -61,6 +61,22 @@ class ResnetPropertiesTest {
     }
 
     @Test
+    void decodingLimitsDefaultAndAreValidated() {
+        runner.run(context -> {
+            LimitsProperties limits = context.getBean(ResnetProperties.class).limits();
+            assertThat(limits.maxJpegScans()).isEqualTo(100);
+            assertThat(limits.decodingBudgetWait()).isEqualTo(Duration.ofMillis(250));
+            assertThat(limits.decodingPixels()).isGreaterThanOrEqualTo(limits.maxPixels());
+        });
+        assertThat(LimitsProperties.defaultDecodingPixels(4L << 30, 40_000_000)).isEqualTo((4L << 30) / 4 / 14);
+        assertThat(LimitsProperties.defaultDecodingPixels(256L << 20, 40_000_000)).as("never below max-pixels")
+                .isEqualTo(40_000_000);
+        runner.withPropertyValues("resnet.limits.max-decoding-pixels=1000").run(context ->
+                assertThat(context).hasFailed().getFailure().hasStackTraceContaining("at least max-pixels"));
+        runner.withPropertyValues("resnet.limits.max-jpeg-scans=0").run(context -> assertThat(context).hasFailed());
+    }
+
+    @Test
     void refusesUnknownDevices() {
         runner.withPropertyValues("resnet.models.ref.devices=tpu").run(context ->
                 assertThat(context).hasFailed().getFailure().hasStackTraceContaining("devices are cpu, gpu"));

@@ -36,9 +36,11 @@ class ImageDecoderTest {
         assertThat(image.sample(5, 5, 1)).as("green of the second frame").isLessThan(30);
     }
 
-    @Test
-    void appliesExifOrientation() {
-        RgbImage image = decoder.decode(Fixtures.bytes("formats/halves-exif-rotate90.jpg"), AlphaMode.DROP, WHITE);
+    @ParameterizedTest
+    @ValueSource(strings = {"jpg", "png", "webp", "tiff"})
+    void appliesExifOrientation(String format) {
+        RgbImage image = decoder.decode(Fixtures.bytes("formats/halves-exif-rotate90." + format), AlphaMode.DROP,
+                WHITE);
 
         assertThat(image.width()).isEqualTo(32);
         assertThat(image.height()).isEqualTo(48);

@@ -65,6 +65,14 @@ class TurboJpegTest {
     }
 
     @Test
+    void refusesASizeWhoseRgbArrayWouldOverflowAnInt() {
+        // 50,000 x 50,000 x 3 wraps an int to a positive 3,205,032,704 - 2^32: refused, not a wrong-sized array
+        assertThatThrownBy(() -> TurboJpeg.rgbBytes(50_000, 50_000)).isInstanceOf(ImageTooLargeException.class);
+        assertThatThrownBy(() -> TurboJpeg.rgbBytes(30_000, 30_000)).isInstanceOf(ImageTooLargeException.class);
+        assertThat(TurboJpeg.rgbBytes(7_000, 5_000)).isEqualTo(105_000_000);
+    }
+
+    @Test
     void aLibraryThatCannotBeLoadedLeavesJpegToImageIo() {
         assertThat(TurboJpeg.load("no-such-turbojpeg")).isEmpty();
         assertThat(new ImageDecoder(LIMITS, TurboJpeg.load("no-such-turbojpeg")).jpegDecoder()).isEqualTo("ImageIO");
