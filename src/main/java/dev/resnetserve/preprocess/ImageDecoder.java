@@ -63,12 +63,13 @@ public final class ImageDecoder {
             throw new InvalidImageException("the request body is empty");
         }
         boolean jpeg = TurboJpeg.isJpeg(encoded);
-        if (jpeg) {
-            limits.checkJpegScans(encoded); // before either JPEG decoder has seen the file
-        }
+        int scans = jpeg ? limits.checkJpegScans(encoded) : 0; // before either JPEG decoder has seen the file
         try (DecodingBudget.Lease lease = budget.lease()) {
             TurboJpeg.SizeCheck admit = (width, height) -> {
                 limits.check(width, height);
+                if (jpeg) {
+                    limits.checkJpegWork(scans, width, height);
+                }
                 lease.reserve((long) width * height);
             };
             Optional<RgbImage> fast = jpeg ? turboJpeg.flatMap(turbo -> turbo.decode(encoded, admit))

@@ -20,6 +20,14 @@ public record ImageLimits(long maxPixels, int maxDimension, int maxJpegScans) {
      */
     public static final int DEFAULT_MAX_JPEG_SCANS = 100;
 
+    /**
+     * Scans x pixels a JPEG may ask to be decoded, in images at the pixel limit: 16 scans of a {@code maxPixels}
+     * image (any encoder's progression), 100 of an image of a sixth of that. Decode work grows with scans x pixels,
+     * so this, not the scan count alone, bounds the worst file to about 1.6 normal decodes at the limit (40 MP,
+     * 10 scans: 2.2 s; 100 scans: 31 s, so 16: about 5 s, on the machine of docs/architecture.md).
+     */
+    static final int SCANS_AT_THE_PIXEL_LIMIT = 16;
+
     public ImageLimits {
         if (maxPixels < 1 || maxDimension < 1 || maxJpegScans < 1) {
             throw new IllegalArgumentException("image limits must be positive");
@@ -45,12 +53,23 @@ public record ImageLimits(long maxPixels, int maxDimension, int maxJpegScans) {
         }
     }
 
-    /** Refuses (400) a JPEG with more scans than {@link #maxJpegScans}, from its markers alone. */
-    void checkJpegScans(byte[] jpeg) {
+    /** Refuses (400) a JPEG with more scans than {@link #maxJpegScans}, from its markers alone; else its scans. */
+    int checkJpegScans(byte[] jpeg) {
         int scans = JpegScans.count(jpeg, maxJpegScans);
         if (scans > maxJpegScans) {
             throw new InvalidImageException("the JPEG has more than " + maxJpegScans + " scans; decoding it would "
                     + "take too long");
+        }
+        return scans;
+    }
+
+    /** Refuses (400) a JPEG whose scans x pixels exceed {@link #SCANS_AT_THE_PIXEL_LIMIT} x {@link #maxPixels}. */
+    void checkJpegWork(int scans, int width, int height) {
+        long work = (long) scans * width * height;
+        if (work > SCANS_AT_THE_PIXEL_LIMIT * maxPixels) {
+            throw new InvalidImageException("the JPEG has " + scans + " scans of " + width + "x" + height
+                    + " pixels; at most " + SCANS_AT_THE_PIXEL_LIMIT * maxPixels / ((long) width * height)
+                    + " scans are decoded at that size");
         }
     }
 }

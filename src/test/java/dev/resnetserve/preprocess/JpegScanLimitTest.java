@@ -1,11 +1,12 @@
 package dev.resnetserve.preprocess;
 
+import static dev.resnetserve.support.HostileFiles.declaring;
+import static dev.resnetserve.support.HostileFiles.repeatLastScan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.resnetserve.support.Fixtures;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,6 +80,22 @@ class JpegScanLimitTest {
         assertThat(image.height()).isEqualTo(plain.height());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ImageIO", "libjpeg-turbo"})
+    void scansAreBoundedByTheirPixelsToo(String path) {
+        RgbImage plain = decoder(path).decode(PROGRESSIVE, AlphaMode.DROP, 0xFFFFFF);
+        long pixels = (long) plain.width() * plain.height();
+        // a pixel limit of twice this image: 16 x 2 = 32 scans of it may be decoded, not 40
+        ImageLimits tight = new ImageLimits(2 * pixels, 65_500);
+        ImageDecoder decoder = path.equals("libjpeg-turbo") ? new ImageDecoder(tight, TurboJpeg.load("turbojpeg"))
+                : new ImageDecoder(tight);
+
+        assertThat(decoder.decode(repeatLastScan(PROGRESSIVE, 22), AlphaMode.DROP, 0xFFFFFF).width())
+                .as("32 scans").isEqualTo(plain.width());
+        assertThatThrownBy(() -> decoder.decode(repeatLastScan(PROGRESSIVE, 30), AlphaMode.DROP, 0xFFFFFF))
+                .as("40 scans").isInstanceOf(InvalidImageException.class).hasMessageContaining("at most 32 scans");
+    }
+
     @Test
     void libjpegTurboRefusesPastItsOwnLimitRatherThanHandingTheFileToImageIo() {
         TurboJpeg turbo = TurboJpeg.load("turbojpeg").orElseThrow();
@@ -96,29 +113,6 @@ class JpegScanLimitTest {
         return imageIo;
     }
 
-    /** The file with its last scan (SOS header and entropy-coded data) repeated {@code times} more before EOI. */
-    static byte[] repeatLastScan(byte[] jpeg, int times) {
-        int lastScan = lastIndexOf(jpeg, (byte) 0xFF, (byte) 0xDA);
-        int eoi = jpeg.length - 2;
-        assertThat(jpeg[eoi] & 0xFF).isEqualTo(0xFF);
-        assertThat(jpeg[eoi + 1] & 0xFF).isEqualTo(0xD9);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(jpeg, 0, eoi);
-        for (int i = 0; i < times; i++) {
-            out.write(jpeg, lastScan, eoi - lastScan);
-        }
-        out.write(jpeg, eoi, 2);
-        return out.toByteArray();
-    }
-
-    /** The file with its SOF header declaring {@code width x height}. */
-    static byte[] declaring(byte[] jpeg, int width, int height) {
-        byte[] copy = jpeg.clone();
-        int sof = Math.max(lastIndexOf(copy, (byte) 0xFF, (byte) 0xC2), lastIndexOf(copy, (byte) 0xFF, (byte) 0xC0));
-        ByteBuffer.wrap(copy, sof + 5, 4).putShort((short) height).putShort((short) width);
-        return copy;
-    }
-
     private static byte[] segment(int marker, byte[] data) {
         return concat(new byte[] {(byte) 0xFF, (byte) marker, (byte) ((data.length + 2) >> 8),
             (byte) (data.length + 2)}, data);
@@ -132,12 +126,4 @@ class JpegScanLimitTest {
         return out.toByteArray();
     }
 
-    private static int lastIndexOf(byte[] data, byte a, byte b) {
-        for (int i = data.length - 2; i >= 0; i--) {
-            if (data[i] == a && data[i + 1] == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
 }

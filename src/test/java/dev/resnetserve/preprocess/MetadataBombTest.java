@@ -1,14 +1,12 @@
 package dev.resnetserve.preprocess;
 
+import static dev.resnetserve.support.HostileFiles.bomb;
+import static dev.resnetserve.support.HostileFiles.deflatedZeros;
+import static dev.resnetserve.support.HostileFiles.withChunkBeforeIdat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.support.Fixtures;
-import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,76 +78,6 @@ class MetadataBombTest {
         }
         assertThat(total).isEqualTo(INFLATED);
         assertThat(zeros.length).isLessThan(1 << 20);
-    }
-
-    /** The chunk's bytes (type and data) with {@code compressed} as its compressed payload. */
-    static byte[] bomb(String type, byte[] compressed) {
-        String header = switch (type) {
-            case "zTXt" -> "Comment\0\0"; // keyword, compression method 0
-            case "iTXt" -> "Comment\0\1\0en\0\0"; // keyword, compressed, method 0, language, translated keyword
-            case "iCCP" -> "icc\0\0"; // profile name, compression method 0
-            default -> throw new IllegalArgumentException(type);
-        };
-        byte[] head = header.getBytes(StandardCharsets.ISO_8859_1);
-        return chunk(type, concat(head, compressed));
-    }
-
-    /** {@code length} zero bytes deflated as a zlib stream, fed 1 MiB at a time. */
-    static byte[] deflatedZeros(long length) {
-        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
-        byte[] input = new byte[1 << 20];
-        byte[] buffer = new byte[1 << 16];
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (long fed = 0; fed < length; fed += input.length) {
-            deflater.setInput(input, 0, (int) Math.min(input.length, length - fed));
-            while (!deflater.needsInput()) {
-                out.write(buffer, 0, deflater.deflate(buffer));
-            }
-        }
-        deflater.finish();
-        while (!deflater.finished()) {
-            out.write(buffer, 0, deflater.deflate(buffer));
-        }
-        deflater.end();
-        return out.toByteArray();
-    }
-
-    static byte[] withChunkBeforeIdat(byte[] png, byte[] chunk) {
-        int idat = indexOf(png, "IDAT".getBytes(StandardCharsets.US_ASCII)) - 4;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(png, 0, idat);
-        out.writeBytes(chunk);
-        out.write(png, idat, png.length - idat);
-        return out.toByteArray();
-    }
-
-    private static byte[] chunk(String type, byte[] data) {
-        byte[] kind = type.getBytes(StandardCharsets.US_ASCII);
-        CRC32 crc = new CRC32();
-        crc.update(kind);
-        crc.update(data);
-        return ByteBuffer.allocate(12 + data.length).putInt(data.length).put(kind).put(data)
-                .putInt((int) crc.getValue()).array();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = new byte[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static int indexOf(byte[] data, byte[] what) {
-        outer:
-        for (int i = 0; i + what.length <= data.length; i++) {
-            for (int j = 0; j < what.length; j++) {
-                if (data[i + j] != what[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new IllegalArgumentException("not found");
     }
 
     private static long allocatedByThisThread() {
