@@ -10,7 +10,6 @@ import java.util.regex.Matcher;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Reports the outcome and duration of every inference request, whatever the protocol, including those refused before a controller
@@ -19,7 +18,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 5) // around every filter that can refuse a request, ContentTypeFilter included
-class ClassificationOutcomeFilter extends OncePerRequestFilter {
+class ClassificationOutcomeFilter extends InferencePaths.Filter {
 
     private final ModelRegistry registry;
     private final ClassificationObserver observer;
@@ -27,11 +26,6 @@ class ClassificationOutcomeFilter extends OncePerRequestFilter {
     ClassificationOutcomeFilter(ModelRegistry registry, ClassificationObserver observer) {
         this.registry = registry;
         this.observer = observer;
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !InferencePaths.matches(request);
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.io.IOException;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.HandlerMapping;
@@ -22,7 +21,7 @@ import org.springframework.web.servlet.HandlerMapping;
  */
 @Component
 @Order(0)
-class InferenceAdmissionFilter extends OncePerRequestFilter {
+class InferenceAdmissionFilter extends InferencePaths.Filter {
 
     private final ConcurrentRequests concurrent;
     private final HandlerMapping handlers;
@@ -34,11 +33,6 @@ class InferenceAdmissionFilter extends OncePerRequestFilter {
         this.concurrent = concurrent;
         this.handlers = handlers;
         this.errors = errors;
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !InferencePaths.matches(request);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.resnetserve.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.regex.Pattern;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The inference endpoints of every protocol: /v1 classify, Open Inference Protocol infer, TorchServe predictions.
@@ -17,5 +18,14 @@ final class InferencePaths {
 
     static boolean matches(HttpServletRequest request) {
         return PATTERN.matcher(request.getRequestURI()).matches();
+    }
+
+    /** A filter for the inference endpoints only. */
+    abstract static class Filter extends OncePerRequestFilter {
+
+        @Override
+        protected boolean shouldNotFilter(HttpServletRequest request) {
+            return !matches(request);
+        }
     }
 }
