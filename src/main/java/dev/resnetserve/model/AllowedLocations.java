@@ -152,11 +152,12 @@ public final class AllowedLocations {
             try {
                 URI uri = new URI(location);
                 String raw = uri.getRawPath();
-                if (uri.getScheme() == null || !uri.getScheme().equalsIgnoreCase(scheme) || uri.getHost() == null
-                        || !uri.getHost().equalsIgnoreCase(host) || defaultPort(uri) != port || uri.getRawUserInfo() != null
-                        || raw == null || raw.toLowerCase(Locale.ROOT).matches(".*%(2e|2f|5c).*")
+                boolean sameServer = uri.getScheme() != null && uri.getScheme().equalsIgnoreCase(scheme)
+                        && uri.getHost() != null && uri.getHost().equalsIgnoreCase(host) && defaultPort(uri) == port
+                        && uri.getRawUserInfo() == null;
+                if (!sameServer || raw == null || raw.toLowerCase(Locale.ROOT).matches(".*%(2e|2f|5c).*")
                         || List.of(raw.split("/", -1)).contains("..") || List.of(raw.split("/", -1)).contains(".")) {
-                    return false;
+                    return false; // escaped or relative segments could climb out of the allowed path on the server
                 }
                 return raw.startsWith(path);
             } catch (URISyntaxException e) {

@@ -70,8 +70,9 @@ class HostileInputAtShippedLimitsTest extends HostileInputTest {
                     "{\"name\":\"zero\",\"location\":\"classpath:models/demo\",\"labels\":\"file:/dev/zero\"}"
                             .getBytes(StandardCharsets.UTF_8), 400, "location_not_allowed"),
             new Attack("labels through ../", "/v1/models", "application/json",
-                    "{\"name\":\"up\",\"location\":\"classpath:models/demo\",\"labels\":\"classpath:models/../application.yml\"}"
-                            .getBytes(StandardCharsets.UTF_8), 400, "location_not_allowed"),
+                    ("{\"name\":\"up\",\"location\":\"classpath:models/demo\","
+                            + "\"labels\":\"classpath:models/../application.yml\"}").getBytes(StandardCharsets.UTF_8),
+                    400, "location_not_allowed"),
         };
         assertThat(attacks[0].body().length).as("the zTXt bomb is about a megabyte").isLessThan(2 << 20);
         assertThat(scanBomb.length).as("the scan bomb is about a megabyte").isLessThan(2 << 20);
