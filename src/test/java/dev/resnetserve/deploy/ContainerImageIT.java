@@ -84,6 +84,20 @@ class ContainerImageIT {
 
     @Test
     @Order(2)
+    void listeningOnEveryAddressWithoutKeysNobodyChangesWhatIsServed() {
+        ApiClient.Response register = client.post("/v1/models", "application/json",
+                "{\"name\":\"evil\",\"location\":\"file:/models/x.pt\"}".getBytes());
+
+        assertThat(register.status()).as(register.body()).isEqualTo(403);
+        assertThat(register.json().get("code").asString()).isEqualTo("management_disabled");
+        assertThat(client.delete("/v1/models/demo").status()).isEqualTo(403);
+        assertThat(client.get("/v1/models/demo").body()).as("no location for an anonymous caller")
+                .doesNotContain("classpath:");
+        assertThat(container.getLogs()).contains("model management is CLOSED");
+    }
+
+    @Test
+    @Order(2)
     void exposesPrometheusMetrics() {
         ApiClient.Response metrics = client.get("/actuator/prometheus");
 
