@@ -1,5 +1,7 @@
 package dev.resnetserve.api;
 
+import dev.resnetserve.error.ErrorCode;
+import dev.resnetserve.error.ServiceException;
 import dev.resnetserve.inference.DeadlineExceededException;
 import dev.resnetserve.inference.InferenceFailedException;
 import dev.resnetserve.inference.InferenceResult;
@@ -21,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -153,7 +154,7 @@ public class Classifier {
             return Math.min(DEFAULT_TOP_K, classes);
         }
         if (requested < 1 || requested > classes) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_top_k",
+            throw new ServiceException(ErrorCode.INVALID_TOP_K,
                     "topK must be between 1 and the model's " + classes + " classes, got " + requested);
         }
         return requested;
