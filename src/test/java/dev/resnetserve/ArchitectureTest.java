@@ -1,18 +1,21 @@
 package dev.resnetserve;
 
-import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.resnetserve.error.ServiceException;
 
 /**
  * The request path decides the dependencies: api -> preprocess, inference -> model; preprocess is pure Java;
  * only inference and model touch DJL; metrics implements the observers api and inference define and reads model
  * state, and nothing but config knows it; security (HTTP access rules) knows no serving code; config wires
- * everything and nothing depends on it.
+ * everything and nothing depends on it. Every layer refuses requests with the error package's codes, which depends
+ * on nothing.
  */
 @AnalyzeClasses(packages = "dev.resnetserve", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -27,6 +30,7 @@ class ArchitectureTest {
             .layer("metrics").definedBy("..resnetserve.metrics..")
             .layer("bench").definedBy("..resnetserve.bench..")
             .layer("security").definedBy("..resnetserve.security..")
+            .layer("error").definedBy("..resnetserve.error..")
             .whereLayer("config").mayNotBeAccessedByAnyLayer()
             .whereLayer("api").mayOnlyBeAccessedByLayers("config", "metrics")
             .whereLayer("inference").mayOnlyBeAccessedByLayers("api", "config", "metrics", "bench")
@@ -35,6 +39,22 @@ class ArchitectureTest {
             .whereLayer("metrics").mayOnlyBeAccessedByLayers("config")
             .whereLayer("bench").mayNotBeAccessedByAnyLayer()
             .whereLayer("security").mayOnlyBeAccessedByLayers("config");
+
+    /** Every layer may refuse a request; the error codes depend on nothing, Spring included. */
+    @ArchTest
+    static final ArchRule errorsDependOnNothing = classes().that().resideInAPackage("..resnetserve.error..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("..resnetserve.error..", "java..");
+
+    /**
+     * A request the service cannot serve is refused with a {@link ServiceException} and its {@code ErrorCode}, which
+     * every protocol answers: another unchecked exception of the serving path would be a 500. Only model loading
+     * (reported on the model's state, never answered) has its own.
+     */
+    @ArchTest
+    static final ArchRule refusalsAreServiceExceptions = classes().that().areAssignableTo(RuntimeException.class)
+            .and().resideInAnyPackage("..resnetserve.api..", "..resnetserve.preprocess..",
+                    "..resnetserve.inference..", "..resnetserve.security..", "..resnetserve.error..")
+            .should().beAssignableTo(ServiceException.class);
 
     @ArchTest
     static final ArchRule securityKnowsNoServingCode = noClasses().that().resideInAPackage("..resnetserve.security..")

@@ -39,7 +39,9 @@ class ClassificationOutcomeFilter extends InferencePaths.Filter {
             String model = path.matches() ? modelIn(path) : registry.defaultModelName();
             String known = registry.serves(model) ? model : "_unknown";
             observer.requestFinished(known, Outcome.of(response.getStatus(),
-                    (String) request.getAttribute(OutcomeCodes.ATTRIBUTE)), System.nanoTime() - start);
+                    (String) request.getAttribute(OutcomeCodes.ATTRIBUTE),
+                    Boolean.TRUE.equals(request.getAttribute(OutcomeCodes.REFUSED_AT_ONCE))),
+                    System.nanoTime() - start);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.resnetserve.api;
 
+import dev.resnetserve.error.ErrorCode;
+import dev.resnetserve.error.ServiceException;
 import dev.resnetserve.inference.DeadlineExceededException;
 import dev.resnetserve.inference.InferenceFailedException;
 import dev.resnetserve.inference.InferenceResult;
@@ -21,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -88,64 +89,48 @@ public class Classifier {
     }
 
     private List<Classified> decodeAndClassify(ServedModel model, List<byte[]> images) {
-        long start = System.nanoTime();
+        StageClock clock = new StageClock(stages, observer, model.name(), images.size());
         model.admit(images.size());
         PreprocessingSpec spec = model.preprocessing();
-        String name = model.name();
         List<float[]> tensors = new ArrayList<>(images.size());
-        long[] decodeNanos = new long[images.size()];
-        long[] preprocessNanos = new long[images.size()];
         // An ImageIO decode still running at the request's deadline is stopped: its answer would come too late.
-        OptionalLong deadline = OptionalLong.of(start + model.scheduling().requestTimeout().toNanos());
+        OptionalLong deadline = OptionalLong.of(clock.start() + model.scheduling().requestTimeout().toNanos());
         for (int i = 0; i < images.size(); i++) {
             byte[] image = images.get(i);
-            long begin = System.nanoTime();
-            RgbImage rgb = stages.observe(name, "decode",
+            RgbImage rgb = clock.time(i, Stage.DECODE,
                     () -> decoder.decode(image, spec.alpha(), spec.background(), deadline));
-            long decoded = System.nanoTime();
-            tensors.add(stages.observe(name, "preprocess", () -> preprocessor.toTensor(rgb, spec)));
-            decodeNanos[i] = decoded - begin;
-            preprocessNanos[i] = System.nanoTime() - decoded;
+            tensors.add(clock.time(i, Stage.PREPROCESS, () -> preprocessor.toTensor(rgb, spec)));
         }
-        List<InferenceResult> results = submitAndAwait(model, tensors);
+        List<InferenceResult> results = clock.inference(() -> submitAndAwait(model, tensors));
         List<Classified> classified = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
             InferenceResult result = results.get(i);
-            long begin = System.nanoTime();
-            double[] probabilities = stages.observe(name, "postprocess", () -> TopK.softmax(result.logits()));
-            long end = System.nanoTime();
-            StageTimings timings = new StageTimings(StageTimings.millis(decodeNanos[i]),
-                    StageTimings.millis(preprocessNanos[i]), StageTimings.millis(result.queueNanos()),
-                    StageTimings.millis(result.inferenceNanos()), StageTimings.millis(end - begin),
-                    StageTimings.millis(end - start));
-            observer.stagesMeasured(name, timings);
-            classified.add(new Classified(result, probabilities, timings));
+            double[] probabilities = clock.time(i, Stage.POSTPROCESS, () -> TopK.softmax(result.logits()));
+            classified.add(new Classified(result, probabilities, clock.stop(i)));
         }
         return classified;
     }
 
     /** Already preprocessed inputs, {@code [3, H, W]} each, queued together; results in the same order. */
     public List<InferenceResult> infer(ServedModel model, List<float[]> tensors) {
-        return submitAndAwait(model, tensors);
+        return stages.observeInference(model.name(), () -> submitAndAwait(model, tensors));
     }
 
     private List<InferenceResult> submitAndAwait(ServedModel model, List<float[]> tensors) {
-        return stages.observeInference(model.name(), () -> {
-            List<CompletableFuture<InferenceResult>> pending = new ArrayList<>(tensors.size());
-            try {
-                for (float[] tensor : tensors) {
-                    pending.add(model.submit(tensor));
-                }
-                List<InferenceResult> results = new ArrayList<>(pending.size());
-                for (CompletableFuture<InferenceResult> each : pending) {
-                    results.add(await(each, model));
-                }
-                return results;
-            } catch (RuntimeException e) {
-                pending.forEach(each -> each.cancel(false));
-                throw e;
+        List<CompletableFuture<InferenceResult>> pending = new ArrayList<>(tensors.size());
+        try {
+            for (float[] tensor : tensors) {
+                pending.add(model.submit(tensor));
             }
-        });
+            List<InferenceResult> results = new ArrayList<>(pending.size());
+            for (CompletableFuture<InferenceResult> each : pending) {
+                results.add(await(each, model));
+            }
+            return results;
+        } catch (RuntimeException e) {
+            pending.forEach(each -> each.cancel(false));
+            throw e;
+        }
     }
 
     private static int checkTopK(Integer requested, int classes) {
@@ -153,7 +138,7 @@ public class Classifier {
             return Math.min(DEFAULT_TOP_K, classes);
         }
         if (requested < 1 || requested > classes) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_top_k",
+            throw new ServiceException(ErrorCode.INVALID_TOP_K,
                     "topK must be between 1 and the model's " + classes + " classes, got " + requested);
         }
         return requested;

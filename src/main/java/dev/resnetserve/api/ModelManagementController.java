@@ -1,5 +1,7 @@
 package dev.resnetserve.api;
 
+import dev.resnetserve.error.ErrorCode;
+import dev.resnetserve.error.ServiceException;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.SchedulingSpec;
 import dev.resnetserve.inference.ServedModel;
@@ -15,7 +17,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -57,7 +58,7 @@ class ModelManagementController {
         checkEnabled();
         for (String location : new String[] {request.location(), request.labels()}) {
             if (!policy.allows(location)) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "location_not_allowed", "'" + location
+                throw new ServiceException(ErrorCode.LOCATION_NOT_ALLOWED, "'" + location
                         + "' is not under resnet.management.allowed-locations " + policy.locations() + " (compared by "
                         + "real path, exact host; it must exist)");
             }
@@ -127,7 +128,7 @@ class ModelManagementController {
 
     private void checkEnabled() {
         if (!policy.enabled()) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "model management is off "
+            throw new ServiceException(ErrorCode.NOT_FOUND, "model management is off "
                     + "(resnet.management.enabled)");
         }
     }

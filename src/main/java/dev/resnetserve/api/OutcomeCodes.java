@@ -5,11 +5,13 @@ import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * The error code an inference request ended with, kept on the request for the outcome filter: it tells a full queue
- * from a missed deadline, both 503s. Every protocol's error handler records its code here.
+ * from a missed deadline, both 503s, and a refusal at once from a request dropped late. Every protocol's error
+ * handler records its code here.
  */
 public final class OutcomeCodes {
 
     static final String ATTRIBUTE = OutcomeCodes.class.getName() + ".code";
+    static final String REFUSED_AT_ONCE = OutcomeCodes.class.getName() + ".refusedAtOnce";
 
     private OutcomeCodes() {
     }
@@ -18,6 +20,15 @@ public final class OutcomeCodes {
         RequestAttributes request = RequestContextHolder.getRequestAttributes();
         if (request != null) {
             request.setAttribute(ATTRIBUTE, code, RequestAttributes.SCOPE_REQUEST);
+        }
+    }
+
+    /** A service failure's code, and whether the request was refused before any work on it began. */
+    public static void remember(ServiceErrors.Failure failure) {
+        remember(failure.code());
+        RequestAttributes request = RequestContextHolder.getRequestAttributes();
+        if (request != null && failure.refusedAtOnce()) {
+            request.setAttribute(REFUSED_AT_ONCE, Boolean.TRUE, RequestAttributes.SCOPE_REQUEST);
         }
     }
 }

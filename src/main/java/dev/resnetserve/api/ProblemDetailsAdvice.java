@@ -1,16 +1,7 @@
 package dev.resnetserve.api;
 
-import dev.resnetserve.inference.DeadlineExceededException;
-import dev.resnetserve.inference.DeviceUnavailableException;
-import dev.resnetserve.inference.InferenceFailedException;
-import dev.resnetserve.inference.ModelConflictException;
-import dev.resnetserve.inference.ModelNotFoundException;
-import dev.resnetserve.inference.ModelNotReadyException;
-import dev.resnetserve.inference.QueueFullException;
-import dev.resnetserve.preprocess.DecodeDeadlineExceededException;
-import dev.resnetserve.preprocess.DecodingBusyException;
-import dev.resnetserve.preprocess.ImageTooLargeException;
-import dev.resnetserve.preprocess.InvalidImageException;
+import dev.resnetserve.error.ErrorCode;
+import dev.resnetserve.error.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -39,37 +30,32 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
     static final String CODE = "code";
 
-    /** The serving path's own failures, as {@link ServiceErrors} describes them. */
-    @ExceptionHandler({ApiException.class, InvalidImageException.class, ImageTooLargeException.class,
-            ModelNotFoundException.class, ModelConflictException.class, DeviceUnavailableException.class,
-            ModelNotReadyException.class, QueueFullException.class, ServerBusyException.class,
-            DeadlineExceededException.class, InferenceFailedException.class, DecodingBusyException.class,
-            DecodeDeadlineExceededException.class})
-    ResponseEntity<Object> known(Exception e) {
-        ServiceErrors.Failure failure = ServiceErrors.of(e).orElseThrow();
+    /** The serving path's own failures, answered from their {@link ErrorCode} by {@link ServiceErrors}. */
+    @ExceptionHandler(ServiceException.class)
+    ResponseEntity<Object> known(ServiceException e) {
+        ServiceErrors.Failure failure = ServiceErrors.answer(e);
+        OutcomeCodes.remember(failure);
         return problem(failure.status(), failure.code(), failure.message(), failure.retryAfter());
     }
 
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<Object> badMultipart(MultipartException e) {
         if (e instanceof MaxUploadSizeExceededException tooLarge) {
-            return problem(HttpStatus.CONTENT_TOO_LARGE, "body_too_large",
-                    "the upload is larger than the limit of " + tooLarge.getMaxUploadSize() + " bytes", null);
+            return problem(ErrorCode.BODY_TOO_LARGE,
+                    "the upload is larger than the limit of " + tooLarge.getMaxUploadSize() + " bytes");
         }
-        return problem(HttpStatus.BAD_REQUEST, "invalid_multipart", "the multipart body could not be read", null);
+        return problem(ErrorCode.INVALID_MULTIPART, "the multipart body could not be read");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> badParameter(MethodArgumentTypeMismatchException e) {
-        return problem(HttpStatus.BAD_REQUEST, "invalid_parameter",
-                "the parameter '" + e.getName() + "' has an invalid value", null);
+        return problem(ErrorCode.INVALID_PARAMETER, "the parameter '" + e.getName() + "' has an invalid value");
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e) {
         log.error("unexpected error", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "an unexpected error occurred; see the "
-                + "service log", null);
+        return problem(ErrorCode.INTERNAL_ERROR, "an unexpected error occurred; see the service log");
     }
 
     /** Bean validation of a request body: which fields, and why. */
@@ -79,8 +65,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         String detail = ex.getBindingResult().getFieldErrors().stream()
                 .map(error -> error.getField() + ": " + error.getDefaultMessage()).sorted()
                 .collect(java.util.stream.Collectors.joining("; "));
-        return problem(HttpStatus.BAD_REQUEST, "invalid_request", detail.isEmpty() ? "invalid request" : detail,
-                null);
+        return problem(ErrorCode.INVALID_REQUEST, detail.isEmpty() ? "invalid request" : detail);
     }
 
     /** Spring MVC's own errors (415, 405, 404, missing part...) get a {@code code} too. */
@@ -90,40 +75,44 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
         if (response != null && response.getBody() instanceof ProblemDetail problem
                 && (problem.getProperties() == null || !problem.getProperties().containsKey(CODE))) {
-            problem.setProperty(CODE, codeFor(ex, statusCode));
+            problem.setProperty(CODE, codeFor(ex, statusCode).code());
             OutcomeCodes.remember((String) problem.getProperties().get(CODE));
         }
         return response;
     }
 
-
-    private static String codeFor(Exception ex, HttpStatusCode status) {
+    private static ErrorCode codeFor(Exception ex, HttpStatusCode status) {
         if (ex instanceof MissingServletRequestPartException) {
-            return "missing_image_part";
+            return ErrorCode.MISSING_IMAGE_PART;
         }
         if (ex instanceof MethodArgumentNotValidException) {
-            return "invalid_request";
+            return ErrorCode.INVALID_REQUEST;
         }
         if (ex instanceof MissingServletRequestParameterException) {
-            return "missing_parameter";
+            return ErrorCode.MISSING_PARAMETER;
         }
         if (ex instanceof MaxUploadSizeExceededException) {
-            return "body_too_large";
+            return ErrorCode.BODY_TOO_LARGE;
         }
         HttpStatus known = HttpStatus.resolve(status.value());
         return switch (known == null ? HttpStatus.BAD_REQUEST : known) {
-            case UNSUPPORTED_MEDIA_TYPE -> "unsupported_media_type";
-            case NOT_FOUND -> "not_found";
-            case METHOD_NOT_ALLOWED -> "method_not_allowed";
-            case NOT_ACCEPTABLE -> "not_acceptable";
-            case CONTENT_TOO_LARGE -> "body_too_large";
-            case SERVICE_UNAVAILABLE -> "unavailable";
-            default -> status.is5xxServerError() ? "internal_error" : "bad_request";
+            case UNSUPPORTED_MEDIA_TYPE -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case NOT_FOUND -> ErrorCode.NOT_FOUND;
+            case METHOD_NOT_ALLOWED -> ErrorCode.METHOD_NOT_ALLOWED;
+            case NOT_ACCEPTABLE -> ErrorCode.NOT_ACCEPTABLE;
+            case CONTENT_TOO_LARGE -> ErrorCode.BODY_TOO_LARGE;
+            case SERVICE_UNAVAILABLE -> ErrorCode.UNAVAILABLE;
+            default -> status.is5xxServerError() ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_REQUEST;
         };
     }
 
+    /** A failure of the web layer's own, with the status of its code and no {@code Retry-After}. */
+    private static ResponseEntity<Object> problem(ErrorCode code, String detail) {
+        OutcomeCodes.remember(code.code());
+        return problem(ServiceErrors.status(code), code.code(), detail, null);
+    }
+
     private static ResponseEntity<Object> problem(HttpStatus status, String code, String detail, String retryAfter) {
-        OutcomeCodes.remember(code);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setProperty(CODE, code);
         ResponseEntity.BodyBuilder response = ResponseEntity.status(status);

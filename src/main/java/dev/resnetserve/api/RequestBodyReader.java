@@ -1,10 +1,11 @@
 package dev.resnetserve.api;
 
+import dev.resnetserve.error.ErrorCode;
+import dev.resnetserve.error.ServiceException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
-import org.springframework.http.HttpStatus;
 
 /**
  * Reads a request body into memory, refusing (413) as soon as it is known to be larger than the limit, and (408)
@@ -47,7 +48,7 @@ public final class RequestBodyReader {
             }
         }
         if (length == 0) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "empty_body", "the request body is empty; send the image "
+            throw new ServiceException(ErrorCode.EMPTY_BODY, "the request body is empty; send the image "
                     + "bytes, or multipart/form-data with a part named 'image'");
         }
         return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
@@ -60,19 +61,19 @@ public final class RequestBodyReader {
         } catch (SocketTimeoutException e) {
             throw timedOut(limits);
         } catch (IOException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "incomplete_body", "the request body ended before its "
+            throw new ServiceException(ErrorCode.INCOMPLETE_BODY, "the request body ended before its "
                     + "declared length, or the client went away");
         }
     }
 
-    private static ApiException timedOut(RequestLimits limits) {
-        return new ApiException(HttpStatus.REQUEST_TIMEOUT, "body_timeout", "the request body did not arrive within "
+    private static ServiceException timedOut(RequestLimits limits) {
+        return new ServiceException(ErrorCode.BODY_TIMEOUT, "the request body did not arrive within "
                 + limits.bodyReadTimeout().toSeconds() + " s (resnet.limits.body-read-timeout), or stalled for "
                 + "longer than the connection timeout");
     }
 
-    static ApiException tooLarge(long limit) {
-        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "body_too_large",
+    static ServiceException tooLarge(long limit) {
+        return new ServiceException(ErrorCode.BODY_TOO_LARGE,
                 "the request body is larger than the limit of " + limit + " bytes");
     }
 }

@@ -1,5 +1,7 @@
 package dev.resnetserve.api;
 
+import dev.resnetserve.error.ErrorCode;
+import dev.resnetserve.error.ServiceException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -48,8 +50,8 @@ class SmallBodyFilter extends OncePerRequestFilter {
         byte[] body;
         try {
             body = RequestBodyReader.read(request.getInputStream(), request.getContentLengthLong(), limits);
-        } catch (ApiException refused) {
-            if (!"empty_body".equals(refused.code())) {
+        } catch (ServiceException refused) {
+            if (refused.code() != ErrorCode.EMPTY_BODY) {
                 errors.resolveException(request, response, null, refused);
                 return;
             }

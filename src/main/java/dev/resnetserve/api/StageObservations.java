@@ -10,6 +10,7 @@ import java.util.function.Supplier;
  * A Micrometer Observation around each stage of a classification, children of the HTTP request's observation.
  * They exist for tracing: with a tracing bridge on the classpath every stage becomes a span (docs/operations.md,
  * "Tracing"); the stage metrics themselves come from {@link ClassificationObserver}, so these make no meters.
+ * {@link StageClock} runs each stage in its observation.
  */
 public final class StageObservations {
 
@@ -21,13 +22,13 @@ public final class StageObservations {
         this.registry = registry;
     }
 
-    <T> T observe(String model, String stage, Supplier<T> work) {
+    <T> T observe(String model, Stage stage, Supplier<T> work) {
         return start(model, stage).observe(work);
     }
 
     /** Queue wait and forward pass run on a worker; this span covers both, and says how they split. */
     List<InferenceResult> observeInference(String model, Supplier<List<InferenceResult>> work) {
-        Observation observation = start(model, "inference").start();
+        Observation observation = start(model, Stage.INFERENCE).start();
         try (Observation.Scope scope = observation.openScope()) {
             List<InferenceResult> results = work.get();
             InferenceResult first = results.get(0);
@@ -44,10 +45,10 @@ public final class StageObservations {
         }
     }
 
-    private Observation start(String model, String stage) {
+    private Observation start(String model, Stage stage) {
         return Observation.createNotStarted(NAME, registry)
-                .contextualName("classify " + stage)
+                .contextualName("classify " + stage.label())
                 .lowCardinalityKeyValue("model", model)
-                .lowCardinalityKeyValue("stage", stage);
+                .lowCardinalityKeyValue("stage", stage.label());
     }
 }

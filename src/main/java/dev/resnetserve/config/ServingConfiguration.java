@@ -4,7 +4,6 @@ import ai.djl.Device;
 import dev.resnetserve.api.ConcurrentRequests;
 import dev.resnetserve.api.ManagementPolicy;
 import dev.resnetserve.api.RequestLimits;
-import dev.resnetserve.api.StageObservations;
 import dev.resnetserve.inference.BatchObserver;
 import dev.resnetserve.inference.DeviceResolver;
 import dev.resnetserve.inference.ModelRegistry;
@@ -34,14 +33,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.util.unit.DataSize;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The composition root: turns {@link ResnetProperties} into the services of each stage. */
 @Configuration(proxyBeanMethods = false)
@@ -141,7 +140,7 @@ class ServingConfiguration {
     /** Stage observations are for tracing; the stage metrics are inference_stage_duration_seconds. */
     @Bean
     MeterFilter stageObservationsMakeNoMeters() {
-        return MeterFilter.deny(id -> id.getName().startsWith(StageObservations.NAME));
+        return InferenceMetrics.stageObservationsMakeNoMeters();
     }
 
     @Bean

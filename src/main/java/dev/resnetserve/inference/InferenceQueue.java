@@ -97,7 +97,7 @@ final class InferenceQueue {
     private void checkExpectedWait(int ahead) {
         long expected = expectedCompletionNanos(ahead);
         if (expected > timeout.toNanos()) {
-            throw new QueueFullException(ahead, Duration.ofNanos(expected), timeout);
+            throw DeadlineExceededException.predicted(ahead, Duration.ofNanos(expected), timeout);
         }
     }
 

@@ -2,12 +2,15 @@ package dev.resnetserve.metrics;
 
 import dev.resnetserve.api.ClassificationObserver;
 import dev.resnetserve.api.Outcome;
+import dev.resnetserve.api.Stage;
+import dev.resnetserve.api.StageObservations;
 import dev.resnetserve.api.StageTimings;
 import dev.resnetserve.inference.BatchObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import java.time.Duration;
 
 /**
@@ -41,11 +44,11 @@ public final class InferenceMetrics implements ClassificationObserver, BatchObse
 
     @Override
     public void stagesMeasured(String model, StageTimings timings) {
-        stage(model, "decode", timings.decodeMs());
-        stage(model, "preprocess", timings.preprocessMs());
-        stage(model, "queue", timings.queueMs());
-        stage(model, "inference", timings.inferenceMs());
-        stage(model, "postprocess", timings.postprocessMs());
+        for (Stage stage : Stage.parts()) {
+            latency("inference.stage.duration", "Duration of each stage of successful classifications")
+                    .tag("model", model).tag("stage", stage.label()).register(registry)
+                    .record(Duration.ofNanos((long) (timings.millis(stage) * 1_000_000)));
+        }
     }
 
     @Override
@@ -55,10 +58,9 @@ public final class InferenceMetrics implements ClassificationObserver, BatchObse
                 .register(registry).record(size);
     }
 
-    private void stage(String model, String stage, double millis) {
-        latency("inference.stage.duration", "Duration of each stage of successful classifications")
-                .tag("model", model).tag("stage", stage).register(registry)
-                .record(Duration.ofNanos((long) (millis * 1_000_000)));
+    /** Stage observations are for tracing: the stage metrics are these, so the observations make no meters. */
+    public static MeterFilter stageObservationsMakeNoMeters() {
+        return MeterFilter.deny(id -> id.getName().startsWith(StageObservations.NAME));
     }
 
     private static Timer.Builder latency(String name, String description) {

@@ -1,5 +1,6 @@
 package dev.resnetserve.security;
 
+import dev.resnetserve.error.ErrorCode;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,25 +18,27 @@ final class ProblemResponses {
     static AuthenticationEntryPoint unauthorized() {
         return (request, response, failure) -> {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            write(response, 401, "Unauthorized", "unauthorized",
+            write(response, ErrorCode.UNAUTHORIZED, "Unauthorized",
                     "send a valid API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
         };
     }
 
     static AccessDeniedHandler forbidden() {
-        return (request, response, denied) -> write(response, 403, "Forbidden", "forbidden",
+        return (request, response, denied) -> write(response, ErrorCode.FORBIDDEN, "Forbidden",
                 "this API key may not use this endpoint");
     }
 
     /** Without API keys on a server others can reach, nobody may change what it serves. */
     static void managementDisabled(HttpServletResponse response, String listening) throws IOException {
-        write(response, 403, "Forbidden", "management_disabled", "model management is closed: the server listens on "
-                + listening + " without API keys. Turn on resnet.security.enabled with a key holding the "
-                + "MANAGEMENT role (README, Security), or listen on 127.0.0.1 only");
+        write(response, ErrorCode.MANAGEMENT_DISABLED, "Forbidden", "model management is closed: the server "
+                + "listens on " + listening + " without API keys. Turn on resnet.security.enabled with a key "
+                + "holding the MANAGEMENT role (README, Security), or listen on 127.0.0.1 only");
     }
 
-    private static void write(HttpServletResponse response, int status, String title, String code, String detail)
+    private static void write(HttpServletResponse response, ErrorCode error, String title, String detail)
             throws IOException {
+        int status = error.status();
+        String code = error.code();
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.getOutputStream().write(("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":"

@@ -12,6 +12,7 @@ import dev.resnetserve.inference.DeadlineExceededException;
 import dev.resnetserve.inference.InferenceFailedException;
 import dev.resnetserve.inference.ModelNotReadyException;
 import dev.resnetserve.inference.QueueFullException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
@@ -33,6 +34,18 @@ class OverloadResponsesTest {
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().string("Retry-After", "1"))
                 .andExpect(jsonPath("$.code").value("queue_full"));
+    }
+
+    @Test
+    void aPredictedMissedDeadlineIsDeadlineExceededAtOnce() throws Exception {
+        when(classifier.classify(any(), any(), any())).thenThrow(
+                DeadlineExceededException.predicted(12, Duration.ofMillis(180), Duration.ofMillis(150)));
+
+        mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(new byte[] {1}))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(jsonPath("$.code").value("deadline_exceeded"))
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("about 180 ms")));
     }
 
     @Test

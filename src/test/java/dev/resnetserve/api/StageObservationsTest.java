@@ -23,7 +23,7 @@ class StageObservationsTest {
     void eachStageIsAChildOfTheRequestObservation() {
         Observation request = Observation.start("http.server.requests", registry);
         try (Observation.Scope scope = request.openScope()) {
-            stages.observe("demo", "decode", () -> "rgb");
+            stages.observe("demo", Stage.DECODE, () -> "rgb");
             stages.observeInference("demo",
                     () -> List.of(new InferenceResult(new float[8], "cpu()", 3, 2_500_000, 9_000)));
         } finally {

@@ -3,6 +3,8 @@ package dev.resnetserve.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.resnetserve.error.ErrorCode;
+import dev.resnetserve.error.ServiceException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,10 +112,12 @@ class BatchingTest {
         // the worker is busy: at most 60 ms left of its batch, then 60 ms for this one: 120 ms, within 150
         CompletableFuture<InferenceResult> next = queue.submit(input(1));
         // one more ahead: 60 + 60 + 60 = 180 ms, past the deadline
-        assertThatThrownBy(() -> queue.submit(input(2))).isInstanceOf(QueueFullException.class)
-                .hasMessageContaining("about 180 ms, past its 150 ms request timeout");
+        assertThatThrownBy(() -> queue.submit(input(2))).isInstanceOf(DeadlineExceededException.class)
+                .hasMessageContaining("about 180 ms, past its 150 ms request timeout")
+                .extracting(e -> ((ServiceException) e).code(), e -> ((ServiceException) e).refusedAtOnce())
+                .containsExactly(ErrorCode.DEADLINE_EXCEEDED, true);
         assertThatThrownBy(() -> queue.checkRoom(1)).as("the same prediction before decoding")
-                .isInstanceOf(QueueFullException.class);
+                .isInstanceOf(DeadlineExceededException.class);
         assertThat(queue.depth()).isEqualTo(1);
 
         runner.release();

@@ -1,5 +1,6 @@
 package dev.resnetserve.api.oip;
 
+import dev.resnetserve.error.ErrorCode;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,21 +35,21 @@ final class InferRequestReader {
         try {
             root = json.readTree(new ByteArrayInputStream(body, 0, jsonLength));
         } catch (JacksonException e) {
-            throw OipException.badRequest("invalid_json", "the request is not valid JSON: " + e.getOriginalMessage());
+            throw new OipException(ErrorCode.INVALID_JSON, "the request is not valid JSON: " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {
-            throw OipException.badRequest("invalid_request", "the request must be a JSON object");
+            throw new OipException(ErrorCode.INVALID_REQUEST, "the request must be a JSON object");
         }
         String id = optionalString(root, "id", "request");
         JsonNode parameters = optionalObject(root.get("parameters"), "request parameters");
         if (root.size() > MAX_PARAMETERS) {
-            throw OipException.badRequest("invalid_request", "the request has " + root.size() + " members; "
+            throw new OipException(ErrorCode.INVALID_REQUEST, "the request has " + root.size() + " members; "
                     + "id, parameters, inputs and outputs are all it needs");
         }
 
         JsonNode inputs = root.get("inputs");
         if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
-            throw OipException.badRequest("invalid_request", "'inputs' must be a non-empty array");
+            throw new OipException(ErrorCode.INVALID_REQUEST, "'inputs' must be a non-empty array");
         }
         int offset = jsonLength;
         List<InferRequest.Input> read = new ArrayList<>();
@@ -58,7 +59,7 @@ final class InferRequestReader {
             read.add(parsed);
         }
         if (offset != body.length) {
-            throw OipException.badRequest("binary_size_mismatch", "the body has " + (body.length - offset)
+            throw new OipException(ErrorCode.BINARY_SIZE_MISMATCH, "the body has " + (body.length - offset)
                     + " bytes after the JSON that no input's binary_data_size accounts for");
         }
         return new InferRequest(id, read, outputs(root.get("outputs")), positiveInt(parameters, "classification"),
@@ -77,13 +78,13 @@ final class InferRequestReader {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw OipException.badRequest("invalid_header", "Inference-Header-Content-Length must be a number of bytes "
+        throw new OipException(ErrorCode.INVALID_HEADER, "Inference-Header-Content-Length must be a number of bytes "
                 + "within the body (" + body.length + " bytes), got '" + headerLength + "'");
     }
 
     private static InferRequest.Input input(JsonNode input, byte[] body, int offset) {
         if (!input.isObject()) {
-            throw OipException.badRequest("invalid_request", "each input must be an object");
+            throw new OipException(ErrorCode.INVALID_REQUEST, "each input must be an object");
         }
         String name = requiredString(input, "name", "input");
         String datatype = requiredString(input, "datatype", "input '" + name + "'");
@@ -92,7 +93,7 @@ final class InferRequestReader {
         JsonNode binarySize = parameters == null ? null : parameters.get("binary_data_size");
         if (binarySize != null) {
             if (!binarySize.canConvertToLong() || binarySize.asLong() < 0 || binarySize.asLong() > body.length - offset) {
-                throw OipException.badRequest("binary_size_mismatch", "input '" + name + "': binary_data_size "
+                throw new OipException(ErrorCode.BINARY_SIZE_MISMATCH, "input '" + name + "': binary_data_size "
                         + binarySize + " does not fit the " + (body.length - offset) + " bytes left in the body");
             }
             int size = (int) binarySize.asLong();
@@ -100,7 +101,7 @@ final class InferRequestReader {
         }
         JsonNode data = input.get("data");
         if (data == null || !data.isArray()) {
-            throw OipException.badRequest("invalid_request", "input '" + name + "' needs 'data' (an array) or "
+            throw new OipException(ErrorCode.INVALID_REQUEST, "input '" + name + "' needs 'data' (an array) or "
                     + "parameters.binary_data_size");
         }
         return new InferRequest.Input(name, datatype, shape, data, null);
@@ -108,7 +109,7 @@ final class InferRequestReader {
 
     private static long[] shape(JsonNode shape, String input) {
         if (shape == null || !shape.isArray() || shape.isEmpty() || shape.size() > MAX_RANK) {
-            throw OipException.badRequest("invalid_shape", "input '" + input + "' needs 'shape', an array of 1 to "
+            throw new OipException(ErrorCode.INVALID_SHAPE, "input '" + input + "' needs 'shape', an array of 1 to "
                     + MAX_RANK + " dimensions");
         }
         long[] dims = new long[shape.size()];
@@ -116,7 +117,7 @@ final class InferRequestReader {
             JsonNode dim = shape.get(i);
             if (!dim.isIntegralNumber() || !dim.canConvertToLong() || dim.asLong() < 0
                     || dim.asLong() > Integer.MAX_VALUE) {
-                throw OipException.badRequest("invalid_shape", "input '" + input + "': shape " + shape
+                throw new OipException(ErrorCode.INVALID_SHAPE, "input '" + input + "': shape " + shape
                         + " must hold non-negative integers");
             }
             dims[i] = dim.asLong();
@@ -129,20 +130,20 @@ final class InferRequestReader {
             return List.of();
         }
         if (!outputs.isArray()) {
-            throw OipException.badRequest("invalid_request", "'outputs' must be an array");
+            throw new OipException(ErrorCode.INVALID_REQUEST, "'outputs' must be an array");
         }
         if (outputs.size() > MAX_OUTPUTS) {
-            throw OipException.badRequest("invalid_request", "'outputs' names " + outputs.size() + " outputs; at "
+            throw new OipException(ErrorCode.INVALID_REQUEST, "'outputs' names " + outputs.size() + " outputs; at "
                     + "most " + MAX_OUTPUTS + ", each once");
         }
         List<InferRequest.Output> read = new ArrayList<>();
         for (JsonNode output : outputs) {
             if (!output.isObject()) {
-                throw OipException.badRequest("invalid_request", "each output must be an object");
+                throw new OipException(ErrorCode.INVALID_REQUEST, "each output must be an object");
             }
             String name = requiredString(output, "name", "output");
             if (read.stream().anyMatch(previous -> previous.name().equals(name))) {
-                throw OipException.badRequest("duplicate_output", "output '" + name + "' is asked for twice");
+                throw new OipException(ErrorCode.DUPLICATE_OUTPUT, "output '" + name + "' is asked for twice");
             }
             JsonNode parameters = optionalObject(output.get("parameters"), "parameters of output '" + name + "'");
             read.add(new InferRequest.Output(name, positiveInt(parameters, "classification"),
@@ -154,7 +155,7 @@ final class InferRequestReader {
     private static String requiredString(JsonNode node, String field, String what) {
         JsonNode value = node.get(field);
         if (value == null || !value.isString() || value.asString().isBlank()) {
-            throw OipException.badRequest("invalid_request", what + " needs '" + field + "', a string");
+            throw new OipException(ErrorCode.INVALID_REQUEST, what + " needs '" + field + "', a string");
         }
         return bounded(value.asString(), what + " '" + field + "'");
     }
@@ -165,14 +166,14 @@ final class InferRequestReader {
             return null;
         }
         if (!value.isString()) {
-            throw OipException.badRequest("invalid_request", what + " '" + field + "' must be a string");
+            throw new OipException(ErrorCode.INVALID_REQUEST, what + " '" + field + "' must be a string");
         }
         return bounded(value.asString(), what + " '" + field + "'");
     }
 
     private static String bounded(String value, String what) {
         if (value.length() > MAX_STRING) {
-            throw OipException.badRequest("invalid_request", what + " is longer than " + MAX_STRING + " characters");
+            throw new OipException(ErrorCode.INVALID_REQUEST, what + " is longer than " + MAX_STRING + " characters");
         }
         return value;
     }
@@ -182,15 +183,15 @@ final class InferRequestReader {
             return null;
         }
         if (!node.isObject()) {
-            throw OipException.badRequest("invalid_request", what + " must be an object");
+            throw new OipException(ErrorCode.INVALID_REQUEST, what + " must be an object");
         }
         if (node.size() > MAX_PARAMETERS) {
-            throw OipException.badRequest("invalid_parameter", what + " has " + node.size() + " entries; at most "
+            throw new OipException(ErrorCode.INVALID_PARAMETER, what + " has " + node.size() + " entries; at most "
                     + MAX_PARAMETERS);
         }
         for (JsonNode value : node.values()) {
             if (value.isContainer() || value.isString() && value.asString().length() > MAX_STRING) {
-                throw OipException.badRequest("invalid_parameter", what + " hold numbers, booleans and strings of "
+                throw new OipException(ErrorCode.INVALID_PARAMETER, what + " hold numbers, booleans and strings of "
                         + "at most " + MAX_STRING + " characters");
             }
         }
@@ -204,7 +205,7 @@ final class InferRequestReader {
         }
         if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 1
                 || value.asLong() > 100_000) {
-            throw OipException.badRequest("invalid_parameter", "parameter '" + field + "' must be a positive "
+            throw new OipException(ErrorCode.INVALID_PARAMETER, "parameter '" + field + "' must be a positive "
                     + "integer, got " + value);
         }
         return value.asInt();
@@ -216,7 +217,7 @@ final class InferRequestReader {
             return false;
         }
         if (!value.isBoolean()) {
-            throw OipException.badRequest("invalid_parameter", "parameter '" + field + "' must be true or false");
+            throw new OipException(ErrorCode.INVALID_PARAMETER, "parameter '" + field + "' must be true or false");
         }
         return value.asBoolean();
     }

@@ -2,8 +2,9 @@ package dev.resnetserve.api.oip;
 
 import dev.resnetserve.api.OutcomeCodes;
 import dev.resnetserve.api.ServiceErrors;
+import dev.resnetserve.error.ErrorCode;
+import dev.resnetserve.error.ServiceException;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -30,24 +31,22 @@ class OipErrors {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Map<String, String>> error(Exception e) {
-        if (e instanceof OipException oip) {
-            return answer(oip.status(), oip.code(), oip.getMessage(), null);
-        }
-        Optional<ServiceErrors.Failure> known = ServiceErrors.of(e);
-        if (known.isPresent()) {
-            ServiceErrors.Failure failure = known.get();
-            return answer(failure.status(), failure.code(), failure.message(), failure.retryAfter());
+        if (e instanceof ServiceException known) {
+            ServiceErrors.Failure failure = ServiceErrors.answer(known);
+            OutcomeCodes.remember(failure);
+            return answer(failure.status(), failure.message(), failure.retryAfter());
         }
         if (e instanceof ErrorResponse spring) {
-            return answer(spring.getStatusCode(), "bad_request", spring.getBody().getDetail(), null);
+            OutcomeCodes.remember(ErrorCode.BAD_REQUEST.code());
+            return answer(spring.getStatusCode(), spring.getBody().getDetail(), null);
         }
         log.error("unexpected error in the v2 API", e);
-        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal error; see the service log", null);
+        OutcomeCodes.remember(ErrorCode.INTERNAL_ERROR.code());
+        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; see the service log", null);
     }
 
-    private static ResponseEntity<Map<String, String>> answer(HttpStatusCode status, String code, String message,
+    private static ResponseEntity<Map<String, String>> answer(HttpStatusCode status, String message,
                                                               String retryAfter) {
-        OutcomeCodes.remember(code);
         ResponseEntity.BodyBuilder response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
         if (retryAfter != null) {
             response.header(HttpHeaders.RETRY_AFTER, retryAfter);

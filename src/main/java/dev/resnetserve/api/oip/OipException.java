@@ -1,28 +1,12 @@
 package dev.resnetserve.api.oip;
 
-import org.springframework.http.HttpStatus;
+import dev.resnetserve.error.ErrorCode;
+import dev.resnetserve.error.ServiceException;
 
-/** A request the Open Inference Protocol endpoints refuse; answered as {@code {"error": message}}. */
-class OipException extends RuntimeException {
+/** A request body the Open Inference Protocol endpoints cannot read (a 400); answered as {@code {"error": message}}. */
+class OipException extends ServiceException {
 
-    private final HttpStatus status;
-    private final String code;
-
-    OipException(HttpStatus status, String code, String message) {
-        super(message);
-        this.status = status;
-        this.code = code;
-    }
-
-    static OipException badRequest(String code, String message) {
-        return new OipException(HttpStatus.BAD_REQUEST, code, message);
-    }
-
-    HttpStatus status() {
-        return status;
-    }
-
-    String code() {
-        return code;
+    OipException(ErrorCode code, String message) {
+        super(code, message);
     }
 }

@@ -3,6 +3,7 @@ package dev.resnetserve.api.oip;
 import dev.resnetserve.api.Classified;
 import dev.resnetserve.api.Classifier;
 import dev.resnetserve.api.RequestLimits;
+import dev.resnetserve.error.ErrorCode;
 import dev.resnetserve.inference.InferenceResult;
 import dev.resnetserve.inference.Prediction;
 import dev.resnetserve.inference.ServedModel;
@@ -49,7 +50,7 @@ class OipInference {
 
     Answer infer(ServedModel model, InferRequest request) {
         if (request.inputs().size() != 1) {
-            throw OipException.badRequest("invalid_inputs", "model '" + model.name() + "' takes one input: '"
+            throw new OipException(ErrorCode.INVALID_INPUTS, "model '" + model.name() + "' takes one input: '"
                     + IMAGE_INPUT + "' (BYTES, encoded images) or '" + TENSOR_INPUT + "' (FP32, [N,3,H,W]); got "
                     + request.inputs().size());
         }
@@ -58,7 +59,7 @@ class OipInference {
         List<double[]> probabilities = switch (request.inputs().get(0).datatype()) {
             case "BYTES" -> classifyImages(model, request.inputs().get(0));
             case "FP32" -> classifyTensors(model, request.inputs().get(0));
-            default -> throw OipException.badRequest("unsupported_datatype", "input '"
+            default -> throw new OipException(ErrorCode.UNSUPPORTED_DATATYPE, "input '"
                     + request.inputs().get(0).name() + "' has datatype " + request.inputs().get(0).datatype()
                     + "; send BYTES (encoded images) or FP32 (preprocessed [N,3,H,W] tensors)");
         };
@@ -77,18 +78,18 @@ class OipInference {
         long values = 0;
         for (InferRequest.Output output : asked) {
             if (!PROBABILITIES.equals(output.name())) {
-                throw OipException.badRequest("unknown_output", "model '" + model.name() + "' has no output '"
+                throw new OipException(ErrorCode.UNKNOWN_OUTPUT, "model '" + model.name() + "' has no output '"
                         + output.name() + "'; its output is '" + PROBABILITIES + "'");
             }
             int k = output.classification() > 0 ? output.classification() : request.classification();
             if (k > labels.size()) {
-                throw OipException.badRequest("invalid_parameter", "classification " + k + " is more than the "
+                throw new OipException(ErrorCode.INVALID_PARAMETER, "classification " + k + " is more than the "
                         + "model's " + labels.size() + " classes");
             }
             values += rows * (k > 0 ? k : labels.size());
         }
         if (values > MAX_RESPONSE_VALUES) {
-            throw OipException.badRequest("response_too_large", "the answer would hold " + values + " values; at "
+            throw new OipException(ErrorCode.RESPONSE_TOO_LARGE, "the answer would hold " + values + " values; at "
                     + "most " + MAX_RESPONSE_VALUES + " (ask for fewer images, or the top classes with "
                     + "'classification')");
         }
@@ -98,7 +99,7 @@ class OipInference {
     private List<double[]> classifyImages(ServedModel model, InferRequest.Input input) {
         long[] shape = input.shape();
         if (!(shape.length == 1 || (shape.length == 2 && shape[1] == 1))) {
-            throw OipException.badRequest("shape_mismatch", "input '" + input.name() + "': BYTES images take shape "
+            throw new OipException(ErrorCode.SHAPE_MISMATCH, "input '" + input.name() + "': BYTES images take shape "
                     + "[N] or [N,1], got " + Arrays.toString(shape));
         }
         checkBatch(input, shape[0]);
@@ -112,7 +113,7 @@ class OipInference {
         long[] shape = input.shape();
         long[] expected = model.inputShape();
         if (shape.length != 4 || shape[1] != expected[0] || shape[2] != expected[1] || shape[3] != expected[2]) {
-            throw OipException.badRequest("shape_mismatch", "input '" + input.name() + "': model '" + model.name()
+            throw new OipException(ErrorCode.SHAPE_MISMATCH, "input '" + input.name() + "': model '" + model.name()
                     + "' takes FP32 [N," + expected[0] + "," + expected[1] + "," + expected[2] + "], got "
                     + Arrays.toString(shape));
         }
@@ -130,14 +131,14 @@ class OipInference {
 
     private void checkBatch(InferRequest.Input input, long batch) {
         if (batch < 1 || batch > maxInputs) {
-            throw OipException.badRequest("batch_too_large", "input '" + input.name() + "': between 1 and "
+            throw new OipException(ErrorCode.BATCH_TOO_LARGE, "input '" + input.name() + "': between 1 and "
                     + maxInputs + " inputs per request (resnet.limits.max-images-per-request), got " + batch);
         }
     }
 
     private static void checkElements(InferRequest.Input input, long actual) {
         if (actual != input.elements()) {
-            throw OipException.badRequest("shape_mismatch", "input '" + input.name() + "': shape "
+            throw new OipException(ErrorCode.SHAPE_MISMATCH, "input '" + input.name() + "': shape "
                     + Arrays.toString(input.shape()) + " holds " + input.elements() + " elements but the data has "
                     + actual);
         }
@@ -180,7 +181,7 @@ class OipInference {
     private static OipMessages.OutputTensor classification(String name, List<double[]> rows, int k, Labels labels,
                                                            boolean asBinary, List<byte[]> binary) {
         if (k > labels.size()) {
-            throw OipException.badRequest("invalid_parameter", "classification " + k + " is more than the model's "
+            throw new OipException(ErrorCode.INVALID_PARAMETER, "classification " + k + " is more than the model's "
                     + labels.size() + " classes");
         }
         List<String> entries = new ArrayList<>();

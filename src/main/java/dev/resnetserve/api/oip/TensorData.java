@@ -1,5 +1,6 @@
 package dev.resnetserve.api.oip;
 
+import dev.resnetserve.error.ErrorCode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -22,12 +23,12 @@ final class TensorData {
         for (int i = 0; i < values.length; i++) {
             JsonNode value = flat.get(i);
             if (!value.isNumber()) {
-                throw OipException.badRequest("invalid_data", "input '" + input + "': FP32 data holds " + value
+                throw new OipException(ErrorCode.INVALID_DATA, "input '" + input + "': FP32 data holds " + value
                         + " at element " + i + ", not a number");
             }
             values[i] = fp32(value);
             if (!Float.isFinite(values[i])) {
-                throw OipException.badRequest("invalid_data", "input '" + input + "': FP32 data holds " + value
+                throw new OipException(ErrorCode.INVALID_DATA, "input '" + input + "': FP32 data holds " + value
                         + " at element " + i + ", beyond the FP32 range");
             }
         }
@@ -46,7 +47,7 @@ final class TensorData {
     /** FP32 elements from the binary extension: 4 bytes each, little-endian. */
     static float[] floats(byte[] binary, String input) {
         if (binary.length % Float.BYTES != 0) {
-            throw OipException.badRequest("binary_size_mismatch", "input '" + input + "': " + binary.length
+            throw new OipException(ErrorCode.BINARY_SIZE_MISMATCH, "input '" + input + "': " + binary.length
                     + " bytes of FP32 data is not a whole number of 4-byte values");
         }
         float[] values = new float[binary.length / Float.BYTES];
@@ -63,13 +64,13 @@ final class TensorData {
         for (int i = 0; i < flat.size(); i++) {
             JsonNode value = flat.get(i);
             if (!value.isString()) {
-                throw OipException.badRequest("invalid_data", "input '" + input + "': BYTES element " + i
+                throw new OipException(ErrorCode.INVALID_DATA, "input '" + input + "': BYTES element " + i
                         + " must be a base64 string");
             }
             try {
                 values.add(base64.decode(value.asString()));
             } catch (IllegalArgumentException e) {
-                throw OipException.badRequest("invalid_data", "input '" + input + "': BYTES element " + i
+                throw new OipException(ErrorCode.INVALID_DATA, "input '" + input + "': BYTES element " + i
                         + " is not valid base64");
             }
         }
@@ -82,12 +83,12 @@ final class TensorData {
         List<byte[]> values = new ArrayList<>();
         while (buffer.hasRemaining()) {
             if (buffer.remaining() < Integer.BYTES) {
-                throw OipException.badRequest("binary_size_mismatch", "input '" + input + "': BYTES element "
+                throw new OipException(ErrorCode.BINARY_SIZE_MISMATCH, "input '" + input + "': BYTES element "
                         + values.size() + " is cut short before its 4-byte length");
             }
             int length = buffer.getInt();
             if (length < 0 || length > buffer.remaining()) {
-                throw OipException.badRequest("binary_size_mismatch", "input '" + input + "': BYTES element "
+                throw new OipException(ErrorCode.BINARY_SIZE_MISMATCH, "input '" + input + "': BYTES element "
                         + values.size() + " declares " + length + " bytes but " + buffer.remaining() + " remain");
             }
             byte[] value = new byte[length];
@@ -119,7 +120,7 @@ final class TensorData {
             }
         } else {
             if (into.size() >= limit) {
-                throw OipException.badRequest("shape_mismatch", "input '" + input + "': data holds more elements "
+                throw new OipException(ErrorCode.SHAPE_MISMATCH, "input '" + input + "': data holds more elements "
                         + "than its shape");
             }
             into.add(node);

@@ -2,9 +2,10 @@ package dev.resnetserve.api.torchserve;
 
 import dev.resnetserve.api.OutcomeCodes;
 import dev.resnetserve.api.ServiceErrors;
+import dev.resnetserve.error.ErrorCode;
+import dev.resnetserve.error.ServiceException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -27,18 +28,18 @@ class TorchServeErrors {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Map<String, Object>> error(Exception e) {
-        Optional<ServiceErrors.Failure> known = ServiceErrors.of(e);
-        if (known.isPresent()) {
-            ServiceErrors.Failure failure = known.get();
-            return answer(failure.status(), typeOf(failure.status()), failure.code(), failure.message(),
-                    failure.retryAfter());
+        if (e instanceof ServiceException known) {
+            ServiceErrors.Failure failure = ServiceErrors.answer(known);
+            OutcomeCodes.remember(failure);
+            return answer(failure.status(), typeOf(failure.status()), failure.message(), failure.retryAfter());
         }
         if (e instanceof ErrorResponse spring) {
-            return answer(spring.getStatusCode(), typeOf(spring.getStatusCode()), "bad_request",
-                    spring.getBody().getDetail(), null);
+            OutcomeCodes.remember(ErrorCode.BAD_REQUEST.code());
+            return answer(spring.getStatusCode(), typeOf(spring.getStatusCode()), spring.getBody().getDetail(), null);
         }
         log.error("unexpected error in the TorchServe API", e);
-        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "InternalServerException", "internal_error",
+        OutcomeCodes.remember(ErrorCode.INTERNAL_ERROR.code());
+        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "InternalServerException",
                 "internal error; see the service log", null);
     }
 
@@ -51,9 +52,8 @@ class TorchServeErrors {
         };
     }
 
-    private static ResponseEntity<Map<String, Object>> answer(HttpStatusCode status, String type, String code,
-                                                              String message, String retryAfter) {
-        OutcomeCodes.remember(code);
+    private static ResponseEntity<Map<String, Object>> answer(HttpStatusCode status, String type, String message,
+                                                              String retryAfter) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", status.value());
         body.put("type", type);
