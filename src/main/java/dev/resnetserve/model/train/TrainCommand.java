@@ -13,7 +13,6 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.CosineTracker;
 import dev.resnetserve.model.ModelDescriptor;
 import dev.resnetserve.model.ModelLoader;
@@ -96,14 +95,14 @@ public final class TrainCommand {
 
     /**
      * The loss, optimiser and evaluator the trainer uses (without its listeners): softmax cross-entropy on logits,
-     * Adam with the learning rate decaying by cosine from {@code learningRate} to a hundredth of it over
+     * Adam as PyTorch computes it ({@link TorchAdam}) with the learning rate decaying by cosine from {@code learningRate} to a hundredth of it over
      * {@code steps} updates. {@code TrainerParityTest} checks one step of it against PyTorch.
      */
     static DefaultTrainingConfig trainingConfig(float learningRate, int steps) {
         return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Adam.builder().optLearningRateTracker(CosineTracker.builder()
+                .optOptimizer(new TorchAdam(CosineTracker.builder()
                         .setBaseValue(learningRate).optFinalValue(learningRate / 100)
-                        .setMaxUpdates(steps).build()).build())
+                        .setMaxUpdates(steps).build()))
                 .addEvaluator(new Accuracy());
     }
 
