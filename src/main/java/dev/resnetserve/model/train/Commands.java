@@ -27,7 +27,10 @@ public final class Commands {
     public static int run(String[] args, PrintStream out) throws Exception {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         return switch (args[0]) {
-            case "train" -> new TrainCommand(out).run(options(rest));
+            case "train" -> {
+                java.util.OptionalInt child = IsaCap.relaunchIfNeeded(out);
+                yield child.isPresent() ? child.getAsInt() : new TrainCommand(out).run(options(rest));
+            }
             case "describe" -> describe(rest.length == 0 ? ResNetSpec.NAMES.toArray(String[]::new) : rest, out);
             case "generate" -> generate(options(rest), out);
             default -> throw new IllegalArgumentException(args[0]);

@@ -47,7 +47,7 @@ public final class ShapeGenerator {
     }
 
     public Sample sample(long index) {
-        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+        SplittableRandom random = stream(seed, index);
         int label = (int) Math.floorMod(index, (long) CLASSES.size());
         double aspect = Math.exp(random.nextDouble(Math.log(1), Math.log(4)));
         int shortSide = (int) random.nextDouble(96, 1024 / aspect + 1);
@@ -60,8 +60,26 @@ public final class ShapeGenerator {
 
     /** A sample on a square canvas of {@code size}: the easy first lessons of the training curriculum. */
     public Sample squareSample(long index, int size) {
-        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+        SplittableRandom random = stream(seed, index);
         return draw(random, (int) Math.floorMod(index, (long) CLASSES.size()), size, size);
+    }
+
+    /**
+     * The random stream of image {@code index} of set {@code seed}: its own stream for every (seed, index). Seed and
+     * index go through SplitMix64's finaliser (a bijective 64-bit mix) before they seed the generator. The earlier
+     * {@code new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index)} multiplied by SplittableRandom's own
+     * increment, so image i of set 44 replayed the stream of image i of set 42 two draws later, and the held-out,
+     * validation and warm-up sets were shifted copies of the training set's streams.
+     */
+    static SplittableRandom stream(long seed, long index) {
+        return new SplittableRandom(mix64(mix64(seed) ^ index));
+    }
+
+    /** SplitMix64's output function (Stafford's variant 13): a bijection of 64-bit values with full avalanche. */
+    static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** Draws one shape of class {@code label} on a {@code width x height} canvas. */

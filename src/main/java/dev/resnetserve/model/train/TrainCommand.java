@@ -13,7 +13,6 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.CosineTracker;
 import dev.resnetserve.model.ModelDescriptor;
 import dev.resnetserve.model.ModelLoader;
@@ -73,11 +72,7 @@ public final class TrainCommand {
         try (Model model = Model.newInstance(o.name(), Device.cpu(), ModelLoader.ENGINE)) {
             model.setBlock(ResNetBuilder.build(spec));
             int steps = (o.warmupEpochs() + o.epochs()) * (int) Math.ceil((double) o.trainSize() / o.batch());
-            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Adam.builder().optLearningRateTracker(CosineTracker.builder()
-                            .setBaseValue(o.learningRate()).optFinalValue(o.learningRate() / 100)
-                            .setMaxUpdates(steps).build()).build())
-                    .addEvaluator(new Accuracy())
+            DefaultTrainingConfig config = trainingConfig(o.learningRate(), steps)
                     .addTrainingListeners(TrainingListener.Defaults.logging())
                     .addTrainingListeners(new EpochReport(out));
             double accuracy;
@@ -96,6 +91,19 @@ public final class TrainCommand {
             save(model, o, spec, accuracy, took);
         }
         return 0;
+    }
+
+    /**
+     * The loss, optimiser and evaluator the trainer uses (without its listeners): softmax cross-entropy on logits,
+     * Adam as PyTorch computes it ({@link TorchAdam}) with the learning rate decaying by cosine from {@code learningRate} to a hundredth of it over
+     * {@code steps} updates. {@code TrainerParityTest} checks one step of it against PyTorch.
+     */
+    static DefaultTrainingConfig trainingConfig(float learningRate, int steps) {
+        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(new TorchAdam(CosineTracker.builder()
+                        .setBaseValue(learningRate).optFinalValue(learningRate / 100)
+                        .setMaxUpdates(steps).build()))
+                .addEvaluator(new Accuracy());
     }
 
     /**

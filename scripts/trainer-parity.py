@@ -1,0 +1,176 @@
+#!/usr/bin/python3
+"""Writes the trainer-parity fixture: a few training steps of a tiny resnet-demo in PyTorch.
+
+Run with Debian's interpreter (python3-torch 1.13):
+    /usr/bin/python3 scripts/trainer-parity.py
+
+The network is the resnet-demo architecture (3x3/2 stem, four stages of one basic block with strides 1, 2, 2, 2,
+global MAX pooling, linear) at low width (stem 8; stages 8, 16, 16, 32) and 32x32 input, 8 classes. The training
+recipe is TrainCommand's: softmax cross-entropy on logits averaged over the batch, Adam (beta 0.9/0.999, eps 1e-8,
+no weight decay), batch norm in training mode with PyTorch momentum 0.1 (DJL's 0.9) and eps 1e-5, and the learning
+rate DJL's CosineTracker gives update t (t = 1, 2, ...): final + (base - final) / 2 * (1 + cos(pi * t / max)).
+
+Outputs, under src/test/resources/fixtures/trainer-parity/:
+  tensors.bin   float32 little-endian, concatenated
+  tensors.txt   one line per tensor: name, shape (comma-separated), offset in floats, count
+Tensors:
+  init/<k>:<name>       the initial value of parameter k in DJL's parameter order (running stats included)
+  batch<s>/x, batch<s>/y  the inputs (NCHW, already normalised) and class labels of step s (s = 1..STEPS)
+  step1/logits           the training-mode forward output of step 1
+  step1/grad/<k>:<name>  the gradient of every trainable parameter at step 1 (mean loss over the batch)
+  step<s>/loss           the batch loss of step s
+  step<s>/<k>:<name>     every parameter after step s
+  eval/logits            eval-mode output (running statistics) on batch 1 after the last step
+"""
+import math
+import os
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "src", "test", "resources", "fixtures", "trainer-parity")
+STEM = 8
+WIDTHS = [8, 16, 16, 32]
+CLASSES = 8
+SIZE = 32
+BATCH = 16
+STEPS = 3
+BASE_LR = 0.001
+FINAL_LR = BASE_LR / 100
+MAX_UPDATES = 1000
+
+
+def conv(cin, cout, k, stride):
+    return nn.Conv2d(cin, cout, k, stride, k // 2, bias=False)
+
+
+def bn(c):
+    return nn.BatchNorm2d(c, eps=1e-5, momentum=0.1)
+
+
+class Unit(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1, self.bn1 = conv(cin, cout, 3, stride), bn(cout)
+        self.conv2, self.bn2 = conv(cout, cout, 3, 1), bn(cout)
+        self.project = stride != 1 or cin != cout
+        if self.project:
+            self.sconv, self.sbn = conv(cin, cout, 1, stride), bn(cout)
+
+    def forward(self, x):
+        main = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
+        return F.relu(main + (self.sbn(self.sconv(x)) if self.project else x))
+
+    def ordered(self, prefix):
+        out = [(prefix + ".conv1", self.conv1), (prefix + ".bn1", self.bn1),
+               (prefix + ".conv2", self.conv2), (prefix + ".bn2", self.bn2)]
+        if self.project:
+            out += [(prefix + ".sconv", self.sconv), (prefix + ".sbn", self.sbn)]
+        return out
+
+
+class TinyDemo(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv, self.bn = conv(3, STEM, 3, 2), bn(STEM)
+        units, cin = [], STEM
+        for stage, w in enumerate(WIDTHS):
+            units.append(Unit(cin, w, 1 if stage == 0 else 2))
+            cin = w
+        self.units = nn.ModuleList(units)
+        self.fc = nn.Linear(cin, CLASSES)
+
+    def forward(self, x):
+        x = F.relu(self.bn(self.conv(x)))
+        for u in self.units:
+            x = u(x)
+        return self.fc(torch.flatten(F.adaptive_max_pool2d(x, 1), 1))
+
+    def ordered(self):
+        """(name, tensor, trainable) in the order DJL's Block.getParameters() lists them."""
+        layers = [("stem.conv", self.conv), ("stem.bn", self.bn)]
+        for i, u in enumerate(self.units):
+            layers += u.ordered("unit%d" % (i + 1))
+        layers.append(("fc", self.fc))
+        out = []
+        for name, m in layers:
+            if isinstance(m, nn.Conv2d):
+                out.append((name + ".weight", m.weight, True))
+            elif isinstance(m, nn.BatchNorm2d):  # DJL: gamma, beta, runningMean, runningVar
+                out += [(name + ".gamma", m.weight, True), (name + ".beta", m.bias, True),
+                        (name + ".runningMean", m.running_mean, False), (name + ".runningVar", m.running_var, False)]
+            else:
+                out += [(name + ".weight", m.weight, True), (name + ".bias", m.bias, True)]
+        return out
+
+
+def djl_cosine(t):
+    return FINAL_LR + (BASE_LR - FINAL_LR) / 2 * (1 + math.cos(math.pi * t / MAX_UPDATES))
+
+
+def main():
+    torch.manual_seed(20261126)
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    model = TinyDemo()
+    # non-trivial batch-norm affine parameters and running statistics, so that every convention shows
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+    tensors = []
+
+    def put(name, t):
+        tensors.append((name, t.detach().to(torch.float32).contiguous().numpy().copy()))
+
+    ordered = model.ordered()
+    for k, (name, t, _) in enumerate(ordered):
+        put("init/%d:%s" % (k, name), t)
+    optimiser = torch.optim.Adam(model.parameters(), lr=BASE_LR, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)
+    batches = []
+    for s in range(1, STEPS + 1):
+        x = torch.randn(BATCH, 3, SIZE, SIZE)
+        y = torch.arange(BATCH) % CLASSES
+        batches.append((x, y))
+        put("batch%d/x" % s, x)
+        put("batch%d/y" % s, y.float())
+    model.train()
+    for s, (x, y) in enumerate(batches, start=1):
+        for group in optimiser.param_groups:
+            group["lr"] = djl_cosine(s)
+        optimiser.zero_grad()
+        logits = model(x)
+        loss = F.cross_entropy(logits, y)  # log-softmax of the logits, mean over the batch
+        loss.backward()
+        if s == 1:
+            put("step1/logits", logits)
+            for k, (name, t, trainable) in enumerate(ordered):
+                if trainable:
+                    put("step1/grad/%d:%s" % (k, name), t.grad)
+        optimiser.step()
+        put("step%d/loss" % s, loss.reshape(1))
+        for k, (name, t, _) in enumerate(ordered):
+            put("step%d/%d:%s" % (s, k, name), t)
+    model.eval()
+    with torch.no_grad():
+        put("eval/logits", model(batches[0][0]))
+
+    os.makedirs(OUT, exist_ok=True)
+    offset = 0
+    with open(os.path.join(OUT, "tensors.bin"), "wb") as blob, open(os.path.join(OUT, "tensors.txt"), "w") as index:
+        index.write("# written by scripts/trainer-parity.py with torch %s; name shape offset count\n"
+                    % torch.__version__)
+        for name, a in tensors:
+            blob.write(a.astype("<f4").tobytes())
+            index.write("%s %s %d %d\n" % (name, ",".join(str(d) for d in a.shape) or "-", offset, a.size))
+            offset += a.size
+    print("wrote %d tensors, %d floats (%.1f kB); losses %s" % (
+        len(tensors), offset, offset * 4 / 1024,
+        [float(a[0]) for n, a in tensors if n.endswith("/loss")]))
+
+
+if __name__ == "__main__":
+    main()
