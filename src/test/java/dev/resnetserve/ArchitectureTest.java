@@ -71,6 +71,24 @@ class ArchitectureTest {
             .should().dependOnClassesThat().haveFullyQualifiedName("ai.djl.inference.Predictor");
 
     @ArchTest
+    static final ArchRule protocolAdaptersDoNotDependOnEachOther = noClasses()
+            .that().resideInAPackage("..resnetserve.api.oip..")
+            .should().dependOnClassesThat().resideInAPackage("..resnetserve.api.torchserve..")
+            .andShould().dependOnClassesThat().resideInAPackage("..resnetserve.api.grpc..");
+
+    @ArchTest
+    static final ArchRule torchServeAdapterDependsOnNoOtherAdapter = noClasses()
+            .that().resideInAPackage("..resnetserve.api.torchserve..")
+            .should().dependOnClassesThat().resideInAPackage("..resnetserve.api.oip..")
+            .andShould().dependOnClassesThat().resideInAPackage("..resnetserve.api.grpc..");
+
+    @ArchTest
+    static final ArchRule theServingCoreKnowsNoAdapter = noClasses()
+            .that().resideInAPackage("dev.resnetserve.api")
+            .should().dependOnClassesThat().resideInAnyPackage("..resnetserve.api.oip..",
+                    "..resnetserve.api.torchserve..", "..resnetserve.api.grpc..");
+
+    @ArchTest
     static final ArchRule apiKnowsNothingOfDjl = noClasses().that().resideInAPackage("..resnetserve.api..")
             .should().dependOnClassesThat().resideInAPackage("ai.djl..");
 }
