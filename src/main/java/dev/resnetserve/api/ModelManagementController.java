@@ -3,10 +3,8 @@ package dev.resnetserve.api;
 import dev.resnetserve.error.ErrorCode;
 import dev.resnetserve.error.ServiceException;
 import dev.resnetserve.inference.ModelRegistry;
-import dev.resnetserve.inference.SchedulingSpec;
+import dev.resnetserve.inference.ModelSettings;
 import dev.resnetserve.inference.ServedModel;
-import dev.resnetserve.model.ModelSpec;
-import dev.resnetserve.preprocess.PreprocessingSpec;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -14,9 +12,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -49,7 +45,7 @@ class ModelManagementController {
     }
 
     /** Predictor threads per device. */
-    record Workers(@Min(1) @Max(64) int workers) {
+    record Workers(@Min(1) @Max(ModelSettings.MAX_WORKERS) int workers) {
     }
 
     @Operation(summary = "Serve a new model or version; 202 while it loads (GET its URL for the state)")
@@ -63,20 +59,16 @@ class ModelManagementController {
                         + "real path, exact host; it must exist)");
             }
         }
-        String version = request.version() == null ? "1" : request.version();
-        ModelSpec spec = new ModelSpec(request.name(), version, request.location(),
-                Optional.ofNullable(request.labels()), Optional.ofNullable(request.architecture()),
-                Optional.ofNullable(request.preprocessing()).map(preset -> preset.equals("imagenet")
-                        ? PreprocessingSpec.imagenet() : PreprocessingSpec.wholeImage(224)));
-        SchedulingSpec scheduling = new SchedulingSpec(
-                request.devices() == null || request.devices().isEmpty() ? List.of("cpu") : request.devices(),
-                orDefault(request.workers(), 1), orDefault(request.queueCapacity(), 64),
-                orDefault(request.batchMaxSize(), 8), Duration.ofMillis(orDefault(request.batchMaxDelayMs(), 5)),
-                Duration.ofMillis(orDefault(request.requestTimeoutMs(), 30_000)),
-                Boolean.TRUE.equals(request.cpuFallback()));
-        ServedModel model = registry.register(spec, scheduling, !Boolean.FALSE.equals(request.makeDefault()));
+        ModelSettings settings;
+        try {
+            settings = request.settings();
+        } catch (IllegalArgumentException outOfBounds) {
+            throw new ServiceException(ErrorCode.INVALID_REQUEST, outOfBounds.getMessage());
+        }
+        ServedModel model = registry.register(settings.spec(request.name(), request.location()),
+                settings.scheduling(), !Boolean.FALSE.equals(request.makeDefault()));
         return ResponseEntity.accepted()
-                .location(URI.create("/v1/models/" + model.name() + "/versions/" + version))
+                .location(URI.create("/v1/models/" + model.name() + "/versions/" + settings.version()))
                 .body(ModelResponse.of(model, registry));
     }
 
@@ -133,7 +125,4 @@ class ModelManagementController {
         }
     }
 
-    private static int orDefault(Integer value, int fallback) {
-        return value == null ? fallback : value;
-    }
 }

@@ -1,14 +1,18 @@
 package dev.resnetserve.api;
 
+import dev.resnetserve.inference.ModelSettings;
+import dev.resnetserve.preprocess.PreprocessingSpec;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * {@code POST /v1/models}: a model, or a new version of one, to serve. Only {@code name} and {@code location} are
- * required; the rest defaults as in configuration ({@code resnet.models.*}).
+ * required; the rest are {@link ModelSettings}, whose defaults and bounds apply as in configuration (the
+ * annotations only name the field that breaks them in the 400's details).
  *
  * @param makeDefault a new version of a served model becomes its default once ready (default true)
  */
@@ -20,13 +24,24 @@ public record ModelRegistration(
         @NotBlank String location,
         String labels,
         String architecture,
-        @Pattern(regexp = "imagenet|whole-image", message = "imagenet or whole-image") String preprocessing,
-        List<@Pattern(regexp = "cpu|gpu\\d*", message = "devices are cpu, gpu, gpu0, gpu1, ...") String> devices,
-        @Min(1) @Max(64) Integer workers,
-        @Min(1) @Max(100_000) Integer queueCapacity,
-        @Min(1) @Max(256) Integer batchMaxSize,
-        @Min(0) @Max(10_000) Integer batchMaxDelayMs,
-        @Min(1) @Max(600_000) Integer requestTimeoutMs,
+        @Pattern(regexp = PreprocessingSpec.PRESETS, message = "imagenet or whole-image") String preprocessing,
+        List<@Pattern(regexp = ModelSettings.DEVICE_PATTERN, message = "devices are cpu, gpu, gpu0, gpu1, ...")
+                String> devices,
+        @Min(1) @Max(ModelSettings.MAX_WORKERS) Integer workers,
+        @Min(1) @Max(ModelSettings.MAX_QUEUE_CAPACITY) Integer queueCapacity,
+        @Min(1) @Max(ModelSettings.MAX_BATCH_MAX_SIZE) Integer batchMaxSize,
+        @Min(0) @Max(ModelSettings.MAX_BATCH_MAX_DELAY_MS) Integer batchMaxDelayMs,
+        @Min(1) @Max(ModelSettings.MAX_REQUEST_TIMEOUT_MS) Integer requestTimeoutMs,
         Boolean cpuFallback,
         Boolean makeDefault) {
+
+    /** The settings asked for, defaults filled in. */
+    ModelSettings settings() {
+        return ModelSettings.builder().version(version).labels(labels).architecture(architecture)
+                .preprocessing(preprocessing == null ? null : PreprocessingSpec.preset(preprocessing))
+                .devices(devices).workers(workers).queueCapacity(queueCapacity).batchMaxSize(batchMaxSize)
+                .batchMaxDelay(batchMaxDelayMs == null ? null : Duration.ofMillis(batchMaxDelayMs))
+                .requestTimeout(requestTimeoutMs == null ? null : Duration.ofMillis(requestTimeoutMs))
+                .cpuFallback(cpuFallback).build();
+    }
 }

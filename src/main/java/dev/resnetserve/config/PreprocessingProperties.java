@@ -26,7 +26,7 @@ import java.util.List;
  * @param background {@code #RRGGBB}: what alpha is composited on and padding is filled with
  */
 public record PreprocessingProperties(
-        @Pattern(regexp = "imagenet|whole-image", message = "presets are imagenet and whole-image") String preset,
+        @Pattern(regexp = PreprocessingSpec.PRESETS, message = "presets are imagenet and whole-image") String preset,
         ResizeMode mode,
         @Min(1) @Max(4096) Integer resize,
         @Min(1) @Max(4096) Integer width,
@@ -41,8 +41,7 @@ public record PreprocessingProperties(
     }
 
     PreprocessingSpec toSpec() {
-        PreprocessingSpec base = "whole-image".equals(preset) ? PreprocessingSpec.wholeImage(224)
-                : PreprocessingSpec.imagenet();
+        PreprocessingSpec base = PreprocessingSpec.preset(preset == null ? PreprocessingSpec.IMAGENET : preset);
         int w = width != null ? width : base.width();
         int h = height != null ? height : base.height();
         return new PreprocessingSpec(

@@ -7,15 +7,14 @@ import dev.resnetserve.api.RequestLimits;
 import dev.resnetserve.inference.BatchObserver;
 import dev.resnetserve.inference.DeviceResolver;
 import dev.resnetserve.inference.ModelRegistry;
+import dev.resnetserve.inference.ModelSettings;
 import dev.resnetserve.inference.ModelsReadinessIndicator;
-import dev.resnetserve.inference.SchedulingSpec;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.metrics.InferenceMetrics;
 import dev.resnetserve.metrics.ModelGauges;
 import dev.resnetserve.model.AllowedLocations;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
-import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.preprocess.DecodePathWarmUp;
 import dev.resnetserve.preprocess.DecodingBudget;
 import dev.resnetserve.preprocess.ImageDecoder;
@@ -120,7 +119,7 @@ class ServingConfiguration {
      */
     @Bean
     PyTorchEngine pyTorchEngine(ResnetProperties properties) {
-        int cpuWorkers = properties.models().values().stream()
+        int cpuWorkers = properties.models().entrySet().stream().map(e -> settings(e.getKey(), e.getValue()))
                 .mapToInt(m -> (int) m.devices().stream().filter("cpu"::equals).count() * m.workers()).max()
                 .orElse(1);
         return new PyTorchEngine(properties.engine(), cpuWorkers);
@@ -154,18 +153,23 @@ class ServingConfiguration {
         DeviceResolver devices = new DeviceResolver(engine);
         List<ServedModel> served = new ArrayList<>();
         for (Map.Entry<String, ModelProperties> entry : properties.models().entrySet()) {
-            ModelProperties model = entry.getValue();
-            ModelSpec spec = new ModelSpec(entry.getKey(), model.version(), model.location(),
-                    Optional.ofNullable(model.labels()), Optional.ofNullable(model.architecture()),
-                    Optional.ofNullable(model.preprocessing()).map(PreprocessingProperties::toSpec));
-            SchedulingSpec scheduling = new SchedulingSpec(model.devices(), model.workers(), model.queueCapacity(),
-                    model.batch().maxSize(), model.batch().maxDelay(), model.requestTimeout(), model.cpuFallback());
-            List<Device> resolved = devices.resolve(entry.getKey(), model.devices(), model.cpuFallback());
-            served.add(new ServedModel(spec, scheduling, resolved));
+            ModelSettings settings = settings(entry.getKey(), entry.getValue());
+            served.add(new ServedModel(settings.spec(entry.getKey(), entry.getValue().location()),
+                    settings.scheduling(), devices.resolve(entry.getKey(), settings.devices(),
+                    settings.cpuFallback())));
         }
         return new ModelRegistry(served, properties.defaultModel(), loader, devices, properties.shutdownGrace(),
                 batches, new ModelRegistry.Limits(properties.management().maxModels(),
                         properties.management().maxVersionsPerModel()));
+    }
+
+    /** A model's settings; a value out of its bounds stops the start with the key that holds it. */
+    private static ModelSettings settings(String name, ModelProperties model) {
+        try {
+            return model.settings();
+        } catch (IllegalArgumentException outOfBounds) {
+            throw new IllegalStateException("resnet.models." + name + ": " + outOfBounds.getMessage(), outOfBounds);
+        }
     }
 
     @Bean

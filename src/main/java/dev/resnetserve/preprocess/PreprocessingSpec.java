@@ -43,6 +43,22 @@ public record PreprocessingSpec(ResizeMode mode, int resize, int width, int heig
         std = std.clone();
     }
 
+    /** The presets' names, as configuration and registration write them. */
+    public static final String IMAGENET = "imagenet";
+    public static final String WHOLE_IMAGE = "whole-image";
+    /** A pattern matching the presets' names, for validation annotations. */
+    public static final String PRESETS = IMAGENET + "|" + WHOLE_IMAGE;
+
+    /** The preset called {@code name}: {@value #IMAGENET} or {@value #WHOLE_IMAGE} (224x224). */
+    public static PreprocessingSpec preset(String name) {
+        return switch (name) {
+            case IMAGENET -> imagenet();
+            case WHOLE_IMAGE -> wholeImage(224);
+            default -> throw new IllegalArgumentException("presets are " + IMAGENET + " and " + WHOLE_IMAGE
+                    + ", not '" + name + "'");
+        };
+    }
+
     /** torchvision's ImageNet evaluation transform: Resize(256), CenterCrop(224), ToTensor, Normalize. */
     public static PreprocessingSpec imagenet() {
         return new PreprocessingSpec(ResizeMode.CENTER_CROP, 256, 224, 224, IMAGENET_MEAN, IMAGENET_STD,

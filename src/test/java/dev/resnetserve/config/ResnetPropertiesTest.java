@@ -2,6 +2,7 @@ package dev.resnetserve.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.resnetserve.inference.ModelSettings;
 import dev.resnetserve.preprocess.AlphaMode;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.ResizeMode;
@@ -32,12 +33,16 @@ class ResnetPropertiesTest {
     void modelDefaults() {
         runner.run(context -> {
             ModelProperties ref = context.getBean(ResnetProperties.class).models().get("ref");
-            assertThat(ref.devices()).containsExactly("cpu");
-            assertThat(ref.workers()).isEqualTo(1);
-            assertThat(ref.queueCapacity()).isEqualTo(64);
-            assertThat(ref.batch().maxSize()).isEqualTo(8);
-            assertThat(ref.batch().maxDelay()).isEqualTo(Duration.ofMillis(5));
-            assertThat(ref.preprocessing()).as("left to the model directory, else imagenet").isNull();
+            ModelSettings settings = ref.settings();
+            assertThat(settings.version()).isEqualTo("1");
+            assertThat(settings.devices()).containsExactly("cpu");
+            assertThat(settings.workers()).isEqualTo(1);
+            assertThat(settings.queueCapacity()).isEqualTo(64);
+            assertThat(settings.batchMaxSize()).isEqualTo(8);
+            assertThat(settings.batchMaxDelay()).isEqualTo(Duration.ofMillis(5));
+            assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(settings.cpuFallback()).isFalse();
+            assertThat(settings.preprocessing()).as("left to the model directory, else imagenet").isEmpty();
         });
     }
 

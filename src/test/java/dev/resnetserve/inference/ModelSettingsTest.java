@@ -1,0 +1,69 @@
+package dev.resnetserve.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.resnetserve.preprocess.PreprocessingSpec;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** One place for every per-model setting's default and bounds. */
+class ModelSettingsTest {
+
+    @Test
+    void everythingLeftOutTakesItsDefault() {
+        ModelSettings settings = ModelSettings.builder().build();
+
+        assertThat(settings.version()).isEqualTo("1");
+        assertThat(settings.labels()).isEmpty();
+        assertThat(settings.preprocessing()).isEmpty();
+        SchedulingSpec scheduling = settings.scheduling();
+        assertThat(scheduling.devices()).containsExactly("cpu");
+        assertThat(scheduling.workers()).isEqualTo(1);
+        assertThat(scheduling.queueCapacity()).isEqualTo(64);
+        assertThat(scheduling.batchMaxSize()).isEqualTo(8);
+        assertThat(scheduling.batchMaxDelay()).isEqualTo(Duration.ofMillis(5));
+        assertThat(scheduling.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(scheduling.cpuFallback()).isFalse();
+    }
+
+    @Test
+    void givenValuesMakeTheSpecAndTheScheduling() {
+        ModelSettings settings = ModelSettings.builder().version("7").labels("classpath:models/l.txt")
+                .architecture("resnet50").preprocessing(PreprocessingSpec.preset("whole-image"))
+                .devices(List.of("gpu0", "cpu")).workers(3).queueCapacity(10).batchMaxSize(4)
+                .batchMaxDelay(Duration.ZERO).requestTimeout(Duration.ofSeconds(2)).cpuFallback(true).build();
+
+        assertThat(settings.spec("m", "file:/models/m.pt")).satisfies(spec -> {
+            assertThat(spec.name()).isEqualTo("m");
+            assertThat(spec.version()).isEqualTo("7");
+            assertThat(spec.location()).isEqualTo("file:/models/m.pt");
+            assertThat(spec.labels()).hasValue("classpath:models/l.txt");
+            assertThat(spec.architecture()).hasValue("resnet50");
+            assertThat(spec.preprocessing()).hasValueSatisfying(p -> assertThat(p.width()).isEqualTo(224));
+        });
+        assertThat(settings.scheduling()).isEqualTo(new SchedulingSpec(List.of("gpu0", "cpu"), 3, 10, 4,
+                Duration.ZERO, Duration.ofSeconds(2), true));
+    }
+
+    @Test
+    void valuesOutOfBoundsAreRefusedWithTheSettingsName() {
+        assertThatThrownBy(() -> ModelSettings.builder().workers(ModelSettings.MAX_WORKERS + 1).build())
+                .hasMessageStartingWith("workers");
+        assertThatThrownBy(() -> ModelSettings.builder().queueCapacity(0).build())
+                .hasMessageStartingWith("queueCapacity");
+        assertThatThrownBy(() -> ModelSettings.builder().batchMaxSize(ModelSettings.MAX_BATCH_MAX_SIZE + 1).build())
+                .hasMessageStartingWith("batchMaxSize");
+        assertThatThrownBy(() -> ModelSettings.builder().batchMaxDelay(Duration.ofSeconds(11)).build())
+                .hasMessageStartingWith("batchMaxDelay");
+        assertThatThrownBy(() -> ModelSettings.builder().requestTimeout(Duration.ZERO).build())
+                .hasMessageStartingWith("requestTimeout");
+        assertThatThrownBy(() -> ModelSettings.builder().requestTimeout(Duration.ofMinutes(11)).build())
+                .hasMessageStartingWith("requestTimeout");
+        assertThatThrownBy(() -> ModelSettings.builder().devices(List.of("tpu")).build())
+                .hasMessageStartingWith("devices");
+        assertThatThrownBy(() -> ModelSettings.builder().version(" ").build()).hasMessageStartingWith("version");
+        assertThatThrownBy(() -> PreprocessingSpec.preset("imagenet21k")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
