@@ -52,7 +52,7 @@ public record ModelResponse(String name, String version, boolean defaultModel, b
                 details == null ? null : details.format().name(), model.spec().architecture().orElse(null),
                 details == null || details.parameterCount().isEmpty() ? null : details.parameterCount().getAsLong(),
                 model.inputShape(), details == null ? null : details.labels().size(),
-                Preprocessing.of(model.preprocessing()), model.devices(), model.workersPerDevice(),
+                Preprocessing.of(model.preprocessing()), model.devices(), model.targetWorkersPerDevice(),
                 model.scheduling().queueCapacity(), model.queueDepth(), model.scheduling().batchMaxSize(),
                 model.scheduling().batchMaxDelay().toNanos() / 1e6, model.scheduling().requestTimeout().toMillis());
     }

@@ -43,7 +43,7 @@ final class DevicePool {
     List<Thread> retire(int count) {
         List<Thread> ending = new ArrayList<>();
         for (int i = 0; i < count && !workers.isEmpty(); i++) {
-            workers.remove(workers.size() - 1).retire();
+            workers.remove(workers.size() - 1).endAfterCurrentBatch();
             ending.add(threads.remove(threads.size() - 1));
         }
         return ending;
@@ -64,7 +64,7 @@ final class DevicePool {
 
     /** Stops the workers once the queue is drained, waiting at most until {@code deadlineNanos}. */
     void stop(long deadlineNanos) {
-        workers.forEach(Worker::stop);
+        workers.forEach(Worker::finishQueuedThenEnd);
         for (Thread thread : threads) {
             long remaining = deadlineNanos - System.nanoTime();
             try {

@@ -37,7 +37,7 @@ public final class ModelRegistry implements SmartLifecycle {
     /** The versions of one name and which of them is the default. */
     private static final class Versions {
         final Map<String, ServedModel> byVersion = new LinkedHashMap<>();
-        volatile ServedModel current;
+        volatile ServedModel defaultVersion;
     }
 
     /**
@@ -72,8 +72,8 @@ public final class ModelRegistry implements SmartLifecycle {
         for (ServedModel model : served) {
             Versions versions = models.computeIfAbsent(model.name(), name -> new Versions());
             versions.byVersion.put(model.spec().version(), model);
-            if (versions.current == null) {
-                versions.current = model;
+            if (versions.defaultVersion == null) {
+                versions.defaultVersion = model;
             }
         }
         if (!models.containsKey(defaultModel)) {
@@ -96,7 +96,7 @@ public final class ModelRegistry implements SmartLifecycle {
         if (versions == null) {
             throw new ModelNotFoundException(name);
         }
-        return versions.current;
+        return versions.defaultVersion;
     }
 
     /** A given version of {@code name}, or its default version when {@code version} is null. */
@@ -149,14 +149,14 @@ public final class ModelRegistry implements SmartLifecycle {
     public boolean isDefaultVersion(ServedModel model) {
         synchronized (models) {
             Versions versions = models.get(model.name());
-            return versions != null && versions.current == model;
+            return versions != null && versions.defaultVersion == model;
         }
     }
 
     /** Ready when every model's default version is: a new version loading beside it does not count. */
     public boolean allReady() {
         synchronized (models) {
-            return models.values().stream().allMatch(v -> v.current.state() == ModelState.READY);
+            return models.values().stream().allMatch(v -> v.defaultVersion.state() == ModelState.READY);
         }
     }
 
@@ -191,8 +191,8 @@ public final class ModelRegistry implements SmartLifecycle {
                         + spec.version() + "'");
             }
             versions.byVersion.put(spec.version(), model);
-            if (versions.current == null) {
-                versions.current = model;
+            if (versions.defaultVersion == null) {
+                versions.defaultVersion = model;
             }
         }
         listeners.forEach(listener -> listener.added(model));
@@ -221,7 +221,7 @@ public final class ModelRegistry implements SmartLifecycle {
         synchronized (models) {
             Versions versions = models.get(model.name());
             if (versions != null && versions.byVersion.get(model.spec().version()) == model) {
-                versions.current = model;
+                versions.defaultVersion = model;
                 log.info("model '{}' now serves version '{}' by default", model.name(), model.spec().version());
             }
         }
@@ -250,7 +250,7 @@ public final class ModelRegistry implements SmartLifecycle {
                 if (model == null) {
                     throw new ModelNotFoundException(name, version);
                 }
-                if (versions.current == model) {
+                if (versions.defaultVersion == model) {
                     throw new ModelConflictException("version '" + version + "' is the default of model '" + name
                             + "'; make another version the default first");
                 }

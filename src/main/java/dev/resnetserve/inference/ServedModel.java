@@ -183,7 +183,7 @@ public final class ServedModel {
     }
 
     /** Predictor threads per device: as configured, then as last scaled. */
-    public int workersPerDevice() {
+    public int targetWorkersPerDevice() {
         return workersPerDevice;
     }
 
@@ -292,7 +292,7 @@ public final class ServedModel {
     }
 
     /** Worker threads running on {@code device} ({@code cpu}, {@code gpu0}...): zero until loaded. */
-    public int workers(String device) {
+    public int runningWorkers(String device) {
         synchronized (pools) {
             return pools.stream().filter(p -> p.device().equals(device)).mapToInt(DevicePool::workerCount).sum();
         }

@@ -66,12 +66,12 @@ final class Worker implements Runnable {
     }
 
     /** Lets the worker finish what is queued, then end. */
-    void stop() {
+    void finishQueuedThenEnd() {
         running.set(false);
     }
 
     /** Ends the worker after its current batch, leaving the queue to the others (scaling down). */
-    void retire() {
+    void endAfterCurrentBatch() {
         retired.set(true);
     }
 

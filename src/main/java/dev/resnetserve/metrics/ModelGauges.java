@@ -57,7 +57,7 @@ public final class ModelGauges implements MeterBinder, ModelRegistry.Listener {
         for (String device : model.devices()) {
             if (named.stream().noneMatch(m -> m.getId().getName().equals("inference.workers")
                     && device.equals(m.getId().getTag("device")))) {
-                named.add(Gauge.builder("inference.workers", () -> sum(name, m -> m.workers(device)))
+                named.add(Gauge.builder("inference.workers", () -> sum(name, m -> m.runningWorkers(device)))
                         .description("Predictor threads").tag("model", name).tag("device", device).register(meters));
                 named.add(Gauge.builder("inference.workers.busy", () -> sum(name, m -> m.busyWorkers(device)))
                         .description("Predictor threads running a batch").tag("model", name).tag("device", device)

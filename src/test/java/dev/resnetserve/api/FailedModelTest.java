@@ -80,7 +80,7 @@ class FailedModelTest {
         assertManagementDisabled(client.delete("/v1/models/parity/versions/1"));
 
         assertThat(registry.serves("evil")).isFalse();
-        assertThat(registry.require("parity").workersPerDevice()).isEqualTo(2);
+        assertThat(registry.require("parity").targetWorkersPerDevice()).isEqualTo(2);
         assertThat(client.post("/v1/models/parity/classify", "image/jpeg", CAT).status()).isEqualTo(200);
         assertThat(client.get("/v1/models/parity").status()).as("reading stays open").isEqualTo(200);
     }

@@ -29,7 +29,7 @@ class BatchingTest {
 
     @AfterEach
     void stopWorkers() throws InterruptedException {
-        workers.forEach(Worker::stop);
+        workers.forEach(Worker::finishQueuedThenEnd);
         for (Thread thread : threads) {
             thread.join(5_000);
         }
