@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +30,7 @@ class ModelManagementTest extends RunningServiceTest {
     private static final String MODEL = "classpath:fixtures/parity/model.pt";
     private static final String LABELS = "classpath:fixtures/parity/labels.txt";
     private static final byte[] CAT = Fixtures.bytes("parity/chelsea-small.jpg");
+    private static final String FAILURE = "failure:";
 
     @AfterEach
     void removeRegistered() {
@@ -66,15 +70,13 @@ class ModelManagementTest extends RunningServiceTest {
         Map<String, AtomicLong> answers = new ConcurrentHashMap<>();
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService clients = Executors.newFixedThreadPool(3);
+        List<Future<?>> loops = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            clients.submit(() -> {
+            loops.add(clients.submit(() -> {
                 while (running.get()) {
-                    ApiClient.Response response = client.post("/v1/models/switch/classify", "image/jpeg", CAT);
-                    String key = response.status() == 200 ? "v" + response.json().get("version").asString()
-                            : response.status() + " " + response.body();
-                    answers.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+                    answers.computeIfAbsent(answer(), k -> new AtomicLong()).incrementAndGet();
                 }
-            });
+            }));
         }
         try {
             awaitAnswers(answers, "v1", 20);
@@ -93,6 +95,10 @@ class ModelManagementTest extends RunningServiceTest {
             assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         }
 
+        for (Future<?> loop : loops) {
+            loop.get(); // a loop that ended by itself, not by running = false, would throw here
+        }
+        assertThat(answers.keySet()).as("failed requests: %s", answers).noneMatch(key -> key.startsWith(FAILURE));
         assertThat(answers.keySet()).as("every answer during the switch and the removal").containsOnly("v1", "v2");
         assertThat(client.get("/v1/models/switch/versions").json()).hasSize(1);
     }
@@ -154,6 +160,25 @@ class ModelManagementTest extends RunningServiceTest {
                 + "x".repeat(70_000) + "\"}").getBytes();
         assertProblem(client.post("/v1/models", "application/json", large), 413, "body_too_large");
         assertThat(registry.serves("extra3")).isFalse();
+    }
+
+    /**
+     * One request to the model being switched, as a key of the answers: "v" and the version for a 200 naming one;
+     * the status and body for another status; {@link #FAILURE} and what went wrong for a 200 without a version,
+     * or a request that got no answer (a reset, a timeout), so that no failure ends a client loop unseen.
+     */
+    private String answer() {
+        try {
+            ApiClient.Response response = client.post("/v1/models/switch/classify", "image/jpeg", CAT);
+            if (response.status() != 200) {
+                return response.status() + " " + response.body();
+            }
+            JsonNode version = response.json().get("version");
+            return version == null || !version.isString() ? FAILURE + " 200 without a version: " + response.body()
+                    : "v" + version.asString();
+        } catch (RuntimeException e) {
+            return FAILURE + " " + e;
+        }
     }
 
     private ApiClient.Response register(String name, String version, boolean makeDefault) {

@@ -18,16 +18,24 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * A soak: thousands of mixed requests (good and bad images, every protocol) from concurrent clients. After it, the
- * resident memory is within 10 % of its level after warm-up, the thread count is where it was, and no NDArray is
- * left alive beyond the models' own (DJL's manager counts). CI runs 2,000 requests; a longer run:
- * {@code mvn -B -ntp test -Dtest=SoakTest -Dsoak.requests=100000}.
+ * A soak: thousands of mixed requests (good and bad images, every protocol) from concurrent clients. After a warm-up
+ * of 2,000 requests, the resident memory (VmRSS) grows by at most {@value #MAX_GROWTH_MIB_PER_THOUSAND} MiB per 1,000
+ * requests, the thread count is where it was, and no NDArray is left alive beyond the models' own (DJL's manager
+ * counts). The heap is fixed and pre-touched (pom.xml), so the growth is native memory. CI runs 3,000 requests; a
+ * longer run: {@code mvn -B -ntp test -Dtest=SoakTest -Dsoak.requests=100000 -Dfuzz.skip=true}.
  */
 class SoakTest extends RunningServiceTest {
 
-    private static final int REQUESTS = Integer.getInteger("soak.requests", 2_000);
-    private static final int WARM_UP = 400;
+    private static final int REQUESTS = Integer.getInteger("soak.requests", 3_000);
+    private static final int WARM_UP = 2_000; // the resident size climbs by about 100 MiB over the first 1,500
     private static final int CLIENTS = 8;
+    /**
+     * Measured on 2 shared cores: +4.9 and +5.6 MiB per 1,000 over 3,000 requests (+8.2 and +11.7 over 2,000; about
+     * +2 over 10,000): the resident size still rises in steps of a few MiB as threads get malloc arenas, then levels
+     * off. A leak of 32 KiB of native memory per /v1 classification (12.5 MiB per 1,000 of this mix) fails it; the
+     * old bound, 10 % of the resident size (about 170 MiB), let it pass.
+     */
+    private static final double MAX_GROWTH_MIB_PER_THOUSAND = 12;
 
     @Test
     void memoryThreadsAndNativeArraysReturnToTheirWarmedUpLevel() throws Exception {
@@ -39,17 +47,19 @@ class SoakTest extends RunningServiceTest {
         int arrays = parity.liveNativeArrays() + demo.liveNativeArrays();
 
         Map<Integer, Integer> histogram = run(REQUESTS);
-        System.out.printf("soak: %d requests %s; resident %d -> %d MiB; threads %d -> %d; NDArrays %d -> %d%n",
-                REQUESTS, histogram, rss >> 20, residentBytes() >> 20, threads, Thread.activeCount(), arrays,
-                parity.liveNativeArrays() + demo.liveNativeArrays());
+        long rssAfter = residentBytes();
+        double growthPerThousand = (rssAfter - rss) / (double) (1 << 20) / (REQUESTS / 1000.0);
+        System.out.printf("soak: %d requests %s; resident %d -> %d MiB (%+.2f MiB per 1,000 requests); threads %d"
+                + " -> %d; NDArrays %d -> %d%n", REQUESTS, histogram, rss >> 20, rssAfter >> 20, growthPerThousand,
+                threads, Thread.activeCount(), arrays, parity.liveNativeArrays() + demo.liveNativeArrays());
 
         assertThat(histogram).as("statuses").containsOnlyKeys(200, 400, 404, 413, 415);
         assertThat(histogram.get(200)).isGreaterThan(REQUESTS / 2);
         assertThat(parity.liveNativeArrays() + demo.liveNativeArrays()).as("NDArrays alive after %d requests",
                 REQUESTS).isEqualTo(arrays);
         assertThat(Thread.activeCount()).as("threads").isLessThanOrEqualTo(threads + 4);
-        assertThat(residentBytes()).as("resident memory (after warm-up: %d MiB)", rss >> 20)
-                .isLessThanOrEqualTo((long) (rss * 1.10));
+        assertThat(growthPerThousand).as("resident memory growth in MiB per 1,000 requests (%d -> %d MiB)",
+                rss >> 20, rssAfter >> 20).isLessThanOrEqualTo(MAX_GROWTH_MIB_PER_THOUSAND);
     }
 
     /** The mix: mostly good images over /v1, /v2 and /predictions, and bad ones of every kind. */
