@@ -3,6 +3,9 @@ package dev.resnetserve.preprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.support.Fixtures;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,6 +44,27 @@ class PreprocessingParityTest {
 
         assertThat(ours).hasSameSizeAs(theirs);
         assertThat(differingBytes(ours, theirs)).as("bytes differing from torchvision's crop").isZero();
+    }
+
+    /**
+     * The normalised tensor itself, against torchvision's ToTensor and Normalize of the reference crop
+     * (scripts/make-tensor-fixtures.py): a mean or std off by a grey level, or a channel out of order, fails here
+     * even where the parity model's probabilities would hardly move.
+     */
+    @ParameterizedTest
+    @FieldSource("PARITY_IMAGES")
+    void tensorMatchesTorchvisionWithinOneMillionth(String image) {
+        RgbImage rgb = decoder.decode(Fixtures.bytes("parity/" + image), AlphaMode.DROP, 0xFFFFFF);
+        float[] ours = preprocessor.toTensor(rgb, PreprocessingSpec.imagenet());
+        FloatBuffer theirs = ByteBuffer.wrap(Fixtures.gunzip("parity/" + image + ".drop.tensor.gz"))
+                .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+
+        assertThat(ours).hasSize(theirs.remaining()).hasSize(3 * 224 * 224);
+        double worst = 0;
+        for (int i = 0; i < ours.length; i++) {
+            worst = Math.max(worst, Math.abs(ours[i] - theirs.get(i)));
+        }
+        assertThat(worst).as("largest difference from torchvision's tensor").isLessThanOrEqualTo(1e-6);
     }
 
     @ParameterizedTest
