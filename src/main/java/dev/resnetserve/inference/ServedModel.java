@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,8 @@ public final class ServedModel {
     private final SchedulingSpec scheduling;
     private final List<Device> devices;
     private final InferenceQueue queue;
-    private final List<DevicePool> pools = Collections.synchronizedList(new ArrayList<>());
+    private final List<DevicePool> pools = new CopyOnWriteArrayList<>(); // each pool guards its own workers
+    private final Object transitions = new Object();
     private volatile ModelState state = ModelState.LOADING;
     private volatile String failure;
     private volatile ModelDetails details;
@@ -130,7 +132,9 @@ public final class ServedModel {
     void load(ModelLoader loader, BatchObserver observer) {
         this.observer = observer;
         long start = System.nanoTime();
-        state = ModelState.LOADING;
+        if (!moveTo(ModelState.LOADING)) {
+            return;
+        }
         failure = null;
         queue.startAccepting();
         try {
@@ -146,15 +150,17 @@ public final class ServedModel {
             Labels labels = checkLabels(configuredLabels, outputClasses);
             details = new ModelDetails(artifact.format(), ModelLoader.parameterCount(pools.get(0).model()), labels,
                     Duration.ofNanos(System.nanoTime() - start));
+            if (!moveTo(ModelState.READY)) {
+                throw new IllegalStateException("model '" + name() + "' was stopped while it loaded");
+            }
             for (int i = 0; i < pools.size(); i++) {
                 pools.get(i).start(name(), workersByPool.get(i));
             }
-            state = ModelState.READY;
             log.info("model '{}' ready on {} with {} worker(s) each, {} classes, loaded in {} ms", name(), devices(),
                     scheduling.workers(), labels.size(), details.loadTime().toMillis());
         } catch (RuntimeException | Error e) {
             failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            state = ModelState.FAILED;
+            moveTo(ModelState.FAILED);
             log.error("model '{}' failed to load: {}", name(), failure, e);
             pools.forEach(pool -> pool.model().close());
             pools.clear();
@@ -164,10 +170,10 @@ public final class ServedModel {
     /** One device's copy of the model and its warmed-up workers, not yet started. */
     private List<Worker> loadOn(Device device, ModelLoader loader, ModelArtifact artifact, BatchObserver observer) {
         long start = System.nanoTime();
-        state = ModelState.LOADING;
+        requireMove(ModelState.LOADING);
         ZooModel<NDList, NDList> model = loader.load(spec, artifact, device);
         pools.add(new DevicePool(device, model));
-        state = ModelState.WARMING_UP;
+        requireMove(ModelState.WARMING_UP);
         List<Worker> workers = new ArrayList<>();
         for (int i = 0; i < workersPerDevice; i++) {
             workers.add(warmWorker(model));
@@ -196,29 +202,9 @@ public final class ServedModel {
             throw new ModelNotReadyException("model '" + name() + "' is " + state.name().toLowerCase()
                     + "; only a ready model can be scaled");
         }
-        List<DevicePool> devicePools;
-        synchronized (pools) {
-            devicePools = List.copyOf(pools);
-        }
         List<Thread> ending = new ArrayList<>();
-        for (DevicePool pool : devicePools) {
-            int current;
-            synchronized (pools) {
-                current = pool.workerCount();
-            }
-            if (target > current) {
-                List<Worker> added = new ArrayList<>();
-                for (int i = current; i < target; i++) {
-                    added.add(warmWorker(pool.model())); // outside the lock: gauges and probes never wait for it
-                }
-                synchronized (pools) {
-                    pool.start(name(), added);
-                }
-            } else {
-                synchronized (pools) {
-                    ending.addAll(pool.retire(current - target));
-                }
-            }
+        for (DevicePool pool : pools) {
+            ending.addAll(pool.scaleTo(name(), target, () -> warmWorker(pool.model())));
         }
         workersPerDevice = target;
         for (Thread thread : ending) {
@@ -268,22 +254,18 @@ public final class ServedModel {
     synchronized void stop(Duration grace) {
         queue.stopAccepting();
         long deadline = System.nanoTime() + grace.toNanos();
-        synchronized (pools) {
-            pools.forEach(pool -> pool.stop(deadline));
-            pools.clear();
-        }
+        pools.forEach(pool -> pool.stop(deadline));
+        pools.clear();
         queue.failRemaining(new ModelNotReadyException("model '" + name() + "' stopped"));
         if (state != ModelState.FAILED) {
-            state = ModelState.STOPPED;
+            moveTo(ModelState.STOPPED);
         }
         log.info("model '{}' stopped and released", name());
     }
 
     /** NDArrays alive in native memory for this model, over all devices: steady once warmed up. */
     public int liveNativeArrays() {
-        synchronized (pools) {
-            return pools.stream().mapToInt(DevicePool::liveNativeArrays).sum();
-        }
+        return pools.stream().mapToInt(DevicePool::liveNativeArrays).sum();
     }
 
     /** Load and warm-up time of the model on {@code device}, once done. */
@@ -293,15 +275,34 @@ public final class ServedModel {
 
     /** Worker threads running on {@code device} ({@code cpu}, {@code gpu0}...): zero until loaded. */
     public int runningWorkers(String device) {
-        synchronized (pools) {
-            return pools.stream().filter(p -> p.device().equals(device)).mapToInt(DevicePool::workerCount).sum();
-        }
+        return pools.stream().filter(p -> p.device().equals(device)).mapToInt(DevicePool::workerCount).sum();
     }
 
     /** Worker threads on {@code device} running a batch right now. */
     public int busyWorkers(String device) {
-        synchronized (pools) {
-            return pools.stream().filter(p -> p.device().equals(device)).mapToInt(DevicePool::busyWorkers).sum();
+        return pools.stream().filter(p -> p.device().equals(device)).mapToInt(DevicePool::busyWorkers).sum();
+    }
+
+    /**
+     * The one place the state changes: a move {@link ModelState#mayBecome} forbids is not made (a loader still
+     * running when the version was stopped must not make it ready), and is said in the log.
+     */
+    private boolean moveTo(ModelState next) {
+        synchronized (transitions) {
+            if (!state.mayBecome(next)) {
+                log.warn("model '{}' version '{}' stays {}: it may not become {}", name(), spec.version(), state,
+                        next);
+                return false;
+            }
+            state = next;
+            return true;
+        }
+    }
+
+    private void requireMove(ModelState next) {
+        if (!moveTo(next)) {
+            throw new IllegalStateException("model '" + name() + "' is " + state.name().toLowerCase()
+                    + " and cannot be " + next.name().toLowerCase());
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.resnetserve.inference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +22,7 @@ final class Worker implements Runnable {
     private final Duration maxDelay;
     private final String model;
     private final BatchObserver observer;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicBoolean retired = new AtomicBoolean();
-    private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicReference<WorkerState> state = new AtomicReference<>(WorkerState.IDLE);
 
     Worker(InferenceQueue queue, BatchRunner runner, int maxBatchSize, Duration maxDelay) {
         this(queue, runner, maxBatchSize, maxDelay, "", BatchObserver.NONE);
@@ -44,15 +42,17 @@ final class Worker implements Runnable {
     public void run() {
         queue.workerStarted();
         try {
-            while (!retired.get() && (running.get() || queue.depth() > 0)) {
+            while (takesMore()) {
                 List<InferenceTask> batch = queue.takeBatch(maxBatchSize, maxDelay, IDLE_WAIT);
                 if (!batch.isEmpty()) {
-                    busy.set(true);
+                    boolean marked = state.compareAndSet(WorkerState.IDLE, WorkerState.BUSY);
                     queue.batchStarted();
                     try {
                         runBatch(batch);
                     } finally {
-                        busy.set(false);
+                        if (marked) {
+                            state.compareAndSet(WorkerState.BUSY, WorkerState.IDLE); // not if asked to end meanwhile
+                        }
                         queue.batchEnded();
                     }
                 }
@@ -62,21 +62,39 @@ final class Worker implements Runnable {
         } finally {
             queue.workerEnded();
             runner.close();
+            state.set(WorkerState.ENDED);
         }
+    }
+
+    /** Whether to take another batch: serving, or draining while requests are queued. */
+    private boolean takesMore() {
+        WorkerState now = state.get();
+        return now.serving() || now == WorkerState.DRAINING && queue.depth() > 0;
     }
 
     /** Lets the worker finish what is queued, then end. */
     void finishQueuedThenEnd() {
-        running.set(false);
+        askToEnd(WorkerState.DRAINING);
     }
 
     /** Ends the worker after its current batch, leaving the queue to the others (scaling down). */
     void endAfterCurrentBatch() {
-        retired.set(true);
+        askToEnd(WorkerState.RETIRING);
     }
 
+    /** Moves a serving (or draining, for RETIRING) worker to {@code ending}; an ended one stays ended. */
+    private void askToEnd(WorkerState ending) {
+        state.updateAndGet(now -> now.serving() || now == WorkerState.DRAINING && ending == WorkerState.RETIRING
+                ? ending : now);
+    }
+
+    /** Running a batch right now (for the busy-workers gauge; a worker asked to end is not counted). */
     boolean busy() {
-        return busy.get();
+        return state.get() == WorkerState.BUSY;
+    }
+
+    WorkerState state() {
+        return state.get();
     }
 
     String device() {
