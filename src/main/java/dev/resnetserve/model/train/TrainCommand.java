@@ -63,9 +63,10 @@ public final class TrainCommand {
         long start = System.nanoTime();
         ShapeDataset warmup = generate("warm-up (square)", o.seed() + 3, o.warmupEpochs() > 0 ? o.trainSize() : 0,
                 o.batch(), true, preprocessing, true);
-        ShapeDataset train = generate("training", o.seed(), o.trainSize(), o.batch(), true, preprocessing, false);
-        ShapeDataset validation = generate("validation", o.seed() + 1, o.validationSize(), o.batch(), false,
+        ShapeDataset train = generate("training", o.seed(), o.epochs() > 0 ? o.trainSize() : 0, o.batch(), true,
                 preprocessing, false);
+        ShapeDataset validation = generate(o.squareValidation() ? "validation (square)" : "validation",
+                o.seed() + 1, o.validationSize(), o.batch(), false, preprocessing, o.squareValidation());
         ShapeDataset test = generate("held-out test", o.seed() + 2, o.testSize(), o.batch(), false, preprocessing,
                 false);
 
@@ -113,16 +114,14 @@ public final class TrainCommand {
     private ShapeDataset generate(String what, long seed, int count, int batch, boolean shuffle,
                                   PreprocessingSpec preprocessing, boolean square) {
         ShapeGenerator generator = new ShapeGenerator(seed);
-        ImageDecoder decoder = new ImageDecoder(new ImageLimits(2_000_000, 2_048));
-        Preprocessor preprocessor = new Preprocessor();
+        ImageDecoder decoder = decoder();
         byte[][] images = new byte[count][];
         int[] labels = new int[count];
         AtomicInteger done = new AtomicInteger();
         IntStream.range(0, count).parallel().forEach(i -> {
             ShapeGenerator.Sample sample = square ? generator.squareSample(i, preprocessing.width())
                     : generator.sample(i);
-            RgbImage rgb = decoder.decode(sample.encoded(), preprocessing.alpha(), preprocessing.background());
-            images[i] = preprocessor.fit(rgb, preprocessing);
+            images[i] = fit(decoder, sample, preprocessing);
             labels[i] = sample.label();
             int n = done.incrementAndGet();
             if (n % 2000 == 0 || n == count) {
@@ -133,6 +132,20 @@ public final class TrainCommand {
         ShapeDataset.Builder builder = ShapeDataset.builder().samples(images, labels, preprocessing)
                 .setSampling(batch, shuffle);
         return (shuffle ? builder.augmented(seed) : builder).build();
+    }
+
+    /**
+     * The 8-bit RGB model input the trainer makes of a sample (interleaved, {@code width x height}): decoded and
+     * fitted by the service's own code. {@code generate --input} writes exactly these pixels.
+     */
+    static byte[] fit(ImageDecoder decoder, ShapeGenerator.Sample sample, PreprocessingSpec preprocessing) {
+        RgbImage rgb = decoder.decode(sample.encoded(), preprocessing.alpha(), preprocessing.background());
+        return new Preprocessor().fit(rgb, preprocessing);
+    }
+
+    /** The decoder for {@link #fit}; make one before going parallel (its constructor rescans ImageIO's plugins). */
+    static ImageDecoder decoder() {
+        return new ImageDecoder(new ImageLimits(2_000_000, 2_048));
     }
 
     private static double accuracy(Trainer trainer, ShapeDataset test) throws Exception {
@@ -147,7 +160,7 @@ public final class TrainCommand {
                 total += batch.getSize();
             }
         }
-        return (double) correct / total;
+        return total == 0 ? Double.NaN : (double) correct / total;
     }
 
     private void save(Model model, TrainOptions o, ResNetSpec spec, double accuracy, Duration took)
