@@ -2,6 +2,9 @@ package dev.resnetserve.model.train;
 
 import dev.resnetserve.model.resnet.Complexity;
 import dev.resnetserve.model.resnet.ResNetSpec;
+import dev.resnetserve.preprocess.PreprocessingSpec;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -11,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.imageio.ImageIO;
 
 /** The command-line tools beside the server: {@code train}, {@code describe} and {@code generate}. */
 public final class Commands {
@@ -52,20 +56,48 @@ public final class Commands {
         return 0;
     }
 
-    /** {@code generate --count 80 --seed 7 --out shapes/}: writes labelled sample images, label in the name. */
+    /**
+     * {@code generate --count 80 --seed 7 --out shapes/ [--square SIZE] [--input SIZE]}: writes labelled sample
+     * images, label in the name. {@code --square SIZE}: the training curriculum's square SIZE x SIZE canvases
+     * ({@code train}'s warm-up set is seed + 3 at the input size) instead of the full distribution. {@code --input
+     * SIZE}: instead of the encoded JPEG/PNG, the SIZE x SIZE model input the trainer makes of it (decoded and
+     * fitted with {@code PreprocessingSpec.wholeImage(SIZE)}, before normalisation) as a lossless PNG, so that
+     * another program can train on exactly the pixels {@code train} uses.
+     */
     static int generate(Map<String, String> options, PrintStream out) throws IOException {
         int count = Integer.parseInt(options.getOrDefault("count", "80"));
         long seed = Long.parseLong(options.getOrDefault("seed", "7"));
         Path dir = Path.of(options.getOrDefault("out", "shapes"));
+        int square = Integer.parseInt(options.getOrDefault("square", "0"));
+        int input = Integer.parseInt(options.getOrDefault("input", "0"));
         Files.createDirectories(dir);
         ShapeGenerator generator = new ShapeGenerator(seed);
+        PreprocessingSpec fit = input > 0 ? PreprocessingSpec.wholeImage(input) : null;
+        dev.resnetserve.preprocess.ImageDecoder decoder = TrainCommand.decoder();
         for (int i = 0; i < count; i++) {
-            ShapeGenerator.Sample s = generator.sample(i);
-            Files.write(dir.resolve(String.format(Locale.ROOT, "%05d-%s.%s", i,
-                    ShapeGenerator.CLASSES.get(s.label()), s.format())), s.encoded());
+            ShapeGenerator.Sample s = square > 0 ? generator.squareSample(i, square) : generator.sample(i);
+            String name = String.format(Locale.ROOT, "%05d-%s.", i, ShapeGenerator.CLASSES.get(s.label()));
+            if (fit == null) {
+                Files.write(dir.resolve(name + s.format()), s.encoded());
+            } else {
+                Files.write(dir.resolve(name + "png"), png(TrainCommand.fit(decoder, s, fit), input, input));
+            }
         }
         out.println("wrote " + count + " images to " + dir.toAbsolutePath());
         return 0;
+    }
+
+    private static byte[] png(byte[] rgb, int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int p = (y * width + x) * 3;
+                image.setRGB(x, y, (rgb[p] & 0xFF) << 16 | (rgb[p + 1] & 0xFF) << 8 | (rgb[p + 2] & 0xFF));
+            }
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", bytes);
+        return bytes.toByteArray();
     }
 
     public static Map<String, String> options(String[] args) {

@@ -6,10 +6,11 @@ import java.util.TreeSet;
 
 /** The trainer's command-line options, with the defaults that produced the bundled demo model. */
 record TrainOptions(String architecture, int trainSize, int validationSize, int testSize, int warmupEpochs, int epochs, int batch,
-                    float learningRate, long seed, String out, String name, int inputSize) {
+                    float learningRate, long seed, String out, String name, int inputSize,
+                    boolean squareValidation, String initialisation) {
 
     private static final Set<String> KNOWN = Set.of("arch", "train", "val", "test", "warmup", "epochs", "batch", "lr", "seed",
-            "out", "name", "input");
+            "out", "name", "input", "val-square", "init");
 
     static TrainOptions from(Map<String, String> options) {
         for (String key : options.keySet()) {
@@ -29,12 +30,23 @@ record TrainOptions(String architecture, int trainSize, int validationSize, int 
                 Long.parseLong(options.getOrDefault("seed", "42")),
                 options.getOrDefault("out", "models/demo"),
                 options.getOrDefault("name", "demo"),
-                Integer.parseInt(options.getOrDefault("input", "128")));
+                Integer.parseInt(options.getOrDefault("input", "128")),
+                Boolean.parseBoolean(options.getOrDefault("val-square", "false")),
+                initialisation(options.getOrDefault("init", "torch")));
+    }
+
+    /** {@code torch}: PyTorch's default initialisation (TrainCommand.initialiseLikePyTorch); {@code djl}: DJL's. */
+    private static String initialisation(String value) {
+        if (!value.equals("torch") && !value.equals("djl")) {
+            throw new IllegalArgumentException("--init is torch or djl, not '" + value + "'");
+        }
+        return value;
     }
 
     String commandLine() {
         return String.format(java.util.Locale.ROOT, "--arch %s --train %d --val %d --test %d --warmup %d --epochs %d --batch %d "
-                + "--lr %s --seed %d --input %d --out %s --name %s", architecture, trainSize, validationSize,
-                testSize, warmupEpochs, epochs, batch, learningRate, seed, inputSize, out, name);
+                + "--lr %s --seed %d --input %d --init %s --out %s --name %s%s", architecture, trainSize, validationSize,
+                testSize, warmupEpochs, epochs, batch, learningRate, seed, inputSize, initialisation, out, name,
+                squareValidation ? " --val-square true" : "");
     }
 }
