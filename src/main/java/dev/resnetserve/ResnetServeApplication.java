@@ -23,8 +23,8 @@ public class ResnetServeApplication {
             System.exit(new EngineCommand(System.out).run());
         }
         if (args.length > 0 && args[0].equals("bench")) {
-            System.exit(new BenchCommand(System.out).run(Commands.options(
-                    java.util.Arrays.copyOfRange(args, 1, args.length))));
+            System.exit(new BenchCommand(System.out)
+                    .run(Commands.options(java.util.Arrays.copyOfRange(args, 1, args.length))));
         }
         SpringApplication.run(ResnetServeApplication.class, args);
     }

@@ -21,29 +21,52 @@ import dev.resnetserve.error.ServiceException;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers().withOptionalLayers(true)
-            .layer("config").definedBy("..resnetserve.config..")
-            .layer("api").definedBy("..resnetserve.api..")
-            .layer("preprocess").definedBy("..resnetserve.preprocess..")
-            .layer("inference").definedBy("..resnetserve.inference..")
-            .layer("model").definedBy("..resnetserve.model..")
-            .layer("metrics").definedBy("..resnetserve.metrics..")
-            .layer("bench").definedBy("..resnetserve.bench..")
-            .layer("security").definedBy("..resnetserve.security..")
-            .layer("error").definedBy("..resnetserve.error..")
-            .whereLayer("config").mayNotBeAccessedByAnyLayer()
-            .whereLayer("api").mayOnlyBeAccessedByLayers("config", "metrics")
-            .whereLayer("inference").mayOnlyBeAccessedByLayers("api", "config", "metrics", "bench")
-            .whereLayer("model").mayOnlyBeAccessedByLayers("inference", "api", "config", "metrics", "bench")
-            .whereLayer("preprocess").mayOnlyBeAccessedByLayers("api", "model", "inference", "config", "bench")
-            .whereLayer("metrics").mayOnlyBeAccessedByLayers("config")
-            .whereLayer("bench").mayNotBeAccessedByAnyLayer()
-            .whereLayer("security").mayOnlyBeAccessedByLayers("config");
+    static final ArchRule layers = layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .withOptionalLayers(true)
+            .layer("config")
+            .definedBy("..resnetserve.config..")
+            .layer("api")
+            .definedBy("..resnetserve.api..")
+            .layer("preprocess")
+            .definedBy("..resnetserve.preprocess..")
+            .layer("inference")
+            .definedBy("..resnetserve.inference..")
+            .layer("model")
+            .definedBy("..resnetserve.model..")
+            .layer("metrics")
+            .definedBy("..resnetserve.metrics..")
+            .layer("bench")
+            .definedBy("..resnetserve.bench..")
+            .layer("security")
+            .definedBy("..resnetserve.security..")
+            .layer("error")
+            .definedBy("..resnetserve.error..")
+            .whereLayer("config")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("api")
+            .mayOnlyBeAccessedByLayers("config", "metrics")
+            .whereLayer("inference")
+            .mayOnlyBeAccessedByLayers("api", "config", "metrics", "bench")
+            .whereLayer("model")
+            .mayOnlyBeAccessedByLayers("inference", "api", "config", "metrics", "bench")
+            .whereLayer("preprocess")
+            .mayOnlyBeAccessedByLayers("api", "model", "inference", "config", "bench")
+            .whereLayer("metrics")
+            .mayOnlyBeAccessedByLayers("config")
+            .whereLayer("bench")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("security")
+            .mayOnlyBeAccessedByLayers("config");
 
     /** Every layer may refuse a request; the error codes depend on nothing, Spring included. */
     @ArchTest
-    static final ArchRule errorsDependOnNothing = classes().that().resideInAPackage("..resnetserve.error..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("..resnetserve.error..", "java..");
+    static final ArchRule errorsDependOnNothing = classes()
+            .that()
+            .resideInAPackage("..resnetserve.error..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("..resnetserve.error..", "java..");
 
     /**
      * A request the service cannot serve is refused with a {@link ServiceException} and its {@code ErrorCode}, which
@@ -51,44 +74,84 @@ class ArchitectureTest {
      * (reported on the model's state, never answered) has its own.
      */
     @ArchTest
-    static final ArchRule refusalsAreServiceExceptions = classes().that().areAssignableTo(RuntimeException.class)
-            .and().resideInAnyPackage("..resnetserve.api..", "..resnetserve.preprocess..",
-                    "..resnetserve.inference..", "..resnetserve.security..", "..resnetserve.error..")
-            .should().beAssignableTo(ServiceException.class);
+    static final ArchRule refusalsAreServiceExceptions = classes()
+            .that()
+            .areAssignableTo(RuntimeException.class)
+            .and()
+            .resideInAnyPackage(
+                    "..resnetserve.api..",
+                    "..resnetserve.preprocess..",
+                    "..resnetserve.inference..",
+                    "..resnetserve.security..",
+                    "..resnetserve.error..")
+            .should()
+            .beAssignableTo(ServiceException.class);
 
     @ArchTest
-    static final ArchRule securityKnowsNoServingCode = noClasses().that().resideInAPackage("..resnetserve.security..")
-            .should().dependOnClassesThat().resideInAnyPackage("..resnetserve.api..", "..resnetserve.inference..",
-                    "..resnetserve.model..", "..resnetserve.preprocess..", "..resnetserve.metrics..");
+    static final ArchRule securityKnowsNoServingCode = noClasses()
+            .that()
+            .resideInAPackage("..resnetserve.security..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "..resnetserve.api..",
+                    "..resnetserve.inference..",
+                    "..resnetserve.model..",
+                    "..resnetserve.preprocess..",
+                    "..resnetserve.metrics..");
 
     @ArchTest
-    static final ArchRule preprocessingIsPureJava = noClasses().that().resideInAPackage("..resnetserve.preprocess..")
-            .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "org.springframework..");
+    static final ArchRule preprocessingIsPureJava = noClasses()
+            .that()
+            .resideInAPackage("..resnetserve.preprocess..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("ai.djl..", "org.springframework..");
 
     @ArchTest
     static final ArchRule onlyInferenceRunsPredictors = noClasses()
-            .that().resideOutsideOfPackage("..resnetserve.inference..")
-            .should().dependOnClassesThat().haveFullyQualifiedName("ai.djl.inference.Predictor");
+            .that()
+            .resideOutsideOfPackage("..resnetserve.inference..")
+            .should()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("ai.djl.inference.Predictor");
 
     @ArchTest
     static final ArchRule protocolAdaptersDoNotDependOnEachOther = noClasses()
-            .that().resideInAPackage("..resnetserve.api.oip..")
-            .should().dependOnClassesThat().resideInAPackage("..resnetserve.api.torchserve..")
-            .andShould().dependOnClassesThat().resideInAPackage("..resnetserve.api.grpc..");
+            .that()
+            .resideInAPackage("..resnetserve.api.oip..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("..resnetserve.api.torchserve..")
+            .andShould()
+            .dependOnClassesThat()
+            .resideInAPackage("..resnetserve.api.grpc..");
 
     @ArchTest
     static final ArchRule torchServeAdapterDependsOnNoOtherAdapter = noClasses()
-            .that().resideInAPackage("..resnetserve.api.torchserve..")
-            .should().dependOnClassesThat().resideInAPackage("..resnetserve.api.oip..")
-            .andShould().dependOnClassesThat().resideInAPackage("..resnetserve.api.grpc..");
+            .that()
+            .resideInAPackage("..resnetserve.api.torchserve..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("..resnetserve.api.oip..")
+            .andShould()
+            .dependOnClassesThat()
+            .resideInAPackage("..resnetserve.api.grpc..");
 
     @ArchTest
     static final ArchRule theServingCoreKnowsNoAdapter = noClasses()
-            .that().resideInAPackage("dev.resnetserve.api")
-            .should().dependOnClassesThat().resideInAnyPackage("..resnetserve.api.oip..",
-                    "..resnetserve.api.torchserve..", "..resnetserve.api.grpc..");
+            .that()
+            .resideInAPackage("dev.resnetserve.api")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "..resnetserve.api.oip..", "..resnetserve.api.torchserve..", "..resnetserve.api.grpc..");
 
     @ArchTest
-    static final ArchRule apiKnowsNothingOfDjl = noClasses().that().resideInAPackage("..resnetserve.api..")
-            .should().dependOnClassesThat().resideInAPackage("ai.djl..");
+    static final ArchRule apiKnowsNothingOfDjl = noClasses()
+            .that()
+            .resideInAPackage("..resnetserve.api..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("ai.djl..");
 }

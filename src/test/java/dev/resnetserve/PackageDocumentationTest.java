@@ -17,11 +17,19 @@ class PackageDocumentationTest {
         Path sources = Path.of("src/main/java");
         List<Path> packages;
         try (Stream<Path> files = Files.walk(sources)) {
-            packages = files.filter(p -> p.toString().endsWith(".java")).map(Path::getParent).distinct().toList();
+            packages = files.filter(p -> p.toString().endsWith(".java"))
+                    .map(Path::getParent)
+                    .distinct()
+                    .toList();
         }
 
-        assertThat(packages).hasSizeGreaterThan(10).allSatisfy(dir -> assertThat(dir.resolve("package-info.java"))
-                .as("%s documents its role", sources.relativize(dir)).exists()
-                .content().contains("/**").hasSizeGreaterThan(120));
+        assertThat(packages)
+                .hasSizeGreaterThan(10)
+                .allSatisfy(dir -> assertThat(dir.resolve("package-info.java"))
+                        .as("%s documents its role", sources.relativize(dir))
+                        .exists()
+                        .content()
+                        .contains("/**")
+                        .hasSizeGreaterThan(120));
     }
 }

@@ -30,41 +30,56 @@ class ClassificationController {
     }
 
     @Operation(summary = "Classify an image sent as the raw request body")
-    @PostMapping(path = "/models/{model}/classify", consumes = {"image/*", MediaType.APPLICATION_OCTET_STREAM_VALUE})
-    ResponseEntity<ClassificationResponse> classify(@PathVariable String model,
+    @PostMapping(
+            path = "/models/{model}/classify",
+            consumes = {"image/*", MediaType.APPLICATION_OCTET_STREAM_VALUE})
+    ResponseEntity<ClassificationResponse> classify(
+            @PathVariable String model,
             @Parameter(description = "how many classes to return, 1 to the model's class count")
-            @RequestParam(required = false) Integer topK, HttpServletRequest request) throws IOException {
+                    @RequestParam(required = false)
+                    Integer topK,
+            HttpServletRequest request)
+            throws IOException {
         return answer(classifier.classify(model, body(request), topK));
     }
 
     @Operation(summary = "Classify an image sent as multipart/form-data, in the part 'image'")
     @PostMapping(path = "/models/{model}/classify", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<ClassificationResponse> classifyUpload(@PathVariable String model,
-            @RequestParam(required = false) Integer topK, @RequestPart("image") MultipartFile image)
+    ResponseEntity<ClassificationResponse> classifyUpload(
+            @PathVariable String model,
+            @RequestParam(required = false) Integer topK,
+            @RequestPart("image") MultipartFile image)
             throws IOException {
         return answer(classifier.classify(model, part(image), topK));
     }
 
     @Operation(summary = "Classify an image with one version of a model, sent as the raw request body")
-    @PostMapping(path = "/models/{model}/versions/{version}/classify",
+    @PostMapping(
+            path = "/models/{model}/versions/{version}/classify",
             consumes = {"image/*", MediaType.APPLICATION_OCTET_STREAM_VALUE})
-    ResponseEntity<ClassificationResponse> classifyWithVersion(@PathVariable String model,
-            @PathVariable String version, @RequestParam(required = false) Integer topK, HttpServletRequest request)
+    ResponseEntity<ClassificationResponse> classifyWithVersion(
+            @PathVariable String model,
+            @PathVariable String version,
+            @RequestParam(required = false) Integer topK,
+            HttpServletRequest request)
             throws IOException {
         return answer(classifier.classify(model, version, body(request), topK));
     }
 
     @Operation(summary = "Classify an image with the default model, sent as the raw request body")
-    @PostMapping(path = "/classify", consumes = {"image/*", MediaType.APPLICATION_OCTET_STREAM_VALUE})
-    ResponseEntity<ClassificationResponse> classifyWithDefault(@RequestParam(required = false) Integer topK,
-            HttpServletRequest request) throws IOException {
+    @PostMapping(
+            path = "/classify",
+            consumes = {"image/*", MediaType.APPLICATION_OCTET_STREAM_VALUE})
+    ResponseEntity<ClassificationResponse> classifyWithDefault(
+            @RequestParam(required = false) Integer topK, HttpServletRequest request) throws IOException {
         return answer(classifier.classify(null, body(request), topK));
     }
 
     @Operation(summary = "Classify an image with the default model, sent as multipart/form-data")
     @PostMapping(path = "/classify", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<ClassificationResponse> classifyUploadWithDefault(@RequestParam(required = false) Integer topK,
-            @RequestPart("image") MultipartFile image) throws IOException {
+    ResponseEntity<ClassificationResponse> classifyUploadWithDefault(
+            @RequestParam(required = false) Integer topK, @RequestPart("image") MultipartFile image)
+            throws IOException {
         return answer(classifier.classify(null, part(image), topK));
     }
 
@@ -77,6 +92,8 @@ class ClassificationController {
     }
 
     private static ResponseEntity<ClassificationResponse> answer(ClassificationResponse response) {
-        return ResponseEntity.ok().header(SERVER_TIMING, response.timings().serverTimingHeader()).body(response);
+        return ResponseEntity.ok()
+                .header(SERVER_TIMING, response.timings().serverTimingHeader())
+                .body(response);
     }
 }

@@ -38,9 +38,12 @@ class ClassificationOutcomeFilter extends InferencePaths.Filter {
             Matcher path = InferencePaths.PATTERN.matcher(request.getRequestURI());
             String model = path.matches() ? modelIn(path) : registry.defaultModelName();
             String known = registry.serves(model) ? model : "_unknown";
-            observer.requestFinished(known, Outcome.of(response.getStatus(),
-                    (String) request.getAttribute(OutcomeCodes.ATTRIBUTE),
-                    Boolean.TRUE.equals(request.getAttribute(OutcomeCodes.REFUSED_AT_ONCE))),
+            observer.requestFinished(
+                    known,
+                    Outcome.of(
+                            response.getStatus(),
+                            (String) request.getAttribute(OutcomeCodes.ATTRIBUTE),
+                            Boolean.TRUE.equals(request.getAttribute(OutcomeCodes.REFUSED_AT_ONCE))),
                     System.nanoTime() - start);
         }
     }

@@ -9,5 +9,4 @@ import dev.resnetserve.inference.InferenceResult;
  * @param probabilities softmax of the logits, one per class
  * @param timings       the stages of this image, the request's total
  */
-public record Classified(InferenceResult result, double[] probabilities, StageTimings timings) {
-}
+public record Classified(InferenceResult result, double[] probabilities, StageTimings timings) {}

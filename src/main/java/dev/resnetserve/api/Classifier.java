@@ -41,8 +41,12 @@ public class Classifier {
     private final ClassificationObserver observer;
     private final StageObservations stages;
 
-    public Classifier(ModelRegistry registry, ImageDecoder decoder, Preprocessor preprocessor,
-                      ClassificationObserver observer, ObservationRegistry observations) {
+    public Classifier(
+            ModelRegistry registry,
+            ImageDecoder decoder,
+            Preprocessor preprocessor,
+            ClassificationObserver observer,
+            ObservationRegistry observations) {
         this.registry = registry;
         this.decoder = decoder;
         this.preprocessor = preprocessor;
@@ -60,8 +64,8 @@ public class Classifier {
         int k = checkTopK(topK, labels(model).size());
         Classified classified = classifyImages(model, List.of(image)).get(0);
         List<Prediction> predictions = TopK.ofProbabilities(classified.probabilities(), k, labels(model));
-        return new ClassificationResponse(model.name(), model.spec().version(), classified.result().device(),
-                predictions, classified.timings());
+        return new ClassificationResponse(
+                model.name(), model.spec().version(), classified.result().device(), predictions, classified.timings());
     }
 
     /** The named model's default version, or the default model for {@code null}. */
@@ -76,8 +80,9 @@ public class Classifier {
 
     /** The model's class names; a model that has not loaded has none yet, and answers 503. */
     public Labels labels(ServedModel model) {
-        return model.labels().orElseThrow(() -> new ModelNotReadyException(
-                "model '" + model.name() + "' is " + model.state().name().toLowerCase()));
+        return model.labels()
+                .orElseThrow(() -> new ModelNotReadyException("model '" + model.name() + "' is "
+                        + model.state().name().toLowerCase()));
     }
 
     /**
@@ -94,11 +99,12 @@ public class Classifier {
         PreprocessingSpec spec = model.preprocessing();
         List<float[]> tensors = new ArrayList<>(images.size());
         // An ImageIO decode still running at the request's deadline is stopped: its answer would come too late.
-        OptionalLong deadline = OptionalLong.of(clock.start() + model.scheduling().requestTimeout().toNanos());
+        OptionalLong deadline = OptionalLong.of(
+                clock.start() + model.scheduling().requestTimeout().toNanos());
         for (int i = 0; i < images.size(); i++) {
             byte[] image = images.get(i);
-            RgbImage rgb = clock.time(i, Stage.DECODE,
-                    () -> decoder.decode(image, spec.alpha(), spec.background(), deadline));
+            RgbImage rgb =
+                    clock.time(i, Stage.DECODE, () -> decoder.decode(image, spec.alpha(), spec.background(), deadline));
             tensors.add(clock.time(i, Stage.PREPROCESS, () -> preprocessor.toTensor(rgb, spec)));
         }
         List<InferenceResult> results = clock.inference(() -> submitAndAwait(model, tensors));
@@ -138,7 +144,8 @@ public class Classifier {
             return Math.min(DEFAULT_TOP_K, classes);
         }
         if (requested < 1 || requested > classes) {
-            throw new ServiceException(ErrorCode.INVALID_TOP_K,
+            throw new ServiceException(
+                    ErrorCode.INVALID_TOP_K,
                     "topK must be between 1 and the model's " + classes + " classes, got " + requested);
         }
         return requested;

@@ -29,9 +29,11 @@ class ContentTypeFilter extends OncePerRequestFilter {
         if (contentType != null && !contentType.isBlank() && !concrete(contentType)) {
             response.setStatus(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getOutputStream().write(("{\"type\":\"about:blank\",\"title\":\"Unsupported Media Type\","
-                    + "\"status\":415,\"detail\":\"Content-Type must name one media type, such as image/jpeg\","
-                    + "\"code\":\"unsupported_media_type\"}").getBytes(StandardCharsets.UTF_8));
+            response.getOutputStream()
+                    .write(("{\"type\":\"about:blank\",\"title\":\"Unsupported Media Type\","
+                                    + "\"status\":415,\"detail\":\"Content-Type must name one media type, such as image/jpeg\","
+                                    + "\"code\":\"unsupported_media_type\"}")
+                            .getBytes(StandardCharsets.UTF_8));
             return;
         }
         chain.doFilter(request, response);

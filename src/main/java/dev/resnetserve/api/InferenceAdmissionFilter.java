@@ -27,9 +27,10 @@ class InferenceAdmissionFilter extends InferencePaths.Filter {
     private final HandlerMapping handlers;
     private final HandlerExceptionResolver errors;
 
-    InferenceAdmissionFilter(ConcurrentRequests concurrent,
-                             @Qualifier("requestMappingHandlerMapping") HandlerMapping handlers,
-                             @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) {
+    InferenceAdmissionFilter(
+            ConcurrentRequests concurrent,
+            @Qualifier("requestMappingHandlerMapping") HandlerMapping handlers,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) {
         this.concurrent = concurrent;
         this.handlers = handlers;
         this.errors = errors;

@@ -13,8 +13,7 @@ final class InferencePaths {
     static final Pattern PATTERN = Pattern.compile("^/v1/(?:models/([^/]+)/(?:versions/[^/]+/)?)?classify/?$"
             + "|^/v2/models/([^/]+)(?:/versions/[^/]+)?/infer/?$|^/predictions/([^/]+)(?:/[^/]+)?/?$");
 
-    private InferencePaths() {
-    }
+    private InferencePaths() {}
 
     static boolean matches(HttpServletRequest request) {
         return PATTERN.matcher(request.getRequestURI()).matches();

@@ -41,12 +41,10 @@ class ModelManagementController {
     }
 
     /** The new default version. */
-    record DefaultVersion(@NotBlank String version) {
-    }
+    record DefaultVersion(@NotBlank String version) {}
 
     /** Predictor threads per device. */
-    record Workers(@Min(1) @Max(ModelSettings.MAX_WORKERS) int workers) {
-    }
+    record Workers(@Min(1) @Max(ModelSettings.MAX_WORKERS) int workers) {}
 
     @Operation(summary = "Serve a new model or version; 202 while it loads (GET its URL for the state)")
     @PostMapping
@@ -54,9 +52,12 @@ class ModelManagementController {
         checkEnabled();
         for (String location : new String[] {request.location(), request.labels()}) {
             if (!policy.allows(location)) {
-                throw new ServiceException(ErrorCode.LOCATION_NOT_ALLOWED, "'" + location
-                        + "' is not under resnet.management.allowed-locations " + policy.locations() + " (compared by "
-                        + "real path, exact host; it must exist)");
+                throw new ServiceException(
+                        ErrorCode.LOCATION_NOT_ALLOWED,
+                        "'" + location
+                                + "' is not under resnet.management.allowed-locations " + policy.locations()
+                                + " (compared by "
+                                + "real path, exact host; it must exist)");
             }
         }
         ModelSettings settings;
@@ -65,8 +66,10 @@ class ModelManagementController {
         } catch (IllegalArgumentException outOfBounds) {
             throw new ServiceException(ErrorCode.INVALID_REQUEST, outOfBounds.getMessage());
         }
-        ServedModel model = registry.register(settings.spec(request.name(), request.location()),
-                settings.scheduling(), !Boolean.FALSE.equals(request.makeDefault()));
+        ServedModel model = registry.register(
+                settings.spec(request.name(), request.location()),
+                settings.scheduling(),
+                !Boolean.FALSE.equals(request.makeDefault()));
         return ResponseEntity.accepted()
                 .location(URI.create("/v1/models/" + model.name() + "/versions/" + settings.version()))
                 .body(ModelResponse.of(model, registry));
@@ -103,8 +106,8 @@ class ModelManagementController {
 
     @Operation(summary = "Scale one version's predictor threads per device")
     @PutMapping("/{model}/versions/{version}/workers")
-    ModelResponse scaleVersion(@PathVariable String model, @PathVariable String version,
-                               @Valid @RequestBody Workers request) {
+    ModelResponse scaleVersion(
+            @PathVariable String model, @PathVariable String version, @Valid @RequestBody Workers request) {
         checkEnabled();
         return scale(registry.require(model, version), request);
     }
@@ -115,14 +118,13 @@ class ModelManagementController {
     }
 
     private ResponseEntity<List<ModelResponse>> removed(List<ServedModel> models) {
-        return ResponseEntity.accepted().body(models.stream().map(m -> ModelResponse.of(m, registry)).toList());
+        return ResponseEntity.accepted()
+                .body(models.stream().map(m -> ModelResponse.of(m, registry)).toList());
     }
 
     private void checkEnabled() {
         if (!policy.enabled()) {
-            throw new ServiceException(ErrorCode.NOT_FOUND, "model management is off "
-                    + "(resnet.management.enabled)");
+            throw new ServiceException(ErrorCode.NOT_FOUND, "model management is off " + "(resnet.management.enabled)");
         }
     }
-
 }

@@ -17,16 +17,22 @@ import java.util.List;
  * @param makeDefault a new version of a served model becomes its default once ready (default true)
  */
 public record ModelRegistration(
-        @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}",
-                message = "letters, digits, '_', '.', '-'; at most 64") String name,
-        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,31}",
-                message = "letters, digits, '_', '.', '-'; at most 32") String version,
+        @NotBlank
+        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", message = "letters, digits, '_', '.', '-'; at most 64")
+        String name,
+
+        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", message = "letters, digits, '_', '.', '-'; at most 32")
+        String version,
+
         @NotBlank String location,
         String labels,
         String architecture,
-        @Pattern(regexp = PreprocessingSpec.PRESETS, message = "imagenet or whole-image") String preprocessing,
-        List<@Pattern(regexp = ModelSettings.DEVICE_PATTERN, message = "devices are cpu, gpu, gpu0, gpu1, ...")
-                String> devices,
+
+        @Pattern(regexp = PreprocessingSpec.PRESETS, message = "imagenet or whole-image")
+        String preprocessing,
+
+        List<@Pattern(regexp = ModelSettings.DEVICE_PATTERN, message = "devices are cpu, gpu, gpu0, gpu1, ...") String>
+                devices,
         @Min(1) @Max(ModelSettings.MAX_WORKERS) Integer workers,
         @Min(1) @Max(ModelSettings.MAX_QUEUE_CAPACITY) Integer queueCapacity,
         @Min(1) @Max(ModelSettings.MAX_BATCH_MAX_SIZE) Integer batchMaxSize,
@@ -37,11 +43,18 @@ public record ModelRegistration(
 
     /** The settings asked for, defaults filled in. */
     ModelSettings settings() {
-        return ModelSettings.builder().version(version).labels(labels).architecture(architecture)
+        return ModelSettings.builder()
+                .version(version)
+                .labels(labels)
+                .architecture(architecture)
                 .preprocessing(preprocessing == null ? null : PreprocessingSpec.preset(preprocessing))
-                .devices(devices).workers(workers).queueCapacity(queueCapacity).batchMaxSize(batchMaxSize)
+                .devices(devices)
+                .workers(workers)
+                .queueCapacity(queueCapacity)
+                .batchMaxSize(batchMaxSize)
                 .batchMaxDelay(batchMaxDelayMs == null ? null : Duration.ofMillis(batchMaxDelayMs))
                 .requestTimeout(requestTimeoutMs == null ? null : Duration.ofMillis(requestTimeoutMs))
-                .cpuFallback(cpuFallback).build();
+                .cpuFallback(cpuFallback)
+                .build();
     }
 }

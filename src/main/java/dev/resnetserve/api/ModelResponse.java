@@ -12,19 +12,48 @@ import java.util.List;
  * {@code source} and load {@code error} can name local paths and hosts, so only a caller who may manage models sees
  * them.
  */
-public record ModelResponse(String name, String version, boolean defaultModel, boolean defaultVersion, String state,
-                            String error, String source, String format, String architecture, Long parameters, long[] inputShape,
-                            Integer labels, Preprocessing preprocessing, List<String> devices, int workersPerDevice,
-                            int queueCapacity, int queueDepth, int batchMaxSize, double batchMaxDelayMs,
-                            double requestTimeoutMs) {
+public record ModelResponse(
+        String name,
+        String version,
+        boolean defaultModel,
+        boolean defaultVersion,
+        String state,
+        String error,
+        String source,
+        String format,
+        String architecture,
+        Long parameters,
+        long[] inputShape,
+        Integer labels,
+        Preprocessing preprocessing,
+        List<String> devices,
+        int workersPerDevice,
+        int queueCapacity,
+        int queueDepth,
+        int batchMaxSize,
+        double batchMaxDelayMs,
+        double requestTimeoutMs) {
 
     /** The preprocessing the model's inputs get. */
-    public record Preprocessing(String mode, int resize, int width, int height, float[] mean, float[] std,
-                                String alpha, String background) {
+    public record Preprocessing(
+            String mode,
+            int resize,
+            int width,
+            int height,
+            float[] mean,
+            float[] std,
+            String alpha,
+            String background) {
 
         static Preprocessing of(PreprocessingSpec spec) {
-            return new Preprocessing(spec.mode().name().toLowerCase().replace('_', '-'), spec.resize(), spec.width(),
-                    spec.height(), spec.mean(), spec.std(), spec.alpha().name().toLowerCase(),
+            return new Preprocessing(
+                    spec.mode().name().toLowerCase().replace('_', '-'),
+                    spec.resize(),
+                    spec.width(),
+                    spec.height(),
+                    spec.mean(),
+                    spec.std(),
+                    spec.alpha().name().toLowerCase(),
                     String.format("#%06X", spec.background()));
         }
     }
@@ -44,16 +73,30 @@ public record ModelResponse(String name, String version, boolean defaultModel, b
 
     private static ModelResponse of(ServedModel model, ModelRegistry registry, boolean manager) {
         ModelDetails details = model.details().orElse(null);
-        return new ModelResponse(model.name(), model.spec().version(),
-                model.name().equals(registry.defaultModelName()), registry.isDefaultVersion(model),
+        return new ModelResponse(
+                model.name(),
+                model.spec().version(),
+                model.name().equals(registry.defaultModelName()),
+                registry.isDefaultVersion(model),
                 model.state().name(),
-                manager ? model.failure().orElse(null) : model.failure().map(f -> "failed to load").orElse(null),
+                manager
+                        ? model.failure().orElse(null)
+                        : model.failure().map(f -> "failed to load").orElse(null),
                 manager ? model.spec().location() : null,
-                details == null ? null : details.format().name(), model.spec().architecture().orElse(null),
-                details == null || details.parameterCount().isEmpty() ? null : details.parameterCount().getAsLong(),
-                model.inputShape(), details == null ? null : details.labels().size(),
-                Preprocessing.of(model.preprocessing()), model.devices(), model.targetWorkersPerDevice(),
-                model.scheduling().queueCapacity(), model.queueDepth(), model.scheduling().batchMaxSize(),
-                model.scheduling().batchMaxDelay().toNanos() / 1e6, model.scheduling().requestTimeout().toMillis());
+                details == null ? null : details.format().name(),
+                model.spec().architecture().orElse(null),
+                details == null || details.parameterCount().isEmpty()
+                        ? null
+                        : details.parameterCount().getAsLong(),
+                model.inputShape(),
+                details == null ? null : details.labels().size(),
+                Preprocessing.of(model.preprocessing()),
+                model.devices(),
+                model.targetWorkersPerDevice(),
+                model.scheduling().queueCapacity(),
+                model.queueDepth(),
+                model.scheduling().batchMaxSize(),
+                model.scheduling().batchMaxDelay().toNanos() / 1e6,
+                model.scheduling().requestTimeout().toMillis());
     }
 }

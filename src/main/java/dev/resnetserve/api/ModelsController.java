@@ -23,11 +23,14 @@ class ModelsController {
     @Operation(summary = "List the served models, every version")
     @GetMapping
     List<ModelResponse> list(HttpServletRequest caller) {
-        return registry.all().stream().map(m -> ModelResponse.of(m, registry, caller)).toList();
+        return registry.all().stream()
+                .map(m -> ModelResponse.of(m, registry, caller))
+                .toList();
     }
 
-    @Operation(summary = "Describe a model's default version: source, format, parameters, input, preprocessing, "
-            + "devices, workers, state")
+    @Operation(
+            summary = "Describe a model's default version: source, format, parameters, input, preprocessing, "
+                    + "devices, workers, state")
     @GetMapping("/{model}")
     ModelResponse get(@PathVariable String model, HttpServletRequest caller) {
         return ModelResponse.of(registry.require(model), registry, caller);
@@ -36,13 +39,14 @@ class ModelsController {
     @Operation(summary = "List a model's versions")
     @GetMapping("/{model}/versions")
     List<ModelResponse> versions(@PathVariable String model, HttpServletRequest caller) {
-        return registry.versions(model).stream().map(m -> ModelResponse.of(m, registry, caller)).toList();
+        return registry.versions(model).stream()
+                .map(m -> ModelResponse.of(m, registry, caller))
+                .toList();
     }
 
     @Operation(summary = "Describe one version of a model")
     @GetMapping("/{model}/versions/{version}")
-    ModelResponse version(@PathVariable String model, @PathVariable String version,
-                          HttpServletRequest caller) {
+    ModelResponse version(@PathVariable String model, @PathVariable String version, HttpServletRequest caller) {
         return ModelResponse.of(registry.require(model, version), registry, caller);
     }
 }

@@ -5,7 +5,11 @@ import java.util.Locale;
 
 /** How a classification request ended, as counted by {@code inference_requests_total{outcome}}. */
 public enum Outcome {
-    SUCCESS, BAD_REQUEST, REJECTED, TIMEOUT, ERROR;
+    SUCCESS,
+    BAD_REQUEST,
+    REJECTED,
+    TIMEOUT,
+    ERROR;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

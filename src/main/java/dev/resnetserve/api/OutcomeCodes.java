@@ -13,8 +13,7 @@ public final class OutcomeCodes {
     static final String ATTRIBUTE = OutcomeCodes.class.getName() + ".code";
     static final String REFUSED_AT_ONCE = OutcomeCodes.class.getName() + ".refusedAtOnce";
 
-    private OutcomeCodes() {
-    }
+    private OutcomeCodes() {}
 
     public static void remember(String code) {
         RequestAttributes request = RequestContextHolder.getRequestAttributes();

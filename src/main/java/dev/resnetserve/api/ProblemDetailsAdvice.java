@@ -41,7 +41,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<Object> badMultipart(MultipartException e) {
         if (e instanceof MaxUploadSizeExceededException tooLarge) {
-            return problem(ErrorCode.BODY_TOO_LARGE,
+            return problem(
+                    ErrorCode.BODY_TOO_LARGE,
                     "the upload is larger than the limit of " + tooLarge.getMaxUploadSize() + " bytes");
         }
         return problem(ErrorCode.INVALID_MULTIPART, "the multipart body could not be read");
@@ -60,20 +61,22 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     /** Bean validation of a request body: which fields, and why. */
     @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String detail = ex.getBindingResult().getFieldErrors().stream()
-                .map(error -> error.getField() + ": " + error.getDefaultMessage()).sorted()
+                .map(error -> error.getField() + ": " + error.getDefaultMessage())
+                .sorted()
                 .collect(java.util.stream.Collectors.joining("; "));
         return problem(ErrorCode.INVALID_REQUEST, detail.isEmpty() ? "invalid request" : detail);
     }
 
     /** Spring MVC's own errors (415, 405, 404, missing part...) get a {@code code} too. */
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-            HttpStatusCode statusCode, WebRequest request) {
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
         ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
-        if (response != null && response.getBody() instanceof ProblemDetail problem
+        if (response != null
+                && response.getBody() instanceof ProblemDetail problem
                 && (problem.getProperties() == null || !problem.getProperties().containsKey(CODE))) {
             problem.setProperty(CODE, codeFor(ex, statusCode).code());
             OutcomeCodes.remember((String) problem.getProperties().get(CODE));

@@ -15,8 +15,7 @@ public final class RequestBodyReader {
 
     private static final int CHUNK = 64 * 1024;
 
-    private RequestBodyReader() {
-    }
+    private RequestBodyReader() {}
 
     public static byte[] read(InputStream body, long declaredLength, RequestLimits limits) {
         long limit = limits.maxBodyBytes();
@@ -24,8 +23,8 @@ public final class RequestBodyReader {
             throw tooLarge(limit);
         }
         long deadline = System.nanoTime() + limits.bodyReadTimeout().toNanos();
-        int capacity = (int) Math.min(Math.min(Integer.MAX_VALUE - 8, limit + 1),
-                declaredLength > 0 ? declaredLength + 1 : CHUNK);
+        int capacity = (int)
+                Math.min(Math.min(Integer.MAX_VALUE - 8, limit + 1), declaredLength > 0 ? declaredLength + 1 : CHUNK);
         byte[] bytes = new byte[Math.max(capacity, 1)];
         int length = 0;
         while (true) {
@@ -48,8 +47,10 @@ public final class RequestBodyReader {
             }
         }
         if (length == 0) {
-            throw new ServiceException(ErrorCode.EMPTY_BODY, "the request body is empty; send the image "
-                    + "bytes, or multipart/form-data with a part named 'image'");
+            throw new ServiceException(
+                    ErrorCode.EMPTY_BODY,
+                    "the request body is empty; send the image "
+                            + "bytes, or multipart/form-data with a part named 'image'");
         }
         return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
     }
@@ -61,19 +62,22 @@ public final class RequestBodyReader {
         } catch (SocketTimeoutException e) {
             throw timedOut(limits);
         } catch (IOException e) {
-            throw new ServiceException(ErrorCode.INCOMPLETE_BODY, "the request body ended before its "
-                    + "declared length, or the client went away");
+            throw new ServiceException(
+                    ErrorCode.INCOMPLETE_BODY,
+                    "the request body ended before its " + "declared length, or the client went away");
         }
     }
 
     private static ServiceException timedOut(RequestLimits limits) {
-        return new ServiceException(ErrorCode.BODY_TIMEOUT, "the request body did not arrive within "
-                + limits.bodyReadTimeout().toSeconds() + " s (resnet.limits.body-read-timeout), or stalled for "
-                + "longer than the connection timeout");
+        return new ServiceException(
+                ErrorCode.BODY_TIMEOUT,
+                "the request body did not arrive within "
+                        + limits.bodyReadTimeout().toSeconds() + " s (resnet.limits.body-read-timeout), or stalled for "
+                        + "longer than the connection timeout");
     }
 
     static ServiceException tooLarge(long limit) {
-        return new ServiceException(ErrorCode.BODY_TOO_LARGE,
-                "the request body is larger than the limit of " + limit + " bytes");
+        return new ServiceException(
+                ErrorCode.BODY_TOO_LARGE, "the request body is larger than the limit of " + limit + " bytes");
     }
 }

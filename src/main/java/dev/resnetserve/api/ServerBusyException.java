@@ -7,7 +7,8 @@ import dev.resnetserve.error.ServiceException;
 public class ServerBusyException extends ServiceException {
 
     public ServerBusyException(int max) {
-        super(ErrorCode.SERVER_BUSY,
+        super(
+                ErrorCode.SERVER_BUSY,
                 "the service is handling its maximum of " + max + " inference requests; retry shortly");
     }
 

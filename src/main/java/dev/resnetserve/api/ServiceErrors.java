@@ -19,12 +19,9 @@ public final class ServiceErrors {
      * @param retryAfter    in seconds, or null
      * @param refusedAtOnce refused before any work began (counted as rejected whatever the code)
      */
-    public record Failure(HttpStatus status, String code, String message, String retryAfter,
-                          boolean refusedAtOnce) {
-    }
+    public record Failure(HttpStatus status, String code, String message, String retryAfter, boolean refusedAtOnce) {}
 
-    private ServiceErrors() {
-    }
+    private ServiceErrors() {}
 
     /** The answer to a known failure; empty for anything unexpected (a 500 whose details go to the log only). */
     public static Optional<Failure> of(Throwable e) {
@@ -34,8 +31,13 @@ public final class ServiceErrors {
     /** The answer to a service exception, from its code. */
     public static Failure answer(ServiceException e) {
         ErrorCode code = e.code();
-        return new Failure(status(code), code.code(), e.clientMessage(),
-                code.retryAfterSeconds().isPresent() ? Integer.toString(code.retryAfterSeconds().getAsInt()) : null,
+        return new Failure(
+                status(code),
+                code.code(),
+                e.clientMessage(),
+                code.retryAfterSeconds().isPresent()
+                        ? Integer.toString(code.retryAfterSeconds().getAsInt())
+                        : null,
                 e.refusedAtOnce());
     }
 

@@ -32,16 +32,18 @@ class SmallBodyFilter extends OncePerRequestFilter {
     private final RequestLimits limits;
     private final HandlerExceptionResolver errors;
 
-    SmallBodyFilter(ManagementPolicy policy, RequestLimits inference,
-                    @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) {
+    SmallBodyFilter(
+            ManagementPolicy policy,
+            RequestLimits inference,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) {
         this.limits = new RequestLimits(policy.maxBodyBytes(), 1, inference.bodyReadTimeout());
         this.errors = errors;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return InferencePaths.matches(request) || (request.getContentLengthLong() <= 0
-                && request.getHeader("Transfer-Encoding") == null);
+        return InferencePaths.matches(request)
+                || (request.getContentLengthLong() <= 0 && request.getHeader("Transfer-Encoding") == null);
     }
 
     @Override

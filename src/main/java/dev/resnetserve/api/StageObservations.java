@@ -32,7 +32,8 @@ public final class StageObservations {
         try (Observation.Scope scope = observation.openScope()) {
             List<InferenceResult> results = work.get();
             InferenceResult first = results.get(0);
-            observation.highCardinalityKeyValue("device", first.device())
+            observation
+                    .highCardinalityKeyValue("device", first.device())
                     .highCardinalityKeyValue("batch.size", Integer.toString(first.batchSize()))
                     .highCardinalityKeyValue("queue.ms", Double.toString(StageTimings.millis(first.queueNanos())))
                     .highCardinalityKeyValue("inputs", Integer.toString(results.size()));

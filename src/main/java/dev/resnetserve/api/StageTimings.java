@@ -9,14 +9,23 @@ import java.util.stream.Collectors;
  * {@code decodeMs}...). Each stage is measured once, by a {@link StageClock}, and feeds the response body, the
  * {@code Server-Timing} header and the stage histogram.
  */
-public record StageTimings(double decodeMs, double preprocessMs, double queueMs, double inferenceMs,
-                           double postprocessMs, double totalMs) {
+public record StageTimings(
+        double decodeMs,
+        double preprocessMs,
+        double queueMs,
+        double inferenceMs,
+        double postprocessMs,
+        double totalMs) {
 
     /** From each stage's nanoseconds, indexed by {@link Stage#ordinal()}. */
     static StageTimings ofNanos(long[] nanos) {
-        return new StageTimings(millis(nanos[Stage.DECODE.ordinal()]), millis(nanos[Stage.PREPROCESS.ordinal()]),
-                millis(nanos[Stage.QUEUE.ordinal()]), millis(nanos[Stage.INFERENCE.ordinal()]),
-                millis(nanos[Stage.POSTPROCESS.ordinal()]), millis(nanos[Stage.TOTAL.ordinal()]));
+        return new StageTimings(
+                millis(nanos[Stage.DECODE.ordinal()]),
+                millis(nanos[Stage.PREPROCESS.ordinal()]),
+                millis(nanos[Stage.QUEUE.ordinal()]),
+                millis(nanos[Stage.INFERENCE.ordinal()]),
+                millis(nanos[Stage.POSTPROCESS.ordinal()]),
+                millis(nanos[Stage.TOTAL.ordinal()]));
     }
 
     static double millis(long nanos) {

@@ -48,7 +48,10 @@ public final class BenchCommand {
         int clients = Integer.parseInt(options.getOrDefault("clients", "8"));
         Duration measured = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "30")));
         Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "5")));
-        out.printf(Locale.ROOT, "%d cores, %s%n", Runtime.getRuntime().availableProcessors(),
+        out.printf(
+                Locale.ROOT,
+                "%d cores, %s%n",
+                Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         URI target = URI.create(required(options, "url"));
         if (options.containsKey("rate")) {
@@ -58,8 +61,8 @@ public final class BenchCommand {
             out.println("readiness right after: " + readiness(target));
             return 0;
         }
-        Optional<Ceiling> ceiling = options.containsKey("ceiling-model")
-                ? Optional.of(ceiling(options, images.get(0))) : Optional.empty();
+        Optional<Ceiling> ceiling =
+                options.containsKey("ceiling-model") ? Optional.of(ceiling(options, images.get(0))) : Optional.empty();
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
         Duration perRound = measured.dividedBy(rounds);
         double ceilingSum = 0;
@@ -74,8 +77,12 @@ public final class BenchCommand {
             if (ceiling.isPresent()) {
                 Duration ceilingWarmup = round == 1 ? CEILING_WARMUP : REWARM;
                 PredictorCeiling.Result bare = ceiling.get().measure(ceilingWarmup, perRound);
-                out.printf(Locale.ROOT, "%-28s %8.1f img/s  median batch %.1f ms%n", "ceiling w="
-                        + ceiling.get().workers() + " b=" + ceiling.get().batch(), bare.imagesPerSecond(),
+                out.printf(
+                        Locale.ROOT,
+                        "%-28s %8.1f img/s  median batch %.1f ms%n",
+                        "ceiling w=" + ceiling.get().workers() + " b="
+                                + ceiling.get().batch(),
+                        bare.imagesPerSecond(),
                         bare.medianBatchMs());
                 ceilingSum += bare.imagesPerSecond();
                 latencyOverCeilingSum -= bare.medianBatchMs();
@@ -88,9 +95,15 @@ public final class BenchCommand {
         }
         if (ceiling.isPresent()) {
             double ceilingRate = ceilingSum / rounds;
-            out.printf(Locale.ROOT, "over %d round(s): http %.1f img/s, ceiling %.1f img/s, http/ceiling %.2f; "
-                    + "http p50 - ceiling median batch %.1f ms%n", rounds, httpOk / httpSeconds, ceilingRate,
-                    httpOk / httpSeconds / ceilingRate, latencyOverCeilingSum / rounds);
+            out.printf(
+                    Locale.ROOT,
+                    "over %d round(s): http %.1f img/s, ceiling %.1f img/s, http/ceiling %.2f; "
+                            + "http p50 - ceiling median batch %.1f ms%n",
+                    rounds,
+                    httpOk / httpSeconds,
+                    ceilingRate,
+                    httpOk / httpSeconds / ceilingRate,
+                    latencyOverCeilingSum / rounds);
         }
         return 0;
     }
@@ -109,20 +122,31 @@ public final class BenchCommand {
         // the service's defaults for this many CPU workers
         new EngineSettings(true, false, EngineSettings.intraOpThreadsFor(workers), true).apply();
         PreprocessingSpec preprocessing = PreprocessingSpec.imagenet();
-        float[] tensor = new Preprocessor().toTensor(new ImageDecoder(new ImageLimits(40_000_000, 65_500))
-                .decode(image, preprocessing.alpha(), preprocessing.background()), preprocessing);
+        float[] tensor = new Preprocessor()
+                .toTensor(
+                        new ImageDecoder(new ImageLimits(40_000_000, 65_500))
+                                .decode(image, preprocessing.alpha(), preprocessing.background()),
+                        preprocessing);
         PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
-        ModelLoader loader = new ModelLoader(new ModelLocator(resources, Files.createTempDirectory("bench")),
-                resources);
-        ModelSpec spec = new ModelSpec("ceiling", "1", Path.of(options.get("ceiling-model")).toUri().toString(),
-                Optional.empty(), Optional.empty(), Optional.of(preprocessing));
+        ModelLoader loader =
+                new ModelLoader(new ModelLocator(resources, Files.createTempDirectory("bench")), resources);
+        ModelSpec spec = new ModelSpec(
+                "ceiling",
+                "1",
+                Path.of(options.get("ceiling-model")).toUri().toString(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(preprocessing));
         return new Ceiling(loader, spec, tensor, workers, batch);
     }
 
     private static int readiness(URI target) throws Exception {
         URI probe = target.resolve("/actuator/health/readiness");
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(probe).build(),
-                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(probe).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static String required(Map<String, String> options, String key) {

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,8 +42,8 @@ import org.apache.hc.core5.util.Timeout;
 public final class HttpLoad {
 
     /** What one run measured. */
-    public record Result(double seconds, long ok, Map<Integer, Long> statuses, double p50Ms, double p90Ms,
-                         double p99Ms) {
+    public record Result(
+            double seconds, long ok, Map<Integer, Long> statuses, double p50Ms, double p90Ms, double p99Ms) {
 
         public double throughput() {
             return ok / seconds;
@@ -54,8 +54,10 @@ public final class HttpLoad {
 
     public Result run(URI target, List<byte[]> images, int clients, Duration warmup, Duration measured)
             throws InterruptedException {
-        return measure(warmup, measured, (length, latencies, statuses) ->
-                drive(target, images, clients, length, latencies, statuses));
+        return measure(
+                warmup,
+                measured,
+                (length, latencies, statuses) -> drive(target, images, clients, length, latencies, statuses));
     }
 
     /** How a run sends its requests for {@code length}, recording latencies of 200s and every status. */
@@ -75,7 +77,12 @@ public final class HttpLoad {
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         Map<Integer, Long> histogram = new TreeMap<>();
         statuses.forEach((status, count) -> histogram.put(status, count.get()));
-        return new Result(seconds, sorted.length, histogram, percentile(sorted, 0.50), percentile(sorted, 0.90),
+        return new Result(
+                seconds,
+                sorted.length,
+                histogram,
+                percentile(sorted, 0.50),
+                percentile(sorted, 0.90),
                 percentile(sorted, 0.99));
     }
 
@@ -85,12 +92,20 @@ public final class HttpLoad {
      */
     public Result runAtRate(URI target, List<byte[]> images, double rate, Duration warmup, Duration measured)
             throws InterruptedException {
-        return measure(warmup, measured, (length, latencies, statuses) ->
-                driveAtRate(target, images, rate, length, latencies, statuses));
+        return measure(
+                warmup,
+                measured,
+                (length, latencies, statuses) -> driveAtRate(target, images, rate, length, latencies, statuses));
     }
 
-    private void driveAtRate(URI target, List<byte[]> images, double rate, Duration length, List<Long> latencies,
-                             Map<Integer, AtomicLong> statuses) throws InterruptedException {
+    private void driveAtRate(
+            URI target,
+            List<byte[]> images,
+            double rate,
+            Duration length,
+            List<Long> latencies,
+            Map<Integer, AtomicLong> statuses)
+            throws InterruptedException {
         long start = System.nanoTime();
         long count = (long) (rate * length.toNanos() / 1e9);
         ExecutorService senders = Executors.newCachedThreadPool();
@@ -114,8 +129,14 @@ public final class HttpLoad {
         }
     }
 
-    private void drive(URI target, List<byte[]> images, int clients, Duration length, List<Long> latencies,
-                       Map<Integer, AtomicLong> statuses) throws InterruptedException {
+    private void drive(
+            URI target,
+            List<byte[]> images,
+            int clients,
+            Duration length,
+            List<Long> latencies,
+            Map<Integer, AtomicLong> statuses)
+            throws InterruptedException {
         long end = System.nanoTime() + length.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try (CloseableHttpClient http = client()) {
@@ -135,8 +156,12 @@ public final class HttpLoad {
     }
 
     /** One request; the latency of a 200 and the status of every answer (-1: no answer). */
-    private static void post(CloseableHttpClient http, URI target, byte[] image, List<Long> latencies,
-                             Map<Integer, AtomicLong> statuses) {
+    private static void post(
+            CloseableHttpClient http,
+            URI target,
+            byte[] image,
+            List<Long> latencies,
+            Map<Integer, AtomicLong> statuses) {
         HttpPost request = new HttpPost(target);
         request.setEntity(new ByteArrayEntity(image, ContentType.APPLICATION_OCTET_STREAM));
         long sent = System.nanoTime();
@@ -158,12 +183,18 @@ public final class HttpLoad {
     private static CloseableHttpClient client() {
         return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setMaxConnTotal(MAX_CONNECTIONS).setMaxConnPerRoute(MAX_CONNECTIONS)
+                        .setMaxConnTotal(MAX_CONNECTIONS)
+                        .setMaxConnPerRoute(MAX_CONNECTIONS)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(Timeout.ofSeconds(5)).build())
+                                .setConnectTimeout(Timeout.ofSeconds(5))
+                                .build())
                         .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(60)).build())
-                .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement()
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.ofSeconds(60))
+                        .build())
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
                 .disableContentCompression()
                 .build();
     }
@@ -179,7 +210,9 @@ public final class HttpLoad {
     static List<byte[]> images(Path dir) throws java.io.IOException {
         try (Stream<Path> files = Files.list(dir)) {
             List<byte[]> images = new ArrayList<>();
-            for (Path file : files.filter(f -> f.toString().matches("(?i).*\\.(jpe?g|png)$")).sorted().toList()) {
+            for (Path file : files.filter(f -> f.toString().matches("(?i).*\\.(jpe?g|png)$"))
+                    .sorted()
+                    .toList()) {
                 images.add(Files.readAllBytes(file));
             }
             if (images.isEmpty()) {
@@ -190,8 +223,14 @@ public final class HttpLoad {
     }
 
     static void print(PrintStream out, String label, Result r) {
-        out.printf(Locale.ROOT, "%-28s %8.1f img/s  p50 %7.1f ms  p90 %7.1f ms  p99 %7.1f ms  statuses %s%n", label,
-                r.throughput(), r.p50Ms(), r.p90Ms(), r.p99Ms(), r.statuses());
+        out.printf(
+                Locale.ROOT,
+                "%-28s %8.1f img/s  p50 %7.1f ms  p90 %7.1f ms  p99 %7.1f ms  statuses %s%n",
+                label,
+                r.throughput(),
+                r.p50Ms(),
+                r.p90Ms(),
+                r.p99Ms(),
+                r.statuses());
     }
-
 }

@@ -13,5 +13,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 public record DecodingProperties(
         @DefaultValue("true") boolean nativeJpeg,
-        @NotBlank @DefaultValue("turbojpeg") String turbojpegLibrary) {
-}
+        @NotBlank @DefaultValue("turbojpeg") String turbojpegLibrary) {}

@@ -9,8 +9,10 @@ class DeviceUnavailableFailureAnalyzer extends AbstractFailureAnalyzer<DeviceUna
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, DeviceUnavailableException cause) {
-        return new FailureAnalysis(cause.getMessage(), "Change resnet.models.<name>.devices, or set "
-                + "resnet.models.<name>.cpu-fallback=true to run that model on the CPU when the GPU is missing.",
+        return new FailureAnalysis(
+                cause.getMessage(),
+                "Change resnet.models.<name>.devices, or set "
+                        + "resnet.models.<name>.cpu-fallback=true to run that model on the CPU when the GPU is missing.",
                 cause);
     }
 }

@@ -19,5 +19,4 @@ public record EngineProperties(
         @DefaultValue("true") boolean offline,
         @Min(0) @Max(256) @DefaultValue("0") int intraOpThreads,
         @DefaultValue("false") boolean graphOptimizer,
-        @DefaultValue("true") boolean retainNativeMemory) {
-}
+        @DefaultValue("true") boolean retainNativeMemory) {}

@@ -54,12 +54,14 @@ public record LimitsProperties(
 
     /** The decoding budget: as configured, else {@link #defaultDecodingPixels} for this JVM's heap. */
     public long decodingPixels() {
-        return maxDecodingPixels != null ? maxDecodingPixels
+        return maxDecodingPixels != null
+                ? maxDecodingPixels
                 : defaultDecodingPixels(Runtime.getRuntime().maxMemory(), maxPixels);
     }
 
-    @AssertTrue(message = "max-decoding-pixels must be at least max-pixels, or one image at the limit could never "
-            + "decode")
+    @AssertTrue(
+            message = "max-decoding-pixels must be at least max-pixels, or one image at the limit could never "
+                    + "decode")
     public boolean isDecodingBudgetHoldingTheLargestImage() {
         return maxDecodingPixels == null || maxDecodingPixels >= maxPixels;
     }

@@ -20,8 +20,10 @@ import org.springframework.util.unit.DataSize;
  */
 public record ManagementProperties(
         @DefaultValue("true") boolean enabled,
-        @NotNull @DefaultValue({"file:models/", "classpath:models/"}) List<String> allowedLocations,
+
+        @NotNull @DefaultValue({"file:models/", "classpath:models/"})
+        List<String> allowedLocations,
+
         @Min(1) @Max(1000) @DefaultValue("16") int maxModels,
         @Min(1) @Max(100) @DefaultValue("4") int maxVersionsPerModel,
-        @NotNull @DefaultValue("64KB") DataSize maxBodySize) {
-}
+        @NotNull @DefaultValue("64KB") DataSize maxBodySize) {}

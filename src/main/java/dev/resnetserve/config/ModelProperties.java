@@ -36,8 +36,8 @@ public record ModelProperties(
         String version,
         String architecture,
         @Valid PreprocessingProperties preprocessing,
-        List<@Pattern(regexp = ModelSettings.DEVICE_PATTERN,
-                message = "devices are cpu, gpu, gpu0, gpu1, ...") String> devices,
+        List<@Pattern(regexp = ModelSettings.DEVICE_PATTERN, message = "devices are cpu, gpu, gpu0, gpu1, ...") String>
+                devices,
         @Min(1) @Max(ModelSettings.MAX_WORKERS) Integer workers,
         @Min(1) @Max(ModelSettings.MAX_QUEUE_CAPACITY) Integer queueCapacity,
         @Valid BatchProperties batch,
@@ -49,18 +49,23 @@ public record ModelProperties(
      * @param maxDelay how long a partial batch waits for more requests; 0 = never waits; default 5 ms
      */
     public record BatchProperties(
-            @Min(1) @Max(ModelSettings.MAX_BATCH_MAX_SIZE) Integer maxSize,
-            Duration maxDelay) {
-    }
+            @Min(1) @Max(ModelSettings.MAX_BATCH_MAX_SIZE) Integer maxSize, Duration maxDelay) {}
 
     /** The settings these properties give, defaults filled in and bounds checked. */
     public ModelSettings settings() {
         Optional<BatchProperties> batching = Optional.ofNullable(batch);
-        return ModelSettings.builder().version(version).labels(labels).architecture(architecture)
-                .preprocessing(preprocessing == null ? null : preprocessing.toSpec()).devices(devices)
-                .workers(workers).queueCapacity(queueCapacity)
+        return ModelSettings.builder()
+                .version(version)
+                .labels(labels)
+                .architecture(architecture)
+                .preprocessing(preprocessing == null ? null : preprocessing.toSpec())
+                .devices(devices)
+                .workers(workers)
+                .queueCapacity(queueCapacity)
                 .batchMaxSize(batching.map(BatchProperties::maxSize).orElse(null))
                 .batchMaxDelay(batching.map(BatchProperties::maxDelay).orElse(null))
-                .requestTimeout(requestTimeout).cpuFallback(cpuFallback).build();
+                .requestTimeout(requestTimeout)
+                .cpuFallback(cpuFallback)
+                .build();
     }
 }

@@ -26,7 +26,9 @@ import java.util.List;
  * @param background {@code #RRGGBB}: what alpha is composited on and padding is filled with
  */
 public record PreprocessingProperties(
-        @Pattern(regexp = PreprocessingSpec.PRESETS, message = "presets are imagenet and whole-image") String preset,
+        @Pattern(regexp = PreprocessingSpec.PRESETS, message = "presets are imagenet and whole-image")
+        String preset,
+
         ResizeMode mode,
         @Min(1) @Max(4096) Integer resize,
         @Min(1) @Max(4096) Integer width,
@@ -34,7 +36,9 @@ public record PreprocessingProperties(
         @Size(min = 3, max = 3) List<Float> mean,
         @Size(min = 3, max = 3) List<Float> std,
         AlphaMode alpha,
-        @Pattern(regexp = "#[0-9a-fA-F]{6}", message = "background is #RRGGBB") String background) {
+
+        @Pattern(regexp = "#[0-9a-fA-F]{6}", message = "background is #RRGGBB")
+        String background) {
 
     static PreprocessingProperties preset(String name) {
         return new PreprocessingProperties(name, null, null, null, null, null, null, null, null);
@@ -47,7 +51,8 @@ public record PreprocessingProperties(
         return new PreprocessingSpec(
                 mode != null ? mode : base.mode(),
                 resize != null ? resize : base.resize(),
-                w, h,
+                w,
+                h,
                 mean != null ? toArray(mean) : base.mean(),
                 std != null ? toArray(std) : base.std(),
                 alpha != null ? alpha : base.alpha(),

@@ -2,8 +2,8 @@ package dev.resnetserve.config;
 
 import ai.djl.engine.Engine;
 import dev.resnetserve.inference.GpuInventory;
-import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.EngineSettings;
+import dev.resnetserve.model.ModelLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,18 +18,25 @@ final class PyTorchEngine implements GpuInventory {
     private final Engine engine;
 
     PyTorchEngine(EngineProperties settings, int cpuWorkers) {
-        int threads = settings.intraOpThreads() > 0 ? settings.intraOpThreads()
+        int threads = settings.intraOpThreads() > 0
+                ? settings.intraOpThreads()
                 : EngineSettings.intraOpThreadsFor(cpuWorkers);
-        boolean retained = new EngineSettings(settings.offline(), settings.graphOptimizer(), threads,
-                settings.retainNativeMemory()).apply();
+        boolean retained = new EngineSettings(
+                        settings.offline(), settings.graphOptimizer(), threads, settings.retainNativeMemory())
+                .apply();
         if (settings.retainNativeMemory() && !retained) {
             log.warn("resnet.engine.retain-native-memory: the C library did not take glibc's mallopt settings; "
                     + "freed tensor memory goes back to the kernel after every batch");
         }
         this.engine = Engine.getEngine(ModelLoader.ENGINE);
-        log.info("PyTorch {} engine started: {} intra-op thread(s) per worker, {} GPU(s) visible, offline={}, "
-                + "freed native memory kept={}", engine.getVersion(), threads, engine.getGpuCount(),
-                settings.offline(), retained);
+        log.info(
+                "PyTorch {} engine started: {} intra-op thread(s) per worker, {} GPU(s) visible, offline={}, "
+                        + "freed native memory kept={}",
+                engine.getVersion(),
+                threads,
+                engine.getGpuCount(),
+                settings.offline(),
+                retained);
     }
 
     @Override

@@ -17,9 +17,14 @@ class SecurityConfiguration {
     SecurityFilterChain securityFilterChain(HttpSecurity http, ResnetProperties properties, Environment environment)
             throws Exception {
         SecurityProperties security = properties.security();
-        return new ApiSecurity(security.enabled(), security.apiKeys().stream()
-                .map(key -> new ApiKey(key.name(), key.sha256(), key.roles())).toList(),
-                security.metricsPublic(), security.corsOrigins(),
-                new ListenAddress(environment.getProperty("server.address"))).filterChain(http);
+        return new ApiSecurity(
+                        security.enabled(),
+                        security.apiKeys().stream()
+                                .map(key -> new ApiKey(key.name(), key.sha256(), key.roles()))
+                                .toList(),
+                        security.metricsPublic(),
+                        security.corsOrigins(),
+                        new ListenAddress(environment.getProperty("server.address")))
+                .filterChain(http);
     }
 }

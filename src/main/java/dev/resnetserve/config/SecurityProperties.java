@@ -31,10 +31,13 @@ public record SecurityProperties(
      * @param sha256 {@code printf %s "$KEY" | sha256sum}
      * @param roles  inference, management, metrics
      */
-    public record Key(@NotBlank String name,
-                      @NotNull @Pattern(regexp = "[0-9a-fA-F]{64}", message = "64 hex digits (SHA-256)") String sha256,
-                      @NotEmpty Set<Role> roles) {
-    }
+    public record Key(
+            @NotBlank String name,
+
+            @NotNull @Pattern(regexp = "[0-9a-fA-F]{64}", message = "64 hex digits (SHA-256)")
+            String sha256,
+
+            @NotEmpty Set<Role> roles) {}
 
     @AssertTrue(message = "resnet.security.enabled needs at least one key in resnet.security.api-keys")
     public boolean isKeyedWhenEnabled() {

@@ -1,6 +1,5 @@
 package dev.resnetserve.config;
 
-import ai.djl.Device;
 import dev.resnetserve.api.ConcurrentRequests;
 import dev.resnetserve.api.ManagementPolicy;
 import dev.resnetserve.api.RequestLimits;
@@ -54,14 +53,15 @@ class ServingConfiguration {
         if (properties.decoding().nativeJpeg()) {
             turboJpeg = TurboJpeg.load(properties.decoding().turbojpegLibrary());
             if (turboJpeg.isEmpty()) {
-                log.warn("resnet.decoding.native-jpeg is on but the TurboJPEG library '{}' cannot be loaded "
-                        + "(Debian: apt-get install libturbojpeg0); JPEG goes through ImageIO, 2-7x slower",
+                log.warn(
+                        "resnet.decoding.native-jpeg is on but the TurboJPEG library '{}' cannot be loaded "
+                                + "(Debian: apt-get install libturbojpeg0); JPEG goes through ImageIO, 2-7x slower",
                         properties.decoding().turbojpegLibrary());
             }
         }
         LimitsProperties limits = properties.limits();
-        ImageDecoder decoder = new ImageDecoder(new ImageLimits(limits.maxPixels(), limits.maxDimension(),
-                limits.maxJpegScans()), turboJpeg, budget);
+        ImageDecoder decoder = new ImageDecoder(
+                new ImageLimits(limits.maxPixels(), limits.maxDimension(), limits.maxJpegScans()), turboJpeg, budget);
         log.info("JPEG decoding: {}; {}", decoder.jpegDecoder(), budget);
         DecodePathWarmUp.run(decoder, preprocessor);
         return decoder;
@@ -70,18 +70,22 @@ class ServingConfiguration {
     /** The pixels all requests may be decoding at once (resnet.limits.max-decoding-pixels). */
     @Bean
     DecodingBudget decodingBudget(ResnetProperties properties) {
-        return new DecodingBudget(properties.limits().decodingPixels(), properties.limits().decodingBudgetWait());
+        return new DecodingBudget(
+                properties.limits().decodingPixels(), properties.limits().decodingBudgetWait());
     }
 
     @Bean
     RequestLimits requestLimits(ResnetProperties properties) {
-        return new RequestLimits(properties.limits().maxBodySize().toBytes(),
-                properties.limits().maxImagesPerRequest(), properties.limits().bodyReadTimeout());
+        return new RequestLimits(
+                properties.limits().maxBodySize().toBytes(),
+                properties.limits().maxImagesPerRequest(),
+                properties.limits().bodyReadTimeout());
     }
 
     @Bean
     ConcurrentRequests concurrentRequests(ResnetProperties properties, Environment environment) {
-        return new ConcurrentRequests(concurrentInferenceRequests(properties.limits().maxConcurrentRequests(),
+        return new ConcurrentRequests(concurrentInferenceRequests(
+                properties.limits().maxConcurrentRequests(),
                 environment.getProperty("server.tomcat.threads.max", Integer.class, 200)));
     }
 
@@ -104,7 +108,9 @@ class ServingConfiguration {
     @Bean
     ManagementPolicy managementPolicy(ResnetProperties properties) {
         ManagementProperties management = properties.management();
-        return new ManagementPolicy(management.enabled(), new AllowedLocations(management.allowedLocations()),
+        return new ManagementPolicy(
+                management.enabled(),
+                new AllowedLocations(management.allowedLocations()),
                 management.maxBodySize().toBytes());
     }
 
@@ -119,8 +125,10 @@ class ServingConfiguration {
      */
     @Bean
     PyTorchEngine pyTorchEngine(ResnetProperties properties) {
-        int cpuWorkers = properties.models().entrySet().stream().map(e -> settings(e.getKey(), e.getValue()))
-                .mapToInt(m -> (int) m.devices().stream().filter("cpu"::equals).count() * m.workers()).max()
+        int cpuWorkers = properties.models().entrySet().stream()
+                .map(e -> settings(e.getKey(), e.getValue()))
+                .mapToInt(m -> (int) m.devices().stream().filter("cpu"::equals).count() * m.workers())
+                .max()
                 .orElse(1);
         return new PyTorchEngine(properties.engine(), cpuWorkers);
     }
@@ -148,18 +156,26 @@ class ServingConfiguration {
     }
 
     @Bean
-    ModelRegistry modelRegistry(ResnetProperties properties, PyTorchEngine engine, ModelLoader loader,
-                                BatchObserver batches) {
+    ModelRegistry modelRegistry(
+            ResnetProperties properties, PyTorchEngine engine, ModelLoader loader, BatchObserver batches) {
         DeviceResolver devices = new DeviceResolver(engine);
         List<ServedModel> served = new ArrayList<>();
         for (Map.Entry<String, ModelProperties> entry : properties.models().entrySet()) {
             ModelSettings settings = settings(entry.getKey(), entry.getValue());
-            served.add(new ServedModel(settings.spec(entry.getKey(), entry.getValue().location()),
-                    settings.scheduling(), devices.resolve(entry.getKey(), settings.devices(),
-                    settings.cpuFallback())));
+            served.add(new ServedModel(
+                    settings.spec(entry.getKey(), entry.getValue().location()),
+                    settings.scheduling(),
+                    devices.resolve(entry.getKey(), settings.devices(), settings.cpuFallback())));
         }
-        return new ModelRegistry(served, properties.defaultModel(), loader, devices, properties.shutdownGrace(),
-                batches, new ModelRegistry.Limits(properties.management().maxModels(),
+        return new ModelRegistry(
+                served,
+                properties.defaultModel(),
+                loader,
+                devices,
+                properties.shutdownGrace(),
+                batches,
+                new ModelRegistry.Limits(
+                        properties.management().maxModels(),
                         properties.management().maxVersionsPerModel()));
     }
 
@@ -186,7 +202,8 @@ class ServingConfiguration {
     MultipartConfigElement multipartConfigElement(ResnetProperties properties) {
         long max = properties.limits().maxBodySize().toBytes();
         int inMemory = (int) Math.min(max, DataSize.ofMegabytes(1).toBytes());
-        return new MultipartConfigElement("", max, max + DataSize.ofKilobytes(64).toBytes(), inMemory);
+        return new MultipartConfigElement(
+                "", max, max + DataSize.ofKilobytes(64).toBytes(), inMemory);
     }
 
     private static Path workDirectory() {

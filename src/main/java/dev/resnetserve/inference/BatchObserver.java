@@ -4,7 +4,7 @@ package dev.resnetserve.inference;
 @FunctionalInterface
 public interface BatchObserver {
 
-    BatchObserver NONE = (model, device, size, nanos) -> { };
+    BatchObserver NONE = (model, device, size, nanos) -> {};
 
     void batchRun(String model, String device, int size, long nanos);
 }

@@ -21,8 +21,8 @@ final class BatchTimes {
         if (size < 1 || size >= nanos.length() || elapsedNanos <= 0) {
             return;
         }
-        nanos.getAndUpdate(size, old -> old == 0 ? elapsedNanos
-                : Math.round(old + NEWEST_WEIGHT * (elapsedNanos - old)));
+        nanos.getAndUpdate(
+                size, old -> old == 0 ? elapsedNanos : Math.round(old + NEWEST_WEIGHT * (elapsedNanos - old)));
     }
 
     /**

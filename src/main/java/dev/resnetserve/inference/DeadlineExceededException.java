@@ -23,9 +23,12 @@ public class DeadlineExceededException extends ServiceException {
 
     /** Behind {@code depth} waiting requests this one would be answered in {@code expectedWait}, past its timeout. */
     public static DeadlineExceededException predicted(int depth, Duration expectedWait, Duration timeout) {
-        return new DeadlineExceededException("the model is overloaded: behind " + depth + " waiting request(s) this "
-                + "one would be answered in about " + expectedWait.toMillis() + " ms, past its " + timeout.toMillis()
-                + " ms request timeout; retry later", true);
+        return new DeadlineExceededException(
+                "the model is overloaded: behind " + depth + " waiting request(s) this "
+                        + "one would be answered in about " + expectedWait.toMillis() + " ms, past its "
+                        + timeout.toMillis()
+                        + " ms request timeout; retry later",
+                true);
     }
 
     @Override

@@ -33,8 +33,8 @@ public final class DeviceResolver {
         for (String name : names) {
             Matcher m = NAME.matcher(name.strip().toLowerCase(Locale.ROOT));
             if (!m.matches()) {
-                throw new IllegalArgumentException("model '" + model + "': unknown device '" + name
-                        + "'; use cpu, gpu, gpu0, gpu1, ...");
+                throw new IllegalArgumentException(
+                        "model '" + model + "': unknown device '" + name + "'; use cpu, gpu, gpu0, gpu1, ...");
             }
             if (m.group(1) == null) {
                 devices.add(Device.cpu());
@@ -44,8 +44,11 @@ public final class DeviceResolver {
             if (id < available) {
                 devices.add(Device.gpu(id));
             } else if (cpuFallback) {
-                log.warn("model '{}' asks for {} but the engine sees {} GPU(s); running it on the CPU instead",
-                        model, name, available);
+                log.warn(
+                        "model '{}' asks for {} but the engine sees {} GPU(s); running it on the CPU instead",
+                        model,
+                        name,
+                        available);
                 devices.add(Device.cpu());
             } else {
                 throw new DeviceUnavailableException("model '" + model + "' asks for " + name + " but the PyTorch "

@@ -116,7 +116,8 @@ final class InferenceQueue {
         int perRound = workerCount * maxBatchSize;
         int ownBatch = Math.min(maxBatchSize, ahead % perRound + 1);
         long running = busy >= workerCount ? batchTimes.expectedNanos(Math.min(maxBatchSize, ahead + 1)) : 0;
-        return running + (long) (ahead / perRound) * batchTimes.expectedNanos(maxBatchSize)
+        return running
+                + (long) (ahead / perRound) * batchTimes.expectedNanos(maxBatchSize)
                 + batchTimes.expectedNanos(ownBatch);
     }
 

@@ -9,5 +9,4 @@ package dev.resnetserve.inference;
  * @param queueNanos     from submission to the start of its batch
  * @param inferenceNanos the forward pass of its batch, including stacking inputs and reading outputs
  */
-public record InferenceResult(float[] logits, String device, int batchSize, long queueNanos, long inferenceNanos) {
-}
+public record InferenceResult(float[] logits, String device, int batchSize, long queueNanos, long inferenceNanos) {}

@@ -13,5 +13,4 @@ import java.util.OptionalLong;
  * @param labels         one per output class
  * @param loadTime       load and warm-up of all its devices
  */
-public record ModelDetails(ModelFormat format, OptionalLong parameterCount, Labels labels, Duration loadTime) {
-}
+public record ModelDetails(ModelFormat format, OptionalLong parameterCount, Labels labels, Duration loadTime) {}

@@ -61,13 +61,24 @@ public final class ModelRegistry implements SmartLifecycle {
     private ExecutorService draining;
     private volatile boolean running;
 
-    public ModelRegistry(List<ServedModel> served, String defaultModel, ModelLoader loader, DeviceResolver devices,
-                         Duration shutdownGrace, BatchObserver observer) {
+    public ModelRegistry(
+            List<ServedModel> served,
+            String defaultModel,
+            ModelLoader loader,
+            DeviceResolver devices,
+            Duration shutdownGrace,
+            BatchObserver observer) {
         this(served, defaultModel, loader, devices, shutdownGrace, observer, Limits.NONE);
     }
 
-    public ModelRegistry(List<ServedModel> served, String defaultModel, ModelLoader loader, DeviceResolver devices,
-                         Duration shutdownGrace, BatchObserver observer, Limits limits) {
+    public ModelRegistry(
+            List<ServedModel> served,
+            String defaultModel,
+            ModelLoader loader,
+            DeviceResolver devices,
+            Duration shutdownGrace,
+            BatchObserver observer,
+            Limits limits) {
         this.limits = limits;
         for (ServedModel model : served) {
             Versions versions = models.computeIfAbsent(model.name(), name -> new Versions());
@@ -131,7 +142,9 @@ public final class ModelRegistry implements SmartLifecycle {
     /** Every served version of every model. */
     public List<ServedModel> all() {
         synchronized (models) {
-            return models.values().stream().flatMap(v -> v.byVersion.values().stream()).toList();
+            return models.values().stream()
+                    .flatMap(v -> v.byVersion.values().stream())
+                    .toList();
         }
     }
 
@@ -170,8 +183,8 @@ public final class ModelRegistry implements SmartLifecycle {
      * ready, if {@code makeDefault}; until then, and if it fails, the current default keeps serving.
      */
     public ServedModel register(ModelSpec spec, SchedulingSpec scheduling, boolean makeDefault) {
-        ServedModel model = new ServedModel(spec, scheduling,
-                devices.resolve(spec.name(), scheduling.devices(), scheduling.cpuFallback()));
+        ServedModel model = new ServedModel(
+                spec, scheduling, devices.resolve(spec.name(), scheduling.devices(), scheduling.cpuFallback()));
         synchronized (models) {
             if (!running) {
                 throw new ModelNotReadyException("the service is not running");
@@ -187,8 +200,8 @@ public final class ModelRegistry implements SmartLifecycle {
                         + " versions, the most resnet.management.max-versions-per-model allows; remove one first");
             }
             if (versions.byVersion.containsKey(spec.version())) {
-                throw new ModelConflictException("model '" + spec.name() + "' already has a version '"
-                        + spec.version() + "'");
+                throw new ModelConflictException(
+                        "model '" + spec.name() + "' already has a version '" + spec.version() + "'");
             }
             versions.byVersion.put(spec.version(), model);
             if (versions.defaultVersion == null) {
@@ -202,8 +215,7 @@ public final class ModelRegistry implements SmartLifecycle {
                 switchTo(model);
             }
         });
-        log.info("model '{}' version '{}' registered from {}; loading", spec.name(), spec.version(),
-                spec.location());
+        log.info("model '{}' version '{}' registered from {}; loading", spec.name(), spec.version(), spec.location());
         return model;
     }
 
@@ -222,7 +234,10 @@ public final class ModelRegistry implements SmartLifecycle {
             Versions versions = models.get(model.name());
             if (versions != null && versions.byVersion.get(model.spec().version()) == model) {
                 versions.defaultVersion = model;
-                log.info("model '{}' now serves version '{}' by default", model.name(), model.spec().version());
+                log.info(
+                        "model '{}' now serves version '{}' by default",
+                        model.name(),
+                        model.spec().version());
             }
         }
     }
@@ -261,7 +276,10 @@ public final class ModelRegistry implements SmartLifecycle {
         for (ServedModel model : removed) {
             listeners.forEach(listener -> listener.removed(model));
             draining.submit(() -> model.stop(shutdownGrace));
-            log.info("model '{}' version '{}' removed; draining", model.name(), model.spec().version());
+            log.info(
+                    "model '{}' version '{}' removed; draining",
+                    model.name(),
+                    model.spec().version());
         }
         return removed;
     }

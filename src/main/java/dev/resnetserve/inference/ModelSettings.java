@@ -24,15 +24,24 @@ import java.util.Optional;
  * @param requestTimeout deadline from arrival (admission predicts against it; still queued then: dropped)
  * @param cpuFallback    run on the CPU when an asked-for GPU is absent, instead of failing
  */
-public record ModelSettings(String version, Optional<String> labels, Optional<String> architecture,
-                            Optional<PreprocessingSpec> preprocessing, List<String> devices, int workers,
-                            int queueCapacity, int batchMaxSize, Duration batchMaxDelay, Duration requestTimeout,
-                            boolean cpuFallback) {
+public record ModelSettings(
+        String version,
+        Optional<String> labels,
+        Optional<String> architecture,
+        Optional<PreprocessingSpec> preprocessing,
+        List<String> devices,
+        int workers,
+        int queueCapacity,
+        int batchMaxSize,
+        Duration batchMaxDelay,
+        Duration requestTimeout,
+        boolean cpuFallback) {
 
     public static final String DEFAULT_VERSION = "1";
     public static final String DEFAULT_DEVICE = "cpu";
     /** The devices a setting may name, as a pattern for validation annotations. */
     public static final String DEVICE_PATTERN = "cpu|gpu\\d*";
+
     public static final int DEFAULT_WORKERS = 1;
     public static final int MAX_WORKERS = 64;
     public static final int DEFAULT_QUEUE_CAPACITY = 64;
@@ -47,16 +56,26 @@ public record ModelSettings(String version, Optional<String> labels, Optional<St
     public ModelSettings {
         devices = List.copyOf(devices);
         check(version != null && !version.isBlank(), "version", "must not be blank");
-        check(!devices.isEmpty() && devices.stream().allMatch(d -> d.matches(DEVICE_PATTERN)), "devices",
+        check(
+                !devices.isEmpty() && devices.stream().allMatch(d -> d.matches(DEVICE_PATTERN)),
+                "devices",
                 "are cpu, gpu, gpu0, gpu1, ...");
         check(workers >= 1 && workers <= MAX_WORKERS, "workers", "must be 1 to " + MAX_WORKERS);
-        check(queueCapacity >= 1 && queueCapacity <= MAX_QUEUE_CAPACITY, "queueCapacity",
+        check(
+                queueCapacity >= 1 && queueCapacity <= MAX_QUEUE_CAPACITY,
+                "queueCapacity",
                 "must be 1 to " + MAX_QUEUE_CAPACITY);
-        check(batchMaxSize >= 1 && batchMaxSize <= MAX_BATCH_MAX_SIZE, "batchMaxSize",
+        check(
+                batchMaxSize >= 1 && batchMaxSize <= MAX_BATCH_MAX_SIZE,
+                "batchMaxSize",
                 "must be 1 to " + MAX_BATCH_MAX_SIZE);
-        check(!batchMaxDelay.isNegative() && batchMaxDelay.toMillis() <= MAX_BATCH_MAX_DELAY_MS, "batchMaxDelay",
+        check(
+                !batchMaxDelay.isNegative() && batchMaxDelay.toMillis() <= MAX_BATCH_MAX_DELAY_MS,
+                "batchMaxDelay",
                 "must be 0 to " + MAX_BATCH_MAX_DELAY_MS + " ms");
-        check(requestTimeout.toNanos() > 0 && requestTimeout.toMillis() <= MAX_REQUEST_TIMEOUT_MS, "requestTimeout",
+        check(
+                requestTimeout.toNanos() > 0 && requestTimeout.toMillis() <= MAX_REQUEST_TIMEOUT_MS,
+                "requestTimeout",
                 "must be above 0 and at most " + MAX_REQUEST_TIMEOUT_MS + " ms");
     }
 
@@ -72,8 +91,8 @@ public record ModelSettings(String version, Optional<String> labels, Optional<St
 
     /** How its requests are queued, batched and spread over devices. */
     public SchedulingSpec scheduling() {
-        return new SchedulingSpec(devices, workers, queueCapacity, batchMaxSize, batchMaxDelay, requestTimeout,
-                cpuFallback);
+        return new SchedulingSpec(
+                devices, workers, queueCapacity, batchMaxSize, batchMaxDelay, requestTimeout, cpuFallback);
     }
 
     private static void check(boolean valid, String setting, String rule) {
@@ -97,8 +116,7 @@ public record ModelSettings(String version, Optional<String> labels, Optional<St
         private Duration requestTimeout;
         private Boolean cpuFallback;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder version(String value) {
             version = value;
@@ -157,8 +175,11 @@ public record ModelSettings(String version, Optional<String> labels, Optional<St
 
         /** The settings; throws {@link IllegalArgumentException} naming a setting out of its bounds. */
         public ModelSettings build() {
-            return new ModelSettings(version != null ? version : DEFAULT_VERSION, Optional.ofNullable(labels),
-                    Optional.ofNullable(architecture), Optional.ofNullable(preprocessing),
+            return new ModelSettings(
+                    version != null ? version : DEFAULT_VERSION,
+                    Optional.ofNullable(labels),
+                    Optional.ofNullable(architecture),
+                    Optional.ofNullable(preprocessing),
                     devices != null && !devices.isEmpty() ? devices : List.of(DEFAULT_DEVICE),
                     workers != null ? workers : DEFAULT_WORKERS,
                     queueCapacity != null ? queueCapacity : DEFAULT_QUEUE_CAPACITY,

@@ -11,7 +11,11 @@ import java.util.Set;
  * ignored).
  */
 public enum ModelState {
-    LOADING, WARMING_UP, READY, FAILED, STOPPED;
+    LOADING,
+    WARMING_UP,
+    READY,
+    FAILED,
+    STOPPED;
 
     /** Whether a version in this state may move to {@code next}. */
     public boolean mayBecome(ModelState next) {

@@ -22,8 +22,11 @@ public final class ModelsReadinessIndicator implements HealthIndicator {
         Map<String, Object> states = new LinkedHashMap<>();
         for (ServedModel model : registry.all()) {
             // states only: the health endpoint is open to probes, and a load failure can name local paths
-            states.put(model.name() + ":" + model.spec().version(), model.state().toString());
+            states.put(
+                    model.name() + ":" + model.spec().version(), model.state().toString());
         }
-        return (registry.allReady() ? Health.up() : Health.down()).withDetails(states).build();
+        return (registry.allReady() ? Health.up() : Health.down())
+                .withDetails(states)
+                .build();
     }
 }

@@ -19,16 +19,25 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PredictorCeiling {
 
     /** Images per second, and the median time of one batch. */
-    public record Result(double imagesPerSecond, double medianBatchMs) {
-    }
+    public record Result(double imagesPerSecond, double medianBatchMs) {}
 
-    private PredictorCeiling() {
-    }
+    private PredictorCeiling() {}
 
-    public static Result measure(ModelLoader loader, ModelSpec spec, float[] tensor, int workers, int batch,
-                                 Duration warmup, Duration measured) throws InterruptedException {
+    public static Result measure(
+            ModelLoader loader,
+            ModelSpec spec,
+            float[] tensor,
+            int workers,
+            int batch,
+            Duration warmup,
+            Duration measured)
+            throws InterruptedException {
         ModelArtifact artifact = loader.locate(spec);
-        long[] shape = {3, spec.preprocessing().orElseThrow().height(), spec.preprocessing().orElseThrow().width()};
+        long[] shape = {
+            3,
+            spec.preprocessing().orElseThrow().height(),
+            spec.preprocessing().orElseThrow().width()
+        };
         try (ZooModel<NDList, NDList> model = loader.load(spec, artifact, Device.cpu())) {
             List<float[]> inputs = Collections.nCopies(batch, tensor);
             List<PredictorBatchRunner> runners = new ArrayList<>();
@@ -42,28 +51,37 @@ public final class PredictorCeiling {
             runAll(runners, inputs, measured, images, batchNanos);
             double seconds = (System.nanoTime() - start) / 1e9;
             runners.forEach(PredictorBatchRunner::close);
-            long[] sorted = batchNanos.stream().mapToLong(Long::longValue).sorted().toArray();
-            return new Result(images.get() / seconds, sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2] / 1e6);
+            long[] sorted =
+                    batchNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+            return new Result(
+                    images.get() / seconds, sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2] / 1e6);
         }
     }
 
-    private static void runAll(List<PredictorBatchRunner> runners, List<float[]> inputs, Duration length,
-                               AtomicLong images, List<Long> batchNanos) throws InterruptedException {
+    private static void runAll(
+            List<PredictorBatchRunner> runners,
+            List<float[]> inputs,
+            Duration length,
+            AtomicLong images,
+            List<Long> batchNanos)
+            throws InterruptedException {
         long end = System.nanoTime() + length.toNanos();
         List<Thread> threads = new ArrayList<>();
         for (PredictorBatchRunner runner : runners) {
-            Thread thread = new Thread(() -> {
-                while (System.nanoTime() < end) {
-                    long t0 = System.nanoTime();
-                    try {
-                        runner.run(inputs);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    batchNanos.add(System.nanoTime() - t0);
-                    images.addAndGet(inputs.size());
-                }
-            }, "ceiling");
+            Thread thread = new Thread(
+                    () -> {
+                        while (System.nanoTime() < end) {
+                            long t0 = System.nanoTime();
+                            try {
+                                runner.run(inputs);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                            batchNanos.add(System.nanoTime() - t0);
+                            images.addAndGet(inputs.size());
+                        }
+                    },
+                    "ceiling");
             threads.add(thread);
             thread.start();
         }

@@ -15,13 +15,24 @@ import java.util.List;
  *                       still queued by then is dropped, never run
  * @param cpuFallback    run on the CPU when an asked-for GPU is absent, instead of failing at start
  */
-public record SchedulingSpec(List<String> devices, int workers, int queueCapacity, int batchMaxSize,
-                             Duration batchMaxDelay, Duration requestTimeout, boolean cpuFallback) {
+public record SchedulingSpec(
+        List<String> devices,
+        int workers,
+        int queueCapacity,
+        int batchMaxSize,
+        Duration batchMaxDelay,
+        Duration requestTimeout,
+        boolean cpuFallback) {
 
     public SchedulingSpec {
         devices = List.copyOf(devices);
-        if (devices.isEmpty() || workers < 1 || queueCapacity < 1 || batchMaxSize < 1
-                || batchMaxDelay.isNegative() || requestTimeout.isNegative() || requestTimeout.isZero()) {
+        if (devices.isEmpty()
+                || workers < 1
+                || queueCapacity < 1
+                || batchMaxSize < 1
+                || batchMaxDelay.isNegative()
+                || requestTimeout.isNegative()
+                || requestTimeout.isZero()) {
             throw new IllegalArgumentException("invalid scheduling settings: " + devices + ", workers " + workers
                     + ", queue " + queueCapacity + ", batch " + batchMaxSize + "/" + batchMaxDelay
                     + ", timeout " + requestTimeout);

@@ -14,8 +14,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +47,8 @@ public final class ServedModel {
         this.spec = spec;
         this.scheduling = scheduling;
         this.devices = List.copyOf(devices);
-        this.queue = new InferenceQueue(scheduling.queueCapacity(), scheduling.requestTimeout(),
-                scheduling.batchMaxSize());
+        this.queue =
+                new InferenceQueue(scheduling.queueCapacity(), scheduling.requestTimeout(), scheduling.batchMaxSize());
         this.preprocessing = spec.preprocessing().orElse(PreprocessingSpec.imagenet());
         this.workersPerDevice = scheduling.workers();
     }
@@ -120,11 +120,12 @@ public final class ServedModel {
     private void checkReady() {
         if (state == ModelState.FAILED) {
             // the reason can name local paths: it is in GET /v1/models for operators, not in every 503
-            throw new ModelNotReadyException("model '" + name() + "' failed to load; see GET /v1/models/"
-                    + name() + " for the reason");
+            throw new ModelNotReadyException(
+                    "model '" + name() + "' failed to load; see GET /v1/models/" + name() + " for the reason");
         }
         if (state != ModelState.READY) {
-            throw new ModelNotReadyException("model '" + name() + "' is " + state.name().toLowerCase());
+            throw new ModelNotReadyException(
+                    "model '" + name() + "' is " + state.name().toLowerCase());
         }
     }
 
@@ -148,7 +149,10 @@ public final class ServedModel {
                 workersByPool.add(loadOn(device, loader, artifact, observer));
             }
             Labels labels = checkLabels(configuredLabels, outputClasses);
-            details = new ModelDetails(artifact.format(), ModelLoader.parameterCount(pools.get(0).model()), labels,
+            details = new ModelDetails(
+                    artifact.format(),
+                    ModelLoader.parameterCount(pools.get(0).model()),
+                    labels,
                     Duration.ofNanos(System.nanoTime() - start));
             if (!moveTo(ModelState.READY)) {
                 throw new IllegalStateException("model '" + name() + "' was stopped while it loaded");
@@ -156,8 +160,13 @@ public final class ServedModel {
             for (int i = 0; i < pools.size(); i++) {
                 pools.get(i).start(name(), workersByPool.get(i));
             }
-            log.info("model '{}' ready on {} with {} worker(s) each, {} classes, loaded in {} ms", name(), devices(),
-                    scheduling.workers(), labels.size(), details.loadTime().toMillis());
+            log.info(
+                    "model '{}' ready on {} with {} worker(s) each, {} classes, loaded in {} ms",
+                    name(),
+                    devices(),
+                    scheduling.workers(),
+                    labels.size(),
+                    details.loadTime().toMillis());
         } catch (RuntimeException | Error e) {
             failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             moveTo(ModelState.FAILED);
@@ -199,8 +208,8 @@ public final class ServedModel {
      */
     public synchronized void scaleWorkers(int target) {
         if (state != ModelState.READY) {
-            throw new ModelNotReadyException("model '" + name() + "' is " + state.name().toLowerCase()
-                    + "; only a ready model can be scaled");
+            throw new ModelNotReadyException(
+                    "model '" + name() + "' is " + state.name().toLowerCase() + "; only a ready model can be scaled");
         }
         List<Thread> ending = new ArrayList<>();
         for (DevicePool pool : pools) {
@@ -244,8 +253,8 @@ public final class ServedModel {
             return Labels.numbered(classes);
         }
         if (labels.get().size() != classes) {
-            throw new IllegalStateException("the labels list has " + labels.get().size() + " classes but the model "
-                    + "outputs " + classes);
+            throw new IllegalStateException(
+                    "the labels list has " + labels.get().size() + " classes but the model " + "outputs " + classes);
         }
         return labels.get();
     }
@@ -275,12 +284,18 @@ public final class ServedModel {
 
     /** Worker threads running on {@code device} ({@code cpu}, {@code gpu0}...): zero until loaded. */
     public int runningWorkers(String device) {
-        return pools.stream().filter(p -> p.device().equals(device)).mapToInt(DevicePool::workerCount).sum();
+        return pools.stream()
+                .filter(p -> p.device().equals(device))
+                .mapToInt(DevicePool::workerCount)
+                .sum();
     }
 
     /** Worker threads on {@code device} running a batch right now. */
     public int busyWorkers(String device) {
-        return pools.stream().filter(p -> p.device().equals(device)).mapToInt(DevicePool::busyWorkers).sum();
+        return pools.stream()
+                .filter(p -> p.device().equals(device))
+                .mapToInt(DevicePool::busyWorkers)
+                .sum();
     }
 
     /**
@@ -290,8 +305,7 @@ public final class ServedModel {
     private boolean moveTo(ModelState next) {
         synchronized (transitions) {
             if (!state.mayBecome(next)) {
-                log.warn("model '{}' version '{}' stays {}: it may not become {}", name(), spec.version(), state,
-                        next);
+                log.warn("model '{}' version '{}' stays {}: it may not become {}", name(), spec.version(), state, next);
                 return false;
             }
             state = next;
@@ -301,8 +315,9 @@ public final class ServedModel {
 
     private void requireMove(ModelState next) {
         if (!moveTo(next)) {
-            throw new IllegalStateException("model '" + name() + "' is " + state.name().toLowerCase()
-                    + " and cannot be " + next.name().toLowerCase());
+            throw new IllegalStateException(
+                    "model '" + name() + "' is " + state.name().toLowerCase() + " and cannot be "
+                            + next.name().toLowerCase());
         }
     }
 }

@@ -8,8 +8,7 @@ import java.util.PriorityQueue;
 /** Post-processing: softmax over the logits, the k most probable classes, highest first, with their labels. */
 public final class TopK {
 
-    private TopK() {
-    }
+    private TopK() {}
 
     public static double[] softmax(float[] logits) {
         double max = Double.NEGATIVE_INFINITY;
@@ -35,8 +34,8 @@ public final class TopK {
 
     /** The {@code k} most probable classes of a softmax output; ties keep the lower index first. */
     public static List<Prediction> ofProbabilities(double[] p, int k, Labels labels) {
-        PriorityQueue<Integer> smallestFirst = new PriorityQueue<>(
-                (a, b) -> p[a] != p[b] ? Double.compare(p[a], p[b]) : Integer.compare(b, a));
+        PriorityQueue<Integer> smallestFirst =
+                new PriorityQueue<>((a, b) -> p[a] != p[b] ? Double.compare(p[a], p[b]) : Integer.compare(b, a));
         for (int i = 0; i < p.length; i++) {
             smallestFirst.add(i);
             if (smallestFirst.size() > k) {

@@ -13,18 +13,19 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class WarmUpThread {
 
-    private WarmUpThread() {
-    }
+    private WarmUpThread() {}
 
     static void runToEnd(String name, Runnable warmUp) {
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread thread = new Thread(() -> {
-            try {
-                warmUp.run();
-            } catch (RuntimeException | Error e) {
-                failure.set(e);
-            }
-        }, name);
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        warmUp.run();
+                    } catch (RuntimeException | Error e) {
+                        failure.set(e);
+                    }
+                },
+                name);
         thread.setDaemon(true);
         thread.start();
         boolean interrupted = false;

@@ -28,8 +28,13 @@ final class Worker implements Runnable {
         this(queue, runner, maxBatchSize, maxDelay, "", BatchObserver.NONE);
     }
 
-    Worker(InferenceQueue queue, BatchRunner runner, int maxBatchSize, Duration maxDelay, String model,
-           BatchObserver observer) {
+    Worker(
+            InferenceQueue queue,
+            BatchRunner runner,
+            int maxBatchSize,
+            Duration maxDelay,
+            String model,
+            BatchObserver observer) {
         this.queue = queue;
         this.runner = runner;
         this.maxBatchSize = maxBatchSize;
@@ -84,8 +89,8 @@ final class Worker implements Runnable {
 
     /** Moves a serving (or draining, for RETIRING) worker to {@code ending}; an ended one stays ended. */
     private void askToEnd(WorkerState ending) {
-        state.updateAndGet(now -> now.serving() || now == WorkerState.DRAINING && ending == WorkerState.RETIRING
-                ? ending : now);
+        state.updateAndGet(
+                now -> now.serving() || now == WorkerState.DRAINING && ending == WorkerState.RETIRING ? ending : now);
     }
 
     /** Running a batch right now (for the busy-workers gauge; a worker asked to end is not counted). */
@@ -115,14 +120,20 @@ final class Worker implements Runnable {
             return;
         }
         try {
-            float[][] outputs = runner.run(live.stream().map(InferenceTask::input).toList());
+            float[][] outputs =
+                    runner.run(live.stream().map(InferenceTask::input).toList());
             long inferenceNanos = System.nanoTime() - start;
             observer.batchRun(model, runner.device(), live.size(), inferenceNanos);
             queue.recordBatch(live.size(), inferenceNanos);
             for (int i = 0; i < live.size(); i++) {
                 InferenceTask task = live.get(i);
-                task.result().complete(new InferenceResult(outputs[i], runner.device(), live.size(),
-                        start - task.submittedAtNanos(), inferenceNanos));
+                task.result()
+                        .complete(new InferenceResult(
+                                outputs[i],
+                                runner.device(),
+                                live.size(),
+                                start - task.submittedAtNanos(),
+                                inferenceNanos));
             }
         } catch (Exception | OutOfMemoryError e) {
             log.error("inference failed for a batch of {} on {}", live.size(), runner.device(), e);

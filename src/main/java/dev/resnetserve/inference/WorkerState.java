@@ -6,7 +6,11 @@ package dev.resnetserve.inference;
  * hand and leaves the queue to the others (scaling down). ENDED once its thread has closed its predictor.
  */
 enum WorkerState {
-    IDLE, BUSY, DRAINING, RETIRING, ENDED;
+    IDLE,
+    BUSY,
+    DRAINING,
+    RETIRING,
+    ENDED;
 
     /** Still serving, and not asked to end. */
     boolean serving() {

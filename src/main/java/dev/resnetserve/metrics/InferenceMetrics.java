@@ -36,26 +36,38 @@ public final class InferenceMetrics implements ClassificationObserver, BatchObse
 
     @Override
     public void requestFinished(String model, Outcome outcome, long nanos) {
-        Counter.builder("inference.requests").description("Classification requests by outcome")
-                .tag("model", model).tag("outcome", outcome.label()).register(registry).increment();
+        Counter.builder("inference.requests")
+                .description("Classification requests by outcome")
+                .tag("model", model)
+                .tag("outcome", outcome.label())
+                .register(registry)
+                .increment();
         latency("inference.request.duration", "End-to-end duration of classification requests")
-                .tag("model", model).register(registry).record(Duration.ofNanos(nanos));
+                .tag("model", model)
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
     }
 
     @Override
     public void stagesMeasured(String model, StageTimings timings) {
         for (Stage stage : Stage.parts()) {
             latency("inference.stage.duration", "Duration of each stage of successful classifications")
-                    .tag("model", model).tag("stage", stage.label()).register(registry)
+                    .tag("model", model)
+                    .tag("stage", stage.label())
+                    .register(registry)
                     .record(Duration.ofNanos((long) (timings.millis(stage) * 1_000_000)));
         }
     }
 
     @Override
     public void batchRun(String model, String device, int size, long nanos) {
-        DistributionSummary.builder("inference.batch.size").description("Sizes of the batches actually run")
-                .tag("model", model).tag("device", device).serviceLevelObjectives(BATCH_BUCKETS)
-                .register(registry).record(size);
+        DistributionSummary.builder("inference.batch.size")
+                .description("Sizes of the batches actually run")
+                .tag("model", model)
+                .tag("device", device)
+                .serviceLevelObjectives(BATCH_BUCKETS)
+                .register(registry)
+                .record(size);
     }
 
     /** Stage observations are for tracing: the stage metrics are these, so the observations make no meters. */
@@ -64,7 +76,10 @@ public final class InferenceMetrics implements ClassificationObserver, BatchObse
     }
 
     private static Timer.Builder latency(String name, String description) {
-        return Timer.builder(name).description(description).serviceLevelObjectives(LATENCY_BUCKETS)
-                .minimumExpectedValue(LATENCY_BUCKETS[0]).maximumExpectedValue(LATENCY_BUCKETS[12]);
+        return Timer.builder(name)
+                .description(description)
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .minimumExpectedValue(LATENCY_BUCKETS[0])
+                .maximumExpectedValue(LATENCY_BUCKETS[12]);
     }
 }

@@ -49,26 +49,41 @@ public final class ModelGauges implements MeterBinder, ModelRegistry.Listener {
         if (named.isEmpty()) {
             named.add(Gauge.builder("inference.model.ready", () -> ready(name))
                     .description("1 when the model's default version is loaded, warmed up and serving")
-                    .tag("model", name).register(meters));
+                    .tag("model", name)
+                    .register(meters));
             named.add(Gauge.builder("inference.queue.depth", () -> sum(name, ServedModel::queueDepth))
-                    .description("Requests waiting for a worker").tag("model", name).register(meters));
+                    .description("Requests waiting for a worker")
+                    .tag("model", name)
+                    .register(meters));
         }
         List<Meter> versioned = new ArrayList<>();
         for (String device : model.devices()) {
-            if (named.stream().noneMatch(m -> m.getId().getName().equals("inference.workers")
-                    && device.equals(m.getId().getTag("device")))) {
+            if (named.stream()
+                    .noneMatch(m -> m.getId().getName().equals("inference.workers")
+                            && device.equals(m.getId().getTag("device")))) {
                 named.add(Gauge.builder("inference.workers", () -> sum(name, m -> m.runningWorkers(device)))
-                        .description("Predictor threads").tag("model", name).tag("device", device).register(meters));
+                        .description("Predictor threads")
+                        .tag("model", name)
+                        .tag("device", device)
+                        .register(meters));
                 named.add(Gauge.builder("inference.workers.busy", () -> sum(name, m -> m.busyWorkers(device)))
-                        .description("Predictor threads running a batch").tag("model", name).tag("device", device)
+                        .description("Predictor threads running a batch")
+                        .tag("model", name)
+                        .tag("device", device)
                         .register(meters));
                 named.add(Gauge.builder("inference.model.load.duration", () -> loadSeconds(name, device))
                         .description("Load and warm-up time of the model's default version on the device")
-                        .baseUnit("seconds").tag("model", name).tag("device", device).register(meters));
+                        .baseUnit("seconds")
+                        .tag("model", name)
+                        .tag("device", device)
+                        .register(meters));
             }
-            versioned.add(Gauge.builder("inference.model.info", () -> 1.0).description("Served model, value always 1")
-                    .tag("model", name).tag("version", model.spec().version())
-                    .tag("architecture", model.spec().architecture().orElse("unknown")).tag("device", device)
+            versioned.add(Gauge.builder("inference.model.info", () -> 1.0)
+                    .description("Served model, value always 1")
+                    .tag("model", name)
+                    .tag("version", model.spec().version())
+                    .tag("architecture", model.spec().architecture().orElse("unknown"))
+                    .tag("device", device)
                     .register(meters));
         }
         perVersion.put(model, versioned);
@@ -105,7 +120,10 @@ public final class ModelGauges implements MeterBinder, ModelRegistry.Listener {
 
     private double loadSeconds(String name, String device) {
         try {
-            return models.require(name).loadTime(device).map(ModelGauges::seconds).orElse(Double.NaN);
+            return models.require(name)
+                    .loadTime(device)
+                    .map(ModelGauges::seconds)
+                    .orElse(Double.NaN);
         } catch (ModelNotFoundException removed) {
             return Double.NaN;
         }

@@ -63,23 +63,27 @@ public final class AllowedLocations {
         if (lower.startsWith("classpath:")) {
             String prefix = entry.substring("classpath:".length());
             if (!safeClasspath(prefix)) {
-                throw new IllegalArgumentException("allowed location '" + entry + "': no '..', '\\' or '%' in a "
-                        + "classpath prefix");
+                throw new IllegalArgumentException(
+                        "allowed location '" + entry + "': no '..', '\\' or '%' in a " + "classpath prefix");
             }
             return new ClasspathPrefix(prefix.replaceFirst("^/+", ""));
         }
         if (lower.startsWith("https://") || lower.startsWith("http://")) {
             URI uri = URI.create(entry);
             if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null) {
-                throw new IllegalArgumentException("allowed location '" + entry + "': a URL names a host and a "
-                        + "path, nothing more");
+                throw new IllegalArgumentException(
+                        "allowed location '" + entry + "': a URL names a host and a " + "path, nothing more");
             }
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            return new WebPrefix(uri.getScheme().toLowerCase(Locale.ROOT), uri.getHost().toLowerCase(Locale.ROOT),
-                    defaultPort(uri), path);
+            return new WebPrefix(
+                    uri.getScheme().toLowerCase(Locale.ROOT),
+                    uri.getHost().toLowerCase(Locale.ROOT),
+                    defaultPort(uri),
+                    path);
         }
-        Path dir = localPath(entry).orElseThrow(() -> new IllegalArgumentException("allowed location '" + entry
-                + "' is neither a directory (file:DIR/ or a path), classpath:PREFIX nor an http(s) URL"));
+        Path dir = localPath(entry)
+                .orElseThrow(() -> new IllegalArgumentException("allowed location '" + entry
+                        + "' is neither a directory (file:DIR/ or a path), classpath:PREFIX nor an http(s) URL"));
         return new Directory(dir.toAbsolutePath().normalize());
     }
 
@@ -93,7 +97,8 @@ public final class AllowedLocations {
                 }
                 URI uri = new URI(location);
                 if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()
-                        || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                        || uri.getRawQuery() != null
+                        || uri.getRawFragment() != null) {
                     return Optional.empty(); // file://host/... would reach another machine's share
                 }
                 if (uri.isOpaque()) { // file:relative/path
@@ -108,7 +113,9 @@ public final class AllowedLocations {
     }
 
     private static boolean safeClasspath(String path) {
-        return !path.contains("\\") && !path.contains("%") && !List.of(path.split("/", -1)).contains("..");
+        return !path.contains("\\")
+                && !path.contains("%")
+                && !List.of(path.split("/", -1)).contains("..");
     }
 
     private static int defaultPort(URI uri) {
@@ -152,11 +159,17 @@ public final class AllowedLocations {
             try {
                 URI uri = new URI(location);
                 String raw = uri.getRawPath();
-                boolean sameServer = uri.getScheme() != null && uri.getScheme().equalsIgnoreCase(scheme)
-                        && uri.getHost() != null && uri.getHost().equalsIgnoreCase(host) && defaultPort(uri) == port
+                boolean sameServer = uri.getScheme() != null
+                        && uri.getScheme().equalsIgnoreCase(scheme)
+                        && uri.getHost() != null
+                        && uri.getHost().equalsIgnoreCase(host)
+                        && defaultPort(uri) == port
                         && uri.getRawUserInfo() == null;
-                if (!sameServer || raw == null || raw.toLowerCase(Locale.ROOT).matches(".*%(2e|2f|5c).*")
-                        || List.of(raw.split("/", -1)).contains("..") || List.of(raw.split("/", -1)).contains(".")) {
+                if (!sameServer
+                        || raw == null
+                        || raw.toLowerCase(Locale.ROOT).matches(".*%(2e|2f|5c).*")
+                        || List.of(raw.split("/", -1)).contains("..")
+                        || List.of(raw.split("/", -1)).contains(".")) {
                     return false; // escaped or relative segments could climb out of the allowed path on the server
                 }
                 return raw.startsWith(path);

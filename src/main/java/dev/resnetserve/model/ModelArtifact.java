@@ -7,21 +7,33 @@ import java.util.Optional;
  * A model location resolved to what DJL's {@code Criteria} needs: a local directory plus model name, or a URL
  * DJL downloads and caches itself.
  */
-public record ModelArtifact(Optional<Path> directory, Optional<String> modelName, Optional<String> url, ModelFormat format,
-                            Optional<ModelDescriptor> descriptor) {
+public record ModelArtifact(
+        Optional<Path> directory,
+        Optional<String> modelName,
+        Optional<String> url,
+        ModelFormat format,
+        Optional<ModelDescriptor> descriptor) {
 
     static ModelArtifact local(Path directory, String modelName) {
         Optional<ModelDescriptor> descriptor = ModelDescriptor.readFrom(directory);
         if (descriptor.isPresent()) {
-            return new ModelArtifact(Optional.of(directory), Optional.of(descriptor.get().name()), Optional.empty(),
-                    ModelFormat.DJL_RESNET, descriptor);
+            return new ModelArtifact(
+                    Optional.of(directory),
+                    Optional.of(descriptor.get().name()),
+                    Optional.empty(),
+                    ModelFormat.DJL_RESNET,
+                    descriptor);
         }
-        return new ModelArtifact(Optional.of(directory), Optional.ofNullable(modelName), Optional.empty(),
-                ModelFormat.TORCHSCRIPT, Optional.empty());
+        return new ModelArtifact(
+                Optional.of(directory),
+                Optional.ofNullable(modelName),
+                Optional.empty(),
+                ModelFormat.TORCHSCRIPT,
+                Optional.empty());
     }
 
     static ModelArtifact remote(String url) {
-        return new ModelArtifact(Optional.empty(), Optional.empty(), Optional.of(url), ModelFormat.DJL_URL,
-                Optional.empty());
+        return new ModelArtifact(
+                Optional.empty(), Optional.empty(), Optional.of(url), ModelFormat.DJL_URL, Optional.empty());
     }
 }

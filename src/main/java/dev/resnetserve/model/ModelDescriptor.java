@@ -1,5 +1,8 @@
 package dev.resnetserve.model;
 
+import dev.resnetserve.preprocess.AlphaMode;
+import dev.resnetserve.preprocess.PreprocessingSpec;
+import dev.resnetserve.preprocess.ResizeMode;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -8,16 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
-import dev.resnetserve.preprocess.AlphaMode;
-import dev.resnetserve.preprocess.PreprocessingSpec;
-import dev.resnetserve.preprocess.ResizeMode;
 
 /**
  * {@code resnet-serve.properties} in a model directory trained by this project: which Java architecture the
  * parameters file belongs to, so the service can rebuild the network before loading its weights.
  */
-public record ModelDescriptor(String name, String architecture, int classes, int inputSize,
-                              Optional<PreprocessingSpec> preprocessing) {
+public record ModelDescriptor(
+        String name, String architecture, int classes, int inputSize, Optional<PreprocessingSpec> preprocessing) {
 
     public static final String FILE_NAME = "resnet-serve.properties";
 
@@ -33,8 +33,11 @@ public record ModelDescriptor(String name, String architecture, int classes, int
             throw new UncheckedIOException(e);
         }
         try {
-            return Optional.of(new ModelDescriptor(required(p, "name"), required(p, "architecture"),
-                    Integer.parseInt(required(p, "classes")), Integer.parseInt(required(p, "input-size")),
+            return Optional.of(new ModelDescriptor(
+                    required(p, "name"),
+                    required(p, "architecture"),
+                    Integer.parseInt(required(p, "classes")),
+                    Integer.parseInt(required(p, "input-size")),
                     readPreprocessing(p)));
         } catch (IllegalArgumentException e) {
             throw new ModelLoadException(file + " has a malformed number: " + e.getMessage());
@@ -70,11 +73,13 @@ public record ModelDescriptor(String name, String architecture, int classes, int
         if (p.getProperty("preprocessing.mode") == null) {
             return Optional.empty();
         }
-        return Optional.of(new PreprocessingSpec(ResizeMode.valueOf(required(p, "preprocessing.mode")),
+        return Optional.of(new PreprocessingSpec(
+                ResizeMode.valueOf(required(p, "preprocessing.mode")),
                 Integer.parseInt(required(p, "preprocessing.resize")),
                 Integer.parseInt(required(p, "preprocessing.width")),
                 Integer.parseInt(required(p, "preprocessing.height")),
-                floats(required(p, "preprocessing.mean")), floats(required(p, "preprocessing.std")),
+                floats(required(p, "preprocessing.mean")),
+                floats(required(p, "preprocessing.std")),
                 AlphaMode.valueOf(required(p, "preprocessing.alpha")),
                 Integer.parseInt(required(p, "preprocessing.background").replace("#", ""), 16)));
     }

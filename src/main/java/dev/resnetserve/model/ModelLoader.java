@@ -55,22 +55,27 @@ public final class ModelLoader {
         artifact.directory().ifPresent(criteria::optModelPath);
         artifact.modelName().ifPresent(criteria::optModelName);
         artifact.url().ifPresent(criteria::optModelUrls);
-        artifact.descriptor().ifPresent(d -> criteria.optBlock(ResNetBuilder.build(
-                ResNetSpec.named(d.architecture(), d.classes()).withInputSize(d.inputSize()))));
+        artifact.descriptor()
+                .ifPresent(d -> criteria.optBlock(ResNetBuilder.build(
+                        ResNetSpec.named(d.architecture(), d.classes()).withInputSize(d.inputSize()))));
         try {
             return criteria.build().loadModel();
         } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
-            throw new ModelLoadException("cannot load model '" + spec.name() + "' from " + spec.location()
-                    + " on " + device + ": " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "cannot load model '" + spec.name() + "' from " + spec.location() + " on " + device + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     /** The configured labels, else {@code synset.txt} beside a local model, else none. */
     public Optional<Labels> labels(ModelSpec spec, ModelArtifact artifact) {
         if (spec.labels().isPresent()) {
-            return Optional.of(read(resources.getResource(spec.labels().get()), spec.labels().get()));
+            return Optional.of(read(
+                    resources.getResource(spec.labels().get()), spec.labels().get()));
         }
-        Optional<Path> synset = artifact.directory().map(d -> d.resolve(SYNSET_FILE)).filter(Files::isRegularFile);
+        Optional<Path> synset =
+                artifact.directory().map(d -> d.resolve(SYNSET_FILE)).filter(Files::isRegularFile);
         return synset.map(p -> read(resources.getResource(p.toUri().toString()), p.toString()));
     }
 
@@ -101,13 +106,16 @@ public final class ModelLoader {
         try (InputStream in = resource.getInputStream()) {
             byte[] bytes = in.readNBytes(MAX_LABELS_BYTES + 1);
             if (bytes.length > MAX_LABELS_BYTES) {
-                throw new ModelLoadException("the labels file " + description + " is larger than "
-                        + MAX_LABELS_BYTES + " bytes");
+                throw new ModelLoadException(
+                        "the labels file " + description + " is larger than " + MAX_LABELS_BYTES + " bytes");
             }
-            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().limit(MAX_LABELS + 1L).toList();
+            List<String> lines = new String(bytes, StandardCharsets.UTF_8)
+                    .lines()
+                    .limit(MAX_LABELS + 1L)
+                    .toList();
             if (lines.size() > MAX_LABELS) {
-                throw new ModelLoadException("the labels file " + description + " has more than " + MAX_LABELS
-                        + " lines");
+                throw new ModelLoadException(
+                        "the labels file " + description + " has more than " + MAX_LABELS + " lines");
             }
             Labels labels = Labels.parse(lines);
             if (labels.size() == 0) {

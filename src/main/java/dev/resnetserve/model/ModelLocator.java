@@ -60,7 +60,8 @@ public final class ModelLocator {
         String lower = fileName.toLowerCase(Locale.ROOT);
         for (String suffix : TORCHSCRIPT_SUFFIXES) {
             if (lower.endsWith(suffix)) {
-                return ModelArtifact.local(path.getParent(), fileName.substring(0, fileName.length() - suffix.length()));
+                return ModelArtifact.local(
+                        path.getParent(), fileName.substring(0, fileName.length() - suffix.length()));
             }
         }
         for (String suffix : ARCHIVE_SUFFIXES) {
@@ -76,7 +77,8 @@ public final class ModelLocator {
     private static String singleTorchScriptName(Path directory) {
         try (Stream<Path> files = Files.list(directory)) {
             List<String> names = files.map(p -> p.getFileName().toString())
-                    .filter(name -> name.toLowerCase(Locale.ROOT).endsWith(".pt")).toList();
+                    .filter(name -> name.toLowerCase(Locale.ROOT).endsWith(".pt"))
+                    .toList();
             return names.size() == 1 ? names.get(0).substring(0, names.get(0).length() - 3) : null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -87,8 +89,8 @@ public final class ModelLocator {
         String base = location.replaceFirst("/+$", "");
         Path target = workDirectory.resolve(modelName).resolve(version).normalize();
         if (!target.startsWith(workDirectory) || target.equals(workDirectory)) {
-            throw new ModelLoadException("model name '" + modelName + "' or version '" + version
-                    + "' cannot name a work directory");
+            throw new ModelLoadException(
+                    "model name '" + modelName + "' or version '" + version + "' cannot name a work directory");
         }
         try {
             Resource[] children = resources.getResources(base + "/*");

@@ -15,6 +15,10 @@ import java.util.Optional;
  * @param architecture  e.g. {@code resnet50}, when known
  * @param preprocessing how the input tensor is made; empty: as the model directory describes it, else imagenet
  */
-public record ModelSpec(String name, String version, String location, Optional<String> labels,
-                        Optional<String> architecture, Optional<PreprocessingSpec> preprocessing) {
-}
+public record ModelSpec(
+        String name,
+        String version,
+        String location,
+        Optional<String> labels,
+        Optional<String> architecture,
+        Optional<PreprocessingSpec> preprocessing) {}

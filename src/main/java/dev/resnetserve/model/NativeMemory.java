@@ -31,8 +31,7 @@ public final class NativeMemory {
         int mallopt(int param, int value);
     }
 
-    private NativeMemory() {
-    }
+    private NativeMemory() {}
 
     /**
      * Applies the settings to this process; false where the C library has no {@code mallopt} or refuses a value,

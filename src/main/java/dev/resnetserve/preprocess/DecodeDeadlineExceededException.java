@@ -7,7 +7,8 @@ import dev.resnetserve.error.ServiceException;
 public class DecodeDeadlineExceededException extends ServiceException {
 
     public DecodeDeadlineExceededException() {
-        super(ErrorCode.DEADLINE_EXCEEDED,
+        super(
+                ErrorCode.DEADLINE_EXCEEDED,
                 "the request's deadline passed while its image was decoding; the decode was stopped");
     }
 }

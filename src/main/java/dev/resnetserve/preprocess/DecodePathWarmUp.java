@@ -12,8 +12,7 @@ import javax.imageio.ImageIO;
  */
 public final class DecodePathWarmUp {
 
-    private DecodePathWarmUp() {
-    }
+    private DecodePathWarmUp() {}
 
     public static void run(ImageDecoder decoder, Preprocessor preprocessor) {
         BufferedImage image = new BufferedImage(320, 240, BufferedImage.TYPE_INT_ARGB);

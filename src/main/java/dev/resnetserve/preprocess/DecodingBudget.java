@@ -31,8 +31,8 @@ public final class DecodingBudget {
      */
     public DecodingBudget(long capacity, Duration wait) {
         if (capacity < 1 || wait.isNegative()) {
-            throw new IllegalArgumentException("a decoding budget needs a positive capacity and a wait >= 0, got "
-                    + capacity + " and " + wait);
+            throw new IllegalArgumentException(
+                    "a decoding budget needs a positive capacity and a wait >= 0, got " + capacity + " and " + wait);
         }
         this.capacity = capacity;
         this.waitNanos = wait.toNanos();
@@ -68,8 +68,7 @@ public final class DecodingBudget {
 
         private long held;
 
-        private Lease() {
-        }
+        private Lease() {}
 
         /**
          * Makes this lease hold at least {@code pixels}, reserving only what it does not hold yet (a JPEG that

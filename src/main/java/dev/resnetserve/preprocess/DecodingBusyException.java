@@ -7,8 +7,10 @@ import dev.resnetserve.error.ServiceException;
 public class DecodingBusyException extends ServiceException {
 
     public DecodingBusyException(long pixels, long capacity) {
-        super(ErrorCode.SERVER_BUSY, "the service is decoding as many pixels as it can hold (" + capacity + "); an "
-                + "image of " + pixels + " more pixels could not start; retry shortly");
+        super(
+                ErrorCode.SERVER_BUSY,
+                "the service is decoding as many pixels as it can hold (" + capacity + "); an " + "image of " + pixels
+                        + " more pixels could not start; retry shortly");
     }
 
     @Override

@@ -72,10 +72,10 @@ public final class ImageDecoder {
                 }
                 lease.reserve((long) width * height);
             };
-            Optional<RgbImage> fast = jpeg ? turboJpeg.flatMap(turbo -> turbo.decode(encoded, admit))
-                    : Optional.empty();
-            RgbImage rgb = fast.orElseGet(() -> RgbConverter.convert(read(encoded, admit, deadlineNanos), alphaMode,
-                    background));
+            Optional<RgbImage> fast =
+                    jpeg ? turboJpeg.flatMap(turbo -> turbo.decode(encoded, admit)) : Optional.empty();
+            RgbImage rgb = fast.orElseGet(
+                    () -> RgbConverter.convert(read(encoded, admit, deadlineNanos), alphaMode, background));
             // The orientation's copy is the last allocation the reservation covers.
             return Orientation.apply(rgb, Orientation.read(encoded));
         }
@@ -94,8 +94,8 @@ public final class ImageDecoder {
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
             if (!readers.hasNext()) {
-                throw new InvalidImageException("not an image in a supported format "
-                        + "(JPEG, PNG, GIF, BMP, WebP, TIFF)");
+                throw new InvalidImageException(
+                        "not an image in a supported format " + "(JPEG, PNG, GIF, BMP, WebP, TIFF)");
             }
             ImageReader reader = readers.next();
             try {
@@ -125,8 +125,10 @@ public final class ImageDecoder {
             } finally {
                 reader.dispose();
             }
-        } catch (InvalidImageException | ImageTooLargeException | DecodingBusyException
-                 | DecodeDeadlineExceededException e) {
+        } catch (InvalidImageException
+                | ImageTooLargeException
+                | DecodingBusyException
+                | DecodeDeadlineExceededException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new InvalidImageException("the image could not be decoded: " + describe(e), e);
@@ -165,28 +167,22 @@ public final class ImageDecoder {
         }
 
         @Override
-        public void imageComplete(ImageReader source) {
-        }
+        public void imageComplete(ImageReader source) {}
 
         @Override
-        public void sequenceStarted(ImageReader source, int minIndex) {
-        }
+        public void sequenceStarted(ImageReader source, int minIndex) {}
 
         @Override
-        public void sequenceComplete(ImageReader source) {
-        }
+        public void sequenceComplete(ImageReader source) {}
 
         @Override
-        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {
-        }
+        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {}
 
         @Override
-        public void thumbnailProgress(ImageReader source, float percentageDone) {
-        }
+        public void thumbnailProgress(ImageReader source, float percentageDone) {}
 
         @Override
-        public void thumbnailComplete(ImageReader source) {
-        }
+        public void thumbnailComplete(ImageReader source) {}
 
         @Override
         public void readAborted(ImageReader source) {

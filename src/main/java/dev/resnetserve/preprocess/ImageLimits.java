@@ -44,8 +44,8 @@ public record ImageLimits(long maxPixels, int maxDimension, int maxJpegScans) {
             throw new InvalidImageException("the image declares no pixels (" + width + "x" + height + ")");
         }
         if (width > maxDimension || height > maxDimension) {
-            throw new ImageTooLargeException("the image is " + width + "x" + height
-                    + "; the longest side allowed is " + maxDimension + " pixels");
+            throw new ImageTooLargeException("the image is " + width + "x" + height + "; the longest side allowed is "
+                    + maxDimension + " pixels");
         }
         if ((long) width * height > maxPixels) {
             throw new ImageTooLargeException("the image is " + width + "x" + height + " = " + (long) width * height
@@ -57,8 +57,8 @@ public record ImageLimits(long maxPixels, int maxDimension, int maxJpegScans) {
     int checkJpegScans(byte[] jpeg) {
         int scans = JpegScans.count(jpeg, maxJpegScans);
         if (scans > maxJpegScans) {
-            throw new InvalidImageException("the JPEG has more than " + maxJpegScans + " scans; decoding it would "
-                    + "take too long");
+            throw new InvalidImageException(
+                    "the JPEG has more than " + maxJpegScans + " scans; decoding it would " + "take too long");
         }
         return scans;
     }

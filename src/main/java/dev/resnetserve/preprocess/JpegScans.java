@@ -18,8 +18,7 @@ final class JpegScans {
     private static final int SOS = 0xDA;
     private static final int TEM = 0x01;
 
-    private JpegScans() {
-    }
+    private JpegScans() {}
 
     /**
      * The scans of {@code jpeg} up to its EOI or its end, counting no further than {@code stopAfter + 1}: enough

@@ -25,8 +25,7 @@ final class Orientation {
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     private static final byte[] EXIF_PREAMBLE = {'E', 'x', 'i', 'f', 0, 0};
 
-    private Orientation() {
-    }
+    private Orientation() {}
 
     /** The EXIF orientation of the encoded image, or {@link #NORMAL} when it has none or it cannot be read. */
     static int read(byte[] encoded) {
@@ -54,8 +53,8 @@ final class Orientation {
      * length and stops at the first scan, so no entropy-coded data is touched; each segment is at most 64 KiB.
      */
     private static int fromJpeg(byte[] jpeg) throws Exception {
-        JpegSegmentData segments = JpegSegmentReader.readSegments(new SequentialByteArrayReader(jpeg),
-                List.of(JpegSegmentType.APP1));
+        JpegSegmentData segments =
+                JpegSegmentReader.readSegments(new SequentialByteArrayReader(jpeg), List.of(JpegSegmentType.APP1));
         for (byte[] segment : segments.getSegments(JpegSegmentType.APP1)) {
             if (startsWith(segment, 0, EXIF_PREAMBLE)) {
                 return fromTiff(segment, EXIF_PREAMBLE.length, segment.length - EXIF_PREAMBLE.length);
@@ -201,13 +200,34 @@ final class Orientation {
                 int sx;
                 int sy;
                 switch (orientation) {
-                    case 2 -> { sx = w - 1 - x; sy = y; }
-                    case 3 -> { sx = w - 1 - x; sy = h - 1 - y; }
-                    case 4 -> { sx = x; sy = h - 1 - y; }
-                    case 5 -> { sx = y; sy = x; }
-                    case 6 -> { sx = y; sy = h - 1 - x; }
-                    case 7 -> { sx = w - 1 - y; sy = h - 1 - x; }
-                    case 8 -> { sx = w - 1 - y; sy = x; }
+                    case 2 -> {
+                        sx = w - 1 - x;
+                        sy = y;
+                    }
+                    case 3 -> {
+                        sx = w - 1 - x;
+                        sy = h - 1 - y;
+                    }
+                    case 4 -> {
+                        sx = x;
+                        sy = h - 1 - y;
+                    }
+                    case 5 -> {
+                        sx = y;
+                        sy = x;
+                    }
+                    case 6 -> {
+                        sx = y;
+                        sy = h - 1 - x;
+                    }
+                    case 7 -> {
+                        sx = w - 1 - y;
+                        sy = h - 1 - x;
+                    }
+                    case 8 -> {
+                        sx = w - 1 - y;
+                        sy = x;
+                    }
                     default -> throw new IllegalArgumentException("EXIF orientation " + orientation);
                 }
                 System.arraycopy(in, (sy * w + sx) * 3, out, (y * outW + x) * 3, 3);

@@ -14,8 +14,7 @@ final class PilResampler {
 
     private static final int PRECISION_BITS = 32 - 8 - 2;
 
-    private PilResampler() {
-    }
+    private PilResampler() {}
 
     /**
      * Resizes {@code image} to {@code outWidth x outHeight} and returns the window whose top-left corner is
@@ -121,8 +120,8 @@ final class PilResampler {
                 }
                 for (int x = 0; x < xmax; x++) {
                     double w = total != 0.0 ? k[x] / total : k[x];
-                    weights[i * kernelSize + x] = (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS)
-                            : 0.5 + w * (1 << PRECISION_BITS));
+                    weights[i * kernelSize + x] =
+                            (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS) : 0.5 + w * (1 << PRECISION_BITS));
                 }
                 min[i] = xmin;
                 size[i] = xmax;

@@ -14,8 +14,15 @@ import java.util.Arrays;
  * @param alpha       what happens to transparency
  * @param background  RGB colour ({@code 0xRRGGBB}) used for alpha compositing and for padding
  */
-public record PreprocessingSpec(ResizeMode mode, int resize, int width, int height, float[] mean, float[] std,
-                                AlphaMode alpha, int background) {
+public record PreprocessingSpec(
+        ResizeMode mode,
+        int resize,
+        int width,
+        int height,
+        float[] mean,
+        float[] std,
+        AlphaMode alpha,
+        int background) {
 
     private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
     private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
@@ -28,8 +35,8 @@ public record PreprocessingSpec(ResizeMode mode, int resize, int width, int heig
             throw new IllegalArgumentException("input size must be within 1..4096, got " + width + "x" + height);
         }
         if (mode == ResizeMode.CENTER_CROP && resize < Math.max(width, height)) {
-            throw new IllegalArgumentException("resize (" + resize + ") must be at least the crop size "
-                    + width + "x" + height);
+            throw new IllegalArgumentException(
+                    "resize (" + resize + ") must be at least the crop size " + width + "x" + height);
         }
         if (mean == null || std == null || mean.length != 3 || std.length != 3) {
             throw new IllegalArgumentException("mean and std need exactly 3 values (R, G, B)");
@@ -45,6 +52,7 @@ public record PreprocessingSpec(ResizeMode mode, int resize, int width, int heig
 
     /** The presets' names, as configuration and registration write them. */
     public static final String IMAGENET = "imagenet";
+
     public static final String WHOLE_IMAGE = "whole-image";
     /** A pattern matching the presets' names, for validation annotations. */
     public static final String PRESETS = IMAGENET + "|" + WHOLE_IMAGE;
@@ -54,21 +62,22 @@ public record PreprocessingSpec(ResizeMode mode, int resize, int width, int heig
         return switch (name) {
             case IMAGENET -> imagenet();
             case WHOLE_IMAGE -> wholeImage(224);
-            default -> throw new IllegalArgumentException("presets are " + IMAGENET + " and " + WHOLE_IMAGE
-                    + ", not '" + name + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "presets are " + IMAGENET + " and " + WHOLE_IMAGE + ", not '" + name + "'");
         };
     }
 
     /** torchvision's ImageNet evaluation transform: Resize(256), CenterCrop(224), ToTensor, Normalize. */
     public static PreprocessingSpec imagenet() {
-        return new PreprocessingSpec(ResizeMode.CENTER_CROP, 256, 224, 224, IMAGENET_MEAN, IMAGENET_STD,
-                AlphaMode.DROP, 0xFFFFFF);
+        return new PreprocessingSpec(
+                ResizeMode.CENTER_CROP, 256, 224, 224, IMAGENET_MEAN, IMAGENET_STD, AlphaMode.DROP, 0xFFFFFF);
     }
 
     /** The whole image, aspect ratio kept, padded to a square of {@code size}: nothing near an edge is lost. */
     public static PreprocessingSpec wholeImage(int size) {
-        return new PreprocessingSpec(ResizeMode.PAD, size, size, size, IMAGENET_MEAN, IMAGENET_STD,
-                AlphaMode.COMPOSITE, 0xFFFFFF);
+        return new PreprocessingSpec(
+                ResizeMode.PAD, size, size, size, IMAGENET_MEAN, IMAGENET_STD, AlphaMode.COMPOSITE, 0xFFFFFF);
     }
 
     @Override
@@ -83,15 +92,29 @@ public record PreprocessingSpec(ResizeMode mode, int resize, int width, int heig
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PreprocessingSpec p && mode == p.mode && resize == p.resize && width == p.width
-                && height == p.height && Arrays.equals(mean, p.mean) && Arrays.equals(std, p.std)
-                && alpha == p.alpha && background == p.background;
+        return o instanceof PreprocessingSpec p
+                && mode == p.mode
+                && resize == p.resize
+                && width == p.width
+                && height == p.height
+                && Arrays.equals(mean, p.mean)
+                && Arrays.equals(std, p.std)
+                && alpha == p.alpha
+                && background == p.background;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new int[] {mode.hashCode(), resize, width, height, Arrays.hashCode(mean),
-            Arrays.hashCode(std), alpha.hashCode(), background});
+        return Arrays.hashCode(new int[] {
+            mode.hashCode(),
+            resize,
+            width,
+            height,
+            Arrays.hashCode(mean),
+            Arrays.hashCode(std),
+            alpha.hashCode(),
+            background
+        });
     }
 
     @Override

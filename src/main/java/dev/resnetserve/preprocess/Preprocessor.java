@@ -17,8 +17,8 @@ public final class Preprocessor {
     public byte[] fit(RgbImage image, PreprocessingSpec spec) {
         return switch (spec.mode()) {
             case CENTER_CROP -> centerCrop(image, spec);
-            case STRETCH -> PilResampler.resizeWindow(image, spec.width(), spec.height(), 0, 0,
-                    spec.width(), spec.height());
+            case STRETCH ->
+                PilResampler.resizeWindow(image, spec.width(), spec.height(), 0, 0, spec.width(), spec.height());
             case PAD -> pad(image, spec);
         };
     }

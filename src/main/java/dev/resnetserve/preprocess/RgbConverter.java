@@ -13,8 +13,7 @@ import java.awt.image.Raster;
  */
 final class RgbConverter {
 
-    private RgbConverter() {
-    }
+    private RgbConverter() {}
 
     static RgbImage convert(BufferedImage image, AlphaMode alphaMode, int background) {
         int w = image.getWidth();

@@ -32,11 +32,25 @@ public final class TurboJpeg {
     interface Api extends Library {
         Pointer tjInitDecompress();
 
-        int tjDecompressHeader3(Pointer handle, byte[] jpeg, NativeLong size, IntByReference width,
-                                IntByReference height, IntByReference subsampling, IntByReference colorspace);
+        int tjDecompressHeader3(
+                Pointer handle,
+                byte[] jpeg,
+                NativeLong size,
+                IntByReference width,
+                IntByReference height,
+                IntByReference subsampling,
+                IntByReference colorspace);
 
-        int tjDecompress2(Pointer handle, byte[] jpeg, NativeLong size, byte[] rgb, int width, int pitch,
-                          int height, int pixelFormat, int flags);
+        int tjDecompress2(
+                Pointer handle,
+                byte[] jpeg,
+                NativeLong size,
+                byte[] rgb,
+                int width,
+                int pitch,
+                int height,
+                int pixelFormat,
+                int flags);
 
         int tjDestroy(Pointer handle);
 
@@ -64,7 +78,9 @@ public final class TurboJpeg {
     }
 
     static boolean isJpeg(byte[] encoded) {
-        return encoded.length > 3 && (encoded[0] & 0xFF) == 0xFF && (encoded[1] & 0xFF) == 0xD8
+        return encoded.length > 3
+                && (encoded[0] & 0xFF) == 0xFF
+                && (encoded[1] & 0xFF) == 0xD8
                 && (encoded[2] & 0xFF) == 0xFF;
     }
 
@@ -98,7 +114,8 @@ public final class TurboJpeg {
             IntByReference height = new IntByReference();
             IntByReference colorspace = new IntByReference();
             if (api.tjDecompressHeader3(handle, jpeg, size, width, height, new IntByReference(), colorspace) != 0
-                    || colorspace.getValue() == COLORSPACE_CMYK || colorspace.getValue() == COLORSPACE_YCCK) {
+                    || colorspace.getValue() == COLORSPACE_CMYK
+                    || colorspace.getValue() == COLORSPACE_YCCK) {
                 return Optional.empty();
             }
             int w = width.getValue();
@@ -130,8 +147,8 @@ public final class TurboJpeg {
         try {
             return Math.multiplyExact(Math.multiplyExact(width, height), 3);
         } catch (ArithmeticException e) {
-            throw new ImageTooLargeException("the image is " + width + "x" + height + "; its RGB pixels would not "
-                    + "fit one array");
+            throw new ImageTooLargeException(
+                    "the image is " + width + "x" + height + "; its RGB pixels would not " + "fit one array");
         }
     }
 

@@ -41,9 +41,13 @@ final class ApiKeyFilter extends OncePerRequestFilter {
                 refuse.commence(request, response, new BadCredentialsException("the API key is not valid"));
                 return;
             }
-            SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                    key.get().name(), null, key.get().roles().stream()
-                            .map(role -> new SimpleGrantedAuthority("ROLE_" + role.name())).toList()));
+            SecurityContextHolder.getContext()
+                    .setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                            key.get().name(),
+                            null,
+                            key.get().roles().stream()
+                                    .map(role -> new SimpleGrantedAuthority("ROLE_" + role.name()))
+                                    .toList()));
         }
         chain.doFilter(request, response);
     }

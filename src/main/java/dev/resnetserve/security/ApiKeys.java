@@ -15,7 +15,9 @@ final class ApiKeys {
 
     ApiKeys(List<ApiKey> keys) {
         this.keys = List.copyOf(keys);
-        this.digests = keys.stream().map(key -> HexFormat.of().parseHex(key.sha256().toLowerCase())).toList();
+        this.digests = keys.stream()
+                .map(key -> HexFormat.of().parseHex(key.sha256().toLowerCase()))
+                .toList();
     }
 
     Optional<ApiKey> match(String secret) {

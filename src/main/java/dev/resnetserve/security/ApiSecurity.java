@@ -27,8 +27,8 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  * @param corsOrigins    origins allowed to call the API from a browser; empty: CORS off
  * @param listen         where the server listens
  */
-public record ApiSecurity(boolean enabled, List<ApiKey> keys, boolean metricsPublic, List<String> corsOrigins,
-                          ListenAddress listen) {
+public record ApiSecurity(
+        boolean enabled, List<ApiKey> keys, boolean metricsPublic, List<String> corsOrigins, ListenAddress listen) {
 
     private static final Logger log = LoggerFactory.getLogger(ApiSecurity.class);
 
@@ -41,8 +41,8 @@ public record ApiSecurity(boolean enabled, List<ApiKey> keys, boolean metricsPub
         keys = List.copyOf(keys);
         corsOrigins = List.copyOf(corsOrigins);
         if (enabled && keys.isEmpty()) {
-            throw new IllegalArgumentException("resnet.security.enabled needs at least one key in "
-                    + "resnet.security.api-keys");
+            throw new IllegalArgumentException(
+                    "resnet.security.enabled needs at least one key in " + "resnet.security.api-keys");
         }
     }
 
@@ -53,11 +53,10 @@ public record ApiSecurity(boolean enabled, List<ApiKey> keys, boolean metricsPub
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
-                .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .frameOptions(frame -> frame.deny())
-                        .referrerPolicy(referrer -> referrer.policy(
-                                ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
+                        .referrerPolicy(
+                                referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
                         .xssProtection(xss -> xss.headerValue(XXssProtectionHeaderWriter.HeaderValue.DISABLED)))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(ProblemResponses.unauthorized())
                         .accessDeniedHandler(ProblemResponses.forbidden()));
@@ -73,18 +72,33 @@ public record ApiSecurity(boolean enabled, List<ApiKey> keys, boolean metricsPub
             http.authorizeHttpRequests(rules -> rules.anyRequest().permitAll());
             return http.build();
         }
-        http.addFilterBefore(new ApiKeyFilter(new ApiKeys(keys), ProblemResponses.unauthorized()),
+        http.addFilterBefore(
+                new ApiKeyFilter(new ApiKeys(keys), ProblemResponses.unauthorized()),
                 AnonymousAuthenticationFilter.class);
         http.authorizeHttpRequests(rules -> {
-            rules.requestMatchers("/actuator/health", "/actuator/health/**", "/ping", "/v2/health/**").permitAll()
-                    .requestMatchers("/", "/index.html", "/app.js", "/app.css", "/favicon.ico", "/error",
-                            "/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**").permitAll();
+            rules.requestMatchers("/actuator/health", "/actuator/health/**", "/ping", "/v2/health/**")
+                    .permitAll()
+                    .requestMatchers(
+                            "/",
+                            "/index.html",
+                            "/app.js",
+                            "/app.css",
+                            "/favicon.ico",
+                            "/error",
+                            "/swagger-ui.html",
+                            "/swagger-ui/**",
+                            "/v3/api-docs",
+                            "/v3/api-docs/**")
+                    .permitAll();
             if (metricsPublic) {
                 rules.requestMatchers("/actuator/prometheus").permitAll();
             }
-            rules.requestMatchers("/actuator/**").hasRole(Role.METRICS.name())
-                    .requestMatchers(management).hasRole(Role.MANAGEMENT.name())
-                    .anyRequest().hasRole(Role.INFERENCE.name());
+            rules.requestMatchers("/actuator/**")
+                    .hasRole(Role.METRICS.name())
+                    .requestMatchers(management)
+                    .hasRole(Role.MANAGEMENT.name())
+                    .anyRequest()
+                    .hasRole(Role.INFERENCE.name());
         });
         return http.build();
     }
@@ -109,10 +123,14 @@ public record ApiSecurity(boolean enabled, List<ApiKey> keys, boolean metricsPub
         CorsConfiguration cors = new CorsConfiguration();
         cors.setAllowedOrigins(corsOrigins);
         cors.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE", "OPTIONS"));
-        cors.setAllowedHeaders(List.of("Content-Type", "Authorization", ApiKeyFilter.API_KEY_HEADER, "X-Request-Id",
+        cors.setAllowedHeaders(List.of(
+                "Content-Type",
+                "Authorization",
+                ApiKeyFilter.API_KEY_HEADER,
+                "X-Request-Id",
                 "Inference-Header-Content-Length"));
-        cors.setExposedHeaders(List.of("X-Request-Id", "Server-Timing", "Retry-After",
-                "Inference-Header-Content-Length"));
+        cors.setExposedHeaders(
+                List.of("X-Request-Id", "Server-Timing", "Retry-After", "Inference-Header-Content-Length"));
         cors.setMaxAge(3600L);
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         source.registerCorsConfiguration("/**", cors);

@@ -23,7 +23,8 @@ final class LoopbackOperatorFilter extends OncePerRequestFilter {
 
     static final String OPERATOR = "local-operator";
     private static final List<GrantedAuthority> EVERY_ROLE = Arrays.stream(Role.values())
-            .map(role -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + role.name())).toList();
+            .map(role -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + role.name()))
+            .toList();
 
     private final boolean loopback;
     private final RequestMatcher management;
@@ -39,8 +40,8 @@ final class LoopbackOperatorFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (loopback) {
-            SecurityContextHolder.getContext().setAuthentication(
-                    UsernamePasswordAuthenticationToken.authenticated(OPERATOR, null, EVERY_ROLE));
+            SecurityContextHolder.getContext()
+                    .setAuthentication(UsernamePasswordAuthenticationToken.authenticated(OPERATOR, null, EVERY_ROLE));
         } else if (management.matches(request)) {
             ProblemResponses.managementDisabled(response, listening);
             return;

@@ -12,27 +12,33 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 /** 401 and 403 as RFC 9457 problem details with a {@code code}, like every other error of the service. */
 final class ProblemResponses {
 
-    private ProblemResponses() {
-    }
+    private ProblemResponses() {}
 
     static AuthenticationEntryPoint unauthorized() {
         return (request, response, failure) -> {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            write(response, ErrorCode.UNAUTHORIZED, "Unauthorized",
+            write(
+                    response,
+                    ErrorCode.UNAUTHORIZED,
+                    "Unauthorized",
                     "send a valid API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
         };
     }
 
     static AccessDeniedHandler forbidden() {
-        return (request, response, denied) -> write(response, ErrorCode.FORBIDDEN, "Forbidden",
-                "this API key may not use this endpoint");
+        return (request, response, denied) ->
+                write(response, ErrorCode.FORBIDDEN, "Forbidden", "this API key may not use this endpoint");
     }
 
     /** Without API keys on a server others can reach, nobody may change what it serves. */
     static void managementDisabled(HttpServletResponse response, String listening) throws IOException {
-        write(response, ErrorCode.MANAGEMENT_DISABLED, "Forbidden", "model management is closed: the server "
-                + "listens on " + listening + " without API keys. Turn on resnet.security.enabled with a key "
-                + "holding the MANAGEMENT role (README, Security), or listen on 127.0.0.1 only");
+        write(
+                response,
+                ErrorCode.MANAGEMENT_DISABLED,
+                "Forbidden",
+                "model management is closed: the server "
+                        + "listens on " + listening + " without API keys. Turn on resnet.security.enabled with a key "
+                        + "holding the MANAGEMENT role (README, Security), or listen on 127.0.0.1 only");
     }
 
     private static void write(HttpServletResponse response, ErrorCode error, String title, String detail)
@@ -41,8 +47,9 @@ final class ProblemResponses {
         String code = error.code();
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getOutputStream().write(("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":"
-                + status + ",\"detail\":\"" + detail + "\",\"code\":\"" + code + "\"}")
-                .getBytes(StandardCharsets.UTF_8));
+        response.getOutputStream()
+                .write(("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\""
+                                + detail + "\",\"code\":\"" + code + "\"}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 }

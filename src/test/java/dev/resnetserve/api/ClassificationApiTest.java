@@ -26,8 +26,8 @@ class ClassificationApiTest extends RunningServiceTest {
         JsonNode expected = Fixtures.json("parity/expected.json").get(image).get("drop");
         int classes = expected.get("probabilities").size();
 
-        ApiClient.Response response = client.post(PARITY + "?topK=" + classes, contentType(image),
-                Fixtures.bytes("parity/" + image));
+        ApiClient.Response response =
+                client.post(PARITY + "?topK=" + classes, contentType(image), Fixtures.bytes("parity/" + image));
 
         assertThat(response.status()).isEqualTo(200);
         JsonNode predictions = response.json().get("predictions");
@@ -38,7 +38,8 @@ class ClassificationApiTest extends RunningServiceTest {
             if (i < 5) {
                 top5.add(index);
             }
-            assertThat(p.get("probability").asDouble()).as("probability of class %d", index)
+            assertThat(p.get("probability").asDouble())
+                    .as("probability of class %d", index)
                     .isCloseTo(expected.get("probabilities").get(index).asDouble(), within(1e-3));
         }
         List<Integer> expectedTop5 = new ArrayList<>();
@@ -48,8 +49,8 @@ class ClassificationApiTest extends RunningServiceTest {
 
     @Test
     void answersTopKWithLabelsTimingsAndServerTiming() {
-        ApiClient.Response response = client.post(PARITY + "?topK=3", "image/jpeg",
-                Fixtures.bytes("parity/chelsea.jpg"));
+        ApiClient.Response response =
+                client.post(PARITY + "?topK=3", "image/jpeg", Fixtures.bytes("parity/chelsea.jpg"));
 
         assertThat(response.status()).isEqualTo(200);
         JsonNode body = response.json();
@@ -63,18 +64,26 @@ class ClassificationApiTest extends RunningServiceTest {
                 .isGreaterThanOrEqualTo(predictions.get(1).get("probability").asDouble());
         JsonNode timings = body.get("timings");
         for (String stage : List.of("decodeMs", "preprocessMs", "queueMs", "inferenceMs", "postprocessMs")) {
-            assertThat(timings.get(stage).asDouble()).as(stage).isGreaterThanOrEqualTo(0)
+            assertThat(timings.get(stage).asDouble())
+                    .as(stage)
+                    .isGreaterThanOrEqualTo(0)
                     .isLessThanOrEqualTo(timings.get("totalMs").asDouble());
         }
         assertThat(timings.get("inferenceMs").asDouble()).isPositive();
-        assertThat(response.header("Server-Timing")).contains("decode;dur=", "preprocess;dur=", "queue;dur=",
-                "inference;dur=", "postprocess;dur=", "total;dur=");
+        assertThat(response.header("Server-Timing"))
+                .contains(
+                        "decode;dur=",
+                        "preprocess;dur=",
+                        "queue;dur=",
+                        "inference;dur=",
+                        "postprocess;dur=",
+                        "total;dur=");
     }
 
     @Test
     void acceptsMultipartUploads() {
-        ApiClient.Response response = client.postMultipart(PARITY, "image", "chelsea.jpg",
-                Fixtures.bytes("parity/chelsea.jpg"));
+        ApiClient.Response response =
+                client.postMultipart(PARITY, "image", "chelsea.jpg", Fixtures.bytes("parity/chelsea.jpg"));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().get("predictions").size()).isEqualTo(5);
@@ -82,8 +91,8 @@ class ClassificationApiTest extends RunningServiceTest {
 
     @Test
     void theDefaultModelAnswersWithoutAName() {
-        ApiClient.Response response = client.post("/v1/classify", "application/octet-stream",
-                Fixtures.bytes("formats/halves.png"));
+        ApiClient.Response response =
+                client.post("/v1/classify", "application/octet-stream", Fixtures.bytes("formats/halves.png"));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().get("model").asString()).isEqualTo(registry.defaultModelName());
@@ -110,7 +119,13 @@ class ClassificationApiTest extends RunningServiceTest {
         assertThat(client.get("/actuator/health/liveness").status()).isEqualTo(200);
         ApiClient.Response readiness = client.get("/actuator/health/readiness");
         assertThat(readiness.status()).isEqualTo(200);
-        assertThat(readiness.json().get("components").get("models").get("details").get("parity:1").asString())
+        assertThat(readiness
+                        .json()
+                        .get("components")
+                        .get("models")
+                        .get("details")
+                        .get("parity:1")
+                        .asString())
                 .isEqualTo("READY");
         assertThat(client.get("/actuator/info").status()).isEqualTo(200);
     }

@@ -40,12 +40,13 @@ class DemoModelTest {
         // sample 0 of any seed is a circle; seed 2026 is none of the training, validation or test seeds
         ShapeGenerator.Sample circle = new ShapeGenerator(2026).sample(0);
 
-        ApiClient.Response response = client.post("/v1/classify", "image/" + (circle.format().equals("jpg") ? "jpeg"
-                : "png"), circle.encoded());
+        ApiClient.Response response = client.post(
+                "/v1/classify", "image/" + (circle.format().equals("jpg") ? "jpeg" : "png"), circle.encoded());
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().get("model").asString()).isEqualTo("demo");
-        assertThat(response.json().get("predictions").get(0).get("label").asString()).isEqualTo("circle");
+        assertThat(response.json().get("predictions").get(0).get("label").asString())
+                .isEqualTo("circle");
     }
 
     @Test
@@ -68,15 +69,21 @@ class DemoModelTest {
         int correct = 0;
         for (Path image : images) {
             String expected = image.getFileName().toString().replaceAll("^\\d+-|\\.(png|jpg)$", "");
-            ApiClient.Response response = client.post("/v1/models/demo/classify?topK=1", "application/octet-stream",
-                    Files.readAllBytes(image));
+            ApiClient.Response response = client.post(
+                    "/v1/models/demo/classify?topK=1", "application/octet-stream", Files.readAllBytes(image));
             assertThat(response.status()).isEqualTo(200);
-            if (response.json().get("predictions").get(0).get("label").asString().equals(expected)) {
+            if (response.json()
+                    .get("predictions")
+                    .get(0)
+                    .get("label")
+                    .asString()
+                    .equals(expected)) {
                 correct++;
             }
         }
         assertThat(images).hasSize(96);
-        assertThat((double) correct / images.size()).as("accuracy on %d Pillow-drawn shapes", images.size())
+        assertThat((double) correct / images.size())
+                .as("accuracy on %d Pillow-drawn shapes", images.size())
                 .isGreaterThanOrEqualTo(0.90);
     }
 }

@@ -30,7 +30,8 @@ class ErrorCodesTest {
 
     @Test
     void everyCodeIsDistinctAndStable() {
-        Set<String> codes = Arrays.stream(ErrorCode.values()).map(ErrorCode::code).collect(Collectors.toSet());
+        Set<String> codes =
+                Arrays.stream(ErrorCode.values()).map(ErrorCode::code).collect(Collectors.toSet());
 
         assertThat(codes).hasSize(ErrorCode.values().length).allMatch(code -> code.matches("[a-z]+(_[a-z]+)*"));
         assertThat(ErrorCode.QUEUE_FULL.code()).isEqualTo("queue_full");
@@ -60,8 +61,11 @@ class ErrorCodesTest {
         assertThat(problem.getStatus()).isEqualTo(code.status());
         assertThat(problem.getProperties()).containsEntry(ProblemDetailsAdvice.CODE, code.code());
         assertThat(problem.getDetail()).isEqualTo("refused");
-        assertThat(answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo(
-                code.retryAfterSeconds().isPresent() ? Integer.toString(code.retryAfterSeconds().getAsInt()) : null);
+        assertThat(answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER))
+                .isEqualTo(
+                        code.retryAfterSeconds().isPresent()
+                                ? Integer.toString(code.retryAfterSeconds().getAsInt())
+                                : null);
     }
 
     @Test
@@ -74,16 +78,20 @@ class ErrorCodesTest {
             String[] cells = row.split("\\|");
             Matcher code = Pattern.compile("`([a-z_]+)`").matcher(cells[2]);
             while (code.find()) {
-                assertThat(statusOf.put(code.group(1), cells[1].trim())).as(code.group(1) + " listed once").isNull();
+                assertThat(statusOf.put(code.group(1), cells[1].trim()))
+                        .as(code.group(1) + " listed once")
+                        .isNull();
             }
         }
 
-        assertThat(statusOf.keySet()).containsExactlyInAnyOrderElementsOf(
-                Arrays.stream(ErrorCode.values()).map(ErrorCode::code).toList());
+        assertThat(statusOf.keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        Arrays.stream(ErrorCode.values()).map(ErrorCode::code).toList());
         for (ErrorCode code : ErrorCode.values()) {
             String status = statusOf.get(code.code());
             assertThat(status).as(code.code()).startsWith(Integer.toString(code.status()));
-            assertThat(status.contains("Retry-After")).as(code.code() + " Retry-After")
+            assertThat(status.contains("Retry-After"))
+                    .as(code.code() + " Retry-After")
                     .isEqualTo(code.retryAfterSeconds().isPresent());
         }
     }

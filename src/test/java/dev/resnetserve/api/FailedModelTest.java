@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
  * anonymous callers see neither local paths nor load errors, and the endpoints that change what is served are
  * closed (403 management_disabled) while classification stays open.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"resnet.models.broken.location=file:/nonexistent/model.pt", "server.address=0.0.0.0"})
 @ActiveProfiles("test")
 class FailedModelTest {
@@ -37,8 +38,11 @@ class FailedModelTest {
 
     @BeforeEach
     void started() throws InterruptedException {
-        for (int i = 0; i < 600 && registry.all().stream().anyMatch(m -> m.state() == ModelState.LOADING
-                || m.state() == ModelState.WARMING_UP); i++) {
+        for (int i = 0;
+                i < 600
+                        && registry.all().stream()
+                                .anyMatch(m -> m.state() == ModelState.LOADING || m.state() == ModelState.WARMING_UP);
+                i++) {
             Thread.sleep(100); // waiting for start-up, not timing anything
         }
         client = new ApiClient(port);
@@ -48,22 +52,28 @@ class FailedModelTest {
     void theOthersServeAndReadinessSaysNothingLocal() {
         JsonNode broken = client.get("/v1/models/broken").json();
         assertThat(broken.get("state").asString()).isEqualTo("FAILED");
-        assertThat(broken.get("error").asString()).as("no reason for an anonymous caller")
+        assertThat(broken.get("error").asString())
+                .as("no reason for an anonymous caller")
                 .isEqualTo("failed to load");
-        assertThat(broken.has("source")).as("no location for an anonymous caller").isFalse();
+        assertThat(broken.has("source"))
+                .as("no location for an anonymous caller")
+                .isFalse();
         assertThat(client.get("/v1/models").body()).doesNotContain("/nonexistent", "classpath:", "file:");
 
         ApiClient.Response readiness = client.get("/actuator/health/readiness");
         assertThat(readiness.status()).isEqualTo(503);
         assertThat(readiness.json().get("status").asString()).isEqualTo("DOWN");
-        assertThat(readiness.json().has("components")).as("details only for an operator").isFalse();
+        assertThat(readiness.json().has("components"))
+                .as("details only for an operator")
+                .isFalse();
         assertThat(client.get("/actuator/health/liveness").status()).isEqualTo(200);
 
         ApiClient.Response refused = client.post("/v1/models/broken/classify", "image/jpeg", CAT);
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.json().get("code").asString()).isEqualTo("model_not_ready");
         assertThat(refused.body()).doesNotContain("/nonexistent");
-        assertThat(client.post("/v1/models/parity/classify", "image/jpeg", CAT).status()).isEqualTo(200);
+        assertThat(client.post("/v1/models/parity/classify", "image/jpeg", CAT).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -72,17 +82,20 @@ class FailedModelTest {
 
         assertManagementDisabled(client.post("/v1/models", "application/json", registration.getBytes()));
         assertManagementDisabled(client.post("/v1/models/", "application/json", "{}".getBytes()));
-        assertManagementDisabled(client.put("/v1/models/parity/workers", "application/json",
-                "{\"workers\":64}".getBytes()));
-        assertManagementDisabled(client.put("/v1/models/parity/default", "application/json",
-                "{\"version\":\"1\"}".getBytes()));
+        assertManagementDisabled(
+                client.put("/v1/models/parity/workers", "application/json", "{\"workers\":64}".getBytes()));
+        assertManagementDisabled(
+                client.put("/v1/models/parity/default", "application/json", "{\"version\":\"1\"}".getBytes()));
         assertManagementDisabled(client.delete("/v1/models/parity"));
         assertManagementDisabled(client.delete("/v1/models/parity/versions/1"));
 
         assertThat(registry.serves("evil")).isFalse();
         assertThat(registry.require("parity").targetWorkersPerDevice()).isEqualTo(2);
-        assertThat(client.post("/v1/models/parity/classify", "image/jpeg", CAT).status()).isEqualTo(200);
-        assertThat(client.get("/v1/models/parity").status()).as("reading stays open").isEqualTo(200);
+        assertThat(client.post("/v1/models/parity/classify", "image/jpeg", CAT).status())
+                .isEqualTo(200);
+        assertThat(client.get("/v1/models/parity").status())
+                .as("reading stays open")
+                .isEqualTo(200);
     }
 
     private static void assertManagementDisabled(ApiClient.Response response) {

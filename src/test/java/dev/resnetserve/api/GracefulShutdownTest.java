@@ -31,13 +31,18 @@ class GracefulShutdownTest {
     @Test
     void everyAcceptedRequestIsAnsweredBeforeTheModelsClose() throws Exception {
         // one worker and a long batch delay keep requests queued when the shutdown starts
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(ResnetServeApplication.class).run(
-                "--spring.profiles.active=test", "--server.port=0", "--resnet.models.parity.workers=1",
-                "--resnet.models.parity.batch.max-size=2", "--resnet.models.parity.batch.max-delay=400ms");
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(ResnetServeApplication.class)
+                .run(
+                        "--spring.profiles.active=test",
+                        "--server.port=0",
+                        "--resnet.models.parity.workers=1",
+                        "--resnet.models.parity.batch.max-size=2",
+                        "--resnet.models.parity.batch.max-delay=400ms");
         ModelRegistry registry = context.getBean(ModelRegistry.class);
         MeterRegistry meters = context.getBean(MeterRegistry.class);
         Readiness.await(registry);
-        ApiClient client = new ApiClient(((WebServerApplicationContext) context).getWebServer().getPort());
+        ApiClient client = new ApiClient(
+                ((WebServerApplicationContext) context).getWebServer().getPort());
         // the service's own counters, held here because a closed context's registry no longer lists them
         List<Counter> outcomes = new ArrayList<>();
         for (Outcome outcome : Outcome.values()) {
@@ -48,18 +53,23 @@ class GracefulShutdownTest {
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         List<CompletableFuture<Integer>> answers = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            answers.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return client.post("/v1/models/parity/classify", "image/jpeg", cat).status();
-                } catch (RuntimeException notAccepted) {
-                    return -1; // connection refused or closed before the request was taken
-                }
-            }, clients));
+            answers.add(CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return client.post("/v1/models/parity/classify", "image/jpeg", cat)
+                                    .status();
+                        } catch (RuntimeException notAccepted) {
+                            return -1; // connection refused or closed before the request was taken
+                        }
+                    },
+                    clients));
         }
         for (int i = 0; i < 300 && registry.require("parity").queueDepth() < 4; i++) {
             Thread.sleep(10); // waiting for requests to queue up, not timing anything
         }
-        assertThat(registry.require("parity").queueDepth()).as("requests queued at shutdown").isGreaterThanOrEqualTo(4);
+        assertThat(registry.require("parity").queueDepth())
+                .as("requests queued at shutdown")
+                .isGreaterThanOrEqualTo(4);
 
         context.close();
 
@@ -69,9 +79,15 @@ class GracefulShutdownTest {
         }
         clients.shutdown();
         double accepted = outcomes.stream().mapToDouble(Counter::count).sum();
-        assertThat(statuses).as("answers").allSatisfy(status -> assertThat(status).isIn(200, -1));
-        assertThat(statuses.stream().filter(s -> s == 200).count()).as("200s = requests the service accepted")
-                .isEqualTo((long) accepted).isGreaterThanOrEqualTo(4);
-        assertThat(outcomes.get(Outcome.SUCCESS.ordinal()).count()).as("successes").isEqualTo(accepted);
+        assertThat(statuses)
+                .as("answers")
+                .allSatisfy(status -> assertThat(status).isIn(200, -1));
+        assertThat(statuses.stream().filter(s -> s == 200).count())
+                .as("200s = requests the service accepted")
+                .isEqualTo((long) accepted)
+                .isGreaterThanOrEqualTo(4);
+        assertThat(outcomes.get(Outcome.SUCCESS.ordinal()).count())
+                .as("successes")
+                .isEqualTo(accepted);
     }
 }

@@ -31,50 +31,87 @@ class HostileInputAtShippedLimitsTest extends HostileInputTest {
     private static final Duration HANG = Duration.ofSeconds(30);
     private static final long RESIDENT_GROWTH_BOUND = 300L << 20;
 
-    private final HttpClient attacker = HttpClient.newBuilder().connectTimeout(HANG).build();
+    private final HttpClient attacker =
+            HttpClient.newBuilder().connectTimeout(HANG).build();
 
-    record Attack(String name, String path, String contentType, byte[] body, int status, String answerContains) {
-    }
+    record Attack(String name, String path, String contentType, byte[] body, int status, String answerContains) {}
 
     @Test
     void theReviewedAttacksAreAnsweredAtOnceAndCostNoMemory() throws Exception {
         byte[] cat = Fixtures.bytes("parity/chelsea-small.jpg");
         byte[] gibibyte = HostileFiles.deflatedZeros(1L << 30);
         byte[] png = Fixtures.bytes("formats/halves.png");
-        byte[] scanBomb = HostileFiles.repeatLastScanHeader(HostileFiles.declaring(
-                Fixtures.bytes("parity/coffee-progressive.jpg"), 6000, 6000), 20_000);
-        byte[] manyScans = HostileFiles.repeatLastScan(HostileFiles.declaring(
-                Fixtures.bytes("parity/coffee-progressive.jpg"), 6000, 6000), 10);
+        byte[] scanBomb = HostileFiles.repeatLastScanHeader(
+                HostileFiles.declaring(Fixtures.bytes("parity/coffee-progressive.jpg"), 6000, 6000), 20_000);
+        byte[] manyScans = HostileFiles.repeatLastScan(
+                HostileFiles.declaring(Fixtures.bytes("parity/coffee-progressive.jpg"), 6000, 6000), 10);
         StringBuilder outputs = new StringBuilder();
         for (int i = 0; i < 200_000; i++) {
             outputs.append(i == 0 ? "" : ",").append("{\"name\":\"probabilities\"}");
         }
         byte[] manyOutputs = ("{\"inputs\":[{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\""
-                + Base64.getEncoder().encodeToString(cat) + "\"]}],\"outputs\":[" + outputs + "]}")
+                        + Base64.getEncoder().encodeToString(cat) + "\"]}],\"outputs\":[" + outputs + "]}")
                 .getBytes(StandardCharsets.UTF_8);
 
         Attack[] attacks = {
-            new Attack("PNG zTXt inflating to 1 GiB", PARITY, "image/png",
-                    HostileFiles.withChunkBeforeIdat(png, HostileFiles.bomb("zTXt", gibibyte)), 200, "predictions"),
-            new Attack("PNG iTXt inflating to 1 GiB", PARITY, "image/png",
-                    HostileFiles.withChunkBeforeIdat(png, HostileFiles.bomb("iTXt", gibibyte)), 200, "predictions"),
-            new Attack("PNG iCCP inflating to 1 GiB", PARITY, "image/png",
-                    HostileFiles.withChunkBeforeIdat(png, HostileFiles.bomb("iCCP", gibibyte)), 200, "predictions"),
-            new Attack("progressive JPEG 6000x6000, last scan x20,000", PARITY, "image/jpeg", scanBomb, 400,
+            new Attack(
+                    "PNG zTXt inflating to 1 GiB",
+                    PARITY,
+                    "image/png",
+                    HostileFiles.withChunkBeforeIdat(png, HostileFiles.bomb("zTXt", gibibyte)),
+                    200,
+                    "predictions"),
+            new Attack(
+                    "PNG iTXt inflating to 1 GiB",
+                    PARITY,
+                    "image/png",
+                    HostileFiles.withChunkBeforeIdat(png, HostileFiles.bomb("iTXt", gibibyte)),
+                    200,
+                    "predictions"),
+            new Attack(
+                    "PNG iCCP inflating to 1 GiB",
+                    PARITY,
+                    "image/png",
+                    HostileFiles.withChunkBeforeIdat(png, HostileFiles.bomb("iCCP", gibibyte)),
+                    200,
+                    "predictions"),
+            new Attack(
+                    "progressive JPEG 6000x6000, last scan x20,000",
+                    PARITY,
+                    "image/jpeg",
+                    scanBomb,
+                    400,
                     "undecodable_image"),
-            new Attack("progressive JPEG 6000x6000, 20 scans", PARITY, "image/jpeg", manyScans, 400,
-                    "undecodable_image"),
-            new Attack("/v2 infer with 200,000 outputs", "/v2/models/parity/infer", "application/json",
-                    manyOutputs, 400, "at most 8"),
-            new Attack("labels at file:/dev/zero", "/v1/models", "application/json",
+            new Attack(
+                    "progressive JPEG 6000x6000, 20 scans", PARITY, "image/jpeg", manyScans, 400, "undecodable_image"),
+            new Attack(
+                    "/v2 infer with 200,000 outputs",
+                    "/v2/models/parity/infer",
+                    "application/json",
+                    manyOutputs,
+                    400,
+                    "at most 8"),
+            new Attack(
+                    "labels at file:/dev/zero",
+                    "/v1/models",
+                    "application/json",
                     "{\"name\":\"zero\",\"location\":\"classpath:models/demo\",\"labels\":\"file:/dev/zero\"}"
-                            .getBytes(StandardCharsets.UTF_8), 400, "location_not_allowed"),
-            new Attack("labels through ../", "/v1/models", "application/json",
+                            .getBytes(StandardCharsets.UTF_8),
+                    400,
+                    "location_not_allowed"),
+            new Attack(
+                    "labels through ../",
+                    "/v1/models",
+                    "application/json",
                     ("{\"name\":\"up\",\"location\":\"classpath:models/demo\","
-                            + "\"labels\":\"classpath:models/../application.yml\"}").getBytes(StandardCharsets.UTF_8),
-                    400, "location_not_allowed"),
+                                    + "\"labels\":\"classpath:models/../application.yml\"}")
+                            .getBytes(StandardCharsets.UTF_8),
+                    400,
+                    "location_not_allowed"),
         };
-        assertThat(attacks[0].body().length).as("the zTXt bomb is about a megabyte").isLessThan(2 << 20);
+        assertThat(attacks[0].body().length)
+                .as("the zTXt bomb is about a megabyte")
+                .isLessThan(2 << 20);
         assertThat(scanBomb.length).as("the scan bomb is about a megabyte").isLessThan(2 << 20);
         post(PARITY, "image/jpeg", cat); // warm
 
@@ -84,7 +121,9 @@ class HostileInputAtShippedLimitsTest extends HostileInputTest {
             long start = System.nanoTime();
             HttpResponse<String> response = post(attack.path(), attack.contentType(), attack.body());
             millis.put(attack.name(), (System.nanoTime() - start) / 1_000_000);
-            assertThat(response.statusCode()).as(attack.name() + ": " + response.body()).isEqualTo(attack.status());
+            assertThat(response.statusCode())
+                    .as(attack.name() + ": " + response.body())
+                    .isEqualTo(attack.status());
             assertThat(response.body()).as(attack.name()).contains(attack.answerContains());
         }
         long start = System.nanoTime();
@@ -100,8 +139,12 @@ class HostileInputAtShippedLimitsTest extends HostileInputTest {
     }
 
     private HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
-        return attacker.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(HANG)
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        return attacker.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(HANG)
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -28,11 +28,11 @@ class HostileInputTest extends RunningServiceTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
     private static final long HEAP_GROWTH_BOUND = 512L << 20;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(BOUND).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(BOUND).build();
     private final JsonMapper json = JsonMapper.builder().build();
 
-    record Case(String file, String contentType, int status, String code) {
-    }
+    record Case(String file, String contentType, int status, String code) {}
 
     @Test
     void everyFileGetsItsExpectedAnswerAndNothingLeaks() throws Exception {
@@ -45,8 +45,8 @@ class HostileInputTest extends RunningServiceTest {
         List<String> wrong = new ArrayList<>();
         for (String model : new String[] {"parity", "demo"}) {
             for (Case c : corpus) {
-                HttpResponse<String> response = send("/v1/models/" + model + "/classify", c.contentType(),
-                        Fixtures.bytes("../hostile/" + c.file()));
+                HttpResponse<String> response = send(
+                        "/v1/models/" + model + "/classify", c.contentType(), Fixtures.bytes("../hostile/" + c.file()));
                 String code = response.statusCode() == 200 ? "-" : problemCode(response);
                 if (response.statusCode() != c.status() || !code.equals(c.code())) {
                     wrong.add(model + " " + c.file() + ": expected " + c.status() + " " + c.code() + ", got "
@@ -59,7 +59,9 @@ class HostileInputTest extends RunningServiceTest {
         assertThat(heapPeak() - heapBefore).as("heap growth at the peak").isLessThan(HEAP_GROWTH_BOUND);
         assertThat(Thread.activeCount()).as("threads after the corpus").isLessThanOrEqualTo(threadsBefore + 4);
         assertThat(send("/v1/models/parity/classify", "image/jpeg", Fixtures.bytes("parity/chelsea-small.jpg"))
-                .statusCode()).as("still serving").isEqualTo(200);
+                        .statusCode())
+                .as("still serving")
+                .isEqualTo(200);
     }
 
     @Test
@@ -91,15 +93,21 @@ class HostileInputTest extends RunningServiceTest {
     }
 
     private HttpResponse<String> send(String path, String contentType, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(BOUND)
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(BOUND)
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> multipart(String path, int parts, String partName) throws Exception {
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < parts; i++) {
-            body.append("--b\r\nContent-Disposition: form-data; name=\"").append(partName).append(i == 0 ? "" : i)
+            body.append("--b\r\nContent-Disposition: form-data; name=\"")
+                    .append(partName)
+                    .append(i == 0 ? "" : i)
                     .append("\"; filename=\"x.jpg\"\r\nContent-Type: image/jpeg\r\n\r\nxx\r\n");
         }
         body.append("--b--\r\n");
@@ -107,7 +115,8 @@ class HostileInputTest extends RunningServiceTest {
     }
 
     private String problemCode(HttpResponse<String> response) {
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).as(response.body())
+        assertThat(response.headers().firstValue("Content-Type").orElse(""))
+                .as(response.body())
                 .startsWith("application/problem+json");
         JsonNode problem = json.readTree(response.body());
         return problem.get("code").asString();
@@ -118,7 +127,9 @@ class HostileInputTest extends RunningServiceTest {
     }
 
     private static long heapPeak() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed())
+                .sum();
     }
 }

@@ -26,12 +26,30 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class HttpLayerFuzzTest {
 
-    private static final List<String> PATHS = List.of("/v1/classify", "/v1/models/parity/classify",
-            "/v1/models/demo/versions/1/classify", "/v1/models", "/v1/models/parity", "/v2/models/parity/infer",
-            "/v2/models/demo/infer", "/v2/models/parity", "/predictions/demo", "/predictions/parity/1", "/ping",
-            "/v1/models/parity/workers", "/v1/models/nope/classify", "/");
-    private static final List<String> TYPES = List.of("image/jpeg", "image/png", "application/octet-stream",
-            "application/json", "multipart/form-data; boundary=b", "text/plain", "image/*", "");
+    private static final List<String> PATHS = List.of(
+            "/v1/classify",
+            "/v1/models/parity/classify",
+            "/v1/models/demo/versions/1/classify",
+            "/v1/models",
+            "/v1/models/parity",
+            "/v2/models/parity/infer",
+            "/v2/models/demo/infer",
+            "/v2/models/parity",
+            "/predictions/demo",
+            "/predictions/parity/1",
+            "/ping",
+            "/v1/models/parity/workers",
+            "/v1/models/nope/classify",
+            "/");
+    private static final List<String> TYPES = List.of(
+            "image/jpeg",
+            "image/png",
+            "application/octet-stream",
+            "application/json",
+            "multipart/form-data; boundary=b",
+            "text/plain",
+            "image/*",
+            "");
     private static final List<String> METHODS = List.of("POST", "POST", "POST", "GET", "PUT", "DELETE");
 
     private static ConfigurableApplicationContext service;
@@ -40,8 +58,8 @@ class HttpLayerFuzzTest {
 
     private static synchronized void start() throws InterruptedException {
         if (service == null) {
-            service = new SpringApplicationBuilder(ResnetServeApplication.class).run("--spring.profiles.active=test",
-                    "--server.port=0", "--logging.level.root=WARN");
+            service = new SpringApplicationBuilder(ResnetServeApplication.class)
+                    .run("--spring.profiles.active=test", "--server.port=0", "--logging.level.root=WARN");
             Readiness.await(service.getBean(ModelRegistry.class));
             port = ((WebServerApplicationContext) service).getWebServer().getPort();
             http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -59,8 +77,8 @@ class HttpLayerFuzzTest {
     void anyRequestGetsAnAnswerBelow500(FuzzedDataProvider data) throws Exception {
         start();
         // the harness's own connections to the service are expected; any other would still be an SSRF finding
-        BugDetectors.allowNetworkConnections((host, to) -> to == port
-                && (host.equals("localhost") || host.equals("127.0.0.1")));
+        BugDetectors.allowNetworkConnections(
+                (host, to) -> to == port && (host.equals("localhost") || host.equals("127.0.0.1")));
         String method = data.pickValue(METHODS);
         String path = data.pickValue(PATHS) + (data.consumeBoolean() ? "?topK=" + data.consumeInt(-2, 20) : "");
         String type = data.consumeBoolean() ? data.pickValue(TYPES) : data.consumeString(40);
@@ -69,7 +87,8 @@ class HttpLayerFuzzTest {
         byte[] body = data.consumeRemainingAsBytes();
 
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+                .timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         setHeader(request, "Content-Type", type);
         setHeader(request, "X-Request-Id", requestId);
         if (headerLength != null) {

@@ -16,7 +16,8 @@ class MetricsTest extends RunningServiceTest {
     void countsRequestsByOutcome() {
         String before = scrape();
         for (int i = 0; i < 3; i++) {
-            assertThat(client.post(PARITY, "image/jpeg", Fixtures.bytes("parity/chelsea-small.jpg")).status())
+            assertThat(client.post(PARITY, "image/jpeg", Fixtures.bytes("parity/chelsea-small.jpg"))
+                            .status())
                     .isEqualTo(200);
         }
         client.post(PARITY, "image/jpeg", "not an image".getBytes());
@@ -29,11 +30,13 @@ class MetricsTest extends RunningServiceTest {
         String bad = "inference_requests_total{model=\"parity\",outcome=\"bad_request\"}";
         String unknown = "inference_requests_total{model=\"_unknown\",outcome=\"bad_request\"}";
         assertThat(value(after, success) - countBefore(before, success)).isEqualTo(3);
-        assertThat(value(after, bad) - countBefore(before, bad)).as("undecodable, unsupported and ranged media type")
+        assertThat(value(after, bad) - countBefore(before, bad))
+                .as("undecodable, unsupported and ranged media type")
                 .isEqualTo(3);
         assertThat(value(after, unknown) - countBefore(before, unknown)).isEqualTo(1);
         assertThat(after).doesNotContain("no-such-model");
-        assertThat(value(after, "inference_request_duration_seconds_count{model=\"parity\"}")).isGreaterThanOrEqualTo(7);
+        assertThat(value(after, "inference_request_duration_seconds_count{model=\"parity\"}"))
+                .isGreaterThanOrEqualTo(7);
     }
 
     @Test
@@ -42,14 +45,23 @@ class MetricsTest extends RunningServiceTest {
         String metrics = scrape();
 
         for (String stage : new String[] {"decode", "preprocess", "queue", "inference", "postprocess"}) {
-            assertThat(value(metrics, "inference_stage_duration_seconds_count{model=\"parity\",stage=\"" + stage
-                    + "\"}")).as(stage).isGreaterThanOrEqualTo(1);
+            assertThat(value(
+                            metrics,
+                            "inference_stage_duration_seconds_count{model=\"parity\",stage=\"" + stage + "\"}"))
+                    .as(stage)
+                    .isGreaterThanOrEqualTo(1);
         }
-        assertThat(metrics).contains("inference_stage_duration_seconds_bucket{model=\"parity\",stage=\"inference\","
-                + "le=\"0.001\"}", "le=\"10.0\"}", "le=\"+Inf\"}");
-        assertThat(value(metrics, "inference_batch_size_count{device=\"cpu\",model=\"parity\"}")).isPositive();
+        assertThat(metrics)
+                .contains(
+                        "inference_stage_duration_seconds_bucket{model=\"parity\",stage=\"inference\","
+                                + "le=\"0.001\"}",
+                        "le=\"10.0\"}",
+                        "le=\"+Inf\"}");
+        assertThat(value(metrics, "inference_batch_size_count{device=\"cpu\",model=\"parity\"}"))
+                .isPositive();
         assertThat(metrics).contains("inference_batch_size_bucket{device=\"cpu\",model=\"parity\",le=\"8.0\"}");
-        assertThat(metrics).as("stage observations are for tracing, not a second set of stage metrics")
+        assertThat(metrics)
+                .as("stage observations are for tracing, not a second set of stage metrics")
                 .doesNotContain("resnet_stage");
     }
 
@@ -57,14 +69,19 @@ class MetricsTest extends RunningServiceTest {
     void exposesModelGauges() {
         String metrics = scrape();
 
-        assertThat(value(metrics, "inference_workers{device=\"cpu\",model=\"parity\"}")).isEqualTo(2);
-        assertThat(value(metrics, "inference_workers_busy{device=\"cpu\",model=\"parity\"}")).isBetween(0.0, 2.0);
+        assertThat(value(metrics, "inference_workers{device=\"cpu\",model=\"parity\"}"))
+                .isEqualTo(2);
+        assertThat(value(metrics, "inference_workers_busy{device=\"cpu\",model=\"parity\"}"))
+                .isBetween(0.0, 2.0);
         assertThat(value(metrics, "inference_queue_depth{model=\"parity\"}")).isZero();
         assertThat(value(metrics, "inference_model_ready{model=\"parity\"}")).isEqualTo(1);
         assertThat(value(metrics, "inference_model_load_duration_seconds{device=\"cpu\",model=\"parity\"}"))
                 .isPositive();
-        assertThat(value(metrics, "inference_model_info{architecture=\"resnet-demo\",device=\"cpu\",model=\"demo\","
-                + "version=\"1\"}")).isEqualTo(1);
+        assertThat(value(
+                        metrics,
+                        "inference_model_info{architecture=\"resnet-demo\",device=\"cpu\",model=\"demo\","
+                                + "version=\"1\"}"))
+                .isEqualTo(1);
     }
 
     /**
@@ -81,14 +98,17 @@ class MetricsTest extends RunningServiceTest {
         }
         client.post(PARITY, "image/jpeg", Fixtures.bytes("parity/chelsea-small.jpg"));
         client.post(PARITY, "image/jpeg", "bad".getBytes());
-        Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        Process check = new ProcessBuilder(promtool.toString(), "check", "metrics")
+                .redirectErrorStream(true)
+                .start();
         try (var in = check.getOutputStream()) {
             in.write(scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         String findings = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         int status = check.waitFor();
 
-        assertThat(status).as("promtool: 0 clean, 3 lint findings, 1 unparsable; output:%n%s", findings)
+        assertThat(status)
+                .as("promtool: 0 clean, 3 lint findings, 1 unparsable; output:%n%s", findings)
                 .isIn(0, 3);
         assertThat(findings).doesNotContain("inference_");
     }
@@ -112,7 +132,8 @@ class MetricsTest extends RunningServiceTest {
     }
 
     private static OptionalDouble find(String exposition, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(exposition);
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE)
+                .matcher(exposition);
         return m.find() ? OptionalDouble.of(Double.parseDouble(m.group(1))) : OptionalDouble.empty();
     }
 }

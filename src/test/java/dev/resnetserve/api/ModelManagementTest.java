@@ -23,8 +23,12 @@ import tools.jackson.databind.JsonNode;
  * Model management against the running service, in a context of its own (the registry changes here): register,
  * switch versions under traffic, scale workers, remove, and the refusals.
  */
-@TestPropertySource(properties = {"resnet.management.allowed-locations=classpath:fixtures/",
-    "resnet.management.max-models=3", "resnet.management.max-versions-per-model=2"})
+@TestPropertySource(
+        properties = {
+            "resnet.management.allowed-locations=classpath:fixtures/",
+            "resnet.management.max-models=3",
+            "resnet.management.max-versions-per-model=2"
+        })
 class ModelManagementTest extends RunningServiceTest {
 
     private static final String MODEL = "classpath:fixtures/parity/model.pt";
@@ -48,18 +52,26 @@ class ModelManagementTest extends RunningServiceTest {
         assertThat(registered.status()).as(registered.body()).isEqualTo(202);
         assertThat(registered.header("Location")).isEqualTo("/v1/models/extra/versions/1");
         awaitState("extra", "1", "READY");
-        assertThat(client.post("/v1/models/extra/classify", "image/jpeg", CAT).status()).isEqualTo(200);
-        assertThat(metrics()).contains("inference_model_info{architecture=\"unknown\",device=\"cpu\",model=\"extra\","
-                + "version=\"1\"} 1").contains("inference_model_ready{model=\"extra\"} 1.0");
+        assertThat(client.post("/v1/models/extra/classify", "image/jpeg", CAT).status())
+                .isEqualTo(200);
+        assertThat(metrics())
+                .contains("inference_model_info{architecture=\"unknown\",device=\"cpu\",model=\"extra\","
+                        + "version=\"1\"} 1")
+                .contains("inference_model_ready{model=\"extra\"} 1.0");
 
         ApiClient.Response removed = client.delete("/v1/models/extra");
 
         assertThat(removed.status()).isEqualTo(202);
         assertThat(client.get("/v1/models/extra").status()).isEqualTo(404);
-        assertThat(client.post("/v1/models/extra/classify", "image/jpeg", CAT).status()).isEqualTo(404);
-        assertThat(metrics()).as("its gauges go; its request counters stay, as counters do")
-                .doesNotContain("inference_model_ready{model=\"extra\"}", "inference_queue_depth{model=\"extra\"}",
-                        "inference_workers{device=\"cpu\",model=\"extra\"}", "model=\"extra\",version=\"1\"}")
+        assertThat(client.post("/v1/models/extra/classify", "image/jpeg", CAT).status())
+                .isEqualTo(404);
+        assertThat(metrics())
+                .as("its gauges go; its request counters stay, as counters do")
+                .doesNotContain(
+                        "inference_model_ready{model=\"extra\"}",
+                        "inference_queue_depth{model=\"extra\"}",
+                        "inference_workers{device=\"cpu\",model=\"extra\"}",
+                        "model=\"extra\",version=\"1\"}")
                 .contains("inference_requests_total{model=\"extra\",outcome=\"success\"}");
     }
 
@@ -83,7 +95,8 @@ class ModelManagementTest extends RunningServiceTest {
             assertThat(register("switch", "2", true).status()).isEqualTo(202);
             awaitState("switch", "2", "READY");
             awaitAnswers(answers, "v2", 20);
-            assertThat(client.get("/v1/models/switch").json().get("version").asString()).isEqualTo("2");
+            assertThat(client.get("/v1/models/switch").json().get("version").asString())
+                    .isEqualTo("2");
             assertProblem(client.delete("/v1/models/switch/versions/2"), 409, "model_conflict");
 
             assertThat(client.delete("/v1/models/switch/versions/1").status()).isEqualTo(202);
@@ -99,7 +112,9 @@ class ModelManagementTest extends RunningServiceTest {
             loop.get(); // a loop that ended by itself, not by running = false, would throw here
         }
         assertThat(answers.keySet()).as("failed requests: %s", answers).noneMatch(key -> key.startsWith(FAILURE));
-        assertThat(answers.keySet()).as("every answer during the switch and the removal").containsOnly("v1", "v2");
+        assertThat(answers.keySet())
+                .as("every answer during the switch and the removal")
+                .containsOnly("v1", "v2");
         assertThat(client.get("/v1/models/switch/versions").json()).hasSize(1);
     }
 
@@ -123,27 +138,57 @@ class ModelManagementTest extends RunningServiceTest {
 
     @Test
     void refusesWhatWouldBreakServing() throws Exception {
-        assertProblem(client.post("/v1/models", "application/json", ("{\"name\":\"extra\",\"location\":"
-                + "\"https://models.example.com/r50.pt\"}").getBytes()), 400, "location_not_allowed");
-        assertProblem(client.post("/v1/models", "application/json",
-                "{\"name\":\"../etc\",\"location\":\"classpath:fixtures/x\"}".getBytes()), 400, "invalid_request");
+        assertProblem(
+                client.post(
+                        "/v1/models",
+                        "application/json",
+                        ("{\"name\":\"extra\",\"location\":" + "\"https://models.example.com/r50.pt\"}").getBytes()),
+                400,
+                "location_not_allowed");
+        assertProblem(
+                client.post(
+                        "/v1/models",
+                        "application/json",
+                        "{\"name\":\"../etc\",\"location\":\"classpath:fixtures/x\"}".getBytes()),
+                400,
+                "invalid_request");
         assertProblem(register("parity", "1", true), 409, "model_conflict");
         assertProblem(client.delete("/v1/models/demo"), 409, "model_conflict");
         assertProblem(put("/v1/models/parity/default", "{\"version\": \"7\"}"), 404, "model_not_found");
         assertProblem(put("/v1/models/parity/workers", "{\"workers\": 0}"), 400, "invalid_request");
-        assertProblem(client.post("/v1/models", "application/json", ("{\"name\":\"extra\",\"location\":\"" + MODEL
-                + "\",\"devices\":[\"gpu3\"]}").getBytes()), 400, "device_unavailable");
+        assertProblem(
+                client.post(
+                        "/v1/models",
+                        "application/json",
+                        ("{\"name\":\"extra\",\"location\":\"" + MODEL + "\",\"devices\":[\"gpu3\"]}").getBytes()),
+                400,
+                "device_unavailable");
     }
 
     @Test
     void locationsAreCheckedAsPlacesAndLabelsStayOnTheAllowedSide() {
-        for (String escape : new String[] {"classpath:fixtures/../application.yml",
-            "classpath:fixtures/%2e%2e/application.yml", "file:/etc/passwd", "/dev/zero",
-            "classpath:fixtures.evil/model.pt"}) {
-            assertProblem(client.post("/v1/models", "application/json", ("{\"name\":\"extra\",\"location\":\""
-                    + MODEL + "\",\"labels\":\"" + escape + "\"}").getBytes()), 400, "location_not_allowed");
-            assertProblem(client.post("/v1/models", "application/json", ("{\"name\":\"extra\",\"location\":\""
-                    + escape + "\"}").getBytes()), 400, "location_not_allowed");
+        for (String escape : new String[] {
+            "classpath:fixtures/../application.yml",
+            "classpath:fixtures/%2e%2e/application.yml",
+            "file:/etc/passwd",
+            "/dev/zero",
+            "classpath:fixtures.evil/model.pt"
+        }) {
+            assertProblem(
+                    client.post(
+                            "/v1/models",
+                            "application/json",
+                            ("{\"name\":\"extra\",\"location\":\"" + MODEL + "\",\"labels\":\"" + escape + "\"}")
+                                    .getBytes()),
+                    400,
+                    "location_not_allowed");
+            assertProblem(
+                    client.post(
+                            "/v1/models",
+                            "application/json",
+                            ("{\"name\":\"extra\",\"location\":\"" + escape + "\"}").getBytes()),
+                    400,
+                    "location_not_allowed");
         }
         assertThat(registry.serves("extra")).isFalse();
     }
@@ -156,8 +201,9 @@ class ModelManagementTest extends RunningServiceTest {
         assertProblem(register("extra", "3", false), 409, "model_conflict");
         awaitState("extra", "2", "READY");
 
-        byte[] large = ("{\"name\":\"extra3\",\"location\":\"" + MODEL + "\",\"architecture\":\""
-                + "x".repeat(70_000) + "\"}").getBytes();
+        byte[] large = ("{\"name\":\"extra3\",\"location\":\"" + MODEL + "\",\"architecture\":\"" + "x".repeat(70_000)
+                        + "\"}")
+                .getBytes();
         assertProblem(client.post("/v1/models", "application/json", large), 413, "body_too_large");
         assertThat(registry.serves("extra3")).isFalse();
     }
@@ -174,7 +220,8 @@ class ModelManagementTest extends RunningServiceTest {
                 return response.status() + " " + response.body();
             }
             JsonNode version = response.json().get("version");
-            return version == null || !version.isString() ? FAILURE + " 200 without a version: " + response.body()
+            return version == null || !version.isString()
+                    ? FAILURE + " 200 without a version: " + response.body()
                     : "v" + version.asString();
         } catch (RuntimeException e) {
             return FAILURE + " " + e;
@@ -182,9 +229,14 @@ class ModelManagementTest extends RunningServiceTest {
     }
 
     private ApiClient.Response register(String name, String version, boolean makeDefault) {
-        return client.post("/v1/models", "application/json", ("{\"name\":\"" + name + "\",\"version\":\"" + version
-                + "\",\"location\":\"" + MODEL + "\",\"labels\":\"" + LABELS + "\",\"preprocessing\":\"imagenet\","
-                + "\"batchMaxSize\":2,\"makeDefault\":" + makeDefault + "}").getBytes());
+        return client.post(
+                "/v1/models",
+                "application/json",
+                ("{\"name\":\"" + name + "\",\"version\":\"" + version
+                                + "\",\"location\":\"" + MODEL + "\",\"labels\":\"" + LABELS
+                                + "\",\"preprocessing\":\"imagenet\","
+                                + "\"batchMaxSize\":2,\"makeDefault\":" + makeDefault + "}")
+                        .getBytes());
     }
 
     private ApiClient.Response put(String path, String json) {
@@ -193,7 +245,9 @@ class ModelManagementTest extends RunningServiceTest {
 
     private void awaitState(String name, String version, String state) throws InterruptedException {
         String path = "/v1/models/" + name + "/versions/" + version;
-        for (int i = 0; i < 600 && !state.equals(client.get(path).json().get("state").asString()); i++) {
+        for (int i = 0;
+                i < 600 && !state.equals(client.get(path).json().get("state").asString());
+                i++) {
             Thread.sleep(100); // waits for background loading; nothing is timed
         }
         assertThat(client.get(path).json().get("state").asString()).isEqualTo(state);
@@ -204,7 +258,8 @@ class ModelManagementTest extends RunningServiceTest {
         for (int i = 0; i < 1200 && answers.getOrDefault(key, new AtomicLong()).get() < count; i++) {
             Thread.sleep(50);
         }
-        assertThat(answers.getOrDefault(key, new AtomicLong()).get()).as("%s answers: %s", key, answers)
+        assertThat(answers.getOrDefault(key, new AtomicLong()).get())
+                .as("%s answers: %s", key, answers)
                 .isGreaterThanOrEqualTo(count);
     }
 

@@ -54,15 +54,25 @@ class ModelManagementWebTest {
         PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
         ModelLoader loader = new ModelLoader(new ModelLocator(resources, work.resolve("unpacked")), resources);
         ModelSettings settings = ModelSettings.builder().build();
-        ServedModel main = new ServedModel(settings.spec("main", allowed.resolve("main.pt").toString()),
-                settings.scheduling(), List.of(Device.cpu()));
-        registry = new ModelRegistry(List.of(main), "main", loader, new DeviceResolver(() -> 0),
-                Duration.ofSeconds(1), BatchObserver.NONE, new ModelRegistry.Limits(2, 2));
+        ServedModel main = new ServedModel(
+                settings.spec("main", allowed.resolve("main.pt").toString()),
+                settings.scheduling(),
+                List.of(Device.cpu()));
+        registry = new ModelRegistry(
+                List.of(main),
+                "main",
+                loader,
+                new DeviceResolver(() -> 0),
+                Duration.ofSeconds(1),
+                BatchObserver.NONE,
+                new ModelRegistry.Limits(2, 2));
         registry.start();
-        ManagementPolicy policy = new ManagementPolicy(true,
-                new AllowedLocations(List.of("file:" + allowed + "/")), 64 * 1024);
-        mvc = MockMvcBuilders.standaloneSetup(new ModelManagementController(registry, policy),
-                new ModelsController(registry)).setControllerAdvice(new ProblemDetailsAdvice()).build();
+        ManagementPolicy policy =
+                new ManagementPolicy(true, new AllowedLocations(List.of("file:" + allowed + "/")), 64 * 1024);
+        mvc = MockMvcBuilders.standaloneSetup(
+                        new ModelManagementController(registry, policy), new ModelsController(registry))
+                .setControllerAdvice(new ProblemDetailsAdvice())
+                .build();
     }
 
     @AfterEach
@@ -72,7 +82,8 @@ class ModelManagementWebTest {
 
     @Test
     void aRegistrationTakesTheDefaultsAndAnswers202WithItsUrl() throws Exception {
-        mvc.perform(post("/v1/models").contentType(MediaType.APPLICATION_JSON)
+        mvc.perform(post("/v1/models")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"name\":\"extra\",\"location\":\"" + allowed.resolve("m.pt") + "\"}"))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("Location", "/v1/models/extra/versions/1"))
@@ -85,14 +96,23 @@ class ModelManagementWebTest {
 
     @Test
     void invalidSettingsAre400sNamingTheField() throws Exception {
-        for (String body : new String[] {"\"workers\":65", "\"queueCapacity\":0", "\"batchMaxSize\":257",
-            "\"batchMaxDelayMs\":10001", "\"requestTimeoutMs\":600001", "\"devices\":[\"tpu\"]",
-            "\"preprocessing\":\"imagenet21k\"", "\"version\":\"../1\""}) {
+        for (String body : new String[] {
+            "\"workers\":65",
+            "\"queueCapacity\":0",
+            "\"batchMaxSize\":257",
+            "\"batchMaxDelayMs\":10001",
+            "\"requestTimeoutMs\":600001",
+            "\"devices\":[\"tpu\"]",
+            "\"preprocessing\":\"imagenet21k\"",
+            "\"version\":\"../1\""
+        }) {
             String field = body.substring(1, body.indexOf('"', 1));
-            MvcResult result = mvc.perform(post("/v1/models").contentType(MediaType.APPLICATION_JSON)
+            MvcResult result = mvc.perform(post("/v1/models")
+                            .contentType(MediaType.APPLICATION_JSON)
                             .content("{\"name\":\"extra\",\"location\":\"" + allowed.resolve("m.pt") + "\"," + body
                                     + "}"))
-                    .andExpect(status().isBadRequest()).andExpect(jsonPath("$.code").value("invalid_request"))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.code").value("invalid_request"))
                     .andReturn();
             assertThat(result.getResponse().getContentAsString()).as(body).contains(field);
         }
@@ -101,28 +121,43 @@ class ModelManagementWebTest {
 
     @Test
     void locationsOutsideTheAllowedPlacesAndConflictsAreRefused() throws Exception {
-        mvc.perform(post("/v1/models").contentType(MediaType.APPLICATION_JSON)
+        mvc.perform(post("/v1/models")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"name\":\"extra\",\"location\":\"" + allowed + "/../models/m.pt\","
                                 + "\"labels\":\"/etc/passwd\"}"))
-                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.code").value("location_not_allowed"));
-        mvc.perform(delete("/v1/models/main")).andExpect(status().isConflict())
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("location_not_allowed"));
+        mvc.perform(delete("/v1/models/main"))
+                .andExpect(status().isConflict())
                 .andExpect(jsonPath("$.code").value("model_conflict"));
-        mvc.perform(put("/v1/models/main/default").contentType(MediaType.APPLICATION_JSON)
+        mvc.perform(put("/v1/models/main/default")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"version\":\"7\"}"))
-                .andExpect(status().isNotFound()).andExpect(jsonPath("$.code").value("model_not_found"));
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.code").value("model_not_found"));
     }
 
     @Test
     void onlyAManagerSeesWhereAModelComesFrom() throws Exception {
-        String anonymous = mvc.perform(get("/v1/models/main")).andExpect(status().isOk()).andReturn().getResponse()
+        String anonymous = mvc.perform(get("/v1/models/main"))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
                 .getContentAsString();
         String manager = mvc.perform(get("/v1/models/main").with(request -> {
-            request.addUserRole("MANAGEMENT");
-            return request;
-        })).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+                    request.addUserRole("MANAGEMENT");
+                    return request;
+                }))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
 
         assertThat(anonymous).doesNotContain(allowed.toString()).contains("\"error\":\"failed to load\"");
-        assertThat(manager).contains("\"source\":\"" + allowed.resolve("main.pt"))
-                .as("the load error names the path").contains("\"error\":\"").contains("main.pt");
+        assertThat(manager)
+                .contains("\"source\":\"" + allowed.resolve("main.pt"))
+                .as("the load error names the path")
+                .contains("\"error\":\"")
+                .contains("main.pt");
     }
 }

@@ -127,12 +127,17 @@ class MonitoringTest extends RunningServiceTest {
         for (Map<String, Object> test : alertTests()) {
             for (Map<String, Object> input : (List<Map<String, Object>>) test.get("input_series")) {
                 Matcher series = seriesPattern.matcher((String) input.get("series"));
-                assertThat(series.matches()).as("series %s", input.get("series")).isTrue();
+                assertThat(series.matches())
+                        .as("series %s", input.get("series"))
+                        .isTrue();
                 String name = series.group(1);
                 if (name.equals("up")) {
                     continue;
                 }
-                List<String> lines = exposition.lines().filter(line -> line.startsWith(name + "{")).toList();
+                List<String> lines = exposition
+                        .lines()
+                        .filter(line -> line.startsWith(name + "{"))
+                        .toList();
                 assertThat(lines).as("the service exposes %s", name).isNotEmpty();
                 Matcher label = labelPattern.matcher(series.group(2));
                 while (label.find()) {
@@ -140,9 +145,10 @@ class MonitoringTest extends RunningServiceTest {
                     if (labelName.equals("job") || labelName.equals("instance")) {
                         continue;
                     }
-                    assertThat(lines).as("%s has the label %s", name, labelName)
-                            .anyMatch(line -> line.contains("," + labelName + "=\"")
-                                    || line.contains("{" + labelName + "=\""));
+                    assertThat(lines)
+                            .as("%s has the label %s", name, labelName)
+                            .anyMatch(line ->
+                                    line.contains("," + labelName + "=\"") || line.contains("{" + labelName + "=\""));
                     if (labelName.equals("outcome")) {
                         assertThat(outcomes).as("outcomes the service counts").contains(label.group(2));
                     }
@@ -192,9 +198,14 @@ class MonitoringTest extends RunningServiceTest {
                     static_configs:
                       - targets: ['127.0.0.1:%d']
                 """.formatted(PrometheusQueries.ALERTS.toAbsolutePath(), port));
-        prometheus = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + promPort)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        prometheus = new ProcessBuilder(
+                        PROMETHEUS.toString(),
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + promPort)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("prometheus.log").toFile())
+                .start();
         return new ApiClient(promPort);
     }
 }

@@ -25,9 +25,14 @@ import org.springframework.test.context.TestPropertySource;
  * answer is a 200 or a 503 with {@code Retry-After} and an overload code, both come back, and readiness stays UP
  * throughout: overload refuses requests, it does not take the instance out of the load balancer.
  */
-@TestPropertySource(properties = {"resnet.models.demo.queue-capacity=2", "resnet.models.demo.request-timeout=300ms",
-    "resnet.models.demo.batch.max-size=1", "resnet.models.demo.batch.max-delay=0ms",
-    "resnet.models.demo.workers=1"})
+@TestPropertySource(
+        properties = {
+            "resnet.models.demo.queue-capacity=2",
+            "resnet.models.demo.request-timeout=300ms",
+            "resnet.models.demo.batch.max-size=1",
+            "resnet.models.demo.batch.max-delay=0ms",
+            "resnet.models.demo.workers=1"
+        })
 class OverloadEndToEndTest extends RunningServiceTest {
 
     private static final int CLIENTS = 12;
@@ -73,18 +78,26 @@ class OverloadEndToEndTest extends RunningServiceTest {
             clients.shutdown();
             assertThat(clients.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
         }
-        System.out.printf("overload: %d requests from %d clients: %s; readiness probes %s%n", REQUESTS, CLIENTS,
-                answers, probes.stream().collect(java.util.stream.Collectors.groupingBy(s -> s,
-                        java.util.stream.Collectors.counting())));
+        System.out.printf(
+                "overload: %d requests from %d clients: %s; readiness probes %s%n",
+                REQUESTS,
+                CLIENTS,
+                answers,
+                probes.stream()
+                        .collect(java.util.stream.Collectors.groupingBy(
+                                s -> s, java.util.stream.Collectors.counting())));
 
         assertThat(answers.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(REQUESTS);
-        assertThat(answers.keySet()).as("answers").allMatch(answer -> answer.equals("200")
-                || answer.startsWith("503 ") && OVERLOAD_CODES.contains(answer.substring(4)));
+        assertThat(answers.keySet())
+                .as("answers")
+                .allMatch(answer -> answer.equals("200")
+                        || answer.startsWith("503 ") && OVERLOAD_CODES.contains(answer.substring(4)));
         assertThat(answers).as("some served").containsKey("200");
         assertThat(answers.keySet()).as("some refused").anyMatch(answer -> answer.startsWith("503 "));
         assertThat(probes).as("readiness during the flood").isNotEmpty().containsOnly(200);
         assertThat(readiness()).as("readiness after").isEqualTo(200);
-        assertThat(client.post("/v1/models/demo/classify", "image/png", shape).status()).as("served after")
+        assertThat(client.post("/v1/models/demo/classify", "image/png", shape).status())
+                .as("served after")
                 .isEqualTo(200);
     }
 
@@ -93,7 +106,8 @@ class OverloadEndToEndTest extends RunningServiceTest {
      * anything else as its status, Retry-After and body, which the assertions refuse.
      */
     private static String describe(ApiClient.Response response) {
-        if (response.status() == 200 && "demo".equals(response.json().path("model").asString(""))) {
+        if (response.status() == 200
+                && "demo".equals(response.json().path("model").asString(""))) {
             return "200";
         }
         String retryAfter = response.header("Retry-After");

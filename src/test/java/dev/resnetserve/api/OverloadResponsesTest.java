@@ -22,9 +22,10 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 class OverloadResponsesTest {
 
     private final Classifier classifier = mock(Classifier.class);
-    private final MockMvc mvc = MockMvcBuilders
-            .standaloneSetup(new ClassificationController(classifier, new RequestLimits(1024, 4)))
-            .setControllerAdvice(new ProblemDetailsAdvice()).build();
+    private final MockMvc mvc = MockMvcBuilders.standaloneSetup(
+                    new ClassificationController(classifier, new RequestLimits(1024, 4)))
+            .setControllerAdvice(new ProblemDetailsAdvice())
+            .build();
 
     @Test
     void aFullQueueIs503WithRetryAfter() throws Exception {
@@ -38,8 +39,8 @@ class OverloadResponsesTest {
 
     @Test
     void aPredictedMissedDeadlineIsDeadlineExceededAtOnce() throws Exception {
-        when(classifier.classify(any(), any(), any())).thenThrow(
-                DeadlineExceededException.predicted(12, Duration.ofMillis(180), Duration.ofMillis(150)));
+        when(classifier.classify(any(), any(), any()))
+                .thenThrow(DeadlineExceededException.predicted(12, Duration.ofMillis(180), Duration.ofMillis(150)));
 
         mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(new byte[] {1}))
                 .andExpect(status().isServiceUnavailable())
@@ -86,7 +87,7 @@ class OverloadResponsesTest {
         mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(new byte[] {1}))
                 .andExpect(status().isInternalServerError())
                 .andExpect(jsonPath("$.code").value("inference_failed"))
-                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.not(
-                        org.hamcrest.Matchers.containsString("secret"))));
+                .andExpect(jsonPath("$.detail")
+                        .value(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("secret"))));
     }
 }

@@ -37,15 +37,18 @@ import org.springframework.context.annotation.Primary;
  * servlet container has threads: inference takes at most its share of the request threads, the rest get 503 at
  * once. (Without that cap all eight threads waited on inference, and no other request was answered.)
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "server.tomcat.threads.max=8",
-    "server.tomcat.threads.min-spare=2",
-    "resnet.models.demo.workers=1",
-    "resnet.models.demo.batch.max-size=1",
-    "resnet.models.demo.queue-capacity=64",
-    "resnet.models.demo.request-timeout=10m", // no request is refused on its predicted wait: only the cap refuses
-    "resnet.limits.body-read-timeout=3s",
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "server.tomcat.threads.max=8",
+            "server.tomcat.threads.min-spare=2",
+            "resnet.models.demo.workers=1",
+            "resnet.models.demo.batch.max-size=1",
+            "resnet.models.demo.queue-capacity=64",
+            "resnet.models.demo.request-timeout=10m", // no request is refused on its predicted wait: only the cap
+            // refuses
+            "resnet.limits.body-read-timeout=3s",
+        })
 class ProbesWhileInferenceBlocksTest {
 
     private static final int CLIENTS = 24;
@@ -79,9 +82,12 @@ class ProbesWhileInferenceBlocksTest {
         byte[] image = Fixtures.bytes("shapes-pil/002-triangle.png");
         List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            requests.add(http.sendAsync(HttpRequest.newBuilder(uri("/v1/classify"))
-                    .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(image))
-                    .build(), HttpResponse.BodyHandlers.ofString()));
+            requests.add(http.sendAsync(
+                    HttpRequest.newBuilder(uri("/v1/classify"))
+                            .header("Content-Type", "image/png")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(image))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
         assertThat(held.awaitHeld()).as("the worker is inside a batch").isTrue();
         List<HttpResponse<String>> refused = awaitAnswered(requests, CLIENTS - ADMITTED);
@@ -123,26 +129,34 @@ class ProbesWhileInferenceBlocksTest {
             for (int i = 0; i < CLIENTS; i++) {
                 Socket socket = new Socket("127.0.0.1", port);
                 socket.setSoTimeout(30_000); // a hung test, not a timing claim
-                socket.getOutputStream().write(("POST /v1/classify HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Content-Type: image/png\r\nContent-Length: 100000\r\n\r\n").getBytes(
-                        StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write(("POST /v1/classify HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                        + "Content-Type: image/png\r\nContent-Length: 100000\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 sockets.add(socket);
             }
-            trickle.scheduleAtFixedRate(() -> sockets.forEach(socket -> {
-                try {
-                    socket.getOutputStream().write(0);
-                } catch (IOException closedByTheServer) {
-                    // answered already
-                }
-            }), 0, 200, TimeUnit.MILLISECONDS);
+            trickle.scheduleAtFixedRate(
+                    () -> sockets.forEach(socket -> {
+                        try {
+                            socket.getOutputStream().write(0);
+                        } catch (IOException closedByTheServer) {
+                            // answered already
+                        }
+                    }),
+                    0,
+                    200,
+                    TimeUnit.MILLISECONDS);
 
             HttpResponse<String> liveness = get("/actuator/health/liveness");
             assertThat(liveness.statusCode()).isEqualTo(200);
             assertThat(get("/actuator/prometheus").statusCode()).isEqualTo(200);
-            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(uri("/v1/classify"))
-                    .timeout(PROBE_TIMEOUT).header("Content-Type", "image/png")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes("shapes-pil/002-triangle.png")))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = http.send(
+                    HttpRequest.newBuilder(uri("/v1/classify"))
+                            .timeout(PROBE_TIMEOUT)
+                            .header("Content-Type", "image/png")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes("shapes-pil/002-triangle.png")))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.body()).contains("\"code\":\"server_busy\"");
 
@@ -151,41 +165,55 @@ class ProbesWhileInferenceBlocksTest {
                 statuses.add(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
             }
             assertThat(statuses.stream().filter(status -> status.endsWith("408")))
-                    .as("the admitted tricklers are cut off at the body-read timeout").hasSize(ADMITTED);
+                    .as("the admitted tricklers are cut off at the body-read timeout")
+                    .hasSize(ADMITTED);
             assertThat(statuses.stream().filter(status -> status.endsWith("503")))
-                    .as("the others are refused before their body").hasSize(CLIENTS - ADMITTED);
+                    .as("the others are refused before their body")
+                    .hasSize(CLIENTS - ADMITTED);
         } finally {
             trickle.shutdownNow();
             for (Socket socket : sockets) {
                 socket.close();
             }
         }
-        HttpResponse<String> after = http.send(HttpRequest.newBuilder(uri("/v1/classify")).timeout(PROBE_TIMEOUT)
-                .header("Content-Type", "image/png")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes("shapes-pil/002-triangle.png")))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> after = http.send(
+                HttpRequest.newBuilder(uri("/v1/classify"))
+                        .timeout(PROBE_TIMEOUT)
+                        .header("Content-Type", "image/png")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes("shapes-pil/002-triangle.png")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(after.statusCode()).as("serving again").isEqualTo(200);
     }
 
     /** Waits until {@code count} of the requests have their answer, and returns those answers. */
-    private static List<HttpResponse<String>> awaitAnswered(List<CompletableFuture<HttpResponse<String>>> requests,
-                                                            int count) throws InterruptedException {
+    private static List<HttpResponse<String>> awaitAnswered(
+            List<CompletableFuture<HttpResponse<String>>> requests, int count) throws InterruptedException {
         CountDownLatch answered = new CountDownLatch(count);
         requests.forEach(request -> request.thenRun(answered::countDown));
-        assertThat(answered.await(60, TimeUnit.SECONDS)).as(count + " requests answered").isTrue();
-        return requests.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join).toList();
+        assertThat(answered.await(60, TimeUnit.SECONDS))
+                .as(count + " requests answered")
+                .isTrue();
+        return requests.stream()
+                .filter(CompletableFuture::isDone)
+                .map(CompletableFuture::join)
+                .toList();
     }
 
     private void awaitQueued(int depth) throws InterruptedException {
         for (int i = 0; i < 600 && registry.defaultModel().queueDepth() < depth; i++) {
             Thread.sleep(100);
         }
-        assertThat(registry.defaultModel().queueDepth()).as("admitted requests queued").isEqualTo(depth);
+        assertThat(registry.defaultModel().queueDepth())
+                .as("admitted requests queued")
+                .isEqualTo(depth);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.sendAsync(HttpRequest.newBuilder(uri(path)).timeout(PROBE_TIMEOUT).build(),
-                HttpResponse.BodyHandlers.ofString()).get(PROBE_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        return http.sendAsync(
+                        HttpRequest.newBuilder(uri(path)).timeout(PROBE_TIMEOUT).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .get(PROBE_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
     }
 
     private URI uri(String path) {

@@ -28,7 +28,8 @@ class RequestIdTest extends RunningServiceTest {
         ApiClient.Response response = client.get("/v1/models");
 
         assertThat(response.header("X-Request-Id")).matches(UUID_PATTERN);
-        assertThat(client.get("/v1/models").header("X-Request-Id")).as("a new id each request")
+        assertThat(client.get("/v1/models").header("X-Request-Id"))
+                .as("a new id each request")
                 .isNotEqualTo(response.header("X-Request-Id"));
     }
 
@@ -39,8 +40,9 @@ class RequestIdTest extends RunningServiceTest {
         ApiClient.Response response = logSomething(id);
 
         assertThat(response.header("X-Request-Id")).isEqualTo(id);
-        assertThat(linesWith(output, LOGGED)).as("log lines of the request").anyMatch(line -> line.contains(
-                "[" + id + "]"));
+        assertThat(linesWith(output, LOGGED))
+                .as("log lines of the request")
+                .anyMatch(line -> line.contains("[" + id + "]"));
     }
 
     @Test
@@ -55,8 +57,14 @@ class RequestIdTest extends RunningServiceTest {
     @Test
     void anOverLongOrMalformedIdIsReplacedNotEchoedOrLogged(CapturedOutput output) {
         String marker = UUID.randomUUID().toString().replace("-", "");
-        for (String hostile : List.of(marker + " forged=1", marker + "\"}{", marker + "/../x",
-                marker + "%0d%0aINFO forged", marker + "<script>", marker + ";$(id)", "y".repeat(97) + marker)) {
+        for (String hostile : List.of(
+                marker + " forged=1",
+                marker + "\"}{",
+                marker + "/../x",
+                marker + "%0d%0aINFO forged",
+                marker + "<script>",
+                marker + ";$(id)",
+                "y".repeat(97) + marker)) {
             int before = linesWith(output, LOGGED).size();
 
             ApiClient.Response response = logSomething(hostile);
@@ -65,7 +73,8 @@ class RequestIdTest extends RunningServiceTest {
             assertThat(given).as("the id answered for %s", hostile).matches(UUID_PATTERN);
             List<String> logged = linesWith(output, LOGGED);
             assertThat(logged).as("the request logged").hasSizeGreaterThan(before);
-            assertThat(logged.subList(before, logged.size())).as("its log line carries the generated id")
+            assertThat(logged.subList(before, logged.size()))
+                    .as("its log line carries the generated id")
                     .anyMatch(line -> line.contains("[" + given + "]"));
         }
         assertThat(output.getAll()).as("no hostile id in the log").doesNotContain(marker);
@@ -73,8 +82,11 @@ class RequestIdTest extends RunningServiceTest {
 
     /** A request that logs a line on its own thread: the parity model scaled to the workers it has. */
     private ApiClient.Response logSomething(String requestId) {
-        ApiClient.Response response = client.send("PUT", "/v1/models/parity/workers", Map.of("X-Request-Id",
-                requestId, "Content-Type", "application/json"), "{\"workers\": 2}".getBytes());
+        ApiClient.Response response = client.send(
+                "PUT",
+                "/v1/models/parity/workers",
+                Map.of("X-Request-Id", requestId, "Content-Type", "application/json"),
+                "{\"workers\": 2}".getBytes());
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response;
     }

@@ -12,7 +12,8 @@ class ServiceErrorsTest {
 
     @Test
     void aFullDecodingBudgetIsServerBusy() {
-        ServiceErrors.Failure failure = ServiceErrors.of(new DecodingBusyException(1_000, 2_000)).orElseThrow();
+        ServiceErrors.Failure failure =
+                ServiceErrors.of(new DecodingBusyException(1_000, 2_000)).orElseThrow();
 
         assertThat(failure.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         assertThat(failure.code()).isEqualTo("server_busy");
@@ -21,7 +22,8 @@ class ServiceErrorsTest {
 
     @Test
     void aDecodeStoppedAtTheDeadlineIsDeadlineExceeded() {
-        ServiceErrors.Failure failure = ServiceErrors.of(new DecodeDeadlineExceededException()).orElseThrow();
+        ServiceErrors.Failure failure =
+                ServiceErrors.of(new DecodeDeadlineExceededException()).orElseThrow();
 
         assertThat(failure.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         assertThat(failure.code()).isEqualTo("deadline_exceeded");

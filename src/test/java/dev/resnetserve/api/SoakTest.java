@@ -49,17 +49,28 @@ class SoakTest extends RunningServiceTest {
         Map<Integer, Integer> histogram = run(REQUESTS);
         long rssAfter = residentBytes();
         double growthPerThousand = (rssAfter - rss) / (double) (1 << 20) / (REQUESTS / 1000.0);
-        System.out.printf("soak: %d requests %s; resident %d -> %d MiB (%+.2f MiB per 1,000 requests); threads %d"
-                + " -> %d; NDArrays %d -> %d%n", REQUESTS, histogram, rss >> 20, rssAfter >> 20, growthPerThousand,
-                threads, Thread.activeCount(), arrays, parity.liveNativeArrays() + demo.liveNativeArrays());
+        System.out.printf(
+                "soak: %d requests %s; resident %d -> %d MiB (%+.2f MiB per 1,000 requests); threads %d"
+                        + " -> %d; NDArrays %d -> %d%n",
+                REQUESTS,
+                histogram,
+                rss >> 20,
+                rssAfter >> 20,
+                growthPerThousand,
+                threads,
+                Thread.activeCount(),
+                arrays,
+                parity.liveNativeArrays() + demo.liveNativeArrays());
 
         assertThat(histogram).as("statuses").containsOnlyKeys(200, 400, 404, 413, 415);
         assertThat(histogram.get(200)).isGreaterThan(REQUESTS / 2);
-        assertThat(parity.liveNativeArrays() + demo.liveNativeArrays()).as("NDArrays alive after %d requests",
-                REQUESTS).isEqualTo(arrays);
+        assertThat(parity.liveNativeArrays() + demo.liveNativeArrays())
+                .as("NDArrays alive after %d requests", REQUESTS)
+                .isEqualTo(arrays);
         assertThat(Thread.activeCount()).as("threads").isLessThanOrEqualTo(threads + 4);
-        assertThat(growthPerThousand).as("resident memory growth in MiB per 1,000 requests (%d -> %d MiB)",
-                rss >> 20, rssAfter >> 20).isLessThanOrEqualTo(MAX_GROWTH_MIB_PER_THOUSAND);
+        assertThat(growthPerThousand)
+                .as("resident memory growth in MiB per 1,000 requests (%d -> %d MiB)", rss >> 20, rssAfter >> 20)
+                .isLessThanOrEqualTo(MAX_GROWTH_MIB_PER_THOUSAND);
     }
 
     /** The mix: mostly good images over /v1, /v2 and /predictions, and bad ones of every kind. */
@@ -69,17 +80,21 @@ class SoakTest extends RunningServiceTest {
         byte[] truncated = Fixtures.bytes("../hostile/truncated.png");
         byte[] bomb = Fixtures.bytes("../hostile/png-bomb-100000x100000.png");
         byte[] oip = ("{\"inputs\":[{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[2],\"data\":[\""
-                + Base64.getEncoder().encodeToString(cat) + "\",\"" + Base64.getEncoder().encodeToString(cat)
-                + "\"]}]}").getBytes();
+                        + Base64.getEncoder().encodeToString(cat) + "\",\""
+                        + Base64.getEncoder().encodeToString(cat)
+                        + "\"]}]}")
+                .getBytes();
         IntFunction<Integer> request = i -> switch (i % 10) {
             case 0, 1, 2 -> client.post(PARITY, "image/jpeg", cat).status();
             case 3 -> client.post("/v1/classify", "image/png", shape).status();
-            case 4 -> client.post("/v2/models/parity/infer", "application/json", oip).status();
+            case 4 ->
+                client.post("/v2/models/parity/infer", "application/json", oip).status();
             case 5 -> client.post("/predictions/demo", "image/png", shape).status();
             case 6 -> client.post(PARITY, "image/png", truncated).status();
             case 7 -> client.post(PARITY, "image/png", bomb).status();
             case 8 -> client.post(PARITY, "text/plain", cat).status();
-            default -> client.post("/v1/models/nope/classify", "image/jpeg", cat).status();
+            default ->
+                client.post("/v1/models/nope/classify", "image/jpeg", cat).status();
         };
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         List<Future<Integer>> statuses = new ArrayList<>();
@@ -92,7 +107,8 @@ class SoakTest extends RunningServiceTest {
             histogram.merge(status.get(), 1, Integer::sum);
         }
         clients.shutdown();
-        assertThat(clients.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        assertThat(clients.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES))
+                .isTrue();
         return histogram;
     }
 

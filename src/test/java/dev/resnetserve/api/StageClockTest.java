@@ -17,17 +17,20 @@ class StageClockTest {
     @Test
     void theResponseFieldsAreTheStagesInOrder() {
         assertThat(Arrays.stream(StageTimings.class.getRecordComponents()).map(RecordComponent::getName))
-                .containsExactlyElementsOf(Arrays.stream(Stage.values()).map(stage -> stage.label() + "Ms").toList());
-        assertThat(Stage.parts()).containsExactly(Stage.DECODE, Stage.PREPROCESS, Stage.QUEUE, Stage.INFERENCE,
-                Stage.POSTPROCESS);
+                .containsExactlyElementsOf(Arrays.stream(Stage.values())
+                        .map(stage -> stage.label() + "Ms")
+                        .toList());
+        assertThat(Stage.parts())
+                .containsExactly(Stage.DECODE, Stage.PREPROCESS, Stage.QUEUE, Stage.INFERENCE, Stage.POSTPROCESS);
     }
 
     @Test
     void serverTimingNamesEveryStage() {
         StageTimings timings = new StageTimings(1.5, 2, 3.25, 4, 0.001, 10.756);
 
-        assertThat(timings.serverTimingHeader()).isEqualTo("decode;dur=1.500, preprocess;dur=2.000, "
-                + "queue;dur=3.250, inference;dur=4.000, postprocess;dur=0.001, total;dur=10.756");
+        assertThat(timings.serverTimingHeader())
+                .isEqualTo("decode;dur=1.500, preprocess;dur=2.000, "
+                        + "queue;dur=3.250, inference;dur=4.000, postprocess;dur=0.001, total;dur=10.756");
         for (Stage stage : Stage.values()) {
             assertThat(timings.serverTimingHeader()).contains(stage.label() + ";dur=");
         }
@@ -44,8 +47,7 @@ class StageClockTest {
             }
 
             @Override
-            public void requestFinished(String model, Outcome outcome, long nanos) {
-            }
+            public void requestFinished(String model, Outcome outcome, long nanos) {}
         };
         StageClock clock = new StageClock(new StageObservations(observations), observer, "demo", 2);
 
@@ -53,7 +55,8 @@ class StageClockTest {
             clock.time(image, Stage.DECODE, () -> "rgb");
             clock.time(image, Stage.PREPROCESS, () -> new float[3]);
         }
-        clock.inference(() -> List.of(new InferenceResult(new float[8], "cpu()", 2, 2_500_000, 9_000_000),
+        clock.inference(() -> List.of(
+                new InferenceResult(new float[8], "cpu()", 2, 2_500_000, 9_000_000),
                 new InferenceResult(new float[8], "cpu()", 2, 1_000_000, 9_000_000)));
         clock.time(1, Stage.POSTPROCESS, () -> new double[8]);
         StageTimings second = clock.stop(1);
@@ -61,13 +64,14 @@ class StageClockTest {
         assertThat(reported).containsExactly(second);
         assertThat(second.queueMs()).isEqualTo(1.0);
         assertThat(second.inferenceMs()).isEqualTo(9.0);
-        assertThat(second.totalMs()).isGreaterThanOrEqualTo(second.decodeMs() + second.preprocessMs()
-                + second.postprocessMs());
-        assertThat(observations).hasNumberOfObservationsWithNameEqualTo(StageObservations.NAME, 6)
+        assertThat(second.totalMs())
+                .isGreaterThanOrEqualTo(second.decodeMs() + second.preprocessMs() + second.postprocessMs());
+        assertThat(observations)
+                .hasNumberOfObservationsWithNameEqualTo(StageObservations.NAME, 6)
                 .hasAnObservation(stage -> stage.hasLowCardinalityKeyValue("stage", "decode"))
                 .hasAnObservation(stage -> stage.hasLowCardinalityKeyValue("stage", "preprocess"))
-                .hasAnObservation(stage -> stage.hasLowCardinalityKeyValue("stage", "inference")
-                        .hasHighCardinalityKeyValue("inputs", "2"))
+                .hasAnObservation(stage ->
+                        stage.hasLowCardinalityKeyValue("stage", "inference").hasHighCardinalityKeyValue("inputs", "2"))
                 .hasAnObservation(stage -> stage.hasContextualNameEqualTo("classify postprocess"));
     }
 }

@@ -24,15 +24,17 @@ class StageObservationsTest {
         Observation request = Observation.start("http.server.requests", registry);
         try (Observation.Scope scope = request.openScope()) {
             stages.observe("demo", Stage.DECODE, () -> "rgb");
-            stages.observeInference("demo",
-                    () -> List.of(new InferenceResult(new float[8], "cpu()", 3, 2_500_000, 9_000)));
+            stages.observeInference(
+                    "demo", () -> List.of(new InferenceResult(new float[8], "cpu()", 3, 2_500_000, 9_000)));
         } finally {
             request.stop();
         }
 
-        assertThat(registry).hasNumberOfObservationsWithNameEqualTo(StageObservations.NAME, 2)
+        assertThat(registry)
+                .hasNumberOfObservationsWithNameEqualTo(StageObservations.NAME, 2)
                 .hasAnObservation(stage -> stage.hasContextualNameEqualTo("classify decode")
-                        .hasLowCardinalityKeyValue("model", "demo").hasLowCardinalityKeyValue("stage", "decode")
+                        .hasLowCardinalityKeyValue("model", "demo")
+                        .hasLowCardinalityKeyValue("stage", "decode")
                         .hasParentObservationEqualTo(request))
                 .hasAnObservation(stage -> stage.hasContextualNameEqualTo("classify inference")
                         .hasHighCardinalityKeyValue("device", "cpu()")
@@ -45,10 +47,15 @@ class StageObservationsTest {
     @Test
     void aFailedStageRecordsItsError() {
         assertThatThrownBy(() -> stages.observeInference("demo", () -> {
-            throw new QueueFullException(64);
-        })).isInstanceOf(QueueFullException.class);
+                    throw new QueueFullException(64);
+                }))
+                .isInstanceOf(QueueFullException.class);
 
-        assertThat(registry).hasSingleObservationThat().hasNameEqualTo(StageObservations.NAME)
-                .hasLowCardinalityKeyValue("stage", "inference").assertThatError()
-                .isInstanceOf(QueueFullException.class);    }
+        assertThat(registry)
+                .hasSingleObservationThat()
+                .hasNameEqualTo(StageObservations.NAME)
+                .hasLowCardinalityKeyValue("stage", "inference")
+                .assertThatError()
+                .isInstanceOf(QueueFullException.class);
+    }
 }

@@ -46,16 +46,28 @@ class WebPageTest extends RunningServiceTest {
     @BeforeAll
     static void startBrowser(@TempDir Path profile) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            assertThat(System.getenv("CI")).as("chromium and chromium-driver are required in CI").isNull();
+            assertThat(System.getenv("CI"))
+                    .as("chromium and chromium-driver are required in CI")
+                    .isNull();
             Assumptions.abort("chromium not installed (apt-get install chromium chromium-driver)");
         }
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
         // Headless as root, and no background calls to the outside (this machine has no network).
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--user-data-dir=" + profile, "--window-size=1200,900");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+                "--user-data-dir=" + profile,
+                "--window-size=1200,900");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .build();
         browser = new ChromeDriver(service, options);
     }
 
@@ -91,11 +103,14 @@ class WebPageTest extends RunningServiceTest {
                 assertThat(values.get(i).getText()).isEqualTo(String.format(Locale.ROOT, "%.1f %%", percent));
             }
         }
-        assertThat(new Select(browser.findElement(By.id("model"))).getFirstSelectedOption().getAttribute("value"))
+        assertThat(new Select(browser.findElement(By.id("model")))
+                        .getFirstSelectedOption()
+                        .getAttribute("value"))
                 .isEqualTo(api.get("model").asString());
 
         List<WebElement> stages = browser.findElements(By.cssSelector("#timing-legend li"));
-        assertThat(stages).extracting(stage -> stage.getAttribute("data-stage"))
+        assertThat(stages)
+                .extracting(stage -> stage.getAttribute("data-stage"))
                 .containsExactly("decode", "preprocess", "queue", "inference", "postprocess");
         assertThat(stages).allSatisfy(stage -> assertThat(stage.getText()).matches("[a-z]+ \\d+\\.\\d ms"));
         assertThat(browser.findElement(By.id("timings")).isDisplayed()).isTrue();
@@ -114,8 +129,12 @@ class WebPageTest extends RunningServiceTest {
         WebElement shown = waitUntil(ExpectedConditions.visibilityOfElementLocated(By.id("problem")));
 
         assertThat(shown.getAttribute("role")).isEqualTo("alert");
-        assertThat(shown.getText()).contains(Integer.toString(problem.get("status").asInt()),
-                problem.get("title").asString(), problem.get("detail").asString(), problem.get("code").asString());
+        assertThat(shown.getText())
+                .contains(
+                        Integer.toString(problem.get("status").asInt()),
+                        problem.get("title").asString(),
+                        problem.get("detail").asString(),
+                        problem.get("code").asString());
         assertThat(browser.findElements(By.cssSelector("#predictions li"))).isEmpty();
     }
 
@@ -128,12 +147,13 @@ class WebPageTest extends RunningServiceTest {
         waitUntil(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#predictions li"), 5));
 
         JavascriptExecutor js = browser;
-        assertThat((Boolean) js.executeScript(
-                "return document.documentElement.scrollWidth <= window.innerWidth")).as("no sideways scrolling")
+        assertThat((Boolean) js.executeScript("return document.documentElement.scrollWidth <= window.innerWidth"))
+                .as("no sideways scrolling")
                 .isTrue();
         assertThat((Boolean) js.executeScript("return performance.getEntriesByType('resource')"
-                + ".every(e => e.name.startsWith(location.origin) || e.name.startsWith('blob:'))"))
-                .as("every resource from this service").isTrue();
+                        + ".every(e => e.name.startsWith(location.origin) || e.name.startsWith('blob:'))"))
+                .as("every resource from this service")
+                .isTrue();
         assertThat(browser.findElements(By.cssSelector("a[href='swagger-ui.html'], a[href='actuator/prometheus']")))
                 .hasSize(2);
     }

@@ -36,8 +36,13 @@ class HttpLoadTest {
         Readiness.await(registry);
         List<byte[]> images = List.of(Fixtures.bytes("parity/chelsea-small.jpg"), "not an image".getBytes());
 
-        HttpLoad.Result result = new HttpLoad().run(URI.create("http://127.0.0.1:" + port
-                + "/v1/models/parity/classify"), images, 2, Duration.ZERO, Duration.ofSeconds(1));
+        HttpLoad.Result result = new HttpLoad()
+                .run(
+                        URI.create("http://127.0.0.1:" + port + "/v1/models/parity/classify"),
+                        images,
+                        2,
+                        Duration.ZERO,
+                        Duration.ofSeconds(1));
 
         assertThat(result.statuses()).containsOnlyKeys(200, 400);
         assertThat(result.ok()).isEqualTo(result.statuses().get(200)).isPositive();
@@ -51,14 +56,31 @@ class HttpLoadTest {
         Files.write(images.resolve("chelsea-small.jpg"), Fixtures.bytes("parity/chelsea-small.jpg"));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-        new BenchCommand(new PrintStream(printed, true, StandardCharsets.UTF_8)).run(Map.of(
-                "url", "http://127.0.0.1:" + port + "/v1/models/parity/classify", "images", images.toString(),
-                "clients", "1", "seconds", "2", "warmup", "0", "rounds", "2",
-                "ceiling-model", "src/test/resources/fixtures/parity/model.pt", "workers", "1", "batch", "1"));
+        new BenchCommand(new PrintStream(printed, true, StandardCharsets.UTF_8))
+                .run(Map.of(
+                        "url",
+                        "http://127.0.0.1:" + port + "/v1/models/parity/classify",
+                        "images",
+                        images.toString(),
+                        "clients",
+                        "1",
+                        "seconds",
+                        "2",
+                        "warmup",
+                        "0",
+                        "rounds",
+                        "2",
+                        "ceiling-model",
+                        "src/test/resources/fixtures/parity/model.pt",
+                        "workers",
+                        "1",
+                        "batch",
+                        "1"));
 
         List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(lines.stream().filter(l -> l.startsWith("ceiling w=1 b=1"))).hasSize(2);
-        assertThat(lines.stream().filter(l -> l.startsWith("http clients=1"))).hasSize(2)
+        assertThat(lines.stream().filter(l -> l.startsWith("http clients=1")))
+                .hasSize(2)
                 .allMatch(l -> l.contains("statuses {200="));
         assertThat(lines.get(lines.size() - 1))
                 .matches("over 2 round\\(s\\): http [0-9.]+ img/s, ceiling [0-9.]+ img/s, http/ceiling [0-9.]+; "

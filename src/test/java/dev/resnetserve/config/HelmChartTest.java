@@ -5,6 +5,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.resnetserve.security.Role;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -23,7 +24,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import dev.resnetserve.security.Role;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -71,16 +71,17 @@ class HelmChartTest {
         LintResult lint = new Helm(CHART).lint().strict().call();
 
         assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
-        assertThat(lint.getMessages()).noneMatch(message -> message.contains("[WARNING]")
-                || message.contains("[ERROR]"));
+        assertThat(lint.getMessages())
+                .noneMatch(message -> message.contains("[WARNING]") || message.contains("[ERROR]"));
     }
 
     @Test
     void defaultValuesRenderASecureProbedDeployment() {
         List<HasMetadata> objects = render(null);
 
-        assertThat(kinds(objects)).containsExactlyInAnyOrder("ServiceAccount", "ConfigMap", "Service", "Deployment",
-                "PodDisruptionBudget", "NetworkPolicy");
+        assertThat(kinds(objects))
+                .containsExactlyInAnyOrder(
+                        "ServiceAccount", "ConfigMap", "Service", "Deployment", "PodDisruptionBudget", "NetworkPolicy");
         assertNoUnknownFields(objects);
 
         PodSpec pod = only(objects, Deployment.class).getSpec().getTemplate().getSpec();
@@ -88,26 +89,34 @@ class HelmChartTest {
         assertThat(server.getStartupProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
         assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
         assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
-        assertThat(server.getStartupProbe().getFailureThreshold() * server.getStartupProbe().getPeriodSeconds())
-                .as("seconds allowed for model loading and warm-up").isGreaterThanOrEqualTo(120);
+        assertThat(server.getStartupProbe().getFailureThreshold()
+                        * server.getStartupProbe().getPeriodSeconds())
+                .as("seconds allowed for model loading and warm-up")
+                .isGreaterThanOrEqualTo(120);
         assertThat(server.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(server.getResources().getLimits()).containsKey("memory").doesNotContainKey("nvidia.com/gpu");
 
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-        assertThat(pod.getSecurityContext().getRunAsUser()).as("the image's user").isEqualTo(10001L);
+        assertThat(pod.getSecurityContext().getRunAsUser())
+                .as("the image's user")
+                .isEqualTo(10001L);
         assertThat(server.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(server.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(server.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-        assertThat(server.getVolumeMounts()).anyMatch(mount -> mount.getMountPath().equals("/tmp"))
+        assertThat(server.getVolumeMounts())
+                .anyMatch(mount -> mount.getMountPath().equals("/tmp"))
                 .anyMatch(mount -> mount.getMountPath().equals("/config"));
-        assertThat(pod.getTerminationGracePeriodSeconds()).as("above the 40 s shutdown phase").isGreaterThan(40L);
+        assertThat(pod.getTerminationGracePeriodSeconds())
+                .as("above the 40 s shutdown phase")
+                .isGreaterThan(40L);
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
 
         Service service = only(objects, Service.class);
         assertThat(service.getSpec().getPorts().get(0).getTargetPort().getStrVal())
                 .isEqualTo(server.getPorts().get(0).getName());
         assertThat(service.getSpec().getSelector())
-                .isEqualTo(only(objects, Deployment.class).getSpec().getSelector().getMatchLabels());
+                .isEqualTo(
+                        only(objects, Deployment.class).getSpec().getSelector().getMatchLabels());
 
         assertServiceConfiguration(only(objects, ConfigMap.class), "demo");
     }
@@ -119,14 +128,16 @@ class HelmChartTest {
 
         PodSpec pod = only(objects, Deployment.class).getSpec().getTemplate().getSpec();
         Container server = pod.getContainers().get(0);
-        assertThat(server.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"))
+        assertThat(server.getResources().getLimits())
+                .containsEntry("nvidia.com/gpu", new Quantity("1"))
                 .containsEntry("memory", new Quantity("16Gi"));
         assertThat(pod.getNodeSelector()).containsEntry("nvidia.com/gpu.present", "true");
-        assertThat(pod.getTolerations()).anyMatch(toleration -> toleration.getKey().equals("nvidia.com/gpu"));
+        assertThat(pod.getTolerations())
+                .anyMatch(toleration -> toleration.getKey().equals("nvidia.com/gpu"));
         assertThat(server.getImage()).endsWith(":0.1.0-cu128");
         assertThat(pod.getVolumes()).anyMatch(volume -> volume.getPersistentVolumeClaim() != null);
-        assertThat(server.getVolumeMounts()).anyMatch(mount -> mount.getMountPath().equals("/models")
-                && mount.getReadOnly());
+        assertThat(server.getVolumeMounts())
+                .anyMatch(mount -> mount.getMountPath().equals("/models") && mount.getReadOnly());
 
         ResnetProperties config = assertServiceConfiguration(only(objects, ConfigMap.class), "resnet50");
         assertThat(config.models().get("resnet50").devices()).containsExactly("gpu0");
@@ -139,23 +150,38 @@ class HelmChartTest {
 
         assertThat(kinds(objects)).contains("Ingress", "ServiceMonitor", "HorizontalPodAutoscaler");
         Deployment deployment = only(objects, Deployment.class);
-        assertThat(deployment.getSpec().getReplicas()).as("left to the autoscaler").isNull();
+        assertThat(deployment.getSpec().getReplicas())
+                .as("left to the autoscaler")
+                .isNull();
 
         HorizontalPodAutoscaler hpa = only(objects, HorizontalPodAutoscaler.class);
-        assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName());
-        assertThat(hpa.getSpec().getMetrics()).extracting(metric -> metric.getType())
+        assertThat(hpa.getSpec().getScaleTargetRef().getName())
+                .isEqualTo(deployment.getMetadata().getName());
+        assertThat(hpa.getSpec().getMetrics())
+                .extracting(metric -> metric.getType())
                 .containsExactly("Resource", "Pods");
         assertThat(hpa.getSpec().getMetrics().get(1).getPods().getMetric().getName())
                 .isEqualTo("inference_queue_depth");
 
         Ingress ingress = only(objects, Ingress.class);
         String serviceName = only(objects, Service.class).getMetadata().getName();
-        assertThat(ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService()
-                .getName()).isEqualTo(serviceName);
+        assertThat(ingress.getSpec()
+                        .getRules()
+                        .get(0)
+                        .getHttp()
+                        .getPaths()
+                        .get(0)
+                        .getBackend()
+                        .getService()
+                        .getName())
+                .isEqualTo(serviceName);
         assertThat(ingress.getSpec().getTls().get(0).getSecretName()).isEqualTo("classify-tls");
 
-        GenericKubernetesResource monitor = objects.stream().filter(o -> o.getKind().equals("ServiceMonitor"))
-                .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
+        GenericKubernetesResource monitor = objects.stream()
+                .filter(o -> o.getKind().equals("ServiceMonitor"))
+                .map(GenericKubernetesResource.class::cast)
+                .findFirst()
+                .orElseThrow();
         assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
         Map<String, Object> endpoint = monitor.get("spec", "endpoints", 0);
         assertThat(endpoint).containsEntry("path", "/actuator/prometheus").containsEntry("port", "http");
@@ -164,11 +190,18 @@ class HelmChartTest {
 
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         assertThat(pod.getInitContainers()).singleElement().satisfies(init -> {
-            assertThat(init.getVolumeMounts()).anyMatch(mount -> mount.getMountPath().equals("/models"));
-            assertThat(init.getSecurityContext().getRunAsNonRoot()).as("from the pod").isNull();
+            assertThat(init.getVolumeMounts())
+                    .anyMatch(mount -> mount.getMountPath().equals("/models"));
+            assertThat(init.getSecurityContext().getRunAsNonRoot())
+                    .as("from the pod")
+                    .isNull();
             assertThat(init.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         });
-        assertThat(only(objects, PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+        assertThat(only(objects, PodDisruptionBudget.class)
+                        .getSpec()
+                        .getMinAvailable()
+                        .getIntVal())
+                .isEqualTo(1);
         assertServiceConfiguration(only(objects, ConfigMap.class), "resnet18");
     }
 
@@ -179,7 +212,12 @@ class HelmChartTest {
 
         Deployment deployment = only(objects, Deployment.class);
         Path keysFile = assertApiKeysSecretWired(deployment, "classify-api-keys", "api-keys.yml", mount);
-        assertThat(env(deployment.getSpec().getTemplate().getSpec().getContainers().get(0)))
+        assertThat(env(deployment
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)))
                 .containsEntry("RESNET_SECURITY_ENABLED", "true")
                 .containsEntry("RESNET_SECURITY_METRICSPUBLIC", "false");
         SecurityProperties security = securityAtStartUp(deployment, keysFile);
@@ -187,22 +225,41 @@ class HelmChartTest {
         assertThat(security.metricsPublic()).isFalse();
 
         Map<String, Object> endpoint = serviceMonitor(objects).get("spec", "endpoints", 0);
-        assertThat(endpoint).as("the scrape presents a metrics key from the same Secret")
-                .containsEntry("authorization", Map.of("type", "Bearer",
-                        "credentials", Map.of("name", "classify-api-keys", "key", "metrics-key")));
+        assertThat(endpoint)
+                .as("the scrape presents a metrics key from the same Secret")
+                .containsEntry(
+                        "authorization",
+                        Map.of(
+                                "type",
+                                "Bearer",
+                                "credentials",
+                                Map.of("name", "classify-api-keys", "key", "metrics-key")));
 
         NetworkPolicy policy = only(objects, NetworkPolicy.class);
-        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> assertThat(rule.getFrom())
-                .extracting(peer -> peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"),
-                        peer -> peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))
-                .containsExactly(tuple("ingress-nginx", "ingress-nginx"),
-                        tuple("monitoring", "prometheus")));
+        assertThat(policy.getSpec().getIngress())
+                .singleElement()
+                .satisfies(rule -> assertThat(rule.getFrom())
+                        .extracting(
+                                peer -> peer.getNamespaceSelector()
+                                        .getMatchLabels()
+                                        .get("kubernetes.io/metadata.name"),
+                                peer -> peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))
+                        .containsExactly(tuple("ingress-nginx", "ingress-nginx"), tuple("monitoring", "prometheus")));
     }
 
     @Test
     void anExistingSecretIsMountedReadOnlyAndReadBySpringWithSecurityOn(@TempDir Path mount) throws Exception {
-        List<HasMetadata> objects = render(null, Map.of("apiKeys.existingSecret", "resnet-keys",
-                "apiKeys.configEntry", "keys.yaml", "apiKeys.metricsPublic", "true", "serviceMonitor.enabled", "true"));
+        List<HasMetadata> objects = render(
+                null,
+                Map.of(
+                        "apiKeys.existingSecret",
+                        "resnet-keys",
+                        "apiKeys.configEntry",
+                        "keys.yaml",
+                        "apiKeys.metricsPublic",
+                        "true",
+                        "serviceMonitor.enabled",
+                        "true"));
         assertNoUnknownFields(objects);
 
         Deployment deployment = only(objects, Deployment.class);
@@ -220,8 +277,11 @@ class HelmChartTest {
     @Test
     void withoutAnExistingSecretNothingReferencesASecretAndSecurityStaysOff() throws Exception {
         String manifests = renderText(null, Map.of("serviceMonitor.enabled", "true"));
-        assertThat(manifests).doesNotContainIgnoringCase("secret").doesNotContain("RESNET_SECURITY")
-                .doesNotContain("SPRING_CONFIG_IMPORT").doesNotContain("authorization");
+        assertThat(manifests)
+                .doesNotContainIgnoringCase("secret")
+                .doesNotContain("RESNET_SECURITY")
+                .doesNotContain("SPRING_CONFIG_IMPORT")
+                .doesNotContain("authorization");
 
         Deployment deployment = only(parse(manifests), Deployment.class);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
@@ -235,12 +295,16 @@ class HelmChartTest {
     @Test
     void networkPolicyLetsTheConfiguredPeersReachOnlyTheHttpPort(@TempDir Path dir) throws IOException {
         NetworkPolicy defaults = only(render(null), NetworkPolicy.class);
-        assertThat(defaults.getSpec().getIngress()).singleElement().satisfies(rule -> assertThat(rule.getFrom())
-                .as("ingress-nginx's namespace, Prometheus, the release's namespace").containsExactly(
-                        peer("{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}}"),
-                        peer("{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}},"
-                                + " podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}}"),
-                        peer("{podSelector: {}}")));
+        assertThat(defaults.getSpec().getIngress())
+                .singleElement()
+                .satisfies(rule -> assertThat(rule.getFrom())
+                        .as("ingress-nginx's namespace, Prometheus, the release's namespace")
+                        .containsExactly(
+                                peer(
+                                        "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}}"),
+                                peer("{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}},"
+                                        + " podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}}"),
+                                peer("{podSelector: {}}")));
 
         Path values = Files.writeString(dir.resolve("values.yaml"), """
                 service: {port: 80}
@@ -262,15 +326,24 @@ class HelmChartTest {
                 .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
         assertThat(policy.getSpec().getPolicyTypes()).as("egress left open").containsExactly("Ingress");
         assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
-            assertThat(rule.getFrom()).containsExactly(
-                    peer("{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: traefik}}}"),
-                    peer("{podSelector: {matchLabels: {app: prom}}}"),
-                    peer("{ipBlock: {cidr: 10.20.0.0/16}}"));
+            assertThat(rule.getFrom())
+                    .containsExactly(
+                            peer("{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: traefik}}}"),
+                            peer("{podSelector: {matchLabels: {app: prom}}}"),
+                            peer("{ipBlock: {cidr: 10.20.0.0/16}}"));
             NetworkPolicyPort port = rule.getPorts().get(0);
             assertThat(rule.getPorts()).hasSize(1);
             assertThat(port.getProtocol()).isEqualTo("TCP");
-            assertThat(port.getPort().getStrVal()).as("the container's port, not the Service's")
-                    .isEqualTo(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().get(0)
+            assertThat(port.getPort().getStrVal())
+                    .as("the container's port, not the Service's")
+                    .isEqualTo(deployment
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getPorts()
+                            .get(0)
                             .getName());
         });
 
@@ -278,8 +351,10 @@ class HelmChartTest {
                 networkPolicy: {ingressFrom: [], prometheusFrom: [], allowSameNamespace: false, extraFrom: []}
                 """);
         assertThat(only(render(closed), NetworkPolicy.class).getSpec().getIngress())
-                .as("no peer: no rule (a rule with no `from` would admit everyone)").isEmpty();
-        assertThat(kinds(render(null, Map.of("networkPolicy.enabled", "false")))).doesNotContain("NetworkPolicy");
+                .as("no peer: no rule (a rule with no `from` would admit everyone)")
+                .isEmpty();
+        assertThat(kinds(render(null, Map.of("networkPolicy.enabled", "false"))))
+                .doesNotContain("NetworkPolicy");
     }
 
     /**
@@ -291,21 +366,29 @@ class HelmChartTest {
             throws IOException {
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         Container server = pod.getContainers().get(0);
-        List<Volume> secrets = pod.getVolumes().stream().filter(volume -> volume.getSecret() != null).toList();
+        List<Volume> secrets = pod.getVolumes().stream()
+                .filter(volume -> volume.getSecret() != null)
+                .toList();
         assertThat(secrets).singleElement().satisfies(volume -> {
             assertThat(volume.getSecret().getSecretName()).isEqualTo(secretName);
-            assertThat(volume.getSecret().getItems()).singleElement()
+            assertThat(volume.getSecret().getItems())
+                    .singleElement()
                     .satisfies(item -> assertThat(item.getKey()).isEqualTo(entry));
         });
         Volume volume = secrets.get(0);
         List<VolumeMount> mounts = server.getVolumeMounts().stream()
-                .filter(candidate -> candidate.getName().equals(volume.getName())).toList();
-        assertThat(mounts).singleElement().satisfies(found -> assertThat(found.getReadOnly()).isTrue());
+                .filter(candidate -> candidate.getName().equals(volume.getName()))
+                .toList();
+        assertThat(mounts)
+                .singleElement()
+                .satisfies(found -> assertThat(found.getReadOnly()).isTrue());
 
         Map<String, String> env = env(server);
         assertThat(env).containsEntry("RESNET_SECURITY_ENABLED", "true");
-        String mountedFile = mounts.get(0).getMountPath() + "/" + volume.getSecret().getItems().get(0).getPath();
-        assertThat(env.get("SPRING_CONFIG_IMPORT")).as("Spring reads the mounted entry")
+        String mountedFile = mounts.get(0).getMountPath() + "/"
+                + volume.getSecret().getItems().get(0).getPath();
+        assertThat(env.get("SPRING_CONFIG_IMPORT"))
+                .as("Spring reads the mounted entry")
                 .isEqualTo("file:" + mountedFile);
 
         Path file = mount.resolve(volume.getSecret().getItems().get(0).getPath());
@@ -332,15 +415,18 @@ class HelmChartTest {
      * {@code resnet.security}.
      */
     private static SecurityProperties securityAtStartUp(Deployment deployment, Path keysFile) {
-        Map<String, Object> env = new HashMap<>(env(deployment.getSpec().getTemplate().getSpec().getContainers()
-                .get(0)));
+        Map<String, Object> env = new HashMap<>(
+                env(deployment.getSpec().getTemplate().getSpec().getContainers().get(0)));
         if (keysFile != null) {
             env.put("SPRING_CONFIG_IMPORT", "file:" + keysFile);
         }
         StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        env));
+        environment
+                .getPropertySources()
+                .replace(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new SystemEnvironmentPropertySource(
+                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, env));
         SpringApplication application = new SpringApplication(PropertiesOnly.class);
         application.setWebApplicationType(WebApplicationType.NONE);
         application.setBannerMode(Banner.Mode.OFF);
@@ -352,7 +438,8 @@ class HelmChartTest {
     }
 
     private static Map<String, String> env(Container container) {
-        return container.getEnv().stream().filter(variable -> variable.getValue() != null)
+        return container.getEnv().stream()
+                .filter(variable -> variable.getValue() != null)
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue, (first, second) -> second));
     }
 
@@ -361,8 +448,11 @@ class HelmChartTest {
     }
 
     private static GenericKubernetesResource serviceMonitor(List<HasMetadata> objects) {
-        return objects.stream().filter(o -> o.getKind().equals("ServiceMonitor"))
-                .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
+        return objects.stream()
+                .filter(o -> o.getKind().equals("ServiceMonitor"))
+                .map(GenericKubernetesResource.class::cast)
+                .findFirst()
+                .orElseThrow();
     }
 
     private List<HasMetadata> render(Path values) {
@@ -398,10 +488,12 @@ class HelmChartTest {
     /** The rendered application.yml binds to {@link ResnetProperties} and passes its validation, as at start-up. */
     private static ResnetProperties assertServiceConfiguration(ConfigMap configMap, String defaultModel) {
         YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
-        yaml.setResources(new ByteArrayResource(configMap.getData().get("application.yml").getBytes()));
+        yaml.setResources(
+                new ByteArrayResource(configMap.getData().get("application.yml").getBytes()));
         Properties properties = yaml.getObject();
         List<String> pairs = properties.stringPropertyNames().stream()
-                .map(key -> key + "=" + properties.getProperty(key)).toList();
+                .map(key -> key + "=" + properties.getProperty(key))
+                .toList();
         ResnetProperties[] bound = new ResnetProperties[1];
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
@@ -419,15 +511,15 @@ class HelmChartTest {
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(ResnetProperties.class)
     @Import(PreprocessingPresetConverter.class)
-    static class PropertiesOnly {
-    }
+    static class PropertiesOnly {}
 
     private static List<String> kinds(List<HasMetadata> objects) {
         return objects.stream().map(HasMetadata::getKind).toList();
     }
 
     private static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> type) {
-        List<T> matching = objects.stream().filter(type::isInstance).map(type::cast).toList();
+        List<T> matching =
+                objects.stream().filter(type::isInstance).map(type::cast).toList();
         assertThat(matching).as(type.getSimpleName()).hasSize(1);
         return matching.get(0);
     }
@@ -436,8 +528,11 @@ class HelmChartTest {
         List<String> unknown = new ArrayList<>();
         for (HasMetadata object : objects) {
             if (!(object instanceof GenericKubernetesResource)) {
-                collectUnknownFields(object, object.getKind(), unknown, java.util.Collections.newSetFromMap(
-                        new IdentityHashMap<>()));
+                collectUnknownFields(
+                        object,
+                        object.getKind(),
+                        unknown,
+                        java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
             }
         }
         assertThat(unknown).as("fields the Kubernetes API does not define").isEmpty();
@@ -463,8 +558,10 @@ class HelmChartTest {
             return;
         }
         for (Method getter : node.getClass().getMethods()) {
-            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
-                    || !getter.getName().startsWith("get") || getter.getName().equals("getClass")) {
+            if (getter.getParameterCount() != 0
+                    || Modifier.isStatic(getter.getModifiers())
+                    || !getter.getName().startsWith("get")
+                    || getter.getName().equals("getClass")) {
                 continue;
             }
             try {

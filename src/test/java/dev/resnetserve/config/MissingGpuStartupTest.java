@@ -17,18 +17,23 @@ class MissingGpuStartupTest {
     @Test
     void aMissingGpuFailsTheStartAndSaysWhatToDo(CapturedOutput output) {
         assertThatThrownBy(() -> new SpringApplicationBuilder(ResnetServeApplication.class)
-                .run("--server.port=0", "--resnet.models.demo.devices=gpu1").close())
+                        .run("--server.port=0", "--resnet.models.demo.devices=gpu1")
+                        .close())
                 .hasRootCauseInstanceOf(dev.resnetserve.inference.DeviceUnavailableException.class);
 
-        assertThat(output).contains("APPLICATION FAILED TO START", "model 'demo' asks for gpu1",
-                "cpu-fallback=true");
+        assertThat(output).contains("APPLICATION FAILED TO START", "model 'demo' asks for gpu1", "cpu-fallback=true");
     }
 
     @Test
     void withCpuFallbackTheModelRunsOnTheCpu() {
         try (var context = new SpringApplicationBuilder(ResnetServeApplication.class)
-                .run("--server.port=0", "--resnet.models.demo.devices=gpu0", "--resnet.models.demo.cpu-fallback=true")) {
-            assertThat(context.getBean(dev.resnetserve.inference.ModelRegistry.class).require("demo").devices())
+                .run(
+                        "--server.port=0",
+                        "--resnet.models.demo.devices=gpu0",
+                        "--resnet.models.demo.cpu-fallback=true")) {
+            assertThat(context.getBean(dev.resnetserve.inference.ModelRegistry.class)
+                            .require("demo")
+                            .devices())
                     .containsExactly("cpu");
         }
     }

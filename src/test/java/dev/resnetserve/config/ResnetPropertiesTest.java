@@ -21,8 +21,7 @@ class ResnetPropertiesTest {
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(ResnetProperties.class)
     @Import(PreprocessingPresetConverter.class)
-    static class PropertiesOnly {
-    }
+    static class PropertiesOnly {}
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
@@ -32,7 +31,8 @@ class ResnetPropertiesTest {
     @Test
     void modelDefaults() {
         runner.run(context -> {
-            ModelProperties ref = context.getBean(ResnetProperties.class).models().get("ref");
+            ModelProperties ref =
+                    context.getBean(ResnetProperties.class).models().get("ref");
             ModelSettings settings = ref.settings();
             assertThat(settings.version()).isEqualTo("1");
             assertThat(settings.devices()).containsExactly("cpu");
@@ -42,26 +42,41 @@ class ResnetPropertiesTest {
             assertThat(settings.batchMaxDelay()).isEqualTo(Duration.ofMillis(5));
             assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
             assertThat(settings.cpuFallback()).isFalse();
-            assertThat(settings.preprocessing()).as("left to the model directory, else imagenet").isEmpty();
+            assertThat(settings.preprocessing())
+                    .as("left to the model directory, else imagenet")
+                    .isEmpty();
         });
     }
 
     @Test
     void presetByNameOrOverridden() {
-        runner.withPropertyValues("resnet.models.ref.preprocessing=whole-image").run(context ->
-                assertThat(context.getBean(ResnetProperties.class).models().get("ref").preprocessing().toSpec()
-                        .mode()).isEqualTo(ResizeMode.PAD));
-        runner.withPropertyValues("resnet.models.ref.preprocessing.preset=imagenet",
-                "resnet.models.ref.preprocessing.resize=320", "resnet.models.ref.preprocessing.width=288",
-                "resnet.models.ref.preprocessing.height=288", "resnet.models.ref.preprocessing.alpha=composite",
-                "resnet.models.ref.preprocessing.background=#000000").run(context -> {
-                    PreprocessingSpec spec = context.getBean(ResnetProperties.class).models().get("ref")
-                            .preprocessing().toSpec();
+        runner.withPropertyValues("resnet.models.ref.preprocessing=whole-image")
+                .run(context -> assertThat(context.getBean(ResnetProperties.class)
+                                .models()
+                                .get("ref")
+                                .preprocessing()
+                                .toSpec()
+                                .mode())
+                        .isEqualTo(ResizeMode.PAD));
+        runner.withPropertyValues(
+                        "resnet.models.ref.preprocessing.preset=imagenet",
+                        "resnet.models.ref.preprocessing.resize=320",
+                        "resnet.models.ref.preprocessing.width=288",
+                        "resnet.models.ref.preprocessing.height=288",
+                        "resnet.models.ref.preprocessing.alpha=composite",
+                        "resnet.models.ref.preprocessing.background=#000000")
+                .run(context -> {
+                    PreprocessingSpec spec = context.getBean(ResnetProperties.class)
+                            .models()
+                            .get("ref")
+                            .preprocessing()
+                            .toSpec();
                     assertThat(spec.resize()).isEqualTo(320);
                     assertThat(spec.width()).isEqualTo(288);
                     assertThat(spec.alpha()).isEqualTo(AlphaMode.COMPOSITE);
                     assertThat(spec.background()).isZero();
-                    assertThat(spec.mean()).containsExactly(PreprocessingSpec.imagenet().mean());
+                    assertThat(spec.mean())
+                            .containsExactly(PreprocessingSpec.imagenet().mean());
                 });
     }
 
@@ -74,29 +89,35 @@ class ResnetPropertiesTest {
             assertThat(limits.decodingPixels()).isGreaterThanOrEqualTo(limits.maxPixels());
         });
         assertThat(LimitsProperties.defaultDecodingPixels(4L << 30, 40_000_000)).isEqualTo((4L << 30) / 4 / 14);
-        assertThat(LimitsProperties.defaultDecodingPixels(256L << 20, 40_000_000)).as("never below max-pixels")
+        assertThat(LimitsProperties.defaultDecodingPixels(256L << 20, 40_000_000))
+                .as("never below max-pixels")
                 .isEqualTo(40_000_000);
-        runner.withPropertyValues("resnet.limits.max-decoding-pixels=1000").run(context ->
-                assertThat(context).hasFailed().getFailure().hasStackTraceContaining("at least max-pixels"));
-        runner.withPropertyValues("resnet.limits.max-jpeg-scans=0").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("resnet.limits.max-decoding-pixels=1000")
+                .run(context ->
+                        assertThat(context).hasFailed().getFailure().hasStackTraceContaining("at least max-pixels"));
+        runner.withPropertyValues("resnet.limits.max-jpeg-scans=0")
+                .run(context -> assertThat(context).hasFailed());
     }
 
     @Test
     void refusesUnknownDevices() {
-        runner.withPropertyValues("resnet.models.ref.devices=tpu").run(context ->
-                assertThat(context).hasFailed().getFailure().hasStackTraceContaining("devices are cpu, gpu"));
+        runner.withPropertyValues("resnet.models.ref.devices=tpu")
+                .run(context ->
+                        assertThat(context).hasFailed().getFailure().hasStackTraceContaining("devices are cpu, gpu"));
     }
 
     @Test
     void refusesADefaultModelThatIsNotServed() {
-        runner.withPropertyValues("resnet.default-model=other").run(context ->
-                assertThat(context).hasFailed().getFailure().hasStackTraceContaining("default-model"));
+        runner.withPropertyValues("resnet.default-model=other")
+                .run(context -> assertThat(context).hasFailed().getFailure().hasStackTraceContaining("default-model"));
     }
 
     @Test
     void refusesNonsenseNumbers() {
-        runner.withPropertyValues("resnet.models.ref.workers=0").run(context -> assertThat(context).hasFailed());
-        runner.withPropertyValues("resnet.models.ref.queue-capacity=0").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("resnet.models.ref.workers=0")
+                .run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("resnet.models.ref.queue-capacity=0")
+                .run(context -> assertThat(context).hasFailed());
         runner.withPropertyValues("resnet.models.ref.preprocessing.background=white")
                 .run(context -> assertThat(context).hasFailed());
     }

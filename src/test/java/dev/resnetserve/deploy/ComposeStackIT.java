@@ -60,7 +60,8 @@ class ComposeStackIT {
 
         JsonNode target = prometheus.query("up").get("data").get("result").get(0);
         assertThat(target.get("metric").get("instance").asString()).isEqualTo("resnet-serve:8080");
-        assertThat(prometheus.loadedRules()).hasSize(PrometheusQueries.alertExpressions().size())
+        assertThat(prometheus.loadedRules())
+                .hasSize(PrometheusQueries.alertExpressions().size())
                 .contains("ResnetServeHighErrorRatio");
     }
 
@@ -76,16 +77,17 @@ class ComposeStackIT {
 
     @Test
     void grafanaIsAnOptionalProfileWithTheDashboardProvisioned() throws Exception {
-        assertThat(compose("ps").output()).as("containers of the default stack")
-                .contains(PROJECT + "_resnet-serve_1", PROJECT + "_prometheus_1").doesNotContain("grafana");
+        assertThat(compose("ps").output())
+                .as("containers of the default stack")
+                .contains(PROJECT + "_resnet-serve_1", PROJECT + "_prometheus_1")
+                .doesNotContain("grafana");
 
         Result withGrafana = compose("--profile", "grafana", "config");
         assertThat(withGrafana.exitCode()).as(withGrafana.output()).isZero();
         assertThat(withGrafana.output()).contains("grafana-dashboard.json", "grafana/provisioning");
     }
 
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     private static Result compose(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("docker-compose", "--project-name", PROJECT));
@@ -94,7 +96,9 @@ class ComposeStackIT {
         builder.environment().putAll(environment);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(10, TimeUnit.MINUTES)).as("docker-compose %s", String.join(" ", args)).isTrue();
+        assertThat(process.waitFor(10, TimeUnit.MINUTES))
+                .as("docker-compose %s", String.join(" ", args))
+                .isTrue();
         return new Result(process.exitValue(), output);
     }
 

@@ -46,7 +46,8 @@ class ContainerImageIT {
                         .withReadonlyRootfs(true)
                         .withTmpFs(Map.of("/tmp", "rw,size=256m"))
                         .withPortBindings(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(8080))))
-                .waitingFor(Wait.forHttp("/actuator/health/readiness").forStatusCode(200)
+                .waitingFor(Wait.forHttp("/actuator/health/readiness")
+                        .forStatusCode(200)
                         .withStartupTimeout(Duration.ofMinutes(3)));
         container.start();
         client = new ApiClient(container.getMappedPort(8080));
@@ -56,7 +57,9 @@ class ContainerImageIT {
     static ImageFromDockerfile buildImage() {
         return new ImageFromDockerfile(IMAGE, false)
                 .withFileFromPath("Dockerfile", Path.of("Dockerfile").toAbsolutePath())
-                .withFileFromPath("target/resnet-serve.jar", Path.of("target/resnet-serve.jar").toAbsolutePath())
+                .withFileFromPath(
+                        "target/resnet-serve.jar",
+                        Path.of("target/resnet-serve.jar").toAbsolutePath())
                 .withBuildArg("BASE_IMAGE", System.getProperty("docker.base.image", "eclipse-temurin:17-jre"));
     }
 
@@ -70,28 +73,32 @@ class ContainerImageIT {
     @Test
     @Order(1)
     void classifiesWithTheBundledModelOnAReadOnlyRootFilesystem() {
-        ApiClient.Response response = client.post("/v1/classify", "image/jpeg",
-                Fixtures.bytes("shapes-pil/000-circle.jpg"));
+        ApiClient.Response response =
+                client.post("/v1/classify", "image/jpeg", Fixtures.bytes("shapes-pil/000-circle.jpg"));
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(response.json().get("model").asString()).isEqualTo("demo");
-        assertThat(response.json().get("predictions").get(0).get("label").asString()).isEqualTo("circle");
-        assertThat(container.getLogs()).as("the image has libturbojpeg, and JNA can load it on a read-only root")
+        assertThat(response.json().get("predictions").get(0).get("label").asString())
+                .isEqualTo("circle");
+        assertThat(container.getLogs())
+                .as("the image has libturbojpeg, and JNA can load it on a read-only root")
                 .contains("JPEG decoding: libjpeg-turbo");
-        assertThat(container.getLogs()).as("the image's glibc takes the settings that keep freed tensor memory")
+        assertThat(container.getLogs())
+                .as("the image's glibc takes the settings that keep freed tensor memory")
                 .contains("freed native memory kept=true");
     }
 
     @Test
     @Order(2)
     void listeningOnEveryAddressWithoutKeysNobodyChangesWhatIsServed() {
-        ApiClient.Response register = client.post("/v1/models", "application/json",
-                "{\"name\":\"evil\",\"location\":\"file:/models/x.pt\"}".getBytes());
+        ApiClient.Response register = client.post(
+                "/v1/models", "application/json", "{\"name\":\"evil\",\"location\":\"file:/models/x.pt\"}".getBytes());
 
         assertThat(register.status()).as(register.body()).isEqualTo(403);
         assertThat(register.json().get("code").asString()).isEqualTo("management_disabled");
         assertThat(client.delete("/v1/models/demo").status()).isEqualTo(403);
-        assertThat(client.get("/v1/models/demo").body()).as("no location for an anonymous caller")
+        assertThat(client.get("/v1/models/demo").body())
+                .as("no location for an anonymous caller")
                 .doesNotContain("classpath:");
         assertThat(container.getLogs()).contains("model management is CLOSED");
     }
@@ -102,14 +109,16 @@ class ContainerImageIT {
         ApiClient.Response metrics = client.get("/actuator/prometheus");
 
         assertThat(metrics.status()).isEqualTo(200);
-        assertThat(metrics.body()).contains("inference_requests_total{model=\"demo\",outcome=\"success\"}")
+        assertThat(metrics.body())
+                .contains("inference_requests_total{model=\"demo\",outcome=\"success\"}")
                 .contains("inference_model_ready{model=\"demo\"} 1");
     }
 
     @Test
     @Order(3)
     void runsAsItsOwnUserAndReportsHealthyThroughItsHealthcheck() throws InterruptedException {
-        InspectContainerResponse inspect = docker().inspectContainerCmd(container.getContainerId()).exec();
+        InspectContainerResponse inspect =
+                docker().inspectContainerCmd(container.getContainerId()).exec();
         assertThat(inspect.getConfig().getUser()).isEqualTo("10001:10001");
 
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -128,17 +137,24 @@ class ContainerImageIT {
         DockerClient docker = docker();
         docker.killContainerCmd(container.getContainerId()).withSignal("TERM").exec();
 
-        Integer exitCode = docker.waitContainerCmd(container.getContainerId()).start()
+        Integer exitCode = docker.waitContainerCmd(container.getContainerId())
+                .start()
                 .awaitStatusCode(GRACE.toSeconds(), TimeUnit.SECONDS);
 
         String logs = container.getLogs();
         assertThat(exitCode).as("JVM exit on SIGTERM (128 + 15)").isEqualTo(143);
-        assertThat(logs).contains("Graceful shutdown complete").contains("model 'demo' stopped and released")
+        assertThat(logs)
+                .contains("Graceful shutdown complete")
+                .contains("model 'demo' stopped and released")
                 .doesNotContain("Exception");
     }
 
     private static String healthStatus() {
-        return docker().inspectContainerCmd(container.getContainerId()).exec().getState().getHealth().getStatus();
+        return docker().inspectContainerCmd(container.getContainerId())
+                .exec()
+                .getState()
+                .getHealth()
+                .getStatus();
     }
 
     private static DockerClient docker() {

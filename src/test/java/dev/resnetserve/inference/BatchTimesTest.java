@@ -30,7 +30,9 @@ class BatchTimesTest {
         assertThat(times.expectedNanos(1)).isEqualTo(500);
         assertThat(times.expectedNanos(3)).as("nearest is 2").isEqualTo(1_500);
         assertThat(times.expectedNanos(6)).as("nearest is 8").isEqualTo(7_500);
-        assertThat(times.expectedNanos(20)).as("beyond the largest batch: the largest").isEqualTo(10_000);
+        assertThat(times.expectedNanos(20))
+                .as("beyond the largest batch: the largest")
+                .isEqualTo(10_000);
     }
 
     @Test

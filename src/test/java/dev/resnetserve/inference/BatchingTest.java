@@ -53,7 +53,9 @@ class BatchingTest {
         for (int i = 0; i < waiting.size(); i++) {
             InferenceResult result = waiting.get(i).get(10, TimeUnit.SECONDS);
             assertThat(result.batchSize()).isEqualTo(5);
-            assertThat(result.logits()[0]).as("each request gets its own output row").isEqualTo(i + 1);
+            assertThat(result.logits()[0])
+                    .as("each request gets its own output row")
+                    .isEqualTo(i + 1);
         }
         assertThat(runner.batchSizes).containsExactly(1, 5);
     }
@@ -112,11 +114,13 @@ class BatchingTest {
         // the worker is busy: at most 60 ms left of its batch, then 60 ms for this one: 120 ms, within 150
         CompletableFuture<InferenceResult> next = queue.submit(input(1));
         // one more ahead: 60 + 60 + 60 = 180 ms, past the deadline
-        assertThatThrownBy(() -> queue.submit(input(2))).isInstanceOf(DeadlineExceededException.class)
+        assertThatThrownBy(() -> queue.submit(input(2)))
+                .isInstanceOf(DeadlineExceededException.class)
                 .hasMessageContaining("about 180 ms, past its 150 ms request timeout")
                 .extracting(e -> ((ServiceException) e).code(), e -> ((ServiceException) e).refusedAtOnce())
                 .containsExactly(ErrorCode.DEADLINE_EXCEEDED, true);
-        assertThatThrownBy(() -> queue.checkRoom(1)).as("the same prediction before decoding")
+        assertThatThrownBy(() -> queue.checkRoom(1))
+                .as("the same prediction before decoding")
                 .isInstanceOf(DeadlineExceededException.class);
         assertThat(queue.depth()).isEqualTo(1);
 
@@ -148,7 +152,8 @@ class BatchingTest {
         start(queue, runner, 8, Duration.ZERO);
 
         assertThatThrownBy(() -> expired.get(10, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(DeadlineExceededException.class);
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(DeadlineExceededException.class);
         assertThat(runner.batchSizes).isEmpty();
     }
 
@@ -193,8 +198,7 @@ class BatchingTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         start(queue, flaky, 1, Duration.ZERO);
 
@@ -260,7 +264,6 @@ class BatchingTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -12,7 +12,8 @@ class DeviceResolverTest {
 
     @Test
     void cpuNeedsNoGpu() {
-        assertThat(new DeviceResolver(() -> 0).resolve("m", List.of("cpu"), false)).containsExactly(Device.cpu());
+        assertThat(new DeviceResolver(() -> 0).resolve("m", List.of("cpu"), false))
+                .containsExactly(Device.cpu());
     }
 
     @Test
@@ -21,7 +22,8 @@ class DeviceResolverTest {
 
         assertThat(twoGpus.resolve("m", List.of("gpu0", "gpu1", "cpu"), false))
                 .containsExactly(Device.gpu(0), Device.gpu(1), Device.cpu());
-        assertThat(twoGpus.resolve("m", List.of("gpu", "gpu0"), false)).as("gpu is gpu0, listed once")
+        assertThat(twoGpus.resolve("m", List.of("gpu", "gpu0"), false))
+                .as("gpu is gpu0, listed once")
                 .containsExactly(Device.gpu(0));
     }
 
@@ -46,7 +48,8 @@ class DeviceResolverTest {
     @Test
     void unknownDeviceNamesAreRefused() {
         assertThatThrownBy(() -> new DeviceResolver(() -> 0).resolve("m", List.of("tpu0"), true))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown device 'tpu0'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown device 'tpu0'");
     }
 
     @Test

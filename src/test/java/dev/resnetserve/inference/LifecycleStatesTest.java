@@ -15,16 +15,24 @@ class LifecycleStatesTest {
     @Test
     void aModelVersionLoadsDevicesInTurnAndAStoppedOneNeverBecomesReadyByItself() {
         assertThat(ModelState.LOADING.mayBecome(ModelState.WARMING_UP)).isTrue();
-        assertThat(ModelState.WARMING_UP.mayBecome(ModelState.LOADING)).as("the next device").isTrue();
+        assertThat(ModelState.WARMING_UP.mayBecome(ModelState.LOADING))
+                .as("the next device")
+                .isTrue();
         assertThat(ModelState.WARMING_UP.mayBecome(ModelState.READY)).isTrue();
         assertThat(ModelState.READY.mayBecome(ModelState.STOPPED)).isTrue();
-        assertThat(ModelState.STOPPED.mayBecome(ModelState.LOADING)).as("a paused context restarts").isTrue();
+        assertThat(ModelState.STOPPED.mayBecome(ModelState.LOADING))
+                .as("a paused context restarts")
+                .isTrue();
         assertThat(ModelState.FAILED.mayBecome(ModelState.LOADING)).isTrue();
 
-        assertThat(ModelState.STOPPED.mayBecome(ModelState.WARMING_UP)).as("a late loader").isFalse();
+        assertThat(ModelState.STOPPED.mayBecome(ModelState.WARMING_UP))
+                .as("a late loader")
+                .isFalse();
         assertThat(ModelState.STOPPED.mayBecome(ModelState.READY)).isFalse();
         assertThat(ModelState.READY.mayBecome(ModelState.LOADING)).isFalse();
-        assertThat(ModelState.LOADING.mayBecome(ModelState.READY)).as("never without warming up").isFalse();
+        assertThat(ModelState.LOADING.mayBecome(ModelState.READY))
+                .as("never without warming up")
+                .isFalse();
     }
 
     @Test
@@ -46,8 +54,7 @@ class LifecycleStatesTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Worker worker = new Worker(queue, held, 1, Duration.ZERO);
         Thread thread = new Thread(worker);

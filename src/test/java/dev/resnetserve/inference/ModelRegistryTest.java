@@ -31,8 +31,13 @@ class ModelRegistryTest {
     void registry() {
         PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
         ModelLoader loader = new ModelLoader(new ModelLocator(resources, work), resources);
-        registry = new ModelRegistry(List.of(served("main", "1"), served("other", "1")), "main", loader,
-                new DeviceResolver(() -> 0), Duration.ofSeconds(1), BatchObserver.NONE,
+        registry = new ModelRegistry(
+                List.of(served("main", "1"), served("other", "1")),
+                "main",
+                loader,
+                new DeviceResolver(() -> 0),
+                Duration.ofSeconds(1),
+                BatchObserver.NONE,
                 new ModelRegistry.Limits(3, 2));
         registry.start();
     }
@@ -44,14 +49,20 @@ class ModelRegistryTest {
 
     @Test
     void theDefaultModelAndDefaultVersionsStay() {
-        assertThatThrownBy(() -> registry.remove("main", null)).isInstanceOf(ModelConflictException.class)
+        assertThatThrownBy(() -> registry.remove("main", null))
+                .isInstanceOf(ModelConflictException.class)
                 .hasMessageContaining("resnet.default-model");
         registry.register(served("other", "2").spec(), settings(), false);
-        assertThatThrownBy(() -> registry.remove("other", "1")).as("the default version while another exists")
+        assertThatThrownBy(() -> registry.remove("other", "1"))
+                .as("the default version while another exists")
                 .isInstanceOf(ModelConflictException.class);
 
-        assertThat(registry.remove("other", "2")).extracting(m -> m.spec().version()).containsExactly("2");
-        assertThat(registry.versions("other")).extracting(m -> m.spec().version()).containsExactly("1");
+        assertThat(registry.remove("other", "2"))
+                .extracting(m -> m.spec().version())
+                .containsExactly("2");
+        assertThat(registry.versions("other"))
+                .extracting(m -> m.spec().version())
+                .containsExactly("1");
         assertThat(registry.remove("other", null)).hasSize(1);
         assertThat(registry.serves("other")).isFalse();
     }
@@ -76,13 +87,16 @@ class ModelRegistryTest {
     void modelsAndVersionsAreBounded() {
         registry.register(served("third", "1").spec(), settings(), true);
         assertThatThrownBy(() -> registry.register(served("fourth", "1").spec(), settings(), true))
-                .isInstanceOf(ModelConflictException.class).hasMessageContaining("max-models");
+                .isInstanceOf(ModelConflictException.class)
+                .hasMessageContaining("max-models");
 
         registry.register(served("main", "2").spec(), settings(), false);
         assertThatThrownBy(() -> registry.register(served("main", "3").spec(), settings(), false))
-                .isInstanceOf(ModelConflictException.class).hasMessageContaining("max-versions-per-model");
+                .isInstanceOf(ModelConflictException.class)
+                .hasMessageContaining("max-versions-per-model");
         assertThatThrownBy(() -> registry.register(served("main", "2").spec(), settings(), false))
-                .as("a version twice").isInstanceOf(ModelConflictException.class);
+                .as("a version twice")
+                .isInstanceOf(ModelConflictException.class);
         assertThat(registry.versions("main")).hasSize(2);
     }
 
@@ -92,7 +106,9 @@ class ModelRegistryTest {
 
     private ServedModel served(String name, String version) {
         ModelSettings settings = ModelSettings.builder().version(version).build();
-        return new ServedModel(settings.spec(name, work.resolve(name + "-missing.pt").toString()),
-                settings.scheduling(), List.of(Device.cpu()));
+        return new ServedModel(
+                settings.spec(name, work.resolve(name + "-missing.pt").toString()),
+                settings.scheduling(),
+                List.of(Device.cpu()));
     }
 }

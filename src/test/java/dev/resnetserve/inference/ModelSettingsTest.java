@@ -30,10 +30,19 @@ class ModelSettingsTest {
 
     @Test
     void givenValuesMakeTheSpecAndTheScheduling() {
-        ModelSettings settings = ModelSettings.builder().version("7").labels("classpath:models/l.txt")
-                .architecture("resnet50").preprocessing(PreprocessingSpec.preset("whole-image"))
-                .devices(List.of("gpu0", "cpu")).workers(3).queueCapacity(10).batchMaxSize(4)
-                .batchMaxDelay(Duration.ZERO).requestTimeout(Duration.ofSeconds(2)).cpuFallback(true).build();
+        ModelSettings settings = ModelSettings.builder()
+                .version("7")
+                .labels("classpath:models/l.txt")
+                .architecture("resnet50")
+                .preprocessing(PreprocessingSpec.preset("whole-image"))
+                .devices(List.of("gpu0", "cpu"))
+                .workers(3)
+                .queueCapacity(10)
+                .batchMaxSize(4)
+                .batchMaxDelay(Duration.ZERO)
+                .requestTimeout(Duration.ofSeconds(2))
+                .cpuFallback(true)
+                .build();
 
         assertThat(settings.spec("m", "file:/models/m.pt")).satisfies(spec -> {
             assertThat(spec.name()).isEqualTo("m");
@@ -41,25 +50,36 @@ class ModelSettingsTest {
             assertThat(spec.location()).isEqualTo("file:/models/m.pt");
             assertThat(spec.labels()).hasValue("classpath:models/l.txt");
             assertThat(spec.architecture()).hasValue("resnet50");
-            assertThat(spec.preprocessing()).hasValueSatisfying(p -> assertThat(p.width()).isEqualTo(224));
+            assertThat(spec.preprocessing())
+                    .hasValueSatisfying(p -> assertThat(p.width()).isEqualTo(224));
         });
-        assertThat(settings.scheduling()).isEqualTo(new SchedulingSpec(List.of("gpu0", "cpu"), 3, 10, 4,
-                Duration.ZERO, Duration.ofSeconds(2), true));
+        assertThat(settings.scheduling())
+                .isEqualTo(new SchedulingSpec(
+                        List.of("gpu0", "cpu"), 3, 10, 4, Duration.ZERO, Duration.ofSeconds(2), true));
     }
 
     @Test
     void valuesOutOfBoundsAreRefusedWithTheSettingsName() {
-        assertThatThrownBy(() -> ModelSettings.builder().workers(ModelSettings.MAX_WORKERS + 1).build())
+        assertThatThrownBy(() -> ModelSettings.builder()
+                        .workers(ModelSettings.MAX_WORKERS + 1)
+                        .build())
                 .hasMessageStartingWith("workers");
         assertThatThrownBy(() -> ModelSettings.builder().queueCapacity(0).build())
                 .hasMessageStartingWith("queueCapacity");
-        assertThatThrownBy(() -> ModelSettings.builder().batchMaxSize(ModelSettings.MAX_BATCH_MAX_SIZE + 1).build())
+        assertThatThrownBy(() -> ModelSettings.builder()
+                        .batchMaxSize(ModelSettings.MAX_BATCH_MAX_SIZE + 1)
+                        .build())
                 .hasMessageStartingWith("batchMaxSize");
-        assertThatThrownBy(() -> ModelSettings.builder().batchMaxDelay(Duration.ofSeconds(11)).build())
+        assertThatThrownBy(() -> ModelSettings.builder()
+                        .batchMaxDelay(Duration.ofSeconds(11))
+                        .build())
                 .hasMessageStartingWith("batchMaxDelay");
-        assertThatThrownBy(() -> ModelSettings.builder().requestTimeout(Duration.ZERO).build())
+        assertThatThrownBy(() ->
+                        ModelSettings.builder().requestTimeout(Duration.ZERO).build())
                 .hasMessageStartingWith("requestTimeout");
-        assertThatThrownBy(() -> ModelSettings.builder().requestTimeout(Duration.ofMinutes(11)).build())
+        assertThatThrownBy(() -> ModelSettings.builder()
+                        .requestTimeout(Duration.ofMinutes(11))
+                        .build())
                 .hasMessageStartingWith("requestTimeout");
         assertThatThrownBy(() -> ModelSettings.builder().devices(List.of("tpu")).build())
                 .hasMessageStartingWith("devices");

@@ -16,8 +16,8 @@ class TopKTest {
         List<Prediction> top = TopK.of(new float[] {1f, 3f, 2f, -1f}, 3, labels);
 
         assertThat(top).extracting(Prediction::label).containsExactly("b", "c", "a");
-        assertThat(top.get(0).probability()).isCloseTo(Math.exp(3) / (Math.exp(1) + Math.exp(3) + Math.exp(2)
-                + Math.exp(-1)), within(1e-12));
+        assertThat(top.get(0).probability())
+                .isCloseTo(Math.exp(3) / (Math.exp(1) + Math.exp(3) + Math.exp(2) + Math.exp(-1)), within(1e-12));
     }
 
     @Test
@@ -30,7 +30,8 @@ class TopKTest {
 
     @Test
     void tiesKeepTheLowerIndexFirst() {
-        assertThat(TopK.of(new float[] {0f, 5f, 5f, 0f}, 2, labels)).extracting(Prediction::index)
+        assertThat(TopK.of(new float[] {0f, 5f, 5f, 0f}, 2, labels))
+                .extracting(Prediction::index)
                 .containsExactly(1, 2);
     }
 }

@@ -24,8 +24,9 @@ class WarmUpThreadTest {
         IllegalStateException failure = new IllegalStateException("warm-up at batch size 3 failed");
 
         assertThatThrownBy(() -> WarmUpThread.runToEnd("warm-up-test", () -> {
-            throw failure;
-        })).isSameAs(failure);
+                    throw failure;
+                }))
+                .isSameAs(failure);
     }
 
     @Test

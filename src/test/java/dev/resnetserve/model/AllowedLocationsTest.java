@@ -30,8 +30,8 @@ class AllowedLocationsTest {
         Files.writeString(root.resolve("models-evil/model.pt"), "weights");
         Files.createSymbolicLink(models.resolve("escape.pt"), secret);
         Files.createSymbolicLink(models.resolve("linked-dir"), root);
-        allowed = new AllowedLocations(List.of("file:" + models + "/", "classpath:models/",
-                "https://models.example.com/resnet/"));
+        allowed = new AllowedLocations(
+                List.of("file:" + models + "/", "classpath:models/", "https://models.example.com/resnet/"));
     }
 
     @Test
@@ -39,8 +39,12 @@ class AllowedLocationsTest {
         assertThat(allowed.allows(model.toString())).isTrue();
         assertThat(allowed.allows(model.toUri().toString())).isTrue();
         assertThat(allowed.allows("file:" + model)).isTrue();
-        assertThat(allowed.allows("file://" + model)).as("file:// with an empty host").isTrue();
-        assertThat(allowed.allows(models.resolve("r50") + "/")).as("a model directory").isTrue();
+        assertThat(allowed.allows("file://" + model))
+                .as("file:// with an empty host")
+                .isTrue();
+        assertThat(allowed.allows(models.resolve("r50") + "/"))
+                .as("a model directory")
+                .isTrue();
         assertThat(allowed.allows(null)).as("optional labels left out").isTrue();
     }
 
@@ -48,15 +52,22 @@ class AllowedLocationsTest {
     void nothingEscapesTheDirectory() {
         assertThat(allowed.allows(models + "/../secret.txt")).isFalse();
         assertThat(allowed.allows("file:" + models + "/../secret.txt")).isFalse();
-        assertThat(allowed.allows("file:" + models + "/%2e%2e/secret.txt")).as("escaped dots, decoded then resolved")
+        assertThat(allowed.allows("file:" + models + "/%2e%2e/secret.txt"))
+                .as("escaped dots, decoded then resolved")
                 .isFalse();
-        assertThat(allowed.allows(models.resolve("escape.pt").toString())).as("a symbolic link out").isFalse();
-        assertThat(allowed.allows(models.resolve("linked-dir/secret.txt").toString())).isFalse();
-        assertThat(allowed.allows(root.resolve("models-evil/model.pt").toString())).as("a sibling sharing the prefix")
+        assertThat(allowed.allows(models.resolve("escape.pt").toString()))
+                .as("a symbolic link out")
+                .isFalse();
+        assertThat(allowed.allows(models.resolve("linked-dir/secret.txt").toString()))
+                .isFalse();
+        assertThat(allowed.allows(root.resolve("models-evil/model.pt").toString()))
+                .as("a sibling sharing the prefix")
                 .isFalse();
         assertThat(allowed.allows(models.toString())).as("the directory itself").isFalse();
         assertThat(allowed.allows(models.resolve("missing.pt").toString())).isFalse();
-        assertThat(allowed.allows("file://evil.example.com" + model)).as("a host in a file: URL").isFalse();
+        assertThat(allowed.allows("file://evil.example.com" + model))
+                .as("a host in a file: URL")
+                .isFalse();
         assertThat(allowed.allows("/etc/passwd")).isFalse();
         assertThat(allowed.allows("file:/dev/zero")).isFalse();
         assertThat(allowed.allows(model + "\n")).isFalse();
@@ -76,24 +87,31 @@ class AllowedLocationsTest {
     void urlsByExactHostAndNormalisedPath() {
         assertThat(allowed.allows("https://models.example.com/resnet/r50.zip")).isTrue();
         assertThat(allowed.allows("https://MODELS.example.com/resnet/r50.zip")).isTrue();
-        assertThat(allowed.allows("https://models.example.com:443/resnet/r50.zip")).isTrue();
-        assertThat(allowed.allows("https://models.example.com.evil/resnet/r50.zip")).isFalse();
-        assertThat(allowed.allows("https://models.example.com@evil.example/resnet/r50.zip")).isFalse();
-        assertThat(allowed.allows("https://models.example.com:8443/resnet/r50.zip")).isFalse();
-        assertThat(allowed.allows("http://models.example.com/resnet/r50.zip")).as("another scheme").isFalse();
+        assertThat(allowed.allows("https://models.example.com:443/resnet/r50.zip"))
+                .isTrue();
+        assertThat(allowed.allows("https://models.example.com.evil/resnet/r50.zip"))
+                .isFalse();
+        assertThat(allowed.allows("https://models.example.com@evil.example/resnet/r50.zip"))
+                .isFalse();
+        assertThat(allowed.allows("https://models.example.com:8443/resnet/r50.zip"))
+                .isFalse();
+        assertThat(allowed.allows("http://models.example.com/resnet/r50.zip"))
+                .as("another scheme")
+                .isFalse();
         assertThat(allowed.allows("https://models.example.com/resnet/../admin")).isFalse();
-        assertThat(allowed.allows("https://models.example.com/resnet/%2e%2e/admin")).isFalse();
+        assertThat(allowed.allows("https://models.example.com/resnet/%2e%2e/admin"))
+                .isFalse();
         assertThat(allowed.allows("https://models.example.com/other/r50.zip")).isFalse();
         assertThat(allowed.allows("djl://ai.djl.pytorch/resnet")).isFalse();
     }
 
     @Test
     void aMalformedAllowedEntryStopsTheService() {
-        assertThatThrownBy(() -> new AllowedLocations(List.of("classpath:models/../"))).isInstanceOf(
-                IllegalArgumentException.class);
-        assertThatThrownBy(() -> new AllowedLocations(List.of("ftp://host/"))).isInstanceOf(
-                IllegalArgumentException.class);
-        assertThatThrownBy(() -> new AllowedLocations(List.of("https://user@host/"))).isInstanceOf(
-                IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AllowedLocations(List.of("classpath:models/../")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AllowedLocations(List.of("ftp://host/")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AllowedLocations(List.of("https://user@host/")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -18,7 +18,8 @@ class LabelsFileLimitsTest {
     @Test
     void anEndlessFileWithoutLineBreaksIsRefused() {
         assertThatThrownBy(() -> ModelLoader.read(new FileSystemResource("/dev/zero"), "file:/dev/zero"))
-                .isInstanceOf(ModelLoadException.class).hasMessageContaining("larger than");
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("larger than");
     }
 
     @Test
@@ -27,7 +28,8 @@ class LabelsFileLimitsTest {
         Files.writeString(labels, "x\n".repeat(ModelLoader.MAX_LABELS + 1));
 
         assertThatThrownBy(() -> ModelLoader.read(new FileSystemResource(labels), "labels.txt"))
-                .isInstanceOf(ModelLoadException.class).hasMessageContaining("more than");
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("more than");
     }
 
     @Test
@@ -35,7 +37,8 @@ class LabelsFileLimitsTest {
         Path labels = dir.resolve("labels.txt");
         Files.writeString(labels, "x\n".repeat(ModelLoader.MAX_LABELS));
 
-        assertThat(ModelLoader.read(new FileSystemResource(labels), "labels.txt").size())
+        assertThat(ModelLoader.read(new FileSystemResource(labels), "labels.txt")
+                        .size())
                 .isEqualTo(ModelLoader.MAX_LABELS);
     }
 }

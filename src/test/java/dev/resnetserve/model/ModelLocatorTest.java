@@ -17,8 +17,10 @@ class ModelLocatorTest {
     void classpathModelsUnpackPerVersion() {
         ModelLocator locator = new ModelLocator(new PathMatchingResourcePatternResolver(), work);
 
-        Path one = locator.locate("demo", "1", "classpath:models/demo").directory().orElseThrow();
-        Path two = locator.locate("demo", "2", "classpath:models/demo").directory().orElseThrow();
+        Path one =
+                locator.locate("demo", "1", "classpath:models/demo").directory().orElseThrow();
+        Path two =
+                locator.locate("demo", "2", "classpath:models/demo").directory().orElseThrow();
 
         assertThat(one).isNotEqualTo(two).startsWith(work);
         assertThat(one.resolve("synset.txt")).exists();

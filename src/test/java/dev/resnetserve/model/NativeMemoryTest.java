@@ -20,24 +20,26 @@ class NativeMemoryTest {
     private static final long MB = 1 << 20;
     /** The shape of a forward pass: each layer's output allocated and written, its input freed. */
     private static final long[] LAYER_OUTPUTS = {25 * MB, 25 * MB, 25 * MB, 6 * MB, 6 * MB, 6 * MB, 3 * MB, 3 * MB, MB};
+
     private static final long PAGES_PER_PASS = Arrays.stream(LAYER_OUTPUTS).sum() / 4096;
 
     @Test
     void aPredictorThreadReusesFreedMemoryWithoutFaultingItInAgain() throws InterruptedException {
         assertThat(NativeMemory.retainFreedMemory()).isTrue();
         AtomicLong faults = new AtomicLong();
-        Thread worker = new Thread(() -> { // a new thread, as predictors are: glibc gives it its own malloc arena
-            // while there are fewer than 8 per core, then shares one
-            minorFaultsOfThisThread(); // its first call allocates too, so it comes before the heaps settle
-            for (int i = 0; i < 5; i++) { // the heaps settle into their layout over the first passes
-                forwardPass();
-            }
-            long before = minorFaultsOfThisThread();
-            for (int i = 0; i < 10; i++) {
-                forwardPass();
-            }
-            faults.set(minorFaultsOfThisThread() - before);
-        });
+        Thread worker = new Thread(
+                () -> { // a new thread, as predictors are: glibc gives it its own malloc arena
+                    // while there are fewer than 8 per core, then shares one
+                    minorFaultsOfThisThread(); // its first call allocates too, so it comes before the heaps settle
+                    for (int i = 0; i < 5; i++) { // the heaps settle into their layout over the first passes
+                        forwardPass();
+                    }
+                    long before = minorFaultsOfThisThread();
+                    for (int i = 0; i < 10; i++) {
+                        forwardPass();
+                    }
+                    faults.set(minorFaultsOfThisThread() - before);
+                });
         worker.start();
         worker.join();
         // with glibc's defaults the largest blocks go back to the kernel and are faulted in again on every pass

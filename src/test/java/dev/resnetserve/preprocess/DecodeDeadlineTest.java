@@ -18,13 +18,22 @@ class DecodeDeadlineTest {
     private final ImageDecoder decoder = new ImageDecoder(new ImageLimits(40_000_000, 65_500));
 
     @ParameterizedTest
-    @ValueSource(strings = {"parity/astronaut.png", "parity/coffee-progressive.jpg", "parity/chelsea.jpg",
-        "formats/halves.webp", "formats/halves.tiff", "formats/halves.bmp", "formats/halves-animated.gif"})
+    @ValueSource(
+            strings = {
+                "parity/astronaut.png",
+                "parity/coffee-progressive.jpg",
+                "parity/chelsea.jpg",
+                "formats/halves.webp",
+                "formats/halves.tiff",
+                "formats/halves.bmp",
+                "formats/halves-animated.gif"
+            })
     void stopsADecodeOnceTheDeadlineHasPassed(String file) {
         byte[] image = Fixtures.bytes(file);
 
-        assertThatThrownBy(() -> decoder.decode(image, AlphaMode.DROP, 0xFFFFFF,
-                OptionalLong.of(System.nanoTime() - 1))).isInstanceOf(DecodeDeadlineExceededException.class);
+        assertThatThrownBy(
+                        () -> decoder.decode(image, AlphaMode.DROP, 0xFFFFFF, OptionalLong.of(System.nanoTime() - 1)))
+                .isInstanceOf(DecodeDeadlineExceededException.class);
     }
 
     @ParameterizedTest
@@ -33,8 +42,8 @@ class DecodeDeadlineTest {
         byte[] image = Fixtures.bytes(file);
         RgbImage plain = decoder.decode(image, AlphaMode.DROP, 0xFFFFFF);
 
-        RgbImage withDeadline = decoder.decode(image, AlphaMode.DROP, 0xFFFFFF,
-                OptionalLong.of(System.nanoTime() + TimeUnit.MINUTES.toNanos(10)));
+        RgbImage withDeadline = decoder.decode(
+                image, AlphaMode.DROP, 0xFFFFFF, OptionalLong.of(System.nanoTime() + TimeUnit.MINUTES.toNanos(10)));
 
         assertThat(withDeadline.pixels()).isEqualTo(plain.pixels());
     }

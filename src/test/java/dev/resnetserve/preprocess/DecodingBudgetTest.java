@@ -51,7 +51,8 @@ class DecodingBudgetTest {
     void refusesWhatDoesNotFitOnceTheWaitIsOver() {
         DecodingBudget budget = new DecodingBudget(1_000, Duration.ofMillis(20));
 
-        try (DecodingBudget.Lease first = budget.lease(); DecodingBudget.Lease second = budget.lease()) {
+        try (DecodingBudget.Lease first = budget.lease();
+                DecodingBudget.Lease second = budget.lease()) {
             first.reserve(1_000);
             assertThatThrownBy(() -> second.reserve(1)).isInstanceOf(DecodingBusyException.class);
             assertThat(second.held()).isZero();
@@ -82,9 +83,10 @@ class DecodingBudgetTest {
 
     @Test
     void oneImageAtThePixelLimitAlwaysFits() {
-        assertThatThrownBy(() -> new ImageDecoder(LIMITS, java.util.Optional.empty(),
-                new DecodingBudget(LIMITS.maxPixels() - 1, Duration.ZERO)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one image");
+        assertThatThrownBy(() -> new ImageDecoder(
+                        LIMITS, java.util.Optional.empty(), new DecodingBudget(LIMITS.maxPixels() - 1, Duration.ZERO)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one image");
 
         DecodingBudget budget = new DecodingBudget(LIMITS.maxPixels(), Duration.ZERO);
         try (DecodingBudget.Lease lease = budget.lease()) {
@@ -132,8 +134,8 @@ class DecodingBudgetTest {
                 .isInstanceOf(InvalidImageException.class);
         assertThatThrownBy(() -> decoder.decode(Fixtures.pngDeclaring(3_000, 3_000), AlphaMode.DROP, 0xFFFFFF))
                 .isInstanceOf(ImageTooLargeException.class);
-        assertThatThrownBy(() -> decoder.decode(png, AlphaMode.DROP, 0xFFFFFF,
-                OptionalLong.of(System.nanoTime() - 1))).isInstanceOf(DecodeDeadlineExceededException.class);
+        assertThatThrownBy(() -> decoder.decode(png, AlphaMode.DROP, 0xFFFFFF, OptionalLong.of(System.nanoTime() - 1)))
+                .isInstanceOf(DecodeDeadlineExceededException.class);
 
         assertThat(budget.available()).isEqualTo(LIMITS.maxPixels());
         assertThat(decoder.decode(png, AlphaMode.DROP, 0xFFFFFF).width()).isEqualTo(48);

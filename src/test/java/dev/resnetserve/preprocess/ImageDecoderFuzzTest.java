@@ -12,8 +12,8 @@ class ImageDecoderFuzzTest {
 
     // as the service decodes: JPEG through libjpeg-turbo (native, so uninstrumented, but its answers and refusals
     // still pass through our code), everything else and whatever it hands back through ImageIO
-    private final ImageDecoder decoder = new ImageDecoder(new ImageLimits(4_000_000, 16_384),
-            TurboJpeg.load("turbojpeg"));
+    private final ImageDecoder decoder =
+            new ImageDecoder(new ImageLimits(4_000_000, 16_384), TurboJpeg.load("turbojpeg"));
     private final Preprocessor preprocessor = new Preprocessor();
 
     @FuzzTest(maxDuration = "45s")

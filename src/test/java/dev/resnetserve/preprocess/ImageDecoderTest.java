@@ -18,8 +18,17 @@ class ImageDecoderTest {
     private final ImageDecoder decoder = new ImageDecoder(new ImageLimits(1_000_000, 4_000));
 
     @ParameterizedTest
-    @ValueSource(strings = {"halves.png", "halves.jpg", "halves.bmp", "halves.tiff", "halves.webp",
-        "halves-cmyk.jpg", "halves-16bit.png", "halves-animated.gif"})
+    @ValueSource(
+            strings = {
+                "halves.png",
+                "halves.jpg",
+                "halves.bmp",
+                "halves.tiff",
+                "halves.webp",
+                "halves-cmyk.jpg",
+                "halves-16bit.png",
+                "halves-animated.gif"
+            })
     void decodesEveryFormatToRgb(String file) {
         RgbImage image = decoder.decode(Fixtures.bytes("formats/" + file), AlphaMode.DROP, WHITE);
 
@@ -39,8 +48,8 @@ class ImageDecoderTest {
     @ParameterizedTest
     @ValueSource(strings = {"jpg", "png", "webp", "tiff"})
     void appliesExifOrientation(String format) {
-        RgbImage image = decoder.decode(Fixtures.bytes("formats/halves-exif-rotate90." + format), AlphaMode.DROP,
-                WHITE);
+        RgbImage image =
+                decoder.decode(Fixtures.bytes("formats/halves-exif-rotate90." + format), AlphaMode.DROP, WHITE);
 
         assertThat(image.width()).isEqualTo(32);
         assertThat(image.height()).isEqualTo(48);
@@ -70,19 +79,22 @@ class ImageDecoderTest {
 
         assertThat(bomb.length).isLessThan(100);
         assertThatThrownBy(() -> decoder.decode(bomb, AlphaMode.DROP, WHITE))
-                .isInstanceOf(ImageTooLargeException.class).hasMessageContaining("9000000 pixels");
+                .isInstanceOf(ImageTooLargeException.class)
+                .hasMessageContaining("9000000 pixels");
     }
 
     @Test
     void refusesAnOverlongSide() {
         assertThatThrownBy(() -> decoder.decode(Fixtures.pngDeclaring(10_000, 1), AlphaMode.DROP, WHITE))
-                .isInstanceOf(ImageTooLargeException.class).hasMessageContaining("longest side");
+                .isInstanceOf(ImageTooLargeException.class)
+                .hasMessageContaining("longest side");
     }
 
     @Test
     void refusesWhatIsNotAnImage() {
         assertThatThrownBy(() -> decoder.decode("hello".getBytes(StandardCharsets.UTF_8), AlphaMode.DROP, WHITE))
-                .isInstanceOf(InvalidImageException.class).hasMessageContaining("not an image");
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageContaining("not an image");
         assertThatThrownBy(() -> decoder.decode(new byte[0], AlphaMode.DROP, WHITE))
                 .isInstanceOf(InvalidImageException.class);
     }
@@ -98,11 +110,10 @@ class ImageDecoderTest {
 
     private static void assertColour(RgbImage image, int x, int y, int r, int g, int b) {
         int[] actual = {image.sample(x, y, 0), image.sample(x, y, 1), image.sample(x, y, 2)};
-        assertThat(actual).as("RGB at (%d, %d)", x, y)
-                .satisfies(rgb -> {
-                    assertThat(rgb[0]).isCloseTo(r, org.assertj.core.data.Offset.offset(8));
-                    assertThat(rgb[1]).isCloseTo(g, org.assertj.core.data.Offset.offset(8));
-                    assertThat(rgb[2]).isCloseTo(b, org.assertj.core.data.Offset.offset(8));
-                });
+        assertThat(actual).as("RGB at (%d, %d)", x, y).satisfies(rgb -> {
+            assertThat(rgb[0]).isCloseTo(r, org.assertj.core.data.Offset.offset(8));
+            assertThat(rgb[1]).isCloseTo(g, org.assertj.core.data.Offset.offset(8));
+            assertThat(rgb[2]).isCloseTo(b, org.assertj.core.data.Offset.offset(8));
+        });
     }
 }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.resnetserve.support.Fixtures;
 import java.io.ByteArrayOutputStream;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,8 +25,12 @@ class JpegScanLimitTest {
 
     @Test
     void countsTheScansOfRealFiles() {
-        assertThat(JpegScans.count(PROGRESSIVE, 1000)).as("libjpeg's default progression").isEqualTo(10);
-        assertThat(JpegScans.count(Fixtures.bytes("parity/chelsea.jpg"), 1000)).as("baseline").isEqualTo(1);
+        assertThat(JpegScans.count(PROGRESSIVE, 1000))
+                .as("libjpeg's default progression")
+                .isEqualTo(10);
+        assertThat(JpegScans.count(Fixtures.bytes("parity/chelsea.jpg"), 1000))
+                .as("baseline")
+                .isEqualTo(1);
     }
 
     @Test
@@ -38,10 +41,13 @@ class JpegScanLimitTest {
             fakeScans[i] = (byte) 0xFF;
             fakeScans[i + 1] = (byte) 0xDA;
         }
-        byte[] jpeg = concat(new byte[] {(byte) 0xFF, (byte) 0xD8}, segment(0xEF, fakeScans),
+        byte[] jpeg = concat(
+                new byte[] {(byte) 0xFF, (byte) 0xD8},
+                segment(0xEF, fakeScans),
                 segment(0xDA, new byte[] {1, 1, 0, 0, 63, 0}),
-                new byte[] {0x12, (byte) 0xFF, 0x00, 0x34, (byte) 0xFF, (byte) 0xD3, 0x56, (byte) 0xFF, (byte) 0xFF,
-                    (byte) 0xD9});
+                new byte[] {
+                    0x12, (byte) 0xFF, 0x00, 0x34, (byte) 0xFF, (byte) 0xD3, 0x56, (byte) 0xFF, (byte) 0xFF, (byte) 0xD9
+                });
 
         assertThat(JpegScans.count(jpeg, 1000)).isEqualTo(1);
     }
@@ -53,7 +59,8 @@ class JpegScanLimitTest {
         assertThat(JpegScans.count(bomb, 1000)).isEqualTo(210);
 
         assertThatThrownBy(() -> decoder(path).decode(bomb, AlphaMode.DROP, 0xFFFFFF))
-                .isInstanceOf(InvalidImageException.class).hasMessageContaining("more than 100 scans");
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageContaining("more than 100 scans");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,9 +70,11 @@ class JpegScanLimitTest {
         byte[] bomb = declaring(repeatLastScan(PROGRESSIVE, 200), 65_500, 65_500);
 
         assertThatThrownBy(() -> decoder(path).decode(bomb, AlphaMode.DROP, 0xFFFFFF))
-                .isInstanceOf(InvalidImageException.class).hasMessageContaining("scans");
-        assertThatThrownBy(() -> decoder(path).decode(declaring(PROGRESSIVE, 65_500, 65_500), AlphaMode.DROP,
-                0xFFFFFF)).as("the same file with its 10 scans").isInstanceOf(ImageTooLargeException.class);
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageContaining("scans");
+        assertThatThrownBy(() -> decoder(path).decode(declaring(PROGRESSIVE, 65_500, 65_500), AlphaMode.DROP, 0xFFFFFF))
+                .as("the same file with its 10 scans")
+                .isInstanceOf(ImageTooLargeException.class);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -87,13 +96,18 @@ class JpegScanLimitTest {
         long pixels = (long) plain.width() * plain.height();
         // a pixel limit of twice this image: 16 x 2 = 32 scans of it may be decoded, not 40
         ImageLimits tight = new ImageLimits(2 * pixels, 65_500);
-        ImageDecoder decoder = path.equals("libjpeg-turbo") ? new ImageDecoder(tight, TurboJpeg.load("turbojpeg"))
+        ImageDecoder decoder = path.equals("libjpeg-turbo")
+                ? new ImageDecoder(tight, TurboJpeg.load("turbojpeg"))
                 : new ImageDecoder(tight);
 
-        assertThat(decoder.decode(repeatLastScan(PROGRESSIVE, 22), AlphaMode.DROP, 0xFFFFFF).width())
-                .as("32 scans").isEqualTo(plain.width());
+        assertThat(decoder.decode(repeatLastScan(PROGRESSIVE, 22), AlphaMode.DROP, 0xFFFFFF)
+                        .width())
+                .as("32 scans")
+                .isEqualTo(plain.width());
         assertThatThrownBy(() -> decoder.decode(repeatLastScan(PROGRESSIVE, 30), AlphaMode.DROP, 0xFFFFFF))
-                .as("40 scans").isInstanceOf(InvalidImageException.class).hasMessageContaining("at most 32 scans");
+                .as("40 scans")
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageContaining("at most 32 scans");
     }
 
     @Test
@@ -101,7 +115,8 @@ class JpegScanLimitTest {
         TurboJpeg turbo = TurboJpeg.load("turbojpeg").orElseThrow();
         byte[] bomb = repeatLastScan(PROGRESSIVE, 600);
 
-        assertThatThrownBy(() -> turbo.decode(bomb, LIMITS)).isInstanceOf(InvalidImageException.class)
+        assertThatThrownBy(() -> turbo.decode(bomb, LIMITS))
+                .isInstanceOf(InvalidImageException.class)
                 .hasMessageContaining("scans");
     }
 
@@ -114,8 +129,9 @@ class JpegScanLimitTest {
     }
 
     private static byte[] segment(int marker, byte[] data) {
-        return concat(new byte[] {(byte) 0xFF, (byte) marker, (byte) ((data.length + 2) >> 8),
-            (byte) (data.length + 2)}, data);
+        return concat(
+                new byte[] {(byte) 0xFF, (byte) marker, (byte) ((data.length + 2) >> 8), (byte) (data.length + 2)},
+                data);
     }
 
     private static byte[] concat(byte[]... parts) {
@@ -125,5 +141,4 @@ class JpegScanLimitTest {
         }
         return out.toByteArray();
     }
-
 }

@@ -43,7 +43,9 @@ class MetadataBombTest {
         RgbImage image = decoder.decode(png, AlphaMode.DROP, 0xFFFFFF);
         long allocated = allocatedByThisThread() - before;
 
-        assertThat(allocated).as("bytes allocated decoding a PNG with a %s bomb", chunk).isLessThan(ALLOCATION_BOUND);
+        assertThat(allocated)
+                .as("bytes allocated decoding a PNG with a %s bomb", chunk)
+                .isLessThan(ALLOCATION_BOUND);
         assertThat(image.width()).isEqualTo(48);
         assertThat(image.pixels()).isEqualTo(plain.pixels());
     }

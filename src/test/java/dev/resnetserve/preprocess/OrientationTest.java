@@ -14,16 +14,18 @@ class OrientationTest {
     private static final RgbImage NUMBERED = numbered();
 
     @ParameterizedTest(name = "orientation {0}")
-    @CsvSource(delimiter = '|', value = {
-        "1 | 3 | 0 1 2 3 4 5",
-        "2 | 3 | 2 1 0 5 4 3",
-        "3 | 3 | 5 4 3 2 1 0",
-        "4 | 3 | 3 4 5 0 1 2",
-        "5 | 2 | 0 3 1 4 2 5",
-        "6 | 2 | 3 0 4 1 5 2",
-        "7 | 2 | 5 2 4 1 3 0",
-        "8 | 2 | 2 5 1 4 0 3",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "1 | 3 | 0 1 2 3 4 5",
+                "2 | 3 | 2 1 0 5 4 3",
+                "3 | 3 | 5 4 3 2 1 0",
+                "4 | 3 | 3 4 5 0 1 2",
+                "5 | 2 | 0 3 1 4 2 5",
+                "6 | 2 | 3 0 4 1 5 2",
+                "7 | 2 | 5 2 4 1 3 0",
+                "8 | 2 | 2 5 1 4 0 3",
+            })
     void turnsPixelsAsExifTranspose(int orientation, int width, String expected) {
         RgbImage turned = Orientation.apply(NUMBERED, orientation);
 

@@ -33,8 +33,11 @@ class PreprocessingParityTest {
     @ParameterizedTest
     @FieldSource("PARITY_IMAGES")
     void cropMatchesTorchvisionByteForByteWithJpegThroughLibjpegTurbo(String image) {
-        ImageDecoder turbo = new ImageDecoder(LIMITS, Optional.of(TurboJpeg.load("turbojpeg").orElseThrow(
-                () -> new AssertionError("libturbojpeg is not installed (scripts/test.sh installs it)"))));
+        ImageDecoder turbo = new ImageDecoder(
+                LIMITS,
+                Optional.of(TurboJpeg.load("turbojpeg")
+                        .orElseThrow(() ->
+                                new AssertionError("libturbojpeg is not installed (scripts/test.sh installs it)"))));
         assertSameCropAsTorchvision(image, turbo);
     }
 
@@ -43,7 +46,9 @@ class PreprocessingParityTest {
         byte[] theirs = Fixtures.gunzip("parity/" + image + ".drop.crop.gz");
 
         assertThat(ours).hasSameSizeAs(theirs);
-        assertThat(differingBytes(ours, theirs)).as("bytes differing from torchvision's crop").isZero();
+        assertThat(differingBytes(ours, theirs))
+                .as("bytes differing from torchvision's crop")
+                .isZero();
     }
 
     /**
@@ -57,7 +62,8 @@ class PreprocessingParityTest {
         RgbImage rgb = decoder.decode(Fixtures.bytes("parity/" + image), AlphaMode.DROP, 0xFFFFFF);
         float[] ours = preprocessor.toTensor(rgb, PreprocessingSpec.imagenet());
         FloatBuffer theirs = ByteBuffer.wrap(Fixtures.gunzip("parity/" + image + ".drop.tensor.gz"))
-                .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer();
 
         assertThat(ours).hasSize(theirs.remaining()).hasSize(3 * 224 * 224);
         double worst = 0;

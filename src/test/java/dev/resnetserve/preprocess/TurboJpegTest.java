@@ -19,14 +19,22 @@ class TurboJpegTest {
 
     private static final ImageLimits LIMITS = new ImageLimits(40_000_000, 65_500);
 
-    private final TurboJpeg turbo = TurboJpeg.load("turbojpeg").orElseThrow(() -> new AssertionError(
-            "libturbojpeg is not installed (apt-get install libturbojpeg0; scripts/test.sh does)"));
+    private final TurboJpeg turbo = TurboJpeg.load("turbojpeg")
+            .orElseThrow(() -> new AssertionError(
+                    "libturbojpeg is not installed (apt-get install libturbojpeg0; scripts/test.sh does)"));
     private final ImageDecoder imageIo = new ImageDecoder(LIMITS);
     private final ImageDecoder withTurbo = new ImageDecoder(LIMITS, Optional.of(turbo));
 
     @ParameterizedTest
-    @ValueSource(strings = {"parity/chelsea.jpg", "parity/coffee-progressive.jpg", "parity/camera-gray.jpg",
-        "parity/coffee-wide.jpg", "parity/chelsea-small.jpg", "formats/halves.jpg"})
+    @ValueSource(
+            strings = {
+                "parity/chelsea.jpg",
+                "parity/coffee-progressive.jpg",
+                "parity/camera-gray.jpg",
+                "parity/coffee-wide.jpg",
+                "parity/chelsea-small.jpg",
+                "formats/halves.jpg"
+            })
     void decodesTheSamePixelsAsImageIo(String file) {
         byte[] jpeg = Fixtures.bytes(file);
 
@@ -46,13 +54,20 @@ class TurboJpegTest {
         RgbImage image = withTurbo.decode(jpeg, AlphaMode.DROP, 0xFFFFFF);
 
         assertThat(turbo.decode(jpeg, LIMITS)).isPresent();
-        assertThat(image.pixels()).isEqualTo(imageIo.decode(jpeg, AlphaMode.DROP, 0xFFFFFF).pixels());
+        assertThat(image.pixels())
+                .isEqualTo(imageIo.decode(jpeg, AlphaMode.DROP, 0xFFFFFF).pixels());
         assertThat(image.width()).isEqualTo(32);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/fixtures/formats/halves-cmyk.jpg", "/hostile/cmyk.jpg", "/hostile/truncated.jpg",
-        "/hostile/bad-huffman.jpg", "/hostile/truncated-header.jpg"})
+    @ValueSource(
+            strings = {
+                "/fixtures/formats/halves-cmyk.jpg",
+                "/hostile/cmyk.jpg",
+                "/hostile/truncated.jpg",
+                "/hostile/bad-huffman.jpg",
+                "/hostile/truncated-header.jpg"
+            })
     void handsCmykAndDamagedFilesBackToImageIo(String file) {
         assertThat(turbo.decode(resource(file), LIMITS)).isEmpty();
     }
@@ -75,7 +90,8 @@ class TurboJpegTest {
     @Test
     void aLibraryThatCannotBeLoadedLeavesJpegToImageIo() {
         assertThat(TurboJpeg.load("no-such-turbojpeg")).isEmpty();
-        assertThat(new ImageDecoder(LIMITS, TurboJpeg.load("no-such-turbojpeg")).jpegDecoder()).isEqualTo("ImageIO");
+        assertThat(new ImageDecoder(LIMITS, TurboJpeg.load("no-such-turbojpeg")).jpegDecoder())
+                .isEqualTo("ImageIO");
         assertThat(withTurbo.jpegDecoder()).startsWith("libjpeg-turbo");
     }
 

@@ -17,16 +17,17 @@ import org.springframework.test.context.TestPropertySource;
  * API keys on (a context of its own): each endpoint group needs its role, probes and the page stay open, errors are
  * problem details, the keys live in configuration as SHA-256 only, CORS answers the listed origin only.
  */
-@TestPropertySource(properties = {
-    "resnet.security.enabled=true",
-    "resnet.security.api-keys[0].name=client",
-    "resnet.security.api-keys[0].sha256=" + ApiKeySecurityTest.CLIENT_SHA256,
-    "resnet.security.api-keys[0].roles=inference",
-    "resnet.security.api-keys[1].name=operator",
-    "resnet.security.api-keys[1].sha256=" + ApiKeySecurityTest.OPERATOR_SHA256,
-    "resnet.security.api-keys[1].roles=management,metrics",
-    "resnet.security.cors-origins=https://app.example.com",
-})
+@TestPropertySource(
+        properties = {
+            "resnet.security.enabled=true",
+            "resnet.security.api-keys[0].name=client",
+            "resnet.security.api-keys[0].sha256=" + ApiKeySecurityTest.CLIENT_SHA256,
+            "resnet.security.api-keys[0].roles=inference",
+            "resnet.security.api-keys[1].name=operator",
+            "resnet.security.api-keys[1].sha256=" + ApiKeySecurityTest.OPERATOR_SHA256,
+            "resnet.security.api-keys[1].roles=management,metrics",
+            "resnet.security.cors-origins=https://app.example.com",
+        })
 class ApiKeySecurityTest extends RunningServiceTest {
 
     static final String CLIENT_KEY = "client-key-0123456789";
@@ -47,46 +48,85 @@ class ApiKeySecurityTest extends RunningServiceTest {
         byte[] cat = Fixtures.bytes("parity/chelsea-small.jpg");
 
         assertProblem(send("POST", PARITY, Map.of("Content-Type", "image/jpeg"), cat), 401, "unauthorized");
-        assertProblem(send("POST", PARITY, Map.of("Content-Type", "image/jpeg", "X-API-Key", "guess"), cat), 401,
+        assertProblem(
+                send("POST", PARITY, Map.of("Content-Type", "image/jpeg", "X-API-Key", "guess"), cat),
+                401,
                 "unauthorized");
-        assertProblem(send("POST", PARITY, Map.of("Content-Type", "image/jpeg", "X-API-Key", OPERATOR_KEY), cat),
-                403, "forbidden");
+        assertProblem(
+                send("POST", PARITY, Map.of("Content-Type", "image/jpeg", "X-API-Key", OPERATOR_KEY), cat),
+                403,
+                "forbidden");
         assertThat(send("POST", PARITY, Map.of("Content-Type", "image/jpeg", "X-API-Key", CLIENT_KEY), cat)
-                .statusCode()).isEqualTo(200);
-        assertThat(send("POST", "/v2/models/parity/infer", Map.of("Content-Type", "application/json",
-                "Authorization", "Bearer " + CLIENT_KEY), "{}".getBytes()).statusCode()).as("past security: 400")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(
+                                "POST",
+                                "/v2/models/parity/infer",
+                                Map.of("Content-Type", "application/json", "Authorization", "Bearer " + CLIENT_KEY),
+                                "{}".getBytes())
+                        .statusCode())
+                .as("past security: 400")
                 .isEqualTo(400);
-        assertThat(send("POST", "/predictions/parity", Map.of("Content-Type", "image/jpeg"), cat).statusCode())
+        assertThat(send("POST", "/predictions/parity", Map.of("Content-Type", "image/jpeg"), cat)
+                        .statusCode())
                 .isEqualTo(401);
-        HttpResponse<String> models = send("GET", "/v1/models", Map.of("Authorization", "Bearer " + CLIENT_KEY),
-                null);
+        HttpResponse<String> models = send("GET", "/v1/models", Map.of("Authorization", "Bearer " + CLIENT_KEY), null);
         assertThat(models.statusCode()).isEqualTo(200);
-        assertThat(models.body()).as("an inference key sees no model locations").contains("\"parity\"")
+        assertThat(models.body())
+                .as("an inference key sees no model locations")
+                .contains("\"parity\"")
                 .doesNotContain("\"source\"", "classpath:");
-        assertThat(send("PUT", "/v1/models/parity/workers", Map.of("Content-Type", "application/json",
-                "X-API-Key", OPERATOR_KEY), "{\"workers\": 2}".getBytes()).body())
-                .as("a management key sees where a model comes from").contains("\"source\":\"classpath:");
+        assertThat(send(
+                                "PUT",
+                                "/v1/models/parity/workers",
+                                Map.of("Content-Type", "application/json", "X-API-Key", OPERATOR_KEY),
+                                "{\"workers\": 2}".getBytes())
+                        .body())
+                .as("a management key sees where a model comes from")
+                .contains("\"source\":\"classpath:");
     }
 
     @Test
     void managementAndMetricsNeedTheirOwnRoles() throws Exception {
         String scale = "{\"workers\": 2}";
-        assertProblem(send("PUT", "/v1/models/parity/workers", Map.of("Content-Type", "application/json",
-                "X-API-Key", CLIENT_KEY), scale.getBytes()), 403, "forbidden");
-        assertThat(send("PUT", "/v1/models/parity/workers", Map.of("Content-Type", "application/json",
-                "X-API-Key", OPERATOR_KEY), scale.getBytes()).statusCode()).isEqualTo(200);
-        assertThat(send("DELETE", "/v1/models/parity/versions/9", Map.of(), null).statusCode()).isEqualTo(401);
+        assertProblem(
+                send(
+                        "PUT",
+                        "/v1/models/parity/workers",
+                        Map.of("Content-Type", "application/json", "X-API-Key", CLIENT_KEY),
+                        scale.getBytes()),
+                403,
+                "forbidden");
+        assertThat(send(
+                                "PUT",
+                                "/v1/models/parity/workers",
+                                Map.of("Content-Type", "application/json", "X-API-Key", OPERATOR_KEY),
+                                scale.getBytes())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send("DELETE", "/v1/models/parity/versions/9", Map.of(), null)
+                        .statusCode())
+                .isEqualTo(401);
 
-        assertThat(send("GET", "/actuator/prometheus", Map.of("X-API-Key", CLIENT_KEY), null).statusCode())
+        assertThat(send("GET", "/actuator/prometheus", Map.of("X-API-Key", CLIENT_KEY), null)
+                        .statusCode())
                 .isEqualTo(403);
-        assertThat(send("GET", "/actuator/prometheus", Map.of("X-API-Key", OPERATOR_KEY), null).statusCode())
+        assertThat(send("GET", "/actuator/prometheus", Map.of("X-API-Key", OPERATOR_KEY), null)
+                        .statusCode())
                 .isEqualTo(200);
     }
 
     @Test
     void probesThePageAndTheApiDescriptionStayOpen() throws Exception {
-        for (String path : new String[] {"/actuator/health/liveness", "/actuator/health/readiness", "/ping",
-                "/v2/health/ready", "/", "/app.js", "/v3/api-docs"}) {
+        for (String path : new String[] {
+            "/actuator/health/liveness",
+            "/actuator/health/readiness",
+            "/ping",
+            "/v2/health/ready",
+            "/",
+            "/app.js",
+            "/v3/api-docs"
+        }) {
             assertThat(send("GET", path, Map.of(), null).statusCode()).as(path).isEqualTo(200);
         }
     }
@@ -105,10 +145,22 @@ class ApiKeySecurityTest extends RunningServiceTest {
 
     @Test
     void corsAnswersTheListedOriginOnly() throws Exception {
-        HttpResponse<String> allowed = send("OPTIONS", PARITY, Map.of("Origin", "https://app.example.com",
-                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "x-api-key"), null);
-        HttpResponse<String> other = send("OPTIONS", PARITY, Map.of("Origin", "https://evil.example.com",
-                "Access-Control-Request-Method", "POST"), null);
+        HttpResponse<String> allowed = send(
+                "OPTIONS",
+                PARITY,
+                Map.of(
+                        "Origin",
+                        "https://app.example.com",
+                        "Access-Control-Request-Method",
+                        "POST",
+                        "Access-Control-Request-Headers",
+                        "x-api-key"),
+                null);
+        HttpResponse<String> other = send(
+                "OPTIONS",
+                PARITY,
+                Map.of("Origin", "https://evil.example.com", "Access-Control-Request-Method", "POST"),
+                null);
 
         assertThat(allowed.statusCode()).isEqualTo(200);
         assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
@@ -119,8 +171,11 @@ class ApiKeySecurityTest extends RunningServiceTest {
     private HttpResponse<String> send(String method, String path, Map<String, String> headers, byte[] body)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -11,24 +11,23 @@ class ApiSecurityTest {
 
     @Test
     void withoutKeysOnEveryAddressTheLogSaysManagementIsClosed() {
-        String line = new ApiSecurity(false, List.of(), false, List.of(), new ListenAddress("0.0.0.0"))
-                .openEndpoints();
+        String line = new ApiSecurity(false, List.of(), false, List.of(), new ListenAddress("0.0.0.0")).openEndpoints();
 
-        assertThat(line).contains("API keys off", "0.0.0.0", "CLOSED", "management_disabled",
-                "resnet.security.enabled");
+        assertThat(line)
+                .contains("API keys off", "0.0.0.0", "CLOSED", "management_disabled", "resnet.security.enabled");
     }
 
     @Test
     void onLoopbackWithoutKeysEverythingIsOpenToThisMachine() {
-        assertThat(new ApiSecurity(false, List.of(), false, List.of(), new ListenAddress("127.0.0.1"))
-                .openEndpoints()).contains("loopback only", "model management included");
+        assertThat(new ApiSecurity(false, List.of(), false, List.of(), new ListenAddress("127.0.0.1")).openEndpoints())
+                .contains("loopback only", "model management included");
     }
 
     @Test
     void withKeysEachGroupNeedsItsRole() {
         ApiKey key = new ApiKey("ops", "0".repeat(64), Set.of(Role.MANAGEMENT));
 
-        assertThat(new ApiSecurity(true, List.of(key), false, List.of(), new ListenAddress("0.0.0.0"))
-                .openEndpoints()).contains("API keys on (1 keys)", "INFERENCE key", "MANAGEMENT key");
+        assertThat(new ApiSecurity(true, List.of(key), false, List.of(), new ListenAddress("0.0.0.0")).openEndpoints())
+                .contains("API keys on (1 keys)", "INFERENCE key", "MANAGEMENT key");
     }
 }

@@ -17,7 +17,9 @@ class ListenAddressTest {
 
     @Test
     void everyOtherAddressIsNot() {
-        assertThat(new ListenAddress(null).loopbackOnly()).as("unset: the container listens everywhere").isFalse();
+        assertThat(new ListenAddress(null).loopbackOnly())
+                .as("unset: the container listens everywhere")
+                .isFalse();
         assertThat(new ListenAddress("").loopbackOnly()).isFalse();
         assertThat(new ListenAddress("0.0.0.0").loopbackOnly()).isFalse();
         assertThat(new ListenAddress("::").loopbackOnly()).isFalse();

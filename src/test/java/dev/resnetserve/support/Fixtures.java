@@ -17,8 +17,7 @@ public final class Fixtures {
         "rocket-tall.png", "coffee-wide.jpg", "chelsea-small.jpg", "astronaut-rgba.png", "chelsea-palette.png",
     };
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static byte[] bytes(String path) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + path)) {
@@ -49,7 +48,8 @@ public final class Fixtures {
 
     public static Path parityModel() {
         try {
-            return Path.of(Fixtures.class.getResource("/fixtures/parity/model.pt").toURI());
+            return Path.of(
+                    Fixtures.class.getResource("/fixtures/parity/model.pt").toURI());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -9,8 +9,7 @@ import java.util.zip.Deflater;
 /** Hostile files made from real ones: PNG chunks that inflate enormously, JPEGs with their last scan repeated. */
 public final class HostileFiles {
 
-    private HostileFiles() {
-    }
+    private HostileFiles() {}
 
     /** The chunk's bytes (type and data) with {@code compressed} as its compressed payload. */
     public static byte[] bomb(String type, byte[] compressed) {
@@ -58,8 +57,12 @@ public final class HostileFiles {
         CRC32 crc = new CRC32();
         crc.update(kind);
         crc.update(data);
-        return ByteBuffer.allocate(12 + data.length).putInt(data.length).put(kind).put(data)
-                .putInt((int) crc.getValue()).array();
+        return ByteBuffer.allocate(12 + data.length)
+                .putInt(data.length)
+                .put(kind)
+                .put(data)
+                .putInt((int) crc.getValue())
+                .array();
     }
 
     private static int indexOf(byte[] data, byte[] what) {

@@ -21,8 +21,14 @@ public final class PrometheusQueries {
     public static final Path DASHBOARD = Path.of("monitoring/grafana-dashboard.json");
     public static final Path ALERTS = Path.of("monitoring/alerts.yml");
     /** Panels that must have data once the service has had traffic. */
-    public static final List<String> MAIN_PANELS = List.of("Throughput by outcome", "End-to-end latency",
-            "p99 latency by stage", "Queue depth", "Mean batch size", "Worker utilisation", "Models ready");
+    public static final List<String> MAIN_PANELS = List.of(
+            "Throughput by outcome",
+            "End-to-end latency",
+            "p99 latency by stage",
+            "Queue depth",
+            "Mean batch size",
+            "Worker utilisation",
+            "Models ready");
 
     private final ApiClient prometheus;
 
@@ -31,13 +37,16 @@ public final class PrometheusQueries {
     }
 
     public JsonNode query(String expr) {
-        return prometheus.get("/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)).json();
+        return prometheus
+                .get("/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8))
+                .json();
     }
 
     public boolean hasData(String expr) {
         try {
             JsonNode answer = query(expr);
-            return "success".equals(answer.get("status").asString()) && answer.get("data").get("result").size() > 0;
+            return "success".equals(answer.get("status").asString())
+                    && answer.get("data").get("result").size() > 0;
         } catch (RuntimeException notUpYet) {
             return false;
         }
@@ -64,10 +73,14 @@ public final class PrometheusQueries {
     public void assertDashboardAndAlertsEvaluate() throws IOException {
         Map<String, String> dashboard = dashboardQueries();
         for (Map.Entry<String, String> query : dashboard.entrySet()) {
-            assertThat(query(query.getValue()).get("status").asString()).as(query.getKey()).isEqualTo("success");
+            assertThat(query(query.getValue()).get("status").asString())
+                    .as(query.getKey())
+                    .isEqualTo("success");
         }
         for (String title : MAIN_PANELS) {
-            assertThat(hasData(dashboard.get(title + " A"))).as("data for '%s'", title).isTrue();
+            assertThat(hasData(dashboard.get(title + " A")))
+                    .as("data for '%s'", title)
+                    .isTrue();
         }
         for (String expr : alertExpressions()) {
             assertThat(query(expr).get("status").asString()).as(expr).isEqualTo("success");
@@ -80,8 +93,13 @@ public final class PrometheusQueries {
         Map<String, String> queries = new LinkedHashMap<>();
         for (JsonNode panel : dashboard.get("panels")) {
             for (JsonNode target : panel.get("targets")) {
-                queries.put(panel.get("title").asString() + " " + target.get("refId").asString(),
-                        target.get("expr").asString().replace("$__rate_interval", "1m").replace("$model", ".*"));
+                queries.put(
+                        panel.get("title").asString() + " "
+                                + target.get("refId").asString(),
+                        target.get("expr")
+                                .asString()
+                                .replace("$__rate_interval", "1m")
+                                .replace("$model", ".*"));
             }
         }
         assertThat(queries).hasSizeGreaterThanOrEqualTo(8);

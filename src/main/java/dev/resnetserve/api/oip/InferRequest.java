@@ -12,8 +12,7 @@ import tools.jackson.databind.JsonNode;
  * @param classification Triton's classification extension asked for on the request, 0 when not
  * @param binaryOutputs  Triton's binary tensor extension asked for on the request ({@code binary_data_output})
  */
-record InferRequest(String id, List<Input> inputs, List<Output> outputs, int classification,
-                    boolean binaryOutputs) {
+record InferRequest(String id, List<Input> inputs, List<Output> outputs, int classification, boolean binaryOutputs) {
 
     /**
      * One input tensor: JSON {@code data}, or the bytes the binary extension carried after the JSON.
@@ -30,6 +29,5 @@ record InferRequest(String id, List<Input> inputs, List<Output> outputs, int cla
     }
 
     /** One requested output, with its classification ({@code k}, 0 for none) and binary flags. */
-    record Output(String name, int classification, boolean binary) {
-    }
+    record Output(String name, int classification, boolean binary) {}
 }

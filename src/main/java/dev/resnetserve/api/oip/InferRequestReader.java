@@ -21,6 +21,7 @@ final class InferRequestReader {
     static final int MAX_OUTPUTS = 8;
     /** Entries of one {@code parameters} object, and the length of a string in it or of an id or a name. */
     static final int MAX_PARAMETERS = 32;
+
     static final int MAX_STRING = 1024;
 
     private final JsonMapper json;
@@ -43,8 +44,10 @@ final class InferRequestReader {
         String id = optionalString(root, "id", "request");
         JsonNode parameters = optionalObject(root.get("parameters"), "request parameters");
         if (root.size() > MAX_PARAMETERS) {
-            throw new OipException(ErrorCode.INVALID_REQUEST, "the request has " + root.size() + " members; "
-                    + "id, parameters, inputs and outputs are all it needs");
+            throw new OipException(
+                    ErrorCode.INVALID_REQUEST,
+                    "the request has " + root.size() + " members; "
+                            + "id, parameters, inputs and outputs are all it needs");
         }
 
         JsonNode inputs = root.get("inputs");
@@ -59,10 +62,16 @@ final class InferRequestReader {
             read.add(parsed);
         }
         if (offset != body.length) {
-            throw new OipException(ErrorCode.BINARY_SIZE_MISMATCH, "the body has " + (body.length - offset)
-                    + " bytes after the JSON that no input's binary_data_size accounts for");
+            throw new OipException(
+                    ErrorCode.BINARY_SIZE_MISMATCH,
+                    "the body has " + (body.length - offset)
+                            + " bytes after the JSON that no input's binary_data_size accounts for");
         }
-        return new InferRequest(id, read, outputs(root.get("outputs")), positiveInt(parameters, "classification"),
+        return new InferRequest(
+                id,
+                read,
+                outputs(root.get("outputs")),
+                positiveInt(parameters, "classification"),
                 bool(parameters, "binary_data_output"));
     }
 
@@ -78,8 +87,10 @@ final class InferRequestReader {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw new OipException(ErrorCode.INVALID_HEADER, "Inference-Header-Content-Length must be a number of bytes "
-                + "within the body (" + body.length + " bytes), got '" + headerLength + "'");
+        throw new OipException(
+                ErrorCode.INVALID_HEADER,
+                "Inference-Header-Content-Length must be a number of bytes " + "within the body (" + body.length
+                        + " bytes), got '" + headerLength + "'");
     }
 
     private static InferRequest.Input input(JsonNode input, byte[] body, int offset) {
@@ -92,33 +103,42 @@ final class InferRequestReader {
         JsonNode parameters = optionalObject(input.get("parameters"), "parameters of input '" + name + "'");
         JsonNode binarySize = parameters == null ? null : parameters.get("binary_data_size");
         if (binarySize != null) {
-            if (!binarySize.canConvertToLong() || binarySize.asLong() < 0 || binarySize.asLong() > body.length - offset) {
-                throw new OipException(ErrorCode.BINARY_SIZE_MISMATCH, "input '" + name + "': binary_data_size "
-                        + binarySize + " does not fit the " + (body.length - offset) + " bytes left in the body");
+            if (!binarySize.canConvertToLong()
+                    || binarySize.asLong() < 0
+                    || binarySize.asLong() > body.length - offset) {
+                throw new OipException(
+                        ErrorCode.BINARY_SIZE_MISMATCH,
+                        "input '" + name + "': binary_data_size " + binarySize + " does not fit the "
+                                + (body.length - offset) + " bytes left in the body");
             }
             int size = (int) binarySize.asLong();
             return new InferRequest.Input(name, datatype, shape, null, Arrays.copyOfRange(body, offset, offset + size));
         }
         JsonNode data = input.get("data");
         if (data == null || !data.isArray()) {
-            throw new OipException(ErrorCode.INVALID_REQUEST, "input '" + name + "' needs 'data' (an array) or "
-                    + "parameters.binary_data_size");
+            throw new OipException(
+                    ErrorCode.INVALID_REQUEST,
+                    "input '" + name + "' needs 'data' (an array) or " + "parameters.binary_data_size");
         }
         return new InferRequest.Input(name, datatype, shape, data, null);
     }
 
     private static long[] shape(JsonNode shape, String input) {
         if (shape == null || !shape.isArray() || shape.isEmpty() || shape.size() > MAX_RANK) {
-            throw new OipException(ErrorCode.INVALID_SHAPE, "input '" + input + "' needs 'shape', an array of 1 to "
-                    + MAX_RANK + " dimensions");
+            throw new OipException(
+                    ErrorCode.INVALID_SHAPE,
+                    "input '" + input + "' needs 'shape', an array of 1 to " + MAX_RANK + " dimensions");
         }
         long[] dims = new long[shape.size()];
         for (int i = 0; i < dims.length; i++) {
             JsonNode dim = shape.get(i);
-            if (!dim.isIntegralNumber() || !dim.canConvertToLong() || dim.asLong() < 0
+            if (!dim.isIntegralNumber()
+                    || !dim.canConvertToLong()
+                    || dim.asLong() < 0
                     || dim.asLong() > Integer.MAX_VALUE) {
-                throw new OipException(ErrorCode.INVALID_SHAPE, "input '" + input + "': shape " + shape
-                        + " must hold non-negative integers");
+                throw new OipException(
+                        ErrorCode.INVALID_SHAPE,
+                        "input '" + input + "': shape " + shape + " must hold non-negative integers");
             }
             dims[i] = dim.asLong();
         }
@@ -133,8 +153,9 @@ final class InferRequestReader {
             throw new OipException(ErrorCode.INVALID_REQUEST, "'outputs' must be an array");
         }
         if (outputs.size() > MAX_OUTPUTS) {
-            throw new OipException(ErrorCode.INVALID_REQUEST, "'outputs' names " + outputs.size() + " outputs; at "
-                    + "most " + MAX_OUTPUTS + ", each once");
+            throw new OipException(
+                    ErrorCode.INVALID_REQUEST,
+                    "'outputs' names " + outputs.size() + " outputs; at " + "most " + MAX_OUTPUTS + ", each once");
         }
         List<InferRequest.Output> read = new ArrayList<>();
         for (JsonNode output : outputs) {
@@ -146,8 +167,8 @@ final class InferRequestReader {
                 throw new OipException(ErrorCode.DUPLICATE_OUTPUT, "output '" + name + "' is asked for twice");
             }
             JsonNode parameters = optionalObject(output.get("parameters"), "parameters of output '" + name + "'");
-            read.add(new InferRequest.Output(name, positiveInt(parameters, "classification"),
-                    bool(parameters, "binary_data")));
+            read.add(new InferRequest.Output(
+                    name, positiveInt(parameters, "classification"), bool(parameters, "binary_data")));
         }
         return read;
     }
@@ -186,13 +207,14 @@ final class InferRequestReader {
             throw new OipException(ErrorCode.INVALID_REQUEST, what + " must be an object");
         }
         if (node.size() > MAX_PARAMETERS) {
-            throw new OipException(ErrorCode.INVALID_PARAMETER, what + " has " + node.size() + " entries; at most "
-                    + MAX_PARAMETERS);
+            throw new OipException(
+                    ErrorCode.INVALID_PARAMETER, what + " has " + node.size() + " entries; at most " + MAX_PARAMETERS);
         }
         for (JsonNode value : node.values()) {
             if (value.isContainer() || value.isString() && value.asString().length() > MAX_STRING) {
-                throw new OipException(ErrorCode.INVALID_PARAMETER, what + " hold numbers, booleans and strings of "
-                        + "at most " + MAX_STRING + " characters");
+                throw new OipException(
+                        ErrorCode.INVALID_PARAMETER,
+                        what + " hold numbers, booleans and strings of " + "at most " + MAX_STRING + " characters");
             }
         }
         return node;
@@ -203,10 +225,10 @@ final class InferRequestReader {
         if (value == null) {
             return 0;
         }
-        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 1
-                || value.asLong() > 100_000) {
-            throw new OipException(ErrorCode.INVALID_PARAMETER, "parameter '" + field + "' must be a positive "
-                    + "integer, got " + value);
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 1 || value.asLong() > 100_000) {
+            throw new OipException(
+                    ErrorCode.INVALID_PARAMETER,
+                    "parameter '" + field + "' must be a positive " + "integer, got " + value);
         }
         return value.asInt();
     }

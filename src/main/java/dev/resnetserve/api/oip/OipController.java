@@ -44,8 +44,12 @@ class OipController {
     private final RequestLimits limits;
     private final String version;
 
-    OipController(ModelRegistry registry, OipInference inference, JsonMapper json, RequestLimits limits,
-                  ObjectProvider<BuildProperties> build) {
+    OipController(
+            ModelRegistry registry,
+            OipInference inference,
+            JsonMapper json,
+            RequestLimits limits,
+            ObjectProvider<BuildProperties> build) {
         this.registry = registry;
         this.inference = inference;
         this.reader = new InferRequestReader(json);
@@ -82,8 +86,8 @@ class OipController {
 
     @Operation(summary = "Model readiness: 200 when loaded and warmed up, else 400")
     @GetMapping({"/models/{name}/ready", "/models/{name}/versions/{modelVersion}/ready"})
-    ResponseEntity<OipMessages.ModelReady> modelReady(@PathVariable String name,
-                                                      @PathVariable(required = false) String modelVersion) {
+    ResponseEntity<OipMessages.ModelReady> modelReady(
+            @PathVariable String name, @PathVariable(required = false) String modelVersion) {
         ServedModel model = inference.model(name, modelVersion);
         boolean ready = model.state() == ModelState.READY;
         return ResponseEntity.status(ready ? 200 : 400).body(new OipMessages.ModelReady(model.name(), ready));
@@ -91,9 +95,12 @@ class OipController {
 
     @Operation(summary = "Inference: BYTES (base64 images) or FP32 [N,3,H,W] input; JSON or binary tensor data")
     @PostMapping({"/models/{name}/infer", "/models/{name}/versions/{modelVersion}/infer"})
-    ResponseEntity<byte[]> infer(@PathVariable String name, @PathVariable(required = false) String modelVersion,
-                                 @RequestHeader(name = HEADER_LENGTH, required = false) String headerLength,
-                                 HttpServletRequest request) throws IOException {
+    ResponseEntity<byte[]> infer(
+            @PathVariable String name,
+            @PathVariable(required = false) String modelVersion,
+            @RequestHeader(name = HEADER_LENGTH, required = false) String headerLength,
+            HttpServletRequest request)
+            throws IOException {
         ServedModel model = inference.model(name, modelVersion);
         byte[] body = RequestBodyReader.read(request.getInputStream(), request.getContentLengthLong(), limits);
         OipInference.Answer answer = inference.infer(model, reader.read(body, headerLength));
@@ -104,22 +111,30 @@ class OipController {
         ByteArrayOutputStream out = new ByteArrayOutputStream(header.length + answer.binary().length);
         out.write(header);
         out.write(answer.binary());
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
-                .header(HEADER_LENGTH, Integer.toString(header.length)).body(out.toByteArray());
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .header(HEADER_LENGTH, Integer.toString(header.length))
+                .body(out.toByteArray());
     }
 
     private OipMessages.ModelMetadata metadata(ServedModel model) {
         long[] input = model.inputShape();
         long classes = model.labels().map(labels -> (long) labels.size()).orElse(-1L);
-        String platform = model.details().map(ModelDetails::format)
+        String platform = model.details()
+                .map(ModelDetails::format)
                 .map(format -> format == ModelFormat.DJL_RESNET ? "pytorch_djl" : "pytorch_torchscript")
                 .orElse("pytorch_torchscript");
-        List<String> versions = registry.versions(model.name()).stream().map(m -> m.spec().version()).toList();
-        return new OipMessages.ModelMetadata(model.name(), versions, platform,
-                List.of(new OipMessages.MetadataTensor(OipInference.IMAGE_INPUT, "BYTES", new long[] {-1}),
-                        new OipMessages.MetadataTensor(OipInference.TENSOR_INPUT, "FP32",
-                                new long[] {-1, input[0], input[1], input[2]})),
-                List.of(new OipMessages.MetadataTensor(OipInference.PROBABILITIES, "FP32",
-                        new long[] {-1, classes})));
+        List<String> versions = registry.versions(model.name()).stream()
+                .map(m -> m.spec().version())
+                .toList();
+        return new OipMessages.ModelMetadata(
+                model.name(),
+                versions,
+                platform,
+                List.of(
+                        new OipMessages.MetadataTensor(OipInference.IMAGE_INPUT, "BYTES", new long[] {-1}),
+                        new OipMessages.MetadataTensor(
+                                OipInference.TENSOR_INPUT, "FP32", new long[] {-1, input[0], input[1], input[2]})),
+                List.of(new OipMessages.MetadataTensor(OipInference.PROBABILITIES, "FP32", new long[] {-1, classes})));
     }
 }

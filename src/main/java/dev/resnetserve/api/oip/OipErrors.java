@@ -45,8 +45,8 @@ class OipErrors {
         return answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; see the service log", null);
     }
 
-    private static ResponseEntity<Map<String, String>> answer(HttpStatusCode status, String message,
-                                                              String retryAfter) {
+    private static ResponseEntity<Map<String, String>> answer(
+            HttpStatusCode status, String message, String retryAfter) {
         ResponseEntity.BodyBuilder response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
         if (retryAfter != null) {
             response.header(HttpHeaders.RETRY_AFTER, retryAfter);

@@ -12,8 +12,7 @@ import tools.jackson.databind.JsonNode;
 /** Tensor contents as the protocol carries them: JSON arrays (nested or flat, row-major) or little-endian bytes. */
 final class TensorData {
 
-    private TensorData() {
-    }
+    private TensorData() {}
 
     /** FP32 elements from JSON numbers, flattened row-major; at most {@code limit} of them. */
     static float[] floats(JsonNode data, String input, long limit) {
@@ -23,13 +22,16 @@ final class TensorData {
         for (int i = 0; i < values.length; i++) {
             JsonNode value = flat.get(i);
             if (!value.isNumber()) {
-                throw new OipException(ErrorCode.INVALID_DATA, "input '" + input + "': FP32 data holds " + value
-                        + " at element " + i + ", not a number");
+                throw new OipException(
+                        ErrorCode.INVALID_DATA,
+                        "input '" + input + "': FP32 data holds " + value + " at element " + i + ", not a number");
             }
             values[i] = fp32(value);
             if (!Float.isFinite(values[i])) {
-                throw new OipException(ErrorCode.INVALID_DATA, "input '" + input + "': FP32 data holds " + value
-                        + " at element " + i + ", beyond the FP32 range");
+                throw new OipException(
+                        ErrorCode.INVALID_DATA,
+                        "input '" + input + "': FP32 data holds " + value + " at element " + i
+                                + ", beyond the FP32 range");
             }
         }
         return values;
@@ -47,8 +49,10 @@ final class TensorData {
     /** FP32 elements from the binary extension: 4 bytes each, little-endian. */
     static float[] floats(byte[] binary, String input) {
         if (binary.length % Float.BYTES != 0) {
-            throw new OipException(ErrorCode.BINARY_SIZE_MISMATCH, "input '" + input + "': " + binary.length
-                    + " bytes of FP32 data is not a whole number of 4-byte values");
+            throw new OipException(
+                    ErrorCode.BINARY_SIZE_MISMATCH,
+                    "input '" + input + "': " + binary.length
+                            + " bytes of FP32 data is not a whole number of 4-byte values");
         }
         float[] values = new float[binary.length / Float.BYTES];
         ByteBuffer.wrap(binary).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
@@ -64,14 +68,15 @@ final class TensorData {
         for (int i = 0; i < flat.size(); i++) {
             JsonNode value = flat.get(i);
             if (!value.isString()) {
-                throw new OipException(ErrorCode.INVALID_DATA, "input '" + input + "': BYTES element " + i
-                        + " must be a base64 string");
+                throw new OipException(
+                        ErrorCode.INVALID_DATA,
+                        "input '" + input + "': BYTES element " + i + " must be a base64 string");
             }
             try {
                 values.add(base64.decode(value.asString()));
             } catch (IllegalArgumentException e) {
-                throw new OipException(ErrorCode.INVALID_DATA, "input '" + input + "': BYTES element " + i
-                        + " is not valid base64");
+                throw new OipException(
+                        ErrorCode.INVALID_DATA, "input '" + input + "': BYTES element " + i + " is not valid base64");
             }
         }
         return values;
@@ -83,13 +88,17 @@ final class TensorData {
         List<byte[]> values = new ArrayList<>();
         while (buffer.hasRemaining()) {
             if (buffer.remaining() < Integer.BYTES) {
-                throw new OipException(ErrorCode.BINARY_SIZE_MISMATCH, "input '" + input + "': BYTES element "
-                        + values.size() + " is cut short before its 4-byte length");
+                throw new OipException(
+                        ErrorCode.BINARY_SIZE_MISMATCH,
+                        "input '" + input + "': BYTES element " + values.size()
+                                + " is cut short before its 4-byte length");
             }
             int length = buffer.getInt();
             if (length < 0 || length > buffer.remaining()) {
-                throw new OipException(ErrorCode.BINARY_SIZE_MISMATCH, "input '" + input + "': BYTES element "
-                        + values.size() + " declares " + length + " bytes but " + buffer.remaining() + " remain");
+                throw new OipException(
+                        ErrorCode.BINARY_SIZE_MISMATCH,
+                        "input '" + input + "': BYTES element " + values.size() + " declares " + length + " bytes but "
+                                + buffer.remaining() + " remain");
             }
             byte[] value = new byte[length];
             buffer.get(value);
@@ -120,8 +129,9 @@ final class TensorData {
             }
         } else {
             if (into.size() >= limit) {
-                throw new OipException(ErrorCode.SHAPE_MISMATCH, "input '" + input + "': data holds more elements "
-                        + "than its shape");
+                throw new OipException(
+                        ErrorCode.SHAPE_MISMATCH,
+                        "input '" + input + "': data holds more elements " + "than its shape");
             }
             into.add(node);
         }

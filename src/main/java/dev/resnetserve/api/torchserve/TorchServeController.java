@@ -53,19 +53,28 @@ class TorchServeController {
     }
 
     @Operation(summary = "Classify an image sent as the multipart part 'data'")
-    @PostMapping(path = {"/predictions/{model}", "/predictions/{model}/{version}"},
-            consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Double> predictUpload(@PathVariable String model, @PathVariable(required = false) String version,
-                                      @RequestPart("data") MultipartFile data) throws IOException {
+    @PostMapping(
+            path = {"/predictions/{model}", "/predictions/{model}/{version}"},
+            consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Double> predictUpload(
+            @PathVariable String model,
+            @PathVariable(required = false) String version,
+            @RequestPart("data") MultipartFile data)
+            throws IOException {
         return predict(model, version, RequestBodyReader.read(data.getInputStream(), data.getSize(), limits));
     }
 
     @Operation(summary = "Classify an image sent as the request body")
-    @PostMapping(path = {"/predictions/{model}", "/predictions/{model}/{version}"},
+    @PostMapping(
+            path = {"/predictions/{model}", "/predictions/{model}/{version}"},
             produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Double> predictBody(@PathVariable String model, @PathVariable(required = false) String version,
-                                    HttpServletRequest request) throws IOException {
-        return predict(model, version,
+    Map<String, Double> predictBody(
+            @PathVariable String model, @PathVariable(required = false) String version, HttpServletRequest request)
+            throws IOException {
+        return predict(
+                model,
+                version,
                 RequestBodyReader.read(request.getInputStream(), request.getContentLengthLong(), limits));
     }
 

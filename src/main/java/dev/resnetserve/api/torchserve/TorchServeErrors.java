@@ -35,12 +35,19 @@ class TorchServeErrors {
         }
         if (e instanceof ErrorResponse spring) {
             OutcomeCodes.remember(ErrorCode.BAD_REQUEST.code());
-            return answer(spring.getStatusCode(), typeOf(spring.getStatusCode()), spring.getBody().getDetail(), null);
+            return answer(
+                    spring.getStatusCode(),
+                    typeOf(spring.getStatusCode()),
+                    spring.getBody().getDetail(),
+                    null);
         }
         log.error("unexpected error in the TorchServe API", e);
         OutcomeCodes.remember(ErrorCode.INTERNAL_ERROR.code());
-        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "InternalServerException",
-                "internal error; see the service log", null);
+        return answer(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "InternalServerException",
+                "internal error; see the service log",
+                null);
     }
 
     /** TorchServe's exception names for the statuses it answers. */
@@ -52,8 +59,8 @@ class TorchServeErrors {
         };
     }
 
-    private static ResponseEntity<Map<String, Object>> answer(HttpStatusCode status, String type, String message,
-                                                              String retryAfter) {
+    private static ResponseEntity<Map<String, Object>> answer(
+            HttpStatusCode status, String type, String message, String retryAfter) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", status.value());
         body.put("type", type);

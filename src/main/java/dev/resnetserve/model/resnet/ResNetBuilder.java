@@ -21,14 +21,16 @@ import java.util.List;
  */
 public final class ResNetBuilder {
 
-    private ResNetBuilder() {
-    }
+    private ResNetBuilder() {}
 
     public static Block build(ResNetSpec spec) {
         SequentialBlock net = new SequentialBlock();
         switch (spec.stem()) {
-            case IMAGENET -> net.add(conv(spec.stemWidth(), 7, 2)).add(batchNorm()).add(Activation.reluBlock())
-                    .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
+            case IMAGENET ->
+                net.add(conv(spec.stemWidth(), 7, 2))
+                        .add(batchNorm())
+                        .add(Activation.reluBlock())
+                        .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
             case CIFAR -> net.add(conv(spec.stemWidth(), 3, 1)).add(batchNorm()).add(Activation.reluBlock());
             case SMALL -> net.add(conv(spec.stemWidth(), 3, 2)).add(batchNorm()).add(Activation.reluBlock());
         }
@@ -44,17 +46,28 @@ public final class ResNetBuilder {
             }
         }
         Block pool = spec.name().endsWith("resnet-demo") ? Pool.globalMaxPool2dBlock() : Pool.globalAvgPool2dBlock();
-        return net.add(pool).add(Blocks.batchFlattenBlock())
+        return net.add(pool)
+                .add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(spec.classes()).build());
     }
 
     private static Block unit(ResNetSpec spec, int in, int width, int out, int stride) {
         SequentialBlock main = spec.block() == BlockType.BASIC
-                ? new SequentialBlock().add(conv(width, 3, stride)).add(batchNorm()).add(Activation.reluBlock())
-                        .add(conv(out, 3, 1)).add(batchNorm())
-                : new SequentialBlock().add(conv(width, 1, 1)).add(batchNorm()).add(Activation.reluBlock())
-                        .add(conv(width, 3, stride)).add(batchNorm()).add(Activation.reluBlock())
-                        .add(conv(out, 1, 1)).add(batchNorm());
+                ? new SequentialBlock()
+                        .add(conv(width, 3, stride))
+                        .add(batchNorm())
+                        .add(Activation.reluBlock())
+                        .add(conv(out, 3, 1))
+                        .add(batchNorm())
+                : new SequentialBlock()
+                        .add(conv(width, 1, 1))
+                        .add(batchNorm())
+                        .add(Activation.reluBlock())
+                        .add(conv(width, 3, stride))
+                        .add(batchNorm())
+                        .add(Activation.reluBlock())
+                        .add(conv(out, 1, 1))
+                        .add(batchNorm());
         if (!spec.residual()) {
             return main.add(Activation.reluBlock());
         }
@@ -71,9 +84,13 @@ public final class ResNetBuilder {
     }
 
     private static Block conv(int filters, int kernel, int stride) {
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
-                .optStride(new Shape(stride, stride)).optPadding(new Shape(kernel / 2, kernel / 2))
-                .optBias(false).build();
+        return Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(kernel / 2, kernel / 2))
+                .optBias(false)
+                .build();
     }
 
     private static Block batchNorm() {

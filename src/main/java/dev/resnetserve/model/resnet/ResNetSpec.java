@@ -8,8 +8,16 @@ import java.util.Locale;
  * A member of the ResNet family: stem, block type, channel width and block count per stage, classes, input size,
  * and whether blocks have skip connections ({@code residual = false}: the "plain" twin of He et al. section 4.1).
  */
-public record ResNetSpec(String name, Stem stem, BlockType block, int[] widths, int[] blocks, int stemWidth,
-                         int classes, int inputSize, boolean residual) {
+public record ResNetSpec(
+        String name,
+        Stem stem,
+        BlockType block,
+        int[] widths,
+        int[] blocks,
+        int stemWidth,
+        int classes,
+        int inputSize,
+        boolean residual) {
 
     public ResNetSpec {
         if (widths.length != blocks.length || widths.length == 0) {
@@ -19,8 +27,17 @@ public record ResNetSpec(String name, Stem stem, BlockType block, int[] widths, 
         blocks = blocks.clone();
     }
 
-    public static final List<String> NAMES = List.of("resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
-            "resnet20", "resnet32", "resnet44", "resnet56", "resnet-demo");
+    public static final List<String> NAMES = List.of(
+            "resnet18",
+            "resnet34",
+            "resnet50",
+            "resnet101",
+            "resnet152",
+            "resnet20",
+            "resnet32",
+            "resnet44",
+            "resnet56",
+            "resnet-demo");
 
     /** The named variant; {@code plain-} before any name gives its twin without skip connections. */
     public static ResNetSpec named(String name, int classes) {
@@ -34,10 +51,20 @@ public record ResNetSpec(String name, Stem stem, BlockType block, int[] widths, 
             case "resnet101" -> imagenet(base, BlockType.BOTTLENECK, 3, 4, 23, 3);
             case "resnet152" -> imagenet(base, BlockType.BOTTLENECK, 3, 8, 36, 3);
             case "resnet20", "resnet32", "resnet44", "resnet56", "resnet110" -> cifar(base);
-            case "resnet-demo" -> new ResNetSpec(base, Stem.SMALL, BlockType.BASIC, new int[] {16, 32, 64, 128},
-                    new int[] {1, 1, 1, 1}, 16, 8, 128, true);
-            default -> throw new IllegalArgumentException("unknown architecture '" + name + "'; known: " + NAMES
-                    + " (and plain- twins)");
+            case "resnet-demo" ->
+                new ResNetSpec(
+                        base,
+                        Stem.SMALL,
+                        BlockType.BASIC,
+                        new int[] {16, 32, 64, 128},
+                        new int[] {1, 1, 1, 1},
+                        16,
+                        8,
+                        128,
+                        true);
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown architecture '" + name + "'; known: " + NAMES + " (and plain- twins)");
         };
         ResNetSpec sized = classes > 0 ? spec.withClasses(classes) : spec;
         return plain ? sized.plain() : sized;
@@ -50,8 +77,8 @@ public record ResNetSpec(String name, Stem stem, BlockType block, int[] widths, 
     private static ResNetSpec cifar(String name) {
         int depth = Integer.parseInt(name.substring("resnet".length()));
         int n = (depth - 2) / 6;
-        return new ResNetSpec(name, Stem.CIFAR, BlockType.BASIC, new int[] {16, 32, 64}, new int[] {n, n, n}, 16, 10,
-                32, true);
+        return new ResNetSpec(
+                name, Stem.CIFAR, BlockType.BASIC, new int[] {16, 32, 64}, new int[] {n, n, n}, 16, 10, 32, true);
     }
 
     public ResNetSpec withClasses(int count) {
@@ -84,9 +111,16 @@ public record ResNetSpec(String name, Stem stem, BlockType block, int[] widths, 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ResNetSpec s && name.equals(s.name) && stem == s.stem && block == s.block
-                && Arrays.equals(widths, s.widths) && Arrays.equals(blocks, s.blocks) && stemWidth == s.stemWidth
-                && classes == s.classes && inputSize == s.inputSize && residual == s.residual;
+        return o instanceof ResNetSpec s
+                && name.equals(s.name)
+                && stem == s.stem
+                && block == s.block
+                && Arrays.equals(widths, s.widths)
+                && Arrays.equals(blocks, s.blocks)
+                && stemWidth == s.stemWidth
+                && classes == s.classes
+                && inputSize == s.inputSize
+                && residual == s.residual;
     }
 
     @Override

@@ -21,8 +21,7 @@ public final class Commands {
 
     private static final List<String> NAMES = List.of("train", "describe", "generate");
 
-    private Commands() {
-    }
+    private Commands() {}
 
     public static boolean isCommand(String first) {
         return NAMES.contains(first);
@@ -43,14 +42,30 @@ public final class Commands {
 
     /** {@code describe resnet18 resnet50 ...}: name, block type, layers, parameters, GFLOPs at the input size. */
     static int describe(String[] names, PrintStream out) {
-        out.printf(Locale.ROOT, "%-20s %-10s %-6s %-16s %14s %9s %s%n", "name", "block", "layers", "blocks/stage",
-                "parameters", "GFLOPs", "input");
+        out.printf(
+                Locale.ROOT,
+                "%-20s %-10s %-6s %-16s %14s %9s %s%n",
+                "name",
+                "block",
+                "layers",
+                "blocks/stage",
+                "parameters",
+                "GFLOPs",
+                "input");
         for (String name : names) {
             ResNetSpec spec = ResNetSpec.named(name, 0);
             Complexity c = Complexity.of(spec);
-            out.printf(Locale.ROOT, "%-20s %-10s %-6d %-16s %,14d %9.3f %dx%d%n", spec.name(),
-                    spec.block().name().toLowerCase(Locale.ROOT), spec.depth(), Arrays.toString(spec.blocks()),
-                    c.parameters(), c.gigaFlops(), spec.inputSize(), spec.inputSize());
+            out.printf(
+                    Locale.ROOT,
+                    "%-20s %-10s %-6d %-16s %,14d %9.3f %dx%d%n",
+                    spec.name(),
+                    spec.block().name().toLowerCase(Locale.ROOT),
+                    spec.depth(),
+                    Arrays.toString(spec.blocks()),
+                    c.parameters(),
+                    c.gigaFlops(),
+                    spec.inputSize(),
+                    spec.inputSize());
         }
         out.println("GFLOPs count multiply-adds, as the ResNet paper and torchvision do.");
         return 0;

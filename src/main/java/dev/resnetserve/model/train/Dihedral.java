@@ -5,8 +5,7 @@ final class Dihedral {
 
     static final int COUNT = 8;
 
-    private Dihedral() {
-    }
+    private Dihedral() {}
 
     /** Transform {@code t} (0 = identity) of a {@code size x size} interleaved RGB image. */
     static byte[] apply(byte[] rgb, int size, int t) {
@@ -20,13 +19,34 @@ final class Dihedral {
                 int sx;
                 int sy;
                 switch (t) {
-                    case 1 -> { sx = last - x; sy = y; }
-                    case 2 -> { sx = x; sy = last - y; }
-                    case 3 -> { sx = last - x; sy = last - y; }
-                    case 4 -> { sx = y; sy = x; }
-                    case 5 -> { sx = y; sy = last - x; }
-                    case 6 -> { sx = last - y; sy = x; }
-                    default -> { sx = last - y; sy = last - x; }
+                    case 1 -> {
+                        sx = last - x;
+                        sy = y;
+                    }
+                    case 2 -> {
+                        sx = x;
+                        sy = last - y;
+                    }
+                    case 3 -> {
+                        sx = last - x;
+                        sy = last - y;
+                    }
+                    case 4 -> {
+                        sx = y;
+                        sy = x;
+                    }
+                    case 5 -> {
+                        sx = y;
+                        sy = last - x;
+                    }
+                    case 6 -> {
+                        sx = last - y;
+                        sy = x;
+                    }
+                    default -> {
+                        sx = last - y;
+                        sy = last - x;
+                    }
                 }
                 System.arraycopy(rgb, (sy * size + sx) * 3, out, (y * size + x) * 3, 3);
             }

@@ -27,9 +27,14 @@ final class EpochReport extends TrainingListenerAdapter {
     public void onEpoch(Trainer trainer) {
         epoch++;
         Metrics m = trainer.getMetrics();
-        out.printf(Locale.ROOT, "%nepoch %d: train loss %.4f accuracy %.4f | validation loss %.4f accuracy %.4f%n",
-                epoch, latest(m, "train_epoch_SoftmaxCrossEntropyLoss"), latest(m, "train_epoch_Accuracy"),
-                latest(m, "validate_epoch_SoftmaxCrossEntropyLoss"), latest(m, "validate_epoch_Accuracy"));
+        out.printf(
+                Locale.ROOT,
+                "%nepoch %d: train loss %.4f accuracy %.4f | validation loss %.4f accuracy %.4f%n",
+                epoch,
+                latest(m, "train_epoch_SoftmaxCrossEntropyLoss"),
+                latest(m, "train_epoch_Accuracy"),
+                latest(m, "validate_epoch_SoftmaxCrossEntropyLoss"),
+                latest(m, "validate_epoch_Accuracy"));
     }
 
     private static double latest(Metrics metrics, String name) {

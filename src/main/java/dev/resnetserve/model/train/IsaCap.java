@@ -18,8 +18,7 @@ final class IsaCap {
 
     static final String VARIABLE = "DNNL_MAX_CPU_ISA";
 
-    private IsaCap() {
-    }
+    private IsaCap() {}
 
     /** The exit code of the relaunched trainer, or empty when this JVM may train (variable set, or no relaunch). */
     static OptionalInt relaunchIfNeeded(PrintStream out) throws Exception {

@@ -34,7 +34,8 @@ final class ShapeDataset extends RandomAccessDataset {
     @Override
     public Record get(NDManager manager, long index) {
         int i = Math.toIntExact(index);
-        byte[] image = augmentation == null ? images[i]
+        byte[] image = augmentation == null
+                ? images[i]
                 : Dihedral.apply(images[i], spec.width(), augmentation.nextInt(Dihedral.COUNT));
         float[] chw = preprocessor.normalise(image, spec);
         NDArray x = manager.create(chw, new Shape(3, spec.height(), spec.width()));
@@ -47,8 +48,7 @@ final class ShapeDataset extends RandomAccessDataset {
     }
 
     @Override
-    public void prepare(Progress progress) {
-    }
+    public void prepare(Progress progress) {}
 
     static Builder builder() {
         return new Builder();

@@ -33,8 +33,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  */
 public final class ShapeGenerator {
 
-    public static final List<String> CLASSES = List.of("circle", "square", "triangle", "pentagon", "hexagon",
-            "star", "cross", "ring");
+    public static final List<String> CLASSES =
+            List.of("circle", "square", "triangle", "pentagon", "hexagon", "star", "cross", "ring");
 
     private final long seed;
 
@@ -43,8 +43,7 @@ public final class ShapeGenerator {
     }
 
     /** An encoded image and its class. */
-    public record Sample(byte[] encoded, String format, int label, int width, int height) {
-    }
+    public record Sample(byte[] encoded, String format, int label, int width, int height) {}
 
     public Sample sample(long index) {
         SplittableRandom random = stream(seed, index);
@@ -103,8 +102,8 @@ public final class ShapeGenerator {
             image = blur(image, 1 + 2 * random.nextInt(1 + shorter / 150));
         }
         boolean jpeg = random.nextBoolean();
-        return new Sample(encode(image, jpeg, (float) random.nextDouble(0.6, 0.95)), jpeg ? "jpg" : "png", label,
-                width, height);
+        return new Sample(
+                encode(image, jpeg, (float) random.nextDouble(0.6, 0.95)), jpeg ? "jpg" : "png", label, width, height);
     }
 
     /**
@@ -190,7 +189,8 @@ public final class ShapeGenerator {
                 for (int y = 0; y < h; y++) {
                     for (int x = 0; x < w; x++) {
                         int n = random.nextInt(-28, 29);
-                        row[x] = clamp(base.getRed() + n) << 16 | clamp(base.getGreen() + n) << 8
+                        row[x] = clamp(base.getRed() + n) << 16
+                                | clamp(base.getGreen() + n) << 8
                                 | clamp(base.getBlue() + n);
                     }
                     image.setRGB(0, y, w, 1, row, 0, w);
@@ -215,7 +215,9 @@ public final class ShapeGenerator {
     }
 
     private static Color nearbyColour(Color c, SplittableRandom random) {
-        return new Color(clamp(c.getRed() + random.nextInt(-40, 41)), clamp(c.getGreen() + random.nextInt(-40, 41)),
+        return new Color(
+                clamp(c.getRed() + random.nextInt(-40, 41)),
+                clamp(c.getGreen() + random.nextInt(-40, 41)),
                 clamp(c.getBlue() + random.nextInt(-40, 41)));
     }
 

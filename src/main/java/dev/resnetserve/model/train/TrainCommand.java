@@ -57,24 +57,43 @@ public final class TrainCommand {
         ResNetSpec spec = ResNetSpec.named(o.architecture(), ShapeGenerator.CLASSES.size())
                 .withInputSize(o.inputSize());
         PreprocessingSpec preprocessing = PreprocessingSpec.wholeImage(o.inputSize());
-        out.printf(Locale.ROOT, "%s: %,d parameters, %.3f GFLOPs at %dx%d%n", spec.name(),
-                Complexity.of(spec).parameters(), Complexity.of(spec).gigaFlops(), o.inputSize(), o.inputSize());
+        out.printf(
+                Locale.ROOT,
+                "%s: %,d parameters, %.3f GFLOPs at %dx%d%n",
+                spec.name(),
+                Complexity.of(spec).parameters(),
+                Complexity.of(spec).gigaFlops(),
+                o.inputSize(),
+                o.inputSize());
 
         long start = System.nanoTime();
-        ShapeDataset warmup = generate("warm-up (square)", o.seed() + 3, o.warmupEpochs() > 0 ? o.trainSize() : 0,
-                o.batch(), true, preprocessing, true);
-        ShapeDataset train = generate("training", o.seed(), o.epochs() > 0 ? o.trainSize() : 0, o.batch(), true,
-                preprocessing, false);
-        ShapeDataset validation = generate(o.squareValidation() ? "validation (square)" : "validation",
-                o.seed() + 1, o.validationSize(), o.batch(), false, preprocessing, o.squareValidation());
-        ShapeDataset test = generate("held-out test", o.seed() + 2, o.testSize(), o.batch(), false, preprocessing,
-                false);
+        ShapeDataset warmup = generate(
+                "warm-up (square)",
+                o.seed() + 3,
+                o.warmupEpochs() > 0 ? o.trainSize() : 0,
+                o.batch(),
+                true,
+                preprocessing,
+                true);
+        ShapeDataset train = generate(
+                "training", o.seed(), o.epochs() > 0 ? o.trainSize() : 0, o.batch(), true, preprocessing, false);
+        ShapeDataset validation = generate(
+                o.squareValidation() ? "validation (square)" : "validation",
+                o.seed() + 1,
+                o.validationSize(),
+                o.batch(),
+                false,
+                preprocessing,
+                o.squareValidation());
+        ShapeDataset test =
+                generate("held-out test", o.seed() + 2, o.testSize(), o.batch(), false, preprocessing, false);
 
         try (Model model = Model.newInstance(o.name(), Device.cpu(), ModelLoader.ENGINE)) {
             model.setBlock(ResNetBuilder.build(spec));
             if (o.initialisation().equals("torch")) {
-                initialiseLikePyTorch(model.getBlock(), spec.widths()[spec.widths().length - 1]
-                        * spec.block().expansion());
+                initialiseLikePyTorch(
+                        model.getBlock(),
+                        spec.widths()[spec.widths().length - 1] * spec.block().expansion());
             }
             int steps = (o.warmupEpochs() + o.epochs()) * (int) Math.ceil((double) o.trainSize() / o.batch());
             DefaultTrainingConfig config = trainingConfig(o.learningRate(), steps)
@@ -85,8 +104,12 @@ public final class TrainCommand {
                 trainer.setMetrics(new ai.djl.metric.Metrics());
                 trainer.initialize(new Shape(1, 3, o.inputSize(), o.inputSize()));
                 NDArray stem = model.getBlock().getParameters().valueAt(0).getArray();
-                out.printf(Locale.ROOT, "initialisation %s: stem weights rms %.4f, max |w| %.4f%n",
-                        o.initialisation(), stem.square().mean().sqrt().getFloat(), stem.abs().max().getFloat());
+                out.printf(
+                        Locale.ROOT,
+                        "initialisation %s: stem weights rms %.4f, max |w| %.4f%n",
+                        o.initialisation(),
+                        stem.square().mean().sqrt().getFloat(),
+                        stem.abs().max().getFloat());
                 if (o.warmupEpochs() > 0) {
                     EasyTrain.fit(trainer, o.warmupEpochs(), warmup, validation);
                 }
@@ -94,8 +117,14 @@ public final class TrainCommand {
                 accuracy = accuracy(trainer, test);
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            out.printf(Locale.ROOT, "held-out accuracy: %.2f%% on %d images (seed %d); total time %d min %d s%n",
-                    accuracy * 100, o.testSize(), o.seed() + 2, took.toMinutes(), took.toSecondsPart());
+            out.printf(
+                    Locale.ROOT,
+                    "held-out accuracy: %.2f%% on %d images (seed %d); total time %d min %d s%n",
+                    accuracy * 100,
+                    o.testSize(),
+                    o.seed() + 2,
+                    took.toMinutes(),
+                    took.toSecondsPart());
             save(model, o, spec, accuracy, took);
         }
         return 0;
@@ -110,10 +139,14 @@ public final class TrainCommand {
      * curves"). Batch norm stays gamma 1, beta 0 on both.
      */
     static void initialiseLikePyTorch(ai.djl.nn.Block block, int features) {
-        block.setInitializer(new ai.djl.training.initializer.XavierInitializer(
-                ai.djl.training.initializer.XavierInitializer.RandomType.UNIFORM,
-                ai.djl.training.initializer.XavierInitializer.FactorType.IN, 1f), ai.djl.nn.Parameter.Type.WEIGHT);
-        block.setInitializer(new ai.djl.training.initializer.UniformInitializer((float) (1 / Math.sqrt(features))),
+        block.setInitializer(
+                new ai.djl.training.initializer.XavierInitializer(
+                        ai.djl.training.initializer.XavierInitializer.RandomType.UNIFORM,
+                        ai.djl.training.initializer.XavierInitializer.FactorType.IN,
+                        1f),
+                ai.djl.nn.Parameter.Type.WEIGHT);
+        block.setInitializer(
+                new ai.djl.training.initializer.UniformInitializer((float) (1 / Math.sqrt(features))),
                 ai.djl.nn.Parameter.Type.BIAS);
     }
 
@@ -125,8 +158,10 @@ public final class TrainCommand {
     static DefaultTrainingConfig trainingConfig(float learningRate, int steps) {
         return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(new TorchAdam(CosineTracker.builder()
-                        .setBaseValue(learningRate).optFinalValue(learningRate / 100)
-                        .setMaxUpdates(steps).build()))
+                        .setBaseValue(learningRate)
+                        .optFinalValue(learningRate / 100)
+                        .setMaxUpdates(steps)
+                        .build()))
                 .addEvaluator(new Accuracy());
     }
 
@@ -134,16 +169,22 @@ public final class TrainCommand {
      * {@code count} samples fitted to the model input; {@code square}: on square canvases of the input size, the
      * curriculum's first lessons (large shapes, no letterbox), which the network learns shapes from far faster.
      */
-    private ShapeDataset generate(String what, long seed, int count, int batch, boolean shuffle,
-                                  PreprocessingSpec preprocessing, boolean square) {
+    private ShapeDataset generate(
+            String what,
+            long seed,
+            int count,
+            int batch,
+            boolean shuffle,
+            PreprocessingSpec preprocessing,
+            boolean square) {
         ShapeGenerator generator = new ShapeGenerator(seed);
         ImageDecoder decoder = decoder();
         byte[][] images = new byte[count][];
         int[] labels = new int[count];
         AtomicInteger done = new AtomicInteger();
         IntStream.range(0, count).parallel().forEach(i -> {
-            ShapeGenerator.Sample sample = square ? generator.squareSample(i, preprocessing.width())
-                    : generator.sample(i);
+            ShapeGenerator.Sample sample =
+                    square ? generator.squareSample(i, preprocessing.width()) : generator.sample(i);
             images[i] = fit(decoder, sample, preprocessing);
             labels[i] = sample.label();
             int n = done.incrementAndGet();
@@ -152,8 +193,8 @@ public final class TrainCommand {
             }
         });
         out.println();
-        ShapeDataset.Builder builder = ShapeDataset.builder().samples(images, labels, preprocessing)
-                .setSampling(batch, shuffle);
+        ShapeDataset.Builder builder =
+                ShapeDataset.builder().samples(images, labels, preprocessing).setSampling(batch, shuffle);
         return (shuffle ? builder.augmented(seed) : builder).build();
     }
 
@@ -186,16 +227,25 @@ public final class TrainCommand {
         return total == 0 ? Double.NaN : (double) correct / total;
     }
 
-    private void save(Model model, TrainOptions o, ResNetSpec spec, double accuracy, Duration took)
-            throws IOException {
+    private void save(Model model, TrainOptions o, ResNetSpec spec, double accuracy, Duration took) throws IOException {
         Path dir = Path.of(o.out());
         Files.createDirectories(dir);
         model.save(dir, o.name());
         Files.write(dir.resolve("synset.txt"), ShapeGenerator.CLASSES);
-        Files.writeString(dir.resolve(ModelDescriptor.FILE_NAME), new ModelDescriptor(o.name(), spec.name(),
-                spec.classes(), o.inputSize(), Optional.of(PreprocessingSpec.wholeImage(o.inputSize()))).toProperties(String.format(Locale.ROOT,
-                "trained by: java -jar resnet-serve.jar train %s%nheld-out accuracy %.4f, %d s", o.commandLine(),
-                accuracy, took.toSeconds())));
+        Files.writeString(
+                dir.resolve(ModelDescriptor.FILE_NAME),
+                new ModelDescriptor(
+                                o.name(),
+                                spec.name(),
+                                spec.classes(),
+                                o.inputSize(),
+                                Optional.of(PreprocessingSpec.wholeImage(o.inputSize())))
+                        .toProperties(String.format(
+                                Locale.ROOT,
+                                "trained by: java -jar resnet-serve.jar train %s%nheld-out accuracy %.4f, %d s",
+                                o.commandLine(),
+                                accuracy,
+                                took.toSeconds())));
         out.println("saved " + dir.toAbsolutePath());
     }
 }

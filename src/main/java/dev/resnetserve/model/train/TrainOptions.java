@@ -5,21 +5,47 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** The trainer's command-line options, with the defaults that produced the bundled demo model. */
-record TrainOptions(String architecture, int trainSize, int validationSize, int testSize, int warmupEpochs, int epochs, int batch,
-                    float learningRate, long seed, String out, String name, int inputSize,
-                    boolean squareValidation, String initialisation) {
+record TrainOptions(
+        String architecture,
+        int trainSize,
+        int validationSize,
+        int testSize,
+        int warmupEpochs,
+        int epochs,
+        int batch,
+        float learningRate,
+        long seed,
+        String out,
+        String name,
+        int inputSize,
+        boolean squareValidation,
+        String initialisation) {
 
-    private static final Set<String> KNOWN = Set.of("arch", "train", "val", "test", "warmup", "epochs", "batch", "lr", "seed",
-            "out", "name", "input", "val-square", "init");
+    private static final Set<String> KNOWN = Set.of(
+            "arch",
+            "train",
+            "val",
+            "test",
+            "warmup",
+            "epochs",
+            "batch",
+            "lr",
+            "seed",
+            "out",
+            "name",
+            "input",
+            "val-square",
+            "init");
 
     static TrainOptions from(Map<String, String> options) {
         for (String key : options.keySet()) {
             if (!KNOWN.contains(key)) {
-                throw new IllegalArgumentException("unknown option --" + key + "; known: --"
-                        + String.join(", --", new TreeSet<>(KNOWN)));
+                throw new IllegalArgumentException(
+                        "unknown option --" + key + "; known: --" + String.join(", --", new TreeSet<>(KNOWN)));
             }
         }
-        return new TrainOptions(options.getOrDefault("arch", "resnet-demo"),
+        return new TrainOptions(
+                options.getOrDefault("arch", "resnet-demo"),
                 Integer.parseInt(options.getOrDefault("train", "16000")),
                 Integer.parseInt(options.getOrDefault("val", "1000")),
                 Integer.parseInt(options.getOrDefault("test", "2000")),
@@ -44,9 +70,23 @@ record TrainOptions(String architecture, int trainSize, int validationSize, int 
     }
 
     String commandLine() {
-        return String.format(java.util.Locale.ROOT, "--arch %s --train %d --val %d --test %d --warmup %d --epochs %d --batch %d "
-                + "--lr %s --seed %d --input %d --init %s --out %s --name %s%s", architecture, trainSize, validationSize,
-                testSize, warmupEpochs, epochs, batch, learningRate, seed, inputSize, initialisation, out, name,
+        return String.format(
+                java.util.Locale.ROOT,
+                "--arch %s --train %d --val %d --test %d --warmup %d --epochs %d --batch %d "
+                        + "--lr %s --seed %d --input %d --init %s --out %s --name %s%s",
+                architecture,
+                trainSize,
+                validationSize,
+                testSize,
+                warmupEpochs,
+                epochs,
+                batch,
+                learningRate,
+                seed,
+                inputSize,
+                initialisation,
+                out,
+                name,
                 squareValidation ? " --val-square true" : "");
     }
 }

@@ -11,7 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class InferRequestFuzzTest {
 
-    private final InferRequestReader reader = new InferRequestReader(JsonMapper.builder().build());
+    private final InferRequestReader reader =
+            new InferRequestReader(JsonMapper.builder().build());
 
     @FuzzTest(maxDuration = "45s")
     void readRequest(FuzzedDataProvider data) {

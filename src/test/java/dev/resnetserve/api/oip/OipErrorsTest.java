@@ -20,7 +20,10 @@ class OipErrorsTest {
 
         assertThat(answer.getStatusCode().value()).isEqualTo(code.status());
         assertThat(answer.getBody()).containsExactly(Map.entry("error", "refused"));
-        assertThat(answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo(
-                code.retryAfterSeconds().isPresent() ? Integer.toString(code.retryAfterSeconds().getAsInt()) : null);
+        assertThat(answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER))
+                .isEqualTo(
+                        code.retryAfterSeconds().isPresent()
+                                ? Integer.toString(code.retryAfterSeconds().getAsInt())
+                                : null);
     }
 }

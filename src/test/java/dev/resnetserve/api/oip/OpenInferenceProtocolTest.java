@@ -38,13 +38,17 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
 
     @Test
     void serverMetadataAndHealth() {
-        JsonNode server = schemas.assertValid("metadata_server_response", client.get("/v2").json());
+        JsonNode server = schemas.assertValid(
+                "metadata_server_response", client.get("/v2").json());
         assertThat(server.get("name").asString()).isEqualTo("resnet-serve");
         assertThat(server.get("extensions").toString()).contains("classification", "binary_tensor_data");
 
         ApiClient.Response live = client.get("/v2/health/live");
         assertThat(live.status()).isEqualTo(200);
-        assertThat(schemas.assertValid("health_response", live.json()).get("live").asBoolean()).isTrue();
+        assertThat(schemas.assertValid("health_response", live.json())
+                        .get("live")
+                        .asBoolean())
+                .isTrue();
         ApiClient.Response ready = client.get("/v2/health/ready");
         assertThat(ready.status()).isEqualTo(200);
         assertThat(ready.json().get("ready").asBoolean()).isTrue();
@@ -55,24 +59,29 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
         int classes = client.get("/v1/models/parity").json().get("labels").asInt();
 
         for (String path : List.of("/v2/models/parity", "/v2/models/parity/versions/1")) {
-            JsonNode metadata = schemas.assertValid("metadata_model_response", client.get(path).json());
+            JsonNode metadata = schemas.assertValid(
+                    "metadata_model_response", client.get(path).json());
             assertThat(metadata.get("name").asString()).isEqualTo("parity");
             assertThat(metadata.get("platform").asString()).isEqualTo("pytorch_torchscript");
             assertThat(metadata.get("versions").toString()).isEqualTo("[\"1\"]");
             assertThat(metadata.get("inputs").toString())
                     .contains("{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[-1]}")
                     .contains("{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[-1,3,224,224]}");
-            assertThat(metadata.get("outputs").toString()).isEqualTo(
-                    "[{\"name\":\"probabilities\",\"datatype\":\"FP32\",\"shape\":[-1," + classes + "]}]");
+            assertThat(metadata.get("outputs").toString())
+                    .isEqualTo("[{\"name\":\"probabilities\",\"datatype\":\"FP32\",\"shape\":[-1," + classes + "]}]");
         }
         assertThat(client.get("/v2/models/parity/ready").status()).isEqualTo(200);
-        assertThat(client.get("/v2/models/parity/versions/1/ready").json().get("ready").asBoolean()).isTrue();
+        assertThat(client.get("/v2/models/parity/versions/1/ready")
+                        .json()
+                        .get("ready")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
     void base64ImagesInOneRequestGetTheSameProbabilitiesAsV1() {
-        ObjectNode request = request("batch-7", "image", "BYTES", new long[] {2},
-                base64Array(Fixtures.bytes(CAT), Fixtures.bytes(COFFEE)));
+        ObjectNode request = request(
+                "batch-7", "image", "BYTES", new long[] {2}, base64Array(Fixtures.bytes(CAT), Fixtures.bytes(COFFEE)));
 
         JsonNode response = infer("parity", request);
 
@@ -91,19 +100,25 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
     @Test
     void classificationExtensionGivesTopKStrings() {
         ObjectNode request = request(null, "image", "BYTES", new long[] {1}, base64Array(Fixtures.bytes(CAT)));
-        request.putArray("outputs").addObject().put("name", "probabilities").putObject("parameters")
+        request.putArray("outputs")
+                .addObject()
+                .put("name", "probabilities")
+                .putObject("parameters")
                 .put("classification", 3);
 
         JsonNode output = infer("parity", request).get("outputs").get(0);
 
         assertThat(output.get("datatype").asString()).isEqualTo("BYTES");
         assertThat(output.get("shape").toString()).isEqualTo("[1,3]");
-        JsonNode v1 = client.post("/v1/models/parity/classify?topK=3", "image/jpeg", Fixtures.bytes(CAT)).json();
+        JsonNode v1 = client.post("/v1/models/parity/classify?topK=3", "image/jpeg", Fixtures.bytes(CAT))
+                .json();
         for (int i = 0; i < 3; i++) {
             String[] parts = output.get("data").get(i).asString().split(":", 3);
             JsonNode expected = v1.get("predictions").get(i);
-            assertThat(Double.parseDouble(parts[0])).isCloseTo(expected.get("probability").asDouble(), within(1e-5));
-            assertThat(Integer.parseInt(parts[1])).isEqualTo(expected.get("index").asInt());
+            assertThat(Double.parseDouble(parts[0]))
+                    .isCloseTo(expected.get("probability").asDouble(), within(1e-5));
+            assertThat(Integer.parseInt(parts[1]))
+                    .isEqualTo(expected.get("index").asInt());
             assertThat(parts[2]).isEqualTo(expected.get("label").asString());
         }
     }
@@ -126,9 +141,11 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
         }
 
         JsonNode output = infer("demo", request(null, "input", "FP32", new long[] {1, 3, 128, 128}, nested))
-                .get("outputs").get(0);
+                .get("outputs")
+                .get(0);
 
-        JsonNode v1 = client.post("/v1/models/demo/classify?topK=1", "image/png", image).json();
+        JsonNode v1 = client.post("/v1/models/demo/classify?topK=1", "image/png", image)
+                .json();
         int top = v1.get("predictions").get(0).get("index").asInt();
         assertThat(output.get("data").get(top).asDouble())
                 .isCloseTo(v1.get("predictions").get(0).get("probability").asDouble(), within(1e-5));
@@ -137,69 +154,139 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
     @Test
     void binaryTensorExtensionInAndOut() {
         byte[] cat = Fixtures.bytes(CAT);
-        byte[] elements = ByteBuffer.allocate(4 + cat.length).order(ByteOrder.LITTLE_ENDIAN).putInt(cat.length)
-                .put(cat).array();
+        byte[] elements = ByteBuffer.allocate(4 + cat.length)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(cat.length)
+                .put(cat)
+                .array();
         ObjectNode header = JSON.createObjectNode();
         ObjectNode input = header.putArray("inputs").addObject();
         input.put("name", "image").put("datatype", "BYTES").putArray("shape").add(1);
         input.putObject("parameters").put("binary_data_size", elements.length);
-        header.putArray("outputs").addObject().put("name", "probabilities").putObject("parameters")
+        header.putArray("outputs")
+                .addObject()
+                .put("name", "probabilities")
+                .putObject("parameters")
                 .put("binary_data", true);
         schemas.assertValid("inference_request", header);
         byte[] json = JSON.writeValueAsBytes(header);
 
-        HttpResponse<byte[]> response = client.postForBytes("/v2/models/parity/infer", Map.of(
-                "Content-Type", "application/octet-stream",
-                "Inference-Header-Content-Length", Integer.toString(json.length)), concat(json, elements));
+        HttpResponse<byte[]> response = client.postForBytes(
+                "/v2/models/parity/infer",
+                Map.of(
+                        "Content-Type",
+                        "application/octet-stream",
+                        "Inference-Header-Content-Length",
+                        Integer.toString(json.length)),
+                concat(json, elements));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        int jsonLength = Integer.parseInt(response.headers().firstValue("Inference-Header-Content-Length")
-                .orElseThrow());
-        JsonNode answer = schemas.assertValid("inference_response",
-                JSON.readTree(Arrays.copyOfRange(response.body(), 0, jsonLength)));
+        int jsonLength = Integer.parseInt(
+                response.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+        JsonNode answer = schemas.assertValid(
+                "inference_response", JSON.readTree(Arrays.copyOfRange(response.body(), 0, jsonLength)));
         JsonNode output = answer.get("outputs").get(0);
         int classes = output.get("shape").get(1).asInt();
         assertThat(output.has("data")).isFalse();
-        assertThat(output.get("parameters").get("binary_data_size").asInt()).isEqualTo(classes * 4)
+        assertThat(output.get("parameters").get("binary_data_size").asInt())
+                .isEqualTo(classes * 4)
                 .isEqualTo(response.body().length - jsonLength);
         float[] probabilities = new float[classes];
-        ByteBuffer.wrap(response.body(), jsonLength, classes * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+        ByteBuffer.wrap(response.body(), jsonLength, classes * 4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
                 .get(probabilities);
-        JsonNode v1 = client.post("/v1/models/parity/classify?topK=1", "image/jpeg", cat).json();
-        assertThat((double) probabilities[v1.get("predictions").get(0).get("index").asInt()])
+        JsonNode v1 = client.post("/v1/models/parity/classify?topK=1", "image/jpeg", cat)
+                .json();
+        assertThat((double)
+                        probabilities[v1.get("predictions").get(0).get("index").asInt()])
                 .isCloseTo(v1.get("predictions").get(0).get("probability").asDouble(), within(1e-5));
     }
 
     @Test
     void errorsAreTheProtocolsErrorObject() {
         String cat = Base64.getEncoder().encodeToString(Fixtures.bytes(CAT));
-        assertError(post("/v2/models/nope/infer", request(null, "image", "BYTES", new long[] {1}, array(cat))),
-                404, "nope");
+        assertError(
+                post("/v2/models/nope/infer", request(null, "image", "BYTES", new long[] {1}, array(cat))),
+                404,
+                "nope");
         assertError(client.get("/v2/models/parity/versions/9"), 404, "version '9'");
-        assertError(post("/v2/models/parity/infer", request(null, "image", "INT64", new long[] {1},
-                JSON.createArrayNode().add(1))), 400, "INT64");
-        assertError(post("/v2/models/parity/infer", request(null, "image", "BYTES", new long[] {2}, array(cat))),
-                400, "holds 2 elements but the data has 1");
-        assertError(post("/v2/models/parity/infer", request(null, "image", "BYTES", new long[] {1},
-                array(Base64.getEncoder().encodeToString("not an image".getBytes())))), 400, "not an image");
-        assertError(post("/v2/models/parity/infer", request(null, "image", "BYTES", new long[] {1},
-                array("%%% not base64 %%%"))), 400, "not valid base64");
-        assertError(post("/v2/models/parity/infer", request(null, "input", "FP32", new long[] {1, 3, 8, 8},
-                JSON.createArrayNode().add(0.5))), 400, "[N,3,224,224]");
+        assertError(
+                post(
+                        "/v2/models/parity/infer",
+                        request(
+                                null,
+                                "image",
+                                "INT64",
+                                new long[] {1},
+                                JSON.createArrayNode().add(1))),
+                400,
+                "INT64");
+        assertError(
+                post("/v2/models/parity/infer", request(null, "image", "BYTES", new long[] {2}, array(cat))),
+                400,
+                "holds 2 elements but the data has 1");
+        assertError(
+                post(
+                        "/v2/models/parity/infer",
+                        request(
+                                null,
+                                "image",
+                                "BYTES",
+                                new long[] {1},
+                                array(Base64.getEncoder().encodeToString("not an image".getBytes())))),
+                400,
+                "not an image");
+        assertError(
+                post(
+                        "/v2/models/parity/infer",
+                        request(null, "image", "BYTES", new long[] {1}, array("%%% not base64 %%%"))),
+                400,
+                "not valid base64");
+        assertError(
+                post(
+                        "/v2/models/parity/infer",
+                        request(
+                                null,
+                                "input",
+                                "FP32",
+                                new long[] {1, 3, 8, 8},
+                                JSON.createArrayNode().add(0.5))),
+                400,
+                "[N,3,224,224]");
         ObjectNode unknownOutput = request(null, "image", "BYTES", new long[] {1}, array(cat));
         unknownOutput.putArray("outputs").addObject().put("name", "logits");
         assertError(post("/v2/models/parity/infer", unknownOutput), 400, "no output 'logits'");
-        assertError(client.post("/v2/models/parity/infer", "application/json", "{\"inputs\": [".getBytes()), 400,
+        assertError(
+                client.post("/v2/models/parity/infer", "application/json", "{\"inputs\": [".getBytes()),
+                400,
                 "not valid JSON");
-        assertError(client.post("/v2/models/parity/infer", "application/json", "{\"inputs\": []}".getBytes()), 400,
+        assertError(
+                client.post("/v2/models/parity/infer", "application/json", "{\"inputs\": []}".getBytes()),
+                400,
                 "non-empty");
         // a dimension beyond 64 bits (a fuzzing finding: Jackson 3 throws instead of truncating)
-        assertError(client.post("/v2/models/parity/infer", "application/json", ("{\"inputs\": [{\"name\": \"image\","
-                + "\"datatype\": \"BYTES\", \"shape\": [10000175390185488150982], \"data\": []}]}").getBytes()), 400,
+        assertError(
+                client.post(
+                        "/v2/models/parity/infer",
+                        "application/json",
+                        ("{\"inputs\": [{\"name\": \"image\","
+                                        + "\"datatype\": \"BYTES\", \"shape\": [10000175390185488150982], \"data\": []}]}")
+                                .getBytes()),
+                400,
                 "shape");
         // FP32 data beyond the FP32 range (a fuzzing finding, as above)
-        assertError(post("/v2/models/parity/infer", request(null, "input", "FP32", new long[] {1, 3, 224, 224},
-                JSON.createArrayNode().add(1.1e104))), 400, "beyond the FP32 range");
+        assertError(
+                post(
+                        "/v2/models/parity/infer",
+                        request(
+                                null,
+                                "input",
+                                "FP32",
+                                new long[] {1, 3, 224, 224},
+                                JSON.createArrayNode().add(1.1e104))),
+                400,
+                "beyond the FP32 range");
     }
 
     @Test
@@ -211,17 +298,22 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
         for (int i = 0; i < 20_000; i++) {
             outputs.addObject().put("name", "probabilities");
         }
-        ApiClient.Response manyOutputs = client.post("/v2/models/parity/infer", "application/json",
-                JSON.writeValueAsBytes(many));
+        ApiClient.Response manyOutputs =
+                client.post("/v2/models/parity/infer", "application/json", JSON.writeValueAsBytes(many));
         assertError(manyOutputs, 400, "at most 8");
         assertThat(manyOutputs.body().length()).as("a small answer").isLessThan(1_000);
 
         ObjectNode twice = request(null, "image", "BYTES", new long[] {1}, array(cat));
-        twice.putArray("outputs").add(JSON.createObjectNode().put("name", "probabilities"))
+        twice.putArray("outputs")
+                .add(JSON.createObjectNode().put("name", "probabilities"))
                 .add(JSON.createObjectNode().put("name", "probabilities"));
         assertError(post("/v2/models/parity/infer", twice), 400, "asked for twice");
 
-        ObjectNode unknownBeforeDecoding = request(null, "image", "BYTES", new long[] {1},
+        ObjectNode unknownBeforeDecoding = request(
+                null,
+                "image",
+                "BYTES",
+                new long[] {1},
                 array(Base64.getEncoder().encodeToString("not an image".getBytes())));
         unknownBeforeDecoding.putArray("outputs").addObject().put("name", "logits");
         assertError(post("/v2/models/parity/infer", unknownBeforeDecoding), 400, "no output 'logits'");
@@ -234,10 +326,16 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
         assertError(post("/v2/models/parity/infer", tooManyParameters), 400, "at most 32");
         ObjectNode nested = request(null, "image", "BYTES", new long[] {1}, array(cat));
         nested.putObject("parameters").putArray("deep").add(1);
-        assertError(client.post("/v2/models/parity/infer", "application/json", JSON.writeValueAsBytes(nested)), 400,
+        assertError(
+                client.post("/v2/models/parity/infer", "application/json", JSON.writeValueAsBytes(nested)),
+                400,
                 "numbers, booleans and strings");
-        assertError(post("/v2/models/parity/infer", request("x".repeat(1025), "image", "BYTES", new long[] {1},
-                array(cat))), 400, "longer than 1024");
+        assertError(
+                post(
+                        "/v2/models/parity/infer",
+                        request("x".repeat(1025), "image", "BYTES", new long[] {1}, array(cat))),
+                400,
+                "longer than 1024");
     }
 
     @Test
@@ -248,16 +346,27 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
         double badRequests = metric(badRequest);
 
         infer("parity", request(null, "image", "BYTES", new long[] {1}, base64Array(Fixtures.bytes(CAT))));
-        post("/v2/models/parity/infer", request(null, "image", "INT64", new long[] {1},
-                JSON.createArrayNode().add(1)));
+        post(
+                "/v2/models/parity/infer",
+                request(
+                        null,
+                        "image",
+                        "INT64",
+                        new long[] {1},
+                        JSON.createArrayNode().add(1)));
 
         assertThat(metric(success)).isEqualTo(successes + 1);
         assertThat(metric(badRequest)).isEqualTo(badRequests + 1);
     }
 
     private double metric(String series) {
-        return client.get("/actuator/prometheus").body().lines().filter(line -> line.startsWith(series + " "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1))).findFirst().orElse(0);
+        return client.get("/actuator/prometheus")
+                .body()
+                .lines()
+                .filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
+                .findFirst()
+                .orElse(0);
     }
 
     @Test
@@ -267,7 +376,8 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
     }
 
     private void assertRowMatchesV1(JsonNode data, int row, int classes, String image) {
-        JsonNode v1 = client.post("/v1/models/parity/classify?topK=5", "image/jpeg", Fixtures.bytes(image)).json();
+        JsonNode v1 = client.post("/v1/models/parity/classify?topK=5", "image/jpeg", Fixtures.bytes(image))
+                .json();
         for (JsonNode prediction : v1.get("predictions")) {
             assertThat(data.get(row * classes + prediction.get("index").asInt()).asDouble())
                     .isCloseTo(prediction.get("probability").asDouble(), within(1e-5));
@@ -320,9 +430,13 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
     private static float[] preprocess(byte[] image, JsonNode model) {
         JsonNode p = model.get("preprocessing");
         PreprocessingSpec spec = p.get("mode").asString().equals("pad")
-                ? PreprocessingSpec.wholeImage(p.get("width").asInt()) : PreprocessingSpec.imagenet();
-        return new Preprocessor().toTensor(new ImageDecoder(new ImageLimits(40_000_000, 65_500))
-                .decode(image, spec.alpha(), spec.background()), spec);
+                ? PreprocessingSpec.wholeImage(p.get("width").asInt())
+                : PreprocessingSpec.imagenet();
+        return new Preprocessor()
+                .toTensor(
+                        new ImageDecoder(new ImageLimits(40_000_000, 65_500))
+                                .decode(image, spec.alpha(), spec.background()),
+                        spec);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -27,18 +27,21 @@ class TorchServeApiTest extends RunningServiceTest {
 
     @Test
     void predictionsMapTheTopFiveLabelsToProbabilitiesLikeV1() {
-        JsonNode v1 = client.post("/v1/models/parity/classify?topK=5", "image/jpeg", Fixtures.bytes(CAT)).json();
+        JsonNode v1 = client.post("/v1/models/parity/classify?topK=5", "image/jpeg", Fixtures.bytes(CAT))
+                .json();
 
         for (ApiClient.Response answer : List.of(
                 client.post("/predictions/parity", "image/jpeg", Fixtures.bytes(CAT)),
                 client.post("/predictions/parity/1", "application/octet-stream", Fixtures.bytes(CAT)),
                 client.postMultipart("/predictions/parity", "data", "cat.jpg", Fixtures.bytes(CAT)))) {
             assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-            List<Map.Entry<String, JsonNode>> entries = new ArrayList<>(answer.json().properties());
+            List<Map.Entry<String, JsonNode>> entries =
+                    new ArrayList<>(answer.json().properties());
             assertThat(entries).hasSize(5);
             for (int i = 0; i < 5; i++) {
                 JsonNode expected = v1.get("predictions").get(i);
-                assertThat(entries.get(i).getKey()).isEqualTo(expected.get("label").asString());
+                assertThat(entries.get(i).getKey())
+                        .isEqualTo(expected.get("label").asString());
                 assertThat(entries.get(i).getValue().asDouble())
                         .isCloseTo(expected.get("probability").asDouble(), within(1e-9));
             }
@@ -47,13 +50,14 @@ class TorchServeApiTest extends RunningServiceTest {
 
     @Test
     void errorsHaveTorchServesShape() {
-        assertError(client.post("/predictions/nope", "image/jpeg", Fixtures.bytes(CAT)), 404,
-                "ModelNotFoundException");
-        assertError(client.post("/predictions/parity/7", "image/jpeg", Fixtures.bytes(CAT)), 404,
-                "ModelNotFoundException");
-        assertError(client.post("/predictions/parity", "image/jpeg", "no image".getBytes()), 400,
-                "BadRequestException");
-        assertError(client.postMultipart("/predictions/parity", "file", "cat.jpg", Fixtures.bytes(CAT)), 400,
+        assertError(client.post("/predictions/nope", "image/jpeg", Fixtures.bytes(CAT)), 404, "ModelNotFoundException");
+        assertError(
+                client.post("/predictions/parity/7", "image/jpeg", Fixtures.bytes(CAT)), 404, "ModelNotFoundException");
+        assertError(
+                client.post("/predictions/parity", "image/jpeg", "no image".getBytes()), 400, "BadRequestException");
+        assertError(
+                client.postMultipart("/predictions/parity", "file", "cat.jpg", Fixtures.bytes(CAT)),
+                400,
                 "BadRequestException");
     }
 

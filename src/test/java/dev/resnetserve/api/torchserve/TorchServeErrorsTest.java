@@ -21,12 +21,17 @@ class TorchServeErrorsTest {
 
         assertThat(answer.getStatusCode().value()).isEqualTo(code.status());
         assertThat(answer.getBody()).containsEntry("code", code.status()).containsEntry("message", "refused");
-        assertThat(answer.getBody().get("type")).isEqualTo(switch (code.status()) {
-            case 404 -> "ModelNotFoundException";
-            case 503 -> "ServiceUnavailableException";
-            default -> code.status() >= 500 ? "InternalServerException" : "BadRequestException";
-        });
-        assertThat(answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo(
-                code.retryAfterSeconds().isPresent() ? Integer.toString(code.retryAfterSeconds().getAsInt()) : null);
+        assertThat(answer.getBody().get("type"))
+                .isEqualTo(
+                        switch (code.status()) {
+                            case 404 -> "ModelNotFoundException";
+                            case 503 -> "ServiceUnavailableException";
+                            default -> code.status() >= 500 ? "InternalServerException" : "BadRequestException";
+                        });
+        assertThat(answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER))
+                .isEqualTo(
+                        code.retryAfterSeconds().isPresent()
+                                ? Integer.toString(code.retryAfterSeconds().getAsInt())
+                                : null);
     }
 }

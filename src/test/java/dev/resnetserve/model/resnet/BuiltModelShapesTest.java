@@ -30,24 +30,33 @@ class BuiltModelShapesTest {
     }
 
     @ParameterizedTest(name = "{0}: {1} GFLOPs")
-    @CsvSource({"resnet18, 1.81, 1", "resnet34, 3.66, 1", "resnet50, 4.09, 4", "resnet101, 7.80, 4",
-        "resnet152, 11.51, 4"})
+    @CsvSource({
+        "resnet18, 1.81, 1",
+        "resnet34, 3.66, 1",
+        "resnet50, 4.09, 4",
+        "resnet101, 7.80, 4",
+        "resnet152, 11.51, 4"
+    })
     void stagesHaveTorchvisionsShapesAndTheBuiltModelItsFlops(String name, double gflops, int expansion) {
         Walk walk = walk(ResNetSpec.named(name, 0), 224);
 
-        assertThat(walk.multiplyAdds / 1e9).as("multiply-adds counted on the built model")
+        assertThat(walk.multiplyAdds / 1e9)
+                .as("multiply-adds counted on the built model")
                 .isCloseTo(gflops, org.assertj.core.data.Offset.offset(0.02));
-        assertThat(stageOutputs(walk)).containsExactly(new Shape(1, 64 * expansion, 56, 56),
-                new Shape(1, 128 * expansion, 28, 28), new Shape(1, 256 * expansion, 14, 14),
-                new Shape(1, 512 * expansion, 7, 7));
+        assertThat(stageOutputs(walk))
+                .containsExactly(
+                        new Shape(1, 64 * expansion, 56, 56),
+                        new Shape(1, 128 * expansion, 28, 28),
+                        new Shape(1, 256 * expansion, 14, 14),
+                        new Shape(1, 512 * expansion, 7, 7));
     }
 
     @Test
     void theCifarNetsHalveTheMapTwice() {
         Walk walk = walk(ResNetSpec.named("resnet56", 0), 32);
 
-        assertThat(stageOutputs(walk)).containsExactly(new Shape(1, 16, 32, 32), new Shape(1, 32, 16, 16),
-                new Shape(1, 64, 8, 8));
+        assertThat(stageOutputs(walk))
+                .containsExactly(new Shape(1, 16, 32, 32), new Shape(1, 32, 16, 16), new Shape(1, 64, 8, 8));
         assertThat(walk.unitOutputs).hasSize(27);
     }
 
@@ -94,7 +103,8 @@ class BuiltModelShapesTest {
         }
         Shape output = block.getOutputShapes(new Shape[] {input})[0];
         if (block instanceof Convolution conv) {
-            long perOutput = input.get(1) / conv.getGroups() * conv.getKernelShape().size();
+            long perOutput =
+                    input.get(1) / conv.getGroups() * conv.getKernelShape().size();
             walk.multiplyAdds += output.size() * perOutput;
         } else if (block instanceof Linear) {
             walk.multiplyAdds += input.get(1) * output.get(1);

@@ -37,9 +37,19 @@ class ResNetFamilyTest {
 
     @ParameterizedTest(name = "{0} at {1}x{1}")
     @CsvSource({
-        "resnet18, 64, 1000", "resnet34, 64, 1000", "resnet50, 64, 1000", "resnet101, 64, 1000",
-        "resnet152, 64, 1000", "resnet20, 32, 10", "resnet32, 32, 10", "resnet44, 32, 10", "resnet56, 32, 10",
-        "plain-resnet18, 64, 1000", "plain-resnet20, 32, 10", "plain-resnet56, 32, 10", "resnet-demo, 128, 8",
+        "resnet18, 64, 1000",
+        "resnet34, 64, 1000",
+        "resnet50, 64, 1000",
+        "resnet101, 64, 1000",
+        "resnet152, 64, 1000",
+        "resnet20, 32, 10",
+        "resnet32, 32, 10",
+        "resnet44, 32, 10",
+        "resnet56, 32, 10",
+        "plain-resnet18, 64, 1000",
+        "plain-resnet20, 32, 10",
+        "plain-resnet56, 32, 10",
+        "resnet-demo, 128, 8",
     })
     void everyVariantRunsForwardAtBatchOne(String name, int size, int classes) {
         ResNetSpec spec = ResNetSpec.named(name, 0);
@@ -47,8 +57,8 @@ class ResNetFamilyTest {
             Block block = ResNetBuilder.build(spec);
             Shape input = new Shape(1, 3, size, size);
             block.initialize(manager, DataType.FLOAT32, input);
-            NDList out = block.forward(new ParameterStore(manager, false),
-                    new NDList(manager.randomNormal(input)), false);
+            NDList out =
+                    block.forward(new ParameterStore(manager, false), new NDList(manager.randomNormal(input)), false);
 
             assertThat(out.singletonOrThrow().getShape()).isEqualTo(new Shape(1, classes));
             assertThat(trainableParameters(block)).isEqualTo(Complexity.of(spec).parameters());

@@ -19,8 +19,10 @@ class ShapeGeneratorTest {
 
     @Test
     void aSampleIsAPureFunctionOfSeedAndIndex() {
-        assertThat(new ShapeGenerator(5).sample(17).encoded()).isEqualTo(new ShapeGenerator(5).sample(17).encoded());
-        assertThat(new ShapeGenerator(5).sample(17).encoded()).isNotEqualTo(new ShapeGenerator(6).sample(17).encoded());
+        assertThat(new ShapeGenerator(5).sample(17).encoded())
+                .isEqualTo(new ShapeGenerator(5).sample(17).encoded());
+        assertThat(new ShapeGenerator(5).sample(17).encoded())
+                .isNotEqualTo(new ShapeGenerator(6).sample(17).encoded());
     }
 
     /**
@@ -60,7 +62,8 @@ class ShapeGeneratorTest {
         SplittableRandom train = new SplittableRandom(42 * 0x9E3779B97F4A7C15L + 7);
         train.nextLong();
         train.nextLong();
-        assertThat(new SplittableRandom(44 * 0x9E3779B97F4A7C15L + 7).nextLong()).isEqualTo(train.nextLong());
+        assertThat(new SplittableRandom(44 * 0x9E3779B97F4A7C15L + 7).nextLong())
+                .isEqualTo(train.nextLong());
     }
 
     @Test

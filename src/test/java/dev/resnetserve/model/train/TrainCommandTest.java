@@ -33,9 +33,26 @@ class TrainCommandTest {
     void trainsSavesAndTheSavedModelLoadsAsAnyOther() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Path out = dir.resolve("tiny");
-        int status = new TrainCommand(new PrintStream(log, true, StandardCharsets.UTF_8)).run(Map.of(
-                "train", "64", "val", "16", "test", "16", "warmup", "1", "epochs", "1", "batch", "16", "input", "32",
-                "out", out.toString(), "name", "tiny"));
+        int status = new TrainCommand(new PrintStream(log, true, StandardCharsets.UTF_8))
+                .run(Map.of(
+                        "train",
+                        "64",
+                        "val",
+                        "16",
+                        "test",
+                        "16",
+                        "warmup",
+                        "1",
+                        "epochs",
+                        "1",
+                        "batch",
+                        "16",
+                        "input",
+                        "32",
+                        "out",
+                        out.toString(),
+                        "name",
+                        "tiny"));
 
         String printed = log.toString(StandardCharsets.UTF_8);
         assertThat(status).isZero();
@@ -48,16 +65,17 @@ class TrainCommandTest {
 
         PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
         ModelLoader loader = new ModelLoader(new ModelLocator(resources, dir.resolve("work")), resources);
-        ModelSpec spec = new ModelSpec("tiny", "1", out.toUri().toString(), Optional.empty(), Optional.empty(),
-                Optional.empty());
+        ModelSpec spec = new ModelSpec(
+                "tiny", "1", out.toUri().toString(), Optional.empty(), Optional.empty(), Optional.empty());
         ModelArtifact artifact = loader.locate(spec);
         assertThat(artifact.format()).isEqualTo(ModelFormat.DJL_RESNET);
-        assertThat(artifact.descriptor().orElseThrow().preprocessing()).as("saved with the model")
+        assertThat(artifact.descriptor().orElseThrow().preprocessing())
+                .as("saved with the model")
                 .contains(PreprocessingSpec.wholeImage(32));
         assertThat(loader.labels(spec, artifact).orElseThrow().names()).isEqualTo(ShapeGenerator.CLASSES);
         try (ZooModel<NDList, NDList> model = loader.load(spec, artifact, Device.cpu());
-             var predictor = model.newPredictor();
-             var manager = model.getNDManager().newSubManager()) {
+                var predictor = model.newPredictor();
+                var manager = model.getNDManager().newSubManager()) {
             NDList output = predictor.predict(new NDList(manager.zeros(new Shape(2, 3, 32, 32))));
             assertThat(output.singletonOrThrow().getShape()).isEqualTo(new Shape(2, 8));
         }

@@ -43,6 +43,7 @@ class TrainerParityTest {
     private static final String FIXTURE = "/fixtures/trainer-parity/";
     /** float32 sums in a different order (libtorch 2.7.1 vs 1.13, threads): differences of ~1e-6 expected. */
     private static final double TOLERANCE = 1e-4;
+
     private static final int STEPS = 3;
 
     @Test
@@ -51,7 +52,9 @@ class TrainerParityTest {
         for (int r = Integer.getInteger("parity.repeat", 1); r > 0; r--) {
             failures.addAll(runOnce());
         }
-        assertThat(failures).as("tensors that differ from PyTorch by more than %s", TOLERANCE).isEmpty();
+        assertThat(failures)
+                .as("tensors that differ from PyTorch by more than %s", TOLERANCE)
+                .isEmpty();
     }
 
     private List<String> runOnce() throws Exception {
@@ -59,8 +62,16 @@ class TrainerParityTest {
         Map<String, Shape> shapes = new LinkedHashMap<>();
         load(ref, shapes);
 
-        ResNetSpec spec = new ResNetSpec("tiny-resnet-demo", Stem.SMALL, BlockType.BASIC, new int[] {8, 16, 16, 32},
-                new int[] {1, 1, 1, 1}, 8, 8, 32, true);
+        ResNetSpec spec = new ResNetSpec(
+                "tiny-resnet-demo",
+                Stem.SMALL,
+                BlockType.BASIC,
+                new int[] {8, 16, 16, 32},
+                new int[] {1, 1, 1, 1},
+                8,
+                8,
+                32,
+                true);
         List<String> report = new ArrayList<>();
         double worst = 0;
         System.setProperty("ai.djl.offline", "true");
@@ -74,13 +85,17 @@ class TrainerParityTest {
                 for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
                     params.add(p.getValue());
                 }
-                List<String> names = ref.keySet().stream().filter(n -> n.startsWith("init/")).toList();
-                assertThat(params).as("parameters, in DJL's order, as the fixture lists them").hasSize(names.size());
+                List<String> names =
+                        ref.keySet().stream().filter(n -> n.startsWith("init/")).toList();
+                assertThat(params)
+                        .as("parameters, in DJL's order, as the fixture lists them")
+                        .hasSize(names.size());
                 for (int k = 0; k < params.size(); k++) {
                     NDArray array = params.get(k).getArray();
                     assertThat(array.getShape()).as(names.get(k)).isEqualTo(shapes.get(names.get(k)));
                     // a copy into the parameter's own storage (NDArray.set would point it at a Java direct buffer)
-                    try (NDArray value = array.getManager().create(ref.get(names.get(k)), array.getShape())
+                    try (NDArray value = array.getManager()
+                            .create(ref.get(names.get(k)), array.getShape())
                             .duplicate()) {
                         array.muli(0).addi(value);
                     }
@@ -88,41 +103,70 @@ class TrainerParityTest {
                 NDManager manager = model.getNDManager();
                 for (int s = 1; s <= STEPS; s++) {
                     try (NDManager step = manager.newSubManager()) {
-                        NDList x = new NDList(step.create(ref.get("batch" + s + "/x"), shapes.get("batch" + s + "/x")).duplicate());
+                        NDList x = new NDList(step.create(ref.get("batch" + s + "/x"), shapes.get("batch" + s + "/x"))
+                                .duplicate());
                         NDList y = new NDList(step.create(ref.get("batch" + s + "/y")));
                         // what EasyTrain.trainBatch does on one device, then Trainer.step()
                         try (GradientCollector collector = trainer.newGradientCollector()) {
                             NDList logits = trainer.forward(x, y);
                             NDArray loss = trainer.getLoss().evaluate(y, logits);
                             if (s == 1) {
-                                worst = Math.max(worst, compare(report, "step1/logits",
-                                        logits.singletonOrThrow().toFloatArray(), ref.get("step1/logits")));
+                                worst = Math.max(
+                                        worst,
+                                        compare(
+                                                report,
+                                                "step1/logits",
+                                                logits.singletonOrThrow().toFloatArray(),
+                                                ref.get("step1/logits")));
                             }
-                            worst = Math.max(worst, compare(report, "step" + s + "/loss",
-                                    new float[] {loss.getFloat()}, ref.get("step" + s + "/loss")));
+                            worst = Math.max(
+                                    worst,
+                                    compare(
+                                            report,
+                                            "step" + s + "/loss",
+                                            new float[] {loss.getFloat()},
+                                            ref.get("step" + s + "/loss")));
                             collector.backward(loss);
                         }
                         if (s == 1) {
                             for (int k = 0; k < params.size(); k++) {
                                 String name = "step1/grad/" + names.get(k).substring("init/".length());
                                 if (ref.containsKey(name)) {
-                                    worst = Math.max(worst, compare(report, name,
-                                            params.get(k).getArray().getGradient().toFloatArray(), ref.get(name)));
+                                    worst = Math.max(
+                                            worst,
+                                            compare(
+                                                    report,
+                                                    name,
+                                                    params.get(k)
+                                                            .getArray()
+                                                            .getGradient()
+                                                            .toFloatArray(),
+                                                    ref.get(name)));
                                 }
                             }
                         }
                         trainer.step();
                         for (int k = 0; k < params.size(); k++) {
                             String name = "step" + s + "/" + names.get(k).substring("init/".length());
-                            worst = Math.max(worst, compare(report, name, params.get(k).getArray().toFloatArray(),
-                                    ref.get(name)));
+                            worst = Math.max(
+                                    worst,
+                                    compare(
+                                            report,
+                                            name,
+                                            params.get(k).getArray().toFloatArray(),
+                                            ref.get(name)));
                         }
                     }
                 }
                 try (NDManager eval = manager.newSubManager()) {
                     NDList x = new NDList(eval.create(ref.get("batch1/x"), shapes.get("batch1/x")));
-                    worst = Math.max(worst, compare(report, "eval/logits",
-                            trainer.evaluate(x).singletonOrThrow().toFloatArray(), ref.get("eval/logits")));
+                    worst = Math.max(
+                            worst,
+                            compare(
+                                    report,
+                                    "eval/logits",
+                                    trainer.evaluate(x).singletonOrThrow().toFloatArray(),
+                                    ref.get("eval/logits")));
                 }
             }
         }
@@ -139,8 +183,13 @@ class TrainerParityTest {
             max = Math.max(max, Math.abs((double) actual[i] - expected[i]));
             scale = Math.max(scale, Math.abs(expected[i]));
         }
-        report.add(String.format(Locale.ROOT, "%s %-40s max |diff| %.3g (max |value| %.3g)",
-                max <= TOLERANCE ? "ok  " : "FAIL", name, max, scale));
+        report.add(String.format(
+                Locale.ROOT,
+                "%s %-40s max |diff| %.3g (max |value| %.3g)",
+                max <= TOLERANCE ? "ok  " : "FAIL",
+                name,
+                max,
+                scale));
         return max;
     }
 
@@ -148,7 +197,7 @@ class TrainerParityTest {
         byte[] blob;
         String index;
         try (InputStream in = TrainerParityTest.class.getResourceAsStream(FIXTURE + "tensors.bin");
-             InputStream txt = TrainerParityTest.class.getResourceAsStream(FIXTURE + "tensors.txt")) {
+                InputStream txt = TrainerParityTest.class.getResourceAsStream(FIXTURE + "tensors.txt")) {
             assertThat(in).as("run scripts/trainer-parity.py").isNotNull();
             blob = in.readAllBytes();
             index = new String(txt.readAllBytes(), StandardCharsets.UTF_8);
@@ -159,7 +208,8 @@ class TrainerParityTest {
                 continue;
             }
             String[] f = line.trim().split(" ");
-            long[] dims = f[1].equals("-") ? new long[0]
+            long[] dims = f[1].equals("-")
+                    ? new long[0]
                     : Arrays.stream(f[1].split(",")).mapToLong(Long::parseLong).toArray();
             int offset = Integer.parseInt(f[2]);
             float[] values = new float[Integer.parseInt(f[3])];
