@@ -35,7 +35,7 @@ class ClassificationOutcomeFilter extends InferencePaths.Filter {
         try {
             chain.doFilter(request, response);
         } finally {
-            Matcher path = InferencePaths.PATTERN.matcher(request.getRequestURI());
+            Matcher path = InferencePaths.PATTERN.matcher(InferencePaths.path(request));
             String model = path.matches() ? modelIn(path) : registry.defaultModelName();
             String known = registry.serves(model) ? model : "_unknown";
             observer.requestFinished(

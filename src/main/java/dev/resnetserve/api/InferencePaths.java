@@ -3,6 +3,7 @@ package dev.resnetserve.api;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.regex.Pattern;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UrlPathHelper;
 
 /**
  * The inference endpoints of every protocol: /v1 classify, Open Inference Protocol infer, TorchServe predictions.
@@ -16,7 +17,15 @@ final class InferencePaths {
     private InferencePaths() {}
 
     static boolean matches(HttpServletRequest request) {
-        return PATTERN.matcher(request.getRequestURI()).matches();
+        return PATTERN.matcher(path(request)).matches();
+    }
+
+    /**
+     * The path as the handlers are mapped: decoded and within the application, so {@code /v1/%63lassify} is
+     * {@code /v1/classify} here as it is to Spring MVC (matching the raw URI let such a request skip admission).
+     */
+    static String path(HttpServletRequest request) {
+        return UrlPathHelper.defaultInstance.getPathWithinApplication(request);
     }
 
     /** A filter for the inference endpoints only. */

@@ -17,7 +17,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Without API keys: on a loopback-only server every caller is the machine's own operator (every role, so model
  * management, local paths and load errors are theirs); on any other address callers are anonymous and the
- * endpoints that change what is served answer 403 {@code management_disabled}.
+ * endpoints that change what is served answer 403 {@code management_disabled}. The operator must also name the
+ * server as loopback in its {@code Host} header ({@code localhost}, {@code 127.x.x.x}, {@code [::1]}): a web page
+ * whose own name was rebound to 127.0.0.1 (DNS rebinding) sends its name, and gets no role.
  */
 final class LoopbackOperatorFilter extends OncePerRequestFilter {
 
@@ -47,5 +49,20 @@ final class LoopbackOperatorFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /** A loopback name or address literal; never resolved, so no DNS answer can make a name count. */
+    static boolean loopbackHost(String host) {
+        if (host == null) {
+            return false;
+        }
+        String name = host.strip().toLowerCase(java.util.Locale.ROOT);
+        if (name.startsWith("[") && name.endsWith("]")) {
+            name = name.substring(1, name.length() - 1);
+        }
+        return name.equals("localhost")
+                || name.equals("::1")
+                || name.equals("0:0:0:0:0:0:0:1")
+                || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 }

@@ -82,6 +82,8 @@ class FailedModelTest {
 
         assertManagementDisabled(client.post("/v1/models", "application/json", registration.getBytes()));
         assertManagementDisabled(client.post("/v1/models/", "application/json", "{}".getBytes()));
+        assertManagementDisabled(client.post("/v1/model%73", "application/json", registration.getBytes()));
+        assertManagementDisabled(client.delete("/v1/model%73/parity"));
         assertManagementDisabled(
                 client.put("/v1/models/parity/workers", "application/json", "{\"workers\":64}".getBytes()));
         assertManagementDisabled(
