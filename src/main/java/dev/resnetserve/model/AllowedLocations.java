@@ -164,7 +164,9 @@ public final class AllowedLocations {
                         && uri.getHost() != null
                         && uri.getHost().equalsIgnoreCase(host)
                         && defaultPort(uri) == port
-                        && uri.getRawUserInfo() == null;
+                        && uri.getRawUserInfo() == null
+                        && uri.getRawQuery() == null // DJL reads a model URL's query as arguments
+                        && uri.getRawFragment() == null;
                 if (!sameServer
                         || raw == null
                         || raw.toLowerCase(Locale.ROOT).matches(".*%(2e|2f|5c).*")
@@ -172,7 +174,8 @@ public final class AllowedLocations {
                         || List.of(raw.split("/", -1)).contains(".")) {
                     return false; // escaped or relative segments could climb out of the allowed path on the server
                 }
-                return raw.startsWith(path);
+                // the allowed path ends at a segment: https://h/resnet allows /resnet/..., not /resnet-private
+                return raw.equals(path) || raw.startsWith(path.endsWith("/") ? path : path + "/");
             } catch (URISyntaxException e) {
                 return false;
             }

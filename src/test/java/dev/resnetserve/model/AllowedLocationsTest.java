@@ -103,6 +103,17 @@ class AllowedLocationsTest {
                 .isFalse();
         assertThat(allowed.allows("https://models.example.com/other/r50.zip")).isFalse();
         assertThat(allowed.allows("djl://ai.djl.pytorch/resnet")).isFalse();
+        assertThat(allowed.allows("https://models.example.com/resnet/r50.zip?model_name=x"))
+                .as("a query")
+                .isFalse();
+        assertThat(allowed.allows("https://models.example.com/resnet/r50.zip#x"))
+                .isFalse();
+        AllowedLocations withoutSlash = new AllowedLocations(List.of("https://models.example.com/resnet"));
+        assertThat(withoutSlash.allows("https://models.example.com/resnet/r50.zip"))
+                .isTrue();
+        assertThat(withoutSlash.allows("https://models.example.com/resnet-private/r50.zip"))
+                .as("the prefix ends at a segment")
+                .isFalse();
     }
 
     @Test
