@@ -31,6 +31,7 @@ Validation: eval mode (running statistics), accuracy over the whole set, as Easy
 Training loss/accuracy per epoch: averaged over the epoch's batches in training mode, as DJL's train_epoch metrics.
 """
 import argparse
+import importlib.util
 import math
 import os
 import sys
@@ -68,26 +69,12 @@ def dihedral(image, t):
     return np.rot90(image, t % 4) if t % 4 else image
 
 
-def conv(cin, cout, k, stride):
-    return nn.Conv2d(cin, cout, k, stride, k // 2, bias=False)
-
-
-def bn(c):
-    return nn.BatchNorm2d(c, eps=1e-5, momentum=0.1)
-
-
-class Unit(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1, self.bn1 = conv(cin, cout, 3, stride), bn(cout)
-        self.conv2, self.bn2 = conv(cout, cout, 3, 1), bn(cout)
-        self.project = stride != 1 or cin != cout
-        if self.project:
-            self.sconv, self.sbn = conv(cin, cout, 1, stride), bn(cout)
-
-    def forward(self, x):
-        main = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
-        return F.relu(main + (self.sbn(self.sconv(x)) if self.project else x))
+# The residual unit and its layers are trainer-parity.py's: the network that script checks step by step.
+_parity = importlib.util.spec_from_file_location(
+    "trainer_parity", os.path.join(os.path.dirname(os.path.abspath(__file__)), "trainer-parity.py"))
+trainer_parity = importlib.util.module_from_spec(_parity)
+_parity.loader.exec_module(trainer_parity)
+conv, bn, Unit = trainer_parity.conv, trainer_parity.bn, trainer_parity.Unit
 
 
 class ResNetDemo(nn.Module):
