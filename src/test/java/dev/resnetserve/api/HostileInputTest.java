@@ -92,7 +92,7 @@ class HostileInputTest extends RunningServiceTest {
         return cases;
     }
 
-    private HttpResponse<String> send(String path, String contentType, byte[] body) throws Exception {
+    HttpResponse<String> send(String path, String contentType, byte[] body) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                         .timeout(BOUND)

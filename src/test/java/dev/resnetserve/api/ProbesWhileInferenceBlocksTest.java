@@ -150,13 +150,7 @@ class ProbesWhileInferenceBlocksTest {
             HttpResponse<String> liveness = get("/actuator/health/liveness");
             assertThat(liveness.statusCode()).isEqualTo(200);
             assertThat(get("/actuator/prometheus").statusCode()).isEqualTo(200);
-            HttpResponse<String> refused = http.send(
-                    HttpRequest.newBuilder(uri("/v1/classify"))
-                            .timeout(PROBE_TIMEOUT)
-                            .header("Content-Type", "image/png")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes("shapes-pil/002-triangle.png")))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = classifyTriangle();
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.body()).contains("\"code\":\"server_busy\"");
 
@@ -176,14 +170,18 @@ class ProbesWhileInferenceBlocksTest {
                 socket.close();
             }
         }
-        HttpResponse<String> after = http.send(
+        HttpResponse<String> after = classifyTriangle();
+        assertThat(after.statusCode()).as("serving again").isEqualTo(200);
+    }
+
+    private HttpResponse<String> classifyTriangle() throws Exception {
+        return http.send(
                 HttpRequest.newBuilder(uri("/v1/classify"))
                         .timeout(PROBE_TIMEOUT)
                         .header("Content-Type", "image/png")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes("shapes-pil/002-triangle.png")))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(after.statusCode()).as("serving again").isEqualTo(200);
     }
 
     /** Waits until {@code count} of the requests have their answer, and returns those answers. */
