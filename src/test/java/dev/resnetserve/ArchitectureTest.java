@@ -11,7 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
 import dev.resnetserve.error.ServiceException;
 
 /**
- * The request path decides the dependencies: api -> preprocess, inference -> model; preprocess is pure Java;
+ * The request path decides the dependencies: api -> preprocess, inference -> model; finetune (jobs and the model
+ * repository) sits beside api and uses inference, model and preprocess; preprocess is pure Java;
  * only inference and model touch DJL; metrics implements the observers api and inference define and reads model
  * state, and nothing but config knows it; security (HTTP access rules) knows no serving code; config wires
  * everything and nothing depends on it. Every layer refuses requests with the error package's codes, which depends
@@ -36,6 +37,8 @@ class ArchitectureTest {
             .definedBy("..resnetserve.model..")
             .layer("metrics")
             .definedBy("..resnetserve.metrics..")
+            .layer("finetune")
+            .definedBy("..resnetserve.finetune..")
             .layer("bench")
             .definedBy("..resnetserve.bench..")
             .layer("security")
@@ -47,11 +50,13 @@ class ArchitectureTest {
             .whereLayer("api")
             .mayOnlyBeAccessedByLayers("config", "metrics")
             .whereLayer("inference")
-            .mayOnlyBeAccessedByLayers("api", "config", "metrics", "bench")
+            .mayOnlyBeAccessedByLayers("api", "config", "metrics", "bench", "finetune")
             .whereLayer("model")
-            .mayOnlyBeAccessedByLayers("inference", "api", "config", "metrics", "bench")
+            .mayOnlyBeAccessedByLayers("inference", "api", "config", "metrics", "bench", "finetune")
             .whereLayer("preprocess")
-            .mayOnlyBeAccessedByLayers("api", "model", "inference", "config", "bench")
+            .mayOnlyBeAccessedByLayers("api", "model", "inference", "config", "bench", "finetune")
+            .whereLayer("finetune")
+            .mayOnlyBeAccessedByLayers("api", "config", "metrics")
             .whereLayer("metrics")
             .mayOnlyBeAccessedByLayers("config")
             .whereLayer("bench")
@@ -83,6 +88,7 @@ class ArchitectureTest {
                     "..resnetserve.preprocess..",
                     "..resnetserve.inference..",
                     "..resnetserve.security..",
+                    "..resnetserve.finetune..",
                     "..resnetserve.error..")
             .should()
             .beAssignableTo(ServiceException.class);

@@ -17,11 +17,10 @@ import java.util.List;
  * @param makeDefault a new version of a served model becomes its default once ready (default true)
  */
 public record ModelRegistration(
-        @NotBlank
-        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", message = "letters, digits, '_', '.', '-'; at most 64")
+        @NotBlank @Pattern(regexp = ModelSettings.NAME_PATTERN, message = "letters, digits, '_', '.', '-'; at most 64")
         String name,
 
-        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", message = "letters, digits, '_', '.', '-'; at most 32")
+        @Pattern(regexp = ModelSettings.VERSION_PATTERN, message = "letters, digits, '_', '.', '-'; at most 32")
         String version,
 
         @NotBlank String location,

@@ -23,11 +23,14 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 /**
  * Every request body that is not an inference request's (model management's JSON, anything sent to another path) is
  * small: at most {@code resnet.management.max-body-size}, arriving within the body-read timeout, refused with 413
- * {@code body_too_large} or 408 {@code body_timeout} before any handler parses it.
+ * {@code body_too_large} or 408 {@code body_timeout} before any handler parses it. Fine-tuning uploads have bounds
+ * of their own ({@link UploadLimits}), which their controller applies as it streams them.
  */
 @Component
 @Order(1)
 class SmallBodyFilter extends OncePerRequestFilter {
+
+    static final java.util.regex.Pattern FINE_TUNE = java.util.regex.Pattern.compile("^/v1/models/[^/]+/fine-tune/?$");
 
     private final RequestLimits limits;
     private final HandlerExceptionResolver errors;
@@ -43,6 +46,7 @@ class SmallBodyFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return InferencePaths.matches(request)
+                || FINE_TUNE.matcher(InferencePaths.path(request)).matches()
                 || (request.getContentLengthLong() <= 0 && request.getHeader("Transfer-Encoding") == null);
     }
 

@@ -5,6 +5,7 @@ import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -22,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param shutdownGrace how long queued requests may take to finish when the service stops
  * @param management    the model management API
  * @param security      API keys and CORS
+ * @param training      fine-tuning jobs
+ * @param modelRepository directory of models the service writes (fine-tuning) and serves, {@code <name>/<version>/}
+ * @param modelRepositoryPoll how often the repository is read again for models other replicas wrote; 0: only at start
  */
 @Validated
 @ConfigurationProperties("resnet")
@@ -33,7 +37,10 @@ public record ResnetProperties(
         @Valid @DefaultValue EngineProperties engine,
         @NotNull @DefaultValue("30s") Duration shutdownGrace,
         @Valid @DefaultValue ManagementProperties management,
-        @Valid @DefaultValue SecurityProperties security) {
+        @Valid @DefaultValue SecurityProperties security,
+        @Valid @DefaultValue TrainingProperties training,
+        @NotNull @DefaultValue("model-repository") Path modelRepository,
+        @NotNull @DefaultValue("30s") Duration modelRepositoryPoll) {
 
     @AssertTrue(message = "resnet.default-model must name one of resnet.models")
     public boolean isDefaultModelConfigured() {

@@ -37,6 +37,8 @@ public enum ErrorCode {
     UNSUPPORTED_DATATYPE(400),
     RESPONSE_TOO_LARGE(400),
     BATCH_TOO_LARGE(400),
+    // 400 of a fine-tuning data set: traversal paths, too few images in a class, bad labels
+    INVALID_DATASET(400),
 
     UNAUTHORIZED(401),
     FORBIDDEN(403),
@@ -51,6 +53,8 @@ public enum ErrorCode {
     BODY_TOO_LARGE(413),
     IMAGE_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
+    /** Fine-tuning jobs: the running ones and the queue are full. */
+    TOO_MANY_JOBS(429, true, OptionalInt.of(30)),
 
     /** The model is loading, warming up or failed. */
     MODEL_NOT_READY(503, true, OptionalInt.of(5)),

@@ -38,6 +38,11 @@ public record ModelSettings(
         boolean cpuFallback) {
 
     public static final String DEFAULT_VERSION = "1";
+    /** What a model may be called: it appears in URLs, file names and metric labels. */
+    public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}";
+    /** What a version may be called. */
+    public static final String VERSION_PATTERN = "[A-Za-z0-9][A-Za-z0-9_.-]{0,31}";
+
     public static final String DEFAULT_DEVICE = "cpu";
     /** The devices a setting may name, as a pattern for validation annotations. */
     public static final String DEVICE_PATTERN = "cpu|gpu\\d*";

@@ -11,17 +11,22 @@ import org.springframework.web.util.UrlPathHelper;
  * by the API-key rules and by the loopback gate alike, so an endpoint of that kind added later is protected by both.
  * It matches the path as the handlers are mapped, decoded and within the application ({@code POST /v1/model%73} is
  * {@code POST /v1/models}), and by default: every method but GET, HEAD and OPTIONS under {@code /v1/models} is
- * management, except classification.
+ * management, except classification (fine-tuning, {@code POST /v1/models/{base}/fine-tune}, is management); and
+ * every method on the fine-tuning jobs, {@code /v1/jobs}, which name the data sets' classes.
  */
 final class ManagementEndpoints implements RequestMatcher {
 
     private static final String MODELS = "/v1/models";
+    private static final String JOBS = "/v1/jobs";
     private static final Pattern CLASSIFY = Pattern.compile("^/v1/models/[^/]+/(?:versions/[^/]+/)?classify/?$");
 
     @Override
     public boolean matches(HttpServletRequest request) {
         String path = UrlPathHelper.defaultInstance.getPathWithinApplication(request);
         String method = request.getMethod();
+        if (!HttpMethod.OPTIONS.matches(method) && (path.equals(JOBS) || path.startsWith(JOBS + "/"))) {
+            return true;
+        }
         if (HttpMethod.GET.matches(method) || HttpMethod.HEAD.matches(method) || HttpMethod.OPTIONS.matches(method)) {
             return false;
         }

@@ -46,7 +46,7 @@ class ErrorCodesTest {
             assertThat(code.retryable()).isTrue();
             assertThat(code.retryAfterSeconds().getAsInt()).isPositive();
         }
-        if (code.status() < 500 && code.status() != 408) {
+        if (code.status() < 500 && code.status() != 408 && code.status() != 429) {
             assertThat(code.retryable()).as("a bad request fails again").isFalse();
         }
     }

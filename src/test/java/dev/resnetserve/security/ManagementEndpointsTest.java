@@ -23,6 +23,20 @@ class ManagementEndpointsTest {
     }
 
     @Test
+    void fineTuningAndEveryJobEndpointAreManagement() {
+        assertThat(matches("POST", "/v1/models/demo/fine-tune")).isTrue();
+        assertThat(matches("POST", "/v1/models/demo/fine-%74une")).isTrue();
+        assertThat(matches("GET", "/v1/jobs"))
+                .as("job lists name the data sets' classes")
+                .isTrue();
+        assertThat(matches("GET", "/v1/jobs/0b7c")).isTrue();
+        assertThat(matches("DELETE", "/v1/jobs/0b7c")).isTrue();
+        assertThat(matches("GET", "/v1/job%73/0b7c")).isTrue();
+        assertThat(matches("OPTIONS", "/v1/jobs")).as("CORS preflight").isFalse();
+        assertThat(matches("GET", "/v1/jobsx")).isFalse();
+    }
+
+    @Test
     void readingAndClassifyingAreNotManagement() {
         assertThat(matches("GET", "/v1/models")).isFalse();
         assertThat(matches("GET", "/v1/models/demo")).isFalse();

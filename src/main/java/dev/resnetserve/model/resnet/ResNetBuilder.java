@@ -51,6 +51,20 @@ public final class ResNetBuilder {
                 .add(Linear.builder().setUnits(spec.classes()).build());
     }
 
+    /**
+     * The index, among the children of the block {@link #build} makes, of the last stage's first unit: children
+     * before it are the stem and the earlier stages; from it on, the last stage, pooling, flattening and the
+     * classifier (the last child).
+     */
+    public static int lastStageStart(ResNetSpec spec) {
+        int stem = spec.stem() == Stem.IMAGENET ? 4 : 3;
+        int units = 0;
+        for (int stage = 0; stage < spec.blocks().length - 1; stage++) {
+            units += spec.blocks()[stage];
+        }
+        return stem + units;
+    }
+
     private static Block unit(ResNetSpec spec, int in, int width, int out, int stride) {
         SequentialBlock main = spec.block() == BlockType.BASIC
                 ? new SequentialBlock()

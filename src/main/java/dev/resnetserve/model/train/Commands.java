@@ -16,10 +16,13 @@ import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 
-/** The command-line tools beside the server: {@code train}, {@code describe} and {@code generate}. */
+/**
+ * The command-line tools beside the server: {@code train}, {@code describe}, {@code generate} and
+ * {@code fine-tune}.
+ */
 public final class Commands {
 
-    private static final List<String> NAMES = List.of("train", "describe", "generate");
+    private static final List<String> NAMES = List.of("train", "describe", "generate", "fine-tune");
 
     private Commands() {}
 
@@ -36,6 +39,10 @@ public final class Commands {
             }
             case "describe" -> describe(rest.length == 0 ? ResNetSpec.NAMES.toArray(String[]::new) : rest, out);
             case "generate" -> generate(options(rest), out);
+            case "fine-tune" -> {
+                java.util.OptionalInt child = IsaCap.relaunchIfNeeded(out);
+                yield child.isPresent() ? child.getAsInt() : new FineTuneCommand(out).run(options(rest));
+            }
             default -> throw new IllegalArgumentException(args[0]);
         };
     }
@@ -77,7 +84,9 @@ public final class Commands {
      * ({@code train}'s warm-up set is seed + 3 at the input size) instead of the full distribution. {@code --input
      * SIZE}: instead of the encoded JPEG/PNG, the SIZE x SIZE model input the trainer makes of it (decoded and
      * fitted with {@code PreprocessingSpec.wholeImage(SIZE)}, before normalisation) as a lossless PNG, so that
-     * another program can train on exactly the pixels {@code train} uses.
+     * another program can train on exactly the pixels {@code train} uses. {@code --classes novel} (or a comma-separated
+     * list of shape names): other shapes than the demo's eight; {@code --folders true}: ImageFolder layout,
+     * {@code <label>/<file>}, as {@code fine-tune} reads it.
      */
     static int generate(Map<String, String> options, PrintStream out) throws IOException {
         int count = Integer.parseInt(options.getOrDefault("count", "80"));
@@ -86,16 +95,26 @@ public final class Commands {
         int square = Integer.parseInt(options.getOrDefault("square", "0"));
         int input = Integer.parseInt(options.getOrDefault("input", "0"));
         Files.createDirectories(dir);
-        ShapeGenerator generator = new ShapeGenerator(seed);
+        String classes = options.getOrDefault("classes", "demo");
+        boolean folders = Boolean.parseBoolean(options.getOrDefault("folders", "false"));
+        ShapeGenerator generator = new ShapeGenerator(
+                seed,
+                switch (classes) {
+                    case "demo" -> ShapeGenerator.CLASSES;
+                    case "novel" -> ShapeGenerator.NOVEL_CLASSES;
+                    default -> List.of(classes.split(","));
+                });
         PreprocessingSpec fit = input > 0 ? PreprocessingSpec.wholeImage(input) : null;
         dev.resnetserve.preprocess.ImageDecoder decoder = TrainCommand.decoder();
         for (int i = 0; i < count; i++) {
             ShapeGenerator.Sample s = square > 0 ? generator.squareSample(i, square) : generator.sample(i);
-            String name = String.format(Locale.ROOT, "%05d-%s.", i, ShapeGenerator.CLASSES.get(s.label()));
+            String label = generator.classes().get(s.label());
+            String name = String.format(Locale.ROOT, "%05d-%s.", i, label);
+            Path folder = folders ? Files.createDirectories(dir.resolve(label)) : dir;
             if (fit == null) {
-                Files.write(dir.resolve(name + s.format()), s.encoded());
+                Files.write(folder.resolve(name + s.format()), s.encoded());
             } else {
-                Files.write(dir.resolve(name + "png"), png(TrainCommand.fit(decoder, s, fit), input, input));
+                Files.write(folder.resolve(name + "png"), png(TrainCommand.fit(decoder, s, fit), input, input));
             }
         }
         out.println("wrote " + count + " images to " + dir.toAbsolutePath());

@@ -9,13 +9,26 @@ final class Dihedral {
 
     /** Transform {@code t} (0 = identity) of a {@code size x size} interleaved RGB image. */
     static byte[] apply(byte[] rgb, int size, int t) {
+        return apply(rgb, size, size, t);
+    }
+
+    /**
+     * Transform {@code t} of a {@code width x height} image: 0-3 (identity, left-right mirror, top-bottom mirror,
+     * half turn) keep any shape; 4-7 (the quarter turns and diagonal mirrors) need a square.
+     */
+    static byte[] apply(byte[] rgb, int width, int height, int t) {
         if (t == 0) {
             return rgb;
         }
+        if (t >= 4 && width != height) {
+            throw new IllegalArgumentException("transform " + t + " needs a square image, not " + width + "x" + height);
+        }
+        int size = width;
         byte[] out = new byte[rgb.length];
         int last = size - 1;
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
+        int lastRow = height - 1;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
                 int sx;
                 int sy;
                 switch (t) {
@@ -25,11 +38,11 @@ final class Dihedral {
                     }
                     case 2 -> {
                         sx = x;
-                        sy = last - y;
+                        sy = lastRow - y;
                     }
                     case 3 -> {
                         sx = last - x;
-                        sy = last - y;
+                        sy = lastRow - y;
                     }
                     case 4 -> {
                         sx = y;

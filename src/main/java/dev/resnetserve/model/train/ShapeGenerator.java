@@ -36,10 +36,27 @@ public final class ShapeGenerator {
     public static final List<String> CLASSES =
             List.of("circle", "square", "triangle", "pentagon", "hexagon", "star", "cross", "ring");
 
+    /**
+     * Four shapes the demo model was never shown, for fine-tuning: a crescent and a heart are curved as a circle or
+     * a ring is, a letter T is a cross with an arm missing, an arrow is neither polygon nor cross.
+     */
+    public static final List<String> NOVEL_CLASSES = List.of("heart", "arrow", "crescent", "letter-t");
+
     private final long seed;
+    private final List<String> classes;
 
     public ShapeGenerator(long seed) {
+        this(seed, CLASSES);
+    }
+
+    /** Images of {@code classes} (names from {@link #CLASSES} and {@link #NOVEL_CLASSES}); label i is classes[i]. */
+    public ShapeGenerator(long seed, List<String> classes) {
         this.seed = seed;
+        this.classes = List.copyOf(classes);
+    }
+
+    public List<String> classes() {
+        return classes;
     }
 
     /** An encoded image and its class. */
@@ -47,7 +64,7 @@ public final class ShapeGenerator {
 
     public Sample sample(long index) {
         SplittableRandom random = stream(seed, index);
-        int label = (int) Math.floorMod(index, (long) CLASSES.size());
+        int label = (int) Math.floorMod(index, (long) classes.size());
         double aspect = Math.exp(random.nextDouble(Math.log(1), Math.log(4)));
         int shortSide = (int) random.nextDouble(96, 1024 / aspect + 1);
         int longSide = Math.min(1024, (int) Math.round(shortSide * aspect));
@@ -60,7 +77,7 @@ public final class ShapeGenerator {
     /** A sample on a square canvas of {@code size}: the easy first lessons of the training curriculum. */
     public Sample squareSample(long index, int size) {
         SplittableRandom random = stream(seed, index);
-        return draw(random, (int) Math.floorMod(index, (long) CLASSES.size()), size, size);
+        return draw(random, (int) Math.floorMod(index, (long) classes.size()), size, size);
     }
 
     /**
@@ -92,7 +109,7 @@ public final class ShapeGenerator {
         double size = shorter * random.nextDouble(0.2, 0.9);
         double cx = random.nextDouble(size / 2, width - size / 2 + 1e-9);
         double cy = random.nextDouble(size / 2, height - size / 2 + 1e-9);
-        Shape outline = outline(label, size / 2, random);
+        Shape outline = outline(classes.get(label), size / 2, random);
         AffineTransform place = new AffineTransform();
         place.translate(cx, cy);
         place.rotate(random.nextDouble(0, 2 * Math.PI));
@@ -111,8 +128,8 @@ public final class ShapeGenerator {
      * programs choose differently (a star's inner radius, a cross's arm width, a ring's hole) vary, so that the model
      * learns the shape, not one program's way of drawing it.
      */
-    static Shape outline(int label, double r, SplittableRandom random) {
-        return switch (CLASSES.get(label)) {
+    static Shape outline(String shape, double r, SplittableRandom random) {
+        return switch (shape) {
             case "circle" -> new Ellipse2D.Double(-r, -r, 2 * r, 2 * r);
             case "square" -> polygon(4, r);
             case "triangle" -> polygon(3, r);
@@ -121,7 +138,11 @@ public final class ShapeGenerator {
             case "star" -> star(r, random.nextDouble(0.32, 0.55));
             case "cross" -> cross(r, random.nextDouble(0.2, 0.42));
             case "ring" -> ring(r, random.nextDouble(0.4, 0.72));
-            default -> throw new IllegalArgumentException("label " + label);
+            case "heart" -> heart(r);
+            case "arrow" -> arrow(r, random.nextDouble(0.22, 0.42), random.nextDouble(0.45, 0.7));
+            case "crescent" -> crescent(r, random.nextDouble(0.3, 0.6));
+            case "letter-t" -> letterT(r, random.nextDouble(0.25, 0.45));
+            default -> throw new IllegalArgumentException("shape " + shape);
         };
     }
 
@@ -161,6 +182,52 @@ public final class ShapeGenerator {
         Area cross = new Area(new Rectangle2D.Double(-r * 0.95, -arm, 1.9 * r, 2 * arm));
         cross.add(new Area(new Rectangle2D.Double(-arm, -r * 0.95, 2 * arm, 1.9 * r)));
         return cross;
+    }
+
+    /** Two lobes and a point: two circles over a triangle. */
+    private static Area heart(double r) {
+        double lobe = r * 0.52;
+        Area heart = new Area(new Ellipse2D.Double(-2 * lobe + r * 0.02, -r * 0.75, 2 * lobe, 2 * lobe));
+        heart.add(new Area(new Ellipse2D.Double(-r * 0.02, -r * 0.75, 2 * lobe, 2 * lobe)));
+        Path2D point = new Path2D.Double();
+        point.moveTo(-r * 0.98, -r * 0.1);
+        point.lineTo(r * 0.98, -r * 0.1);
+        point.lineTo(0, r * 0.95);
+        point.closePath();
+        heart.add(new Area(point));
+        return heart;
+    }
+
+    /** A shaft and a triangular head, pointing right before the sample's rotation. */
+    private static Area arrow(double r, double shaftRatio, double headRatio) {
+        double half = r * shaftRatio / 2;
+        double headStart = r * (1 - 2 * headRatio * 0.8);
+        Area arrow = new Area(new Rectangle2D.Double(-r * 0.95, -half, headStart + r * 0.95, 2 * half));
+        Path2D head = new Path2D.Double();
+        head.moveTo(headStart, -r * headRatio);
+        head.lineTo(r * 0.95, 0);
+        head.lineTo(headStart, r * headRatio);
+        head.closePath();
+        arrow.add(new Area(head));
+        return arrow;
+    }
+
+    /** A disc with an offset disc cut out of it. */
+    private static Area crescent(double r, double offsetRatio) {
+        Area crescent = new Area(new Ellipse2D.Double(-r, -r, 2 * r, 2 * r));
+        double cut = r * 0.9;
+        double offset = r * offsetRatio;
+        crescent.subtract(new Area(new Ellipse2D.Double(offset - cut, -cut, 2 * cut, 2 * cut)));
+        return crescent;
+    }
+
+    /** A bar across the top and a stem down the middle. */
+    private static Area letterT(double r, double thicknessRatio) {
+        double t = r * thicknessRatio;
+        double side = r * 0.75;
+        Area letter = new Area(new Rectangle2D.Double(-side, -side, 2 * side, t));
+        letter.add(new Area(new Rectangle2D.Double(-t / 2, -side, t, 2 * side)));
+        return letter;
     }
 
     private static Area ring(double r, double holeRatio) {
