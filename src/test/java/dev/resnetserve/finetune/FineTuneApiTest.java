@@ -159,7 +159,7 @@ class FineTuneApiTest {
                 fineTune("demo", shapes(2, 34), Map.of("name", "x", "mode", "everything")),
                 400,
                 "invalid_parameter",
-                "head or last-stage");
+                "head, last-stage or all");
         assertRefused(fineTune("nope", shapes(2, 34), Map.of("name", "x")), 404, "model_not_found", "nope");
         assertRefused(fineTune("parity", shapes(2, 34), Map.of("name", "x")), 400, "invalid_request", "trained by");
         assertRefused(

@@ -18,11 +18,11 @@ import javax.imageio.ImageIO;
 
 /**
  * The command-line tools beside the server: {@code train}, {@code describe}, {@code generate} and
- * {@code fine-tune}.
+ * {@code fine-tune}, and {@code experiment transfer}.
  */
 public final class Commands {
 
-    private static final List<String> NAMES = List.of("train", "describe", "generate", "fine-tune");
+    private static final List<String> NAMES = List.of("train", "describe", "generate", "fine-tune", "experiment");
 
     private Commands() {}
 
@@ -42,6 +42,15 @@ public final class Commands {
             case "fine-tune" -> {
                 java.util.OptionalInt child = IsaCap.relaunchIfNeeded(out);
                 yield child.isPresent() ? child.getAsInt() : new FineTuneCommand(out).run(options(rest));
+            }
+            case "experiment" -> {
+                if (rest.length == 0 || !rest[0].equals("transfer")) {
+                    throw new IllegalArgumentException("experiments: transfer");
+                }
+                java.util.OptionalInt child = IsaCap.relaunchIfNeeded(out);
+                yield child.isPresent()
+                        ? child.getAsInt()
+                        : new TransferExperiment(out).run(options(Arrays.copyOfRange(rest, 1, rest.length)));
             }
             default -> throw new IllegalArgumentException(args[0]);
         };

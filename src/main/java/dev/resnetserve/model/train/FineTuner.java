@@ -2,6 +2,7 @@ package dev.resnetserve.model.train;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -98,8 +99,8 @@ public final class FineTuner {
     }
 
     /**
-     * Fine-tunes {@code base} (a network built by {@link ResNetBuilder} for {@code baseDescriptor}, weights loaded)
-     * on {@code set} and saves the new model as {@code out/<name>-0000.params}, {@code synset.txt} and
+     * Fine-tunes {@code base} (a network built by {@link ResNetBuilder} for {@code baseDescriptor}, weights loaded;
+     * null: a network of that architecture trained from scratch, as PyTorch initialises it) on {@code set} and saves the new model as {@code out/<name>-0000.params}, {@code synset.txt} and
      * {@code resnet-serve.properties}.
      */
     public Report run(
@@ -120,13 +121,23 @@ public final class FineTuner {
             Block net = ResNetBuilder.build(spec);
             tuned.setBlock(net);
             NDManager manager = tuned.getNDManager();
+            if (base == null) {
+                Engine.getEngine(ModelLoader.ENGINE).setRandomSeed((int) options.seed());
+                TrainCommand.initialiseLikePyTorch(
+                        net,
+                        spec.widths()[spec.widths().length - 1] * spec.block().expansion());
+            }
             net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, spec.inputSize(), spec.inputSize()));
-            copyAllButTheClassifier(base, net);
+            if (base != null) {
+                copyAllButTheClassifier(base, net);
+            }
             List<Block> children = new ArrayList<>(net.getChildren().values());
             initialiseClassifier(children.get(children.size() - 1), options.seed());
-            int split = options.mode() == FineTuneMode.HEAD
-                    ? children.size() - 1
-                    : ResNetBuilder.lastStageStart(ResNetSpec.named(baseDescriptor.architecture(), 1));
+            int split = switch (options.mode()) {
+                case HEAD -> children.size() - 1;
+                case LAST_STAGE -> ResNetBuilder.lastStageStart(ResNetSpec.named(baseDescriptor.architecture(), 1));
+                case ALL -> 0;
+            };
             SequentialBlock frozen = new SequentialBlock();
             children.subList(0, split).forEach(frozen::add);
             SequentialBlock trained = new SequentialBlock();
@@ -232,6 +243,9 @@ public final class FineTuner {
         ResNetSpec spec = ResNetSpec.named(base.architecture(), 1).withInputSize(base.inputSize());
         int stages = spec.widths().length;
         int expansion = spec.block().expansion();
+        if (mode == FineTuneMode.ALL) {
+            return 4L * 3 * base.inputSize() * base.inputSize();
+        }
         if (mode == FineTuneMode.HEAD || stages == 1) {
             return 4L * spec.widths()[stages - 1] * expansion;
         }
