@@ -3,9 +3,13 @@
 
 Run with Debian's interpreter (it has python3-torch, python3-torchvision, python3-skimage):
     /usr/bin/python3 scripts/make-test-fixtures.py
+Only the ONNX exports of the committed parity model (needs python3-torch alone, no onnx package):
+    /usr/bin/python3 scripts/make-test-fixtures.py --onnx
 
 Outputs, under src/test/resources/fixtures/:
   parity/model.pt            a small residual net (seeded random weights, 16 classes), TorchScript
+  parity/model.onnx          the same weights in ONNX (opset 13, dynamic batch axis), for ONNX Runtime
+  parity/model-batch1.onnx   the same weights in ONNX with the batch dimension fixed to 1
   parity/labels.txt          its 16 labels
   parity/*.jpg|png           photos of several sizes, aspect ratios and pixel formats
   parity/<image>.crop.gz     the 224x224 RGB uint8 crop torchvision feeds the model (HWC), gzip
@@ -18,14 +22,13 @@ import io
 import json
 import os
 import struct
+import sys
 import zlib
 
 import numpy as np
 import torch
 import torch.nn as nn
-import torchvision.transforms as T
 from PIL import Image
-from skimage import data
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "src", "test", "resources", "fixtures")
 PARITY = os.path.join(ROOT, "parity")
@@ -62,12 +65,14 @@ class TinyResNet(nn.Module):
 
 
 def torchvision_pipeline():
+    import torchvision.transforms as T
     resize_crop = T.Compose([T.Resize(256), T.CenterCrop(224)])
     to_tensor = T.Compose([T.ToTensor(), T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
     return resize_crop, to_tensor
 
 
 def parity_images():
+    from skimage import data
     chelsea = Image.fromarray(data.chelsea())             # 451x300
     coffee = Image.fromarray(data.coffee())               # 600x400
     astronaut = Image.fromarray(data.astronaut())         # 512x512
@@ -133,6 +138,24 @@ def write_parity():
         json.dump(expected, f, indent=1)
 
 
+def write_onnx():
+    """The committed TorchScript parity model's own weights, exported to ONNX twice: with a dynamic batch axis, and
+    with the batch fixed to 1 (as a graph exported without dynamic_axes is), which the service must run one at a
+    time. The weights are read back from model.pt, so both files hold exactly the weights expected.json was made
+    with."""
+    traced = torch.jit.load(os.path.join(PARITY, "model.pt"))
+    model = TinyResNet().eval()
+    model.load_state_dict(traced.state_dict())
+    probe = torch.linspace(-2, 2, 2 * 3 * 224 * 224).reshape(2, 3, 224, 224)
+    with torch.no_grad():
+        assert torch.allclose(model(probe), traced(probe), atol=1e-5), "the weights did not round-trip"
+        torch.onnx.export(model, torch.zeros(1, 3, 224, 224), os.path.join(PARITY, "model.onnx"),
+                          opset_version=13, input_names=["input"], output_names=["logits"],
+                          dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+        torch.onnx.export(model, torch.zeros(1, 3, 224, 224), os.path.join(PARITY, "model-batch1.onnx"),
+                          opset_version=13, input_names=["input"], output_names=["logits"])
+
+
 def png_rgb16(width, height, pixel):
     """A 16-bit-per-channel RGB PNG, written by hand (PIL cannot write one)."""
     raw = b"".join(b"\x00" + b"".join(struct.pack(">HHH", *pixel(x, y)) for x in range(width))
@@ -177,6 +200,8 @@ def write_formats():
 
 
 if __name__ == "__main__":
-    write_parity()
-    write_formats()
+    if sys.argv[1:] != ["--onnx"]:
+        write_parity()
+        write_formats()
+    write_onnx()
     print("fixtures written under", os.path.normpath(ROOT))

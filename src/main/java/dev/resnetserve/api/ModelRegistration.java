@@ -1,6 +1,7 @@
 package dev.resnetserve.api;
 
 import dev.resnetserve.inference.ModelSettings;
+import dev.resnetserve.model.ModelFormat;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -24,6 +25,10 @@ public record ModelRegistration(
         String version,
 
         @NotBlank String location,
+
+        @Pattern(regexp = ModelFormat.SETTING_PATTERN, message = "onnx or torchscript")
+        String format,
+
         String labels,
         String architecture,
 
@@ -44,6 +49,7 @@ public record ModelRegistration(
     ModelSettings settings() {
         return ModelSettings.builder()
                 .version(version)
+                .format(ModelFormat.ofSetting(format).orElse(null))
                 .labels(labels)
                 .architecture(architecture)
                 .preprocessing(preprocessing == null ? null : PreprocessingSpec.preset(preprocessing))

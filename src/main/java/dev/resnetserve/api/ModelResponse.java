@@ -8,7 +8,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 
 /**
- * A served model as {@code GET /v1/models} describes it; fields learnt by loading are null until then. Its
+ * A served model as {@code GET /v1/models} describes it; fields learnt by loading are null until then
+ * ({@code engine}: {@code PyTorch} or {@code OnnxRuntime}; {@code fixedBatchSize}: the batch size the model's input
+ * fixes, when it fixes one, and then {@code batchMaxSize} is at most that). Its
  * {@code source} and load {@code error} can name local paths and hosts, so only a caller who may manage models sees
  * them.
  */
@@ -21,6 +23,7 @@ public record ModelResponse(
         String error,
         String source,
         String format,
+        String engine,
         String architecture,
         Long parameters,
         long[] inputShape,
@@ -31,6 +34,7 @@ public record ModelResponse(
         int queueCapacity,
         int queueDepth,
         int batchMaxSize,
+        Integer fixedBatchSize,
         double batchMaxDelayMs,
         double requestTimeoutMs) {
 
@@ -84,6 +88,7 @@ public record ModelResponse(
                         : model.failure().map(f -> "failed to load").orElse(null),
                 manager ? model.spec().location() : null,
                 details == null ? null : details.format().name(),
+                details == null ? null : details.engine(),
                 model.spec().architecture().orElse(null),
                 details == null || details.parameterCount().isEmpty()
                         ? null
@@ -95,7 +100,8 @@ public record ModelResponse(
                 model.targetWorkersPerDevice(),
                 model.scheduling().queueCapacity(),
                 model.queueDepth(),
-                model.scheduling().batchMaxSize(),
+                model.batchMaxSize(),
+                model.fixedBatchSize().isPresent() ? model.fixedBatchSize().getAsInt() : null,
                 model.scheduling().batchMaxDelay().toNanos() / 1e6,
                 model.scheduling().requestTimeout().toMillis());
     }

@@ -1,6 +1,7 @@
 package dev.resnetserve.config;
 
 import dev.resnetserve.inference.ModelSettings;
+import dev.resnetserve.model.ModelFormat;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -16,6 +17,8 @@ import java.util.Optional;
  *
  * @param location       {@code file:}, {@code classpath:}, {@code djl://}, {@code https://}: TorchScript file, model
  *                       directory or archive
+ * @param format         {@code onnx} or {@code torchscript}; default: detected from the file (suffix, else its first
+ *                       bytes) or from the one model file in a directory
  * @param labels         one label per line ({@code n01440764 tench, Tinca tinca} allowed); default:
  *                       {@code synset.txt} beside the model, else {@code class_<i>}
  * @param version        shown in responses; default 1
@@ -23,7 +26,7 @@ import java.util.Optional;
  * @param preprocessing  a preset name ({@code imagenet}, {@code whole-image}) or an object overriding one; default:
  *                       what the model directory's {@code resnet-serve.properties} says, else {@code imagenet}
  * @param devices        one pool per device: {@code cpu}, {@code gpu}, {@code gpu0}, {@code gpu1} ...; default cpu
- * @param workers        predictor threads per device; default 1
+ * @param workers        predictor threads per device; default derived from the cores ({@code WorkerThreads})
  * @param queueCapacity  pending requests before new ones get 503; default 64
  * @param batch          dynamic batching
  * @param requestTimeout deadline from arrival: requests predicted to miss it are refused at once, those still
@@ -32,6 +35,10 @@ import java.util.Optional;
  */
 public record ModelProperties(
         @NotBlank String location,
+
+        @Pattern(regexp = ModelFormat.SETTING_PATTERN, message = "format is onnx or torchscript")
+        String format,
+
         String labels,
         String version,
         String architecture,
@@ -56,6 +63,7 @@ public record ModelProperties(
         Optional<BatchProperties> batching = Optional.ofNullable(batch);
         return ModelSettings.builder()
                 .version(version)
+                .format(ModelFormat.ofSetting(format).orElse(null))
                 .labels(labels)
                 .architecture(architecture)
                 .preprocessing(preprocessing == null ? null : preprocessing.toSpec())

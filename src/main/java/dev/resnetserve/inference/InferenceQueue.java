@@ -20,7 +20,7 @@ final class InferenceQueue {
 
     private final BlockingQueue<InferenceTask> pending;
     private final Duration timeout;
-    private final int maxBatchSize;
+    private volatile int maxBatchSize;
     private final BatchTimes batchTimes;
     private final AtomicInteger workers = new AtomicInteger();
     private final AtomicInteger busyWorkers = new AtomicInteger();
@@ -35,6 +35,11 @@ final class InferenceQueue {
         this.timeout = timeout;
         this.maxBatchSize = maxBatchSize;
         this.batchTimes = new BatchTimes(maxBatchSize);
+    }
+
+    /** Batches of at most {@code size} from now on (a model whose input fixes a smaller batch size). */
+    void limitBatchSize(int size) {
+        maxBatchSize = Math.max(1, Math.min(maxBatchSize, size));
     }
 
     /** Room for {@code count} more right now; a hint taken before costly work, {@link #submit} decides. */

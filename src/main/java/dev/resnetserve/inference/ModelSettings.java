@@ -1,6 +1,8 @@
 package dev.resnetserve.inference;
 
+import dev.resnetserve.model.ModelFormat;
 import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.model.WorkerThreads;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import java.time.Duration;
 import java.util.List;
@@ -13,11 +15,14 @@ import java.util.Optional;
  * {@link SchedulingSpec} made from it. Adding a setting: a component here, its default and bound, and its use.
  *
  * @param version        a free-form version string
+ * @param format         how the weights are stored; empty: detected from the files
  * @param labels         where the labels are; empty: {@code synset.txt} beside the model, else {@code class_<i>}
  * @param architecture   e.g. {@code resnet50}, when known
  * @param preprocessing  empty: as the model directory describes it, else imagenet
  * @param devices        one pool per device: {@code cpu}, {@code gpu}, {@code gpu0}, ...
- * @param workers        predictor threads per device
+ * @param workers        predictor threads per device; default {@link WorkerThreads#defaults}: one per core on the
+ *                       CPU (at most {@value WorkerThreads#MAX_DEFAULT_WORKERS}), one on a GPU
+ * @param workersDerived whether {@code workers} was derived rather than set
  * @param queueCapacity  requests waiting for a worker before new ones are refused
  * @param batchMaxSize   most requests in one forward pass
  * @param batchMaxDelay  how long a partial batch waits for more; zero: never
@@ -26,11 +31,13 @@ import java.util.Optional;
  */
 public record ModelSettings(
         String version,
+        Optional<ModelFormat> format,
         Optional<String> labels,
         Optional<String> architecture,
         Optional<PreprocessingSpec> preprocessing,
         List<String> devices,
         int workers,
+        boolean workersDerived,
         int queueCapacity,
         int batchMaxSize,
         Duration batchMaxDelay,
@@ -47,7 +54,6 @@ public record ModelSettings(
     /** The devices a setting may name, as a pattern for validation annotations. */
     public static final String DEVICE_PATTERN = "cpu|gpu\\d*";
 
-    public static final int DEFAULT_WORKERS = 1;
     public static final int MAX_WORKERS = 64;
     public static final int DEFAULT_QUEUE_CAPACITY = 64;
     public static final int MAX_QUEUE_CAPACITY = 100_000;
@@ -91,7 +97,7 @@ public record ModelSettings(
 
     /** What the model is and where it comes from. */
     public ModelSpec spec(String name, String location) {
-        return new ModelSpec(name, version, location, labels, architecture, preprocessing);
+        return new ModelSpec(name, version, location, labels, architecture, preprocessing, format);
     }
 
     /** How its requests are queued, batched and spread over devices. */
@@ -110,6 +116,8 @@ public record ModelSettings(
     public static final class Builder {
 
         private String version;
+        private ModelFormat format;
+        private int cores = Runtime.getRuntime().availableProcessors();
         private String labels;
         private String architecture;
         private PreprocessingSpec preprocessing;
@@ -125,6 +133,17 @@ public record ModelSettings(
 
         public Builder version(String value) {
             version = value;
+            return this;
+        }
+
+        public Builder format(ModelFormat value) {
+            format = value;
+            return this;
+        }
+
+        /** The cores the default workers are derived from: this machine's unless told. */
+        public Builder cores(int value) {
+            cores = value;
             return this;
         }
 
@@ -180,13 +199,19 @@ public record ModelSettings(
 
         /** The settings; throws {@link IllegalArgumentException} naming a setting out of its bounds. */
         public ModelSettings build() {
+            List<String> onDevices = devices != null && !devices.isEmpty() ? devices : List.of(DEFAULT_DEVICE);
+            boolean gpu = onDevices.stream().anyMatch(d -> !d.equals(DEFAULT_DEVICE));
             return new ModelSettings(
                     version != null ? version : DEFAULT_VERSION,
+                    Optional.ofNullable(format),
                     Optional.ofNullable(labels),
                     Optional.ofNullable(architecture),
                     Optional.ofNullable(preprocessing),
-                    devices != null && !devices.isEmpty() ? devices : List.of(DEFAULT_DEVICE),
-                    workers != null ? workers : DEFAULT_WORKERS,
+                    onDevices,
+                    workers != null
+                            ? workers
+                            : WorkerThreads.defaults(cores, gpu).workers(),
+                    workers == null,
                     queueCapacity != null ? queueCapacity : DEFAULT_QUEUE_CAPACITY,
                     batchMaxSize != null ? batchMaxSize : DEFAULT_BATCH_MAX_SIZE,
                     batchMaxDelay != null ? batchMaxDelay : Duration.ofMillis(DEFAULT_BATCH_MAX_DELAY_MS),

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.ZooModel;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * A DJL {@link Predictor} of its own (predictors are not thread-safe) on a model shared by the device's workers.
@@ -17,34 +18,45 @@ final class PredictorBatchRunner implements BatchRunner {
     private final ZooModel<NDList, NDList> model;
     private final Predictor<NDList, NDList> predictor;
     private final long[] inputShape;
+    private final OptionalInt fixedBatchSize;
 
     PredictorBatchRunner(ZooModel<NDList, NDList> model, long[] inputShape) {
+        this(model, inputShape, OptionalInt.empty());
+    }
+
+    /**
+     * @param fixedBatchSize the batch size the model's input fixes, if any: smaller batches are padded with zeros
+     *                       to it (the padding's outputs are dropped)
+     */
+    PredictorBatchRunner(ZooModel<NDList, NDList> model, long[] inputShape, OptionalInt fixedBatchSize) {
         this.model = model;
         this.predictor = model.newPredictor();
         this.inputShape = inputShape.clone();
+        this.fixedBatchSize = fixedBatchSize;
     }
 
     @Override
     public float[][] run(List<float[]> inputs) throws Exception {
         int n = inputs.size();
         int size = inputs.get(0).length;
-        float[] stacked = new float[n * size];
+        int rows = Math.max(n, fixedBatchSize.orElse(n));
+        float[] stacked = new float[rows * size]; // rows past n stay zero: padding to a fixed batch size
         for (int i = 0; i < n; i++) {
             System.arraycopy(inputs.get(i), 0, stacked, i * size, size);
         }
         long[] shape = new long[inputShape.length + 1];
-        shape[0] = n;
+        shape[0] = rows;
         System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
         try (NDManager batch = model.getNDManager().newSubManager()) {
             NDArray x = batch.create(stacked, new Shape(shape));
             NDList output = predictor.predict(new NDList(x));
             float[] flat = output.get(0).toFloatArray();
-            int classes = flat.length / n;
-            float[][] rows = new float[n][classes];
+            int classes = flat.length / rows;
+            float[][] outputs = new float[n][classes];
             for (int i = 0; i < n; i++) {
-                System.arraycopy(flat, i * classes, rows[i], 0, classes);
+                System.arraycopy(flat, i * classes, outputs[i], 0, classes);
             }
-            return rows;
+            return outputs;
         }
     }
 

@@ -38,7 +38,7 @@ public final class PredictorCeiling {
             spec.preprocessing().orElseThrow().height(),
             spec.preprocessing().orElseThrow().width()
         };
-        try (ZooModel<NDList, NDList> model = loader.load(spec, artifact, Device.cpu())) {
+        try (ZooModel<NDList, NDList> model = loader.load(spec, artifact, Device.cpu(), workers)) {
             List<float[]> inputs = Collections.nCopies(batch, tensor);
             List<PredictorBatchRunner> runners = new ArrayList<>();
             for (int i = 0; i < workers; i++) {

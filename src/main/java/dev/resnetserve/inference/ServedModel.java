@@ -3,6 +3,7 @@ package dev.resnetserve.inference;
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.ZooModel;
+import dev.resnetserve.model.InputSignature;
 import dev.resnetserve.model.Labels;
 import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelLoader;
@@ -14,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,6 +43,8 @@ public final class ServedModel {
     private final Map<String, Duration> loadTimes = new ConcurrentHashMap<>();
     private volatile int outputClasses; // learnt by the warm-up
     private volatile int workersPerDevice;
+    private volatile int batchMaxSize; // as configured, or less when the model's input fixes its batch size
+    private volatile InputSignature input = InputSignature.ANY;
     private volatile BatchObserver observer = BatchObserver.NONE;
 
     public ServedModel(ModelSpec spec, SchedulingSpec scheduling, List<Device> devices) {
@@ -51,6 +55,7 @@ public final class ServedModel {
                 new InferenceQueue(scheduling.queueCapacity(), scheduling.requestTimeout(), scheduling.batchMaxSize());
         this.preprocessing = spec.preprocessing().orElse(PreprocessingSpec.imagenet());
         this.workersPerDevice = scheduling.workers();
+        this.batchMaxSize = scheduling.batchMaxSize();
     }
 
     public String name() {
@@ -84,6 +89,19 @@ public final class ServedModel {
 
     public List<String> devices() {
         return devices.stream().map(DeviceResolver::displayName).toList();
+    }
+
+    /**
+     * The most requests one forward pass runs: {@code batch.max-size}, or the model's own batch size when its
+     * input fixes a smaller one (an ONNX graph exported with a batch dimension of 1), once loaded.
+     */
+    public int batchMaxSize() {
+        return batchMaxSize;
+    }
+
+    /** The batch size the model's input fixes, when it fixes one (known once loaded). */
+    public OptionalInt fixedBatchSize() {
+        return input.fixedBatchSize();
     }
 
     public int queueDepth() {
@@ -144,6 +162,7 @@ public final class ServedModel {
                 artifact.descriptor().flatMap(d -> d.preprocessing()).ifPresent(p -> preprocessing = p);
             }
             Optional<Labels> configuredLabels = loader.labels(spec, artifact);
+            fitBatchesTo(loader.inputSignature(spec, artifact));
             List<List<Worker>> workersByPool = new ArrayList<>();
             for (Device device : devices) {
                 workersByPool.add(loadOn(device, loader, artifact, observer));
@@ -151,6 +170,7 @@ public final class ServedModel {
             Labels labels = checkLabels(configuredLabels, outputClasses);
             details = new ModelDetails(
                     artifact.format(),
+                    artifact.format().engine(),
                     ModelLoader.parameterCount(pools.get(0).model()),
                     labels,
                     Duration.ofNanos(System.nanoTime() - start));
@@ -161,10 +181,14 @@ public final class ServedModel {
                 pools.get(i).start(name(), workersByPool.get(i));
             }
             log.info(
-                    "model '{}' ready on {} with {} worker(s) each, {} classes, loaded in {} ms",
+                    "model '{}' ready on {} ({}, {}) with {} worker(s) each, batches of up to {}, {} classes, "
+                            + "loaded in {} ms",
                     name(),
                     devices(),
-                    scheduling.workers(),
+                    details.format(),
+                    details.engine(),
+                    workersPerDevice,
+                    batchMaxSize,
                     labels.size(),
                     details.loadTime().toMillis());
         } catch (RuntimeException | Error e) {
@@ -176,11 +200,34 @@ public final class ServedModel {
         }
     }
 
+    /**
+     * Checks the model's declared input against the preprocessing, and runs batches no larger than the batch size
+     * the input fixes: a graph exported for one image at a time runs one at a time, whatever {@code batch.max-size}
+     * says (a smaller batch than it fixes is padded by the runner).
+     */
+    private void fitBatchesTo(InputSignature signature) {
+        signature.check(name(), inputShape());
+        input = signature;
+        OptionalInt fixed = signature.fixedBatchSize();
+        if (fixed.isPresent() && fixed.getAsInt() < batchMaxSize) {
+            log.info(
+                    "model '{}' takes batches of exactly {} (input {}): it runs batches of up to {}, not the {} of "
+                            + "batch.max-size",
+                    name(),
+                    fixed.getAsInt(),
+                    signature,
+                    fixed.getAsInt(),
+                    batchMaxSize);
+            batchMaxSize = fixed.getAsInt();
+            queue.limitBatchSize(batchMaxSize);
+        }
+    }
+
     /** One device's copy of the model and its warmed-up workers, not yet started. */
     private List<Worker> loadOn(Device device, ModelLoader loader, ModelArtifact artifact, BatchObserver observer) {
         long start = System.nanoTime();
         requireMove(ModelState.LOADING);
-        ZooModel<NDList, NDList> model = loader.load(spec, artifact, device);
+        ZooModel<NDList, NDList> model = loader.load(spec, artifact, device, workersPerDevice);
         pools.add(new DevicePool(device, model));
         requireMove(ModelState.WARMING_UP);
         List<Worker> workers = new ArrayList<>();
@@ -192,9 +239,9 @@ public final class ServedModel {
     }
 
     private Worker warmWorker(ZooModel<NDList, NDList> model) {
-        PredictorBatchRunner runner = new PredictorBatchRunner(model, inputShape());
+        PredictorBatchRunner runner = new PredictorBatchRunner(model, inputShape(), input.fixedBatchSize());
         WarmUpThread.runToEnd("warm-up-" + name(), () -> warmUp(runner));
-        return new Worker(queue, runner, scheduling.batchMaxSize(), scheduling.batchMaxDelay(), name(), observer);
+        return new Worker(queue, runner, batchMaxSize, scheduling.batchMaxDelay(), name(), observer);
     }
 
     /** Predictor threads per device: as configured, then as last scaled. */
@@ -235,7 +282,7 @@ public final class ServedModel {
      */
     private void warmUp(BatchRunner runner) {
         int size = (int) (inputShape()[0] * inputShape()[1] * inputShape()[2]);
-        for (int batch = 1; batch <= scheduling.batchMaxSize(); batch++) {
+        for (int batch = 1; batch <= batchMaxSize; batch++) {
             List<float[]> inputs = Collections.nCopies(batch, new float[size]);
             try {
                 runner.run(inputs);

@@ -1,7 +1,7 @@
 package dev.resnetserve.model;
 
 /**
- * How the PyTorch engine runs in this process: what the service configures and what the bench's bare predictor
+ * How the PyTorch engine runs in this process (ONNX Runtime's settings are per model: {@link OnnxSettings}): what the service configures and what the bench's bare predictor
  * copies, so both run alike. DJL reads the settings from system properties once, when the engine first loads, so
  * they must be applied before anything touches the engine. Inter-op threads are always 1: a ResNet has no parallel
  * branches to run.
@@ -13,7 +13,7 @@ public record EngineSettings(boolean offline, boolean graphOptimizer, int intraO
 
     /** The default intra-op threads: the cores shared among the CPU workers of the model that has the most. */
     public static int intraOpThreadsFor(int cpuWorkers) {
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, cpuWorkers));
+        return WorkerThreads.intraOpThreads(Runtime.getRuntime().availableProcessors(), cpuWorkers);
     }
 
     /** Applies the settings; true when freed native memory is kept (asked for, and taken by the C library). */
@@ -22,6 +22,8 @@ public record EngineSettings(boolean offline, boolean graphOptimizer, int intraO
         System.setProperty("ai.djl.pytorch.graph_optimizer", Boolean.toString(graphOptimizer));
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(intraOpThreads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        // ONNX Runtime runs ONNX models alone: no operator of theirs is handed to libtorch (DJL's hybrid engine)
+        System.setProperty("ai.djl.onnx.disable_alternative", "true");
         return retainNativeMemory && NativeMemory.retainFreedMemory();
     }
 }

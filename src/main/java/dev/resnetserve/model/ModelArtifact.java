@@ -1,5 +1,6 @@
 package dev.resnetserve.model;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -30,6 +31,21 @@ public record ModelArtifact(
                 Optional.empty(),
                 ModelFormat.TORCHSCRIPT,
                 Optional.empty());
+    }
+
+    /** An ONNX graph: {@code directory/modelName} or {@code directory/modelName.onnx}. */
+    static ModelArtifact onnx(Path directory, String modelName) {
+        return new ModelArtifact(
+                Optional.of(directory), Optional.of(modelName), Optional.empty(), ModelFormat.ONNX, Optional.empty());
+    }
+
+    /** The ONNX file itself, for an ONNX artifact. */
+    public Optional<Path> onnxFile() {
+        if (format != ModelFormat.ONNX || directory.isEmpty() || modelName.isEmpty()) {
+            return Optional.empty();
+        }
+        Path named = directory.get().resolve(modelName.get());
+        return Optional.of(Files.isRegularFile(named) ? named : directory.get().resolve(modelName.get() + ".onnx"));
     }
 
     static ModelArtifact remote(String url) {

@@ -3,6 +3,7 @@ package dev.resnetserve.model;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
 import ai.djl.repository.zoo.Criteria;
@@ -10,6 +11,12 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.util.Pair;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.TensorInfo;
 import dev.resnetserve.model.resnet.ResNetBuilder;
 import dev.resnetserve.model.resnet.ResNetSpec;
 import java.io.IOException;
@@ -18,34 +25,60 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 
-/** Loads a model onto one device through DJL's {@link Criteria}, and its labels. */
+/**
+ * Loads a model onto one device, and its labels: TorchScript and this project's models on libtorch through DJL's
+ * {@link Criteria}, ONNX models on ONNX Runtime.
+ */
 public final class ModelLoader {
 
-    public static final String ENGINE = "PyTorch";
+    private static final Logger log = LoggerFactory.getLogger(ModelLoader.class);
+
+    public static final String ENGINE = ModelFormat.PYTORCH;
     private static final String SYNSET_FILE = "synset.txt";
     static final int MAX_LABELS_BYTES = 10 << 20;
     static final int MAX_LABELS = 100_000;
 
     private final ModelLocator locator;
     private final ResourceLoader resources;
+    private final OnnxSettings onnx;
 
     public ModelLoader(ModelLocator locator, ResourceLoader resources) {
+        this(locator, resources, OnnxSettings.defaults());
+    }
+
+    public ModelLoader(ModelLocator locator, ResourceLoader resources, OnnxSettings onnx) {
         this.locator = locator;
         this.resources = resources;
+        this.onnx = onnx;
     }
 
     /** Resolves the model's location once; the artifact is then loaded onto each device. */
     public ModelArtifact locate(ModelSpec spec) {
-        return locator.locate(spec.name(), spec.version(), spec.location());
+        return locator.locate(spec.name(), spec.version(), spec.location(), spec.format());
     }
 
-    /** One model instance on {@code device}: weights are loaded once per device and shared by its predictors. */
+    /** One model instance on {@code device}, for one worker (the bench's bare predictor). */
     public ZooModel<NDList, NDList> load(ModelSpec spec, ModelArtifact artifact, Device device) {
+        return load(spec, artifact, device, 1);
+    }
+
+    /**
+     * One model instance on {@code device}: weights are loaded once per device and shared by its predictors.
+     *
+     * @param workers the predictor threads that will share it (ONNX Runtime sizes its session's threads by them)
+     */
+    public ZooModel<NDList, NDList> load(ModelSpec spec, ModelArtifact artifact, Device device, int workers) {
+        if (artifact.format() == ModelFormat.ONNX) {
+            return loadOnnx(spec, artifact, device, workers);
+        }
         Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
                 .optEngine(ENGINE)
@@ -63,6 +96,66 @@ public final class ModelLoader {
         } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
             throw new ModelLoadException(
                     "cannot load model '" + spec.name() + "' from " + spec.location() + " on " + device + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * An ONNX model on ONNX Runtime, with the session options built here (DJL's string options cannot turn the
+     * arena off). The options are copied into the session when it is made, so they are closed right after.
+     */
+    private ZooModel<NDList, NDList> loadOnnx(ModelSpec spec, ModelArtifact artifact, Device device, int workers) {
+        Path directory = artifact.directory().orElseThrow();
+        String name = artifact.modelName().orElseThrow();
+        Model model = Engine.getEngine(ModelFormat.ONNX_RUNTIME).newModel(name, device);
+        try (SessionOptions options = onnx.sessionOptions(workers)) {
+            model.load(directory, name, Map.of("sessionOptions", options));
+            log.info(
+                    "model '{}' on ONNX Runtime {}: {} intra-op thread(s) shared by {} worker(s), {} inter-op, "
+                            + "arena {}, graph optimisation {}",
+                    spec.name(),
+                    model.getNDManager().getEngine().getVersion(),
+                    onnx.intraOpThreadsFor(workers),
+                    workers,
+                    onnx.interOpThreads(),
+                    onnx.arena() ? "on" : "off",
+                    onnx.optimization());
+            return new ZooModel<>(model, new NoopTranslator());
+        } catch (OrtException | MalformedModelException | IOException | RuntimeException e) {
+            model.close();
+            throw new ModelLoadException(
+                    "cannot load model '" + spec.name() + "' from " + spec.location() + " on " + device + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * The input shape the model file declares. ONNX Runtime reads it from a session of its own, made without graph
+     * optimisation and closed at once (DJL keeps its session private); TorchScript declares none.
+     */
+    public InputSignature inputSignature(ModelSpec spec, ModelArtifact artifact) {
+        Optional<Path> file = artifact.onnxFile();
+        if (file.isEmpty()) {
+            return InputSignature.ANY;
+        }
+        Engine.getEngine(ModelFormat.ONNX_RUNTIME); // makes ONNX Runtime's environment as DJL configures it
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (SessionOptions options = new SessionOptions()) {
+            options.setOptimizationLevel(SessionOptions.OptLevel.NO_OPT);
+            options.setIntraOpNumThreads(1);
+            try (OrtSession session = environment.createSession(file.get().toString(), options)) {
+                Map<String, NodeInfo> inputs = session.getInputInfo();
+                if (inputs.size() != 1 || !(inputs.values().iterator().next().getInfo() instanceof TensorInfo t)) {
+                    throw new ModelLoadException(
+                            "model '" + spec.name() + "' must take one tensor, not " + inputs.keySet());
+                }
+                return new InputSignature(t.getShape());
+            }
+        } catch (OrtException e) {
+            throw new ModelLoadException(
+                    "cannot read the inputs of model '" + spec.name() + "' from " + spec.location() + ": "
                             + e.getMessage(),
                     e);
         }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.ResourcePatternResolver;
@@ -16,11 +17,12 @@ import org.springframework.core.io.support.ResourcePatternResolver;
 /**
  * Turns a configured model location into a {@link ModelArtifact}. {@code classpath:} models inside the
  * application jar are copied into a work directory of their own per model and version (two versions from the
- * classpath must not overwrite each other's files), since libtorch loads from files.
+ * classpath must not overwrite each other's files), since libtorch and ONNX Runtime load from files.
  */
 public final class ModelLocator {
 
     private static final List<String> TORCHSCRIPT_SUFFIXES = List.of(".pt", ".pth", ".torchscript");
+    private static final String ONNX_SUFFIX = ".onnx";
     private static final List<String> ARCHIVE_SUFFIXES = List.of(".zip", ".tar.gz", ".tgz", ".tar");
 
     private final ResourcePatternResolver resources;
@@ -32,11 +34,19 @@ public final class ModelLocator {
     }
 
     public ModelArtifact locate(String modelName, String version, String location) {
+        return locate(modelName, version, location, Optional.empty());
+    }
+
+    /**
+     * @param format as configured; empty: detected from the file's suffix, else its first bytes, or from the one
+     *               model file in a directory
+     */
+    public ModelArtifact locate(String modelName, String version, String location, Optional<ModelFormat> format) {
         String scheme = scheme(location);
         return switch (scheme) {
-            case "file" -> fromPath(Path.of(URI.create(location)));
-            case "classpath" -> fromPath(copyFromClasspath(modelName, version, location));
-            case "" -> fromPath(Path.of(location));
+            case "file" -> fromPath(Path.of(URI.create(location)), format);
+            case "classpath" -> fromPath(copyFromClasspath(modelName, version, location), format);
+            case "" -> fromPath(Path.of(location), format);
             default -> ModelArtifact.remote(location);
         };
     }
@@ -49,15 +59,19 @@ public final class ModelLocator {
         return location.substring(0, colon).toLowerCase(Locale.ROOT);
     }
 
-    private static ModelArtifact fromPath(Path path) {
+    private static ModelArtifact fromPath(Path path, Optional<ModelFormat> format) {
         if (Files.isDirectory(path)) {
-            return ModelArtifact.local(path, singleTorchScriptName(path));
+            return fromDirectory(path, format);
         }
         if (!Files.isRegularFile(path)) {
             throw new ModelLoadException("no model file or directory at " + path);
         }
         String fileName = path.getFileName().toString();
         String lower = fileName.toLowerCase(Locale.ROOT);
+        if (format.equals(Optional.of(ModelFormat.ONNX))
+                || format.isEmpty() && (lower.endsWith(ONNX_SUFFIX) || looksLikeOnnx(path))) {
+            return ModelArtifact.onnx(path.getParent(), withoutSuffix(fileName, ONNX_SUFFIX));
+        }
         for (String suffix : TORCHSCRIPT_SUFFIXES) {
             if (lower.endsWith(suffix)) {
                 return ModelArtifact.local(
@@ -70,16 +84,56 @@ public final class ModelLocator {
             }
         }
         throw new ModelLoadException("unrecognised model file " + fileName + ": expected a TorchScript file ("
-                + String.join(", ", TORCHSCRIPT_SUFFIXES) + "), an archive or a model directory");
+                + String.join(", ", TORCHSCRIPT_SUFFIXES) + "), an ONNX file (" + ONNX_SUFFIX
+                + ", or format: onnx), an archive or a model directory");
     }
 
-    /** The one TorchScript file in a directory, named without its suffix, so DJL loads it whatever it is called. */
-    private static String singleTorchScriptName(Path directory) {
+    /**
+     * A directory: this project's own model (resnet-serve.properties), else its one TorchScript file, else its one
+     * ONNX file ({@code format: onnx} picks the ONNX file beside a TorchScript one).
+     */
+    private static ModelArtifact fromDirectory(Path directory, Optional<ModelFormat> format) {
+        List<String> torchScript = filesEndingWith(directory, ".pt");
+        List<String> onnx = filesEndingWith(directory, ONNX_SUFFIX);
+        boolean pickOnnx = format.equals(Optional.of(ModelFormat.ONNX))
+                || format.isEmpty() && torchScript.size() != 1 && onnx.size() == 1;
+        if (pickOnnx && ModelDescriptor.readFrom(directory).isEmpty()) {
+            if (onnx.size() != 1) {
+                throw new ModelLoadException(
+                        "expected one " + ONNX_SUFFIX + " file in " + directory + ", found " + onnx.size());
+            }
+            return ModelArtifact.onnx(directory, withoutSuffix(onnx.get(0), ONNX_SUFFIX));
+        }
+        return ModelArtifact.local(
+                directory, torchScript.size() == 1 ? withoutSuffix(torchScript.get(0), ".pt") : null);
+    }
+
+    /**
+     * An ONNX file is a protobuf {@code ModelProto}, which starts with its field 1 ({@code ir_version}, a varint:
+     * tag byte 0x08); a TorchScript file is a zip archive ({@code PK}).
+     */
+    static boolean looksLikeOnnx(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(2);
+            return head.length == 2 && head[0] == 0x08 && head[1] > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String withoutSuffix(String fileName, String suffix) {
+        return fileName.toLowerCase(Locale.ROOT).endsWith(suffix)
+                ? fileName.substring(0, fileName.length() - suffix.length())
+                : fileName;
+    }
+
+    private static List<String> filesEndingWith(Path directory, String suffix) {
         try (Stream<Path> files = Files.list(directory)) {
-            List<String> names = files.map(p -> p.getFileName().toString())
-                    .filter(name -> name.toLowerCase(Locale.ROOT).endsWith(".pt"))
+            return files.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
+                    .filter(name -> name.toLowerCase(Locale.ROOT).endsWith(suffix))
+                    .sorted()
                     .toList();
-            return names.size() == 1 ? names.get(0).substring(0, names.get(0).length() - 3) : null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,6 +14,7 @@ import java.util.Optional;
  *                      {@code class_<i>}
  * @param architecture  e.g. {@code resnet50}, when known
  * @param preprocessing how the input tensor is made; empty: as the model directory describes it, else imagenet
+ * @param format        how the weights are stored; empty: detected from the files
  */
 public record ModelSpec(
         String name,
@@ -21,4 +22,17 @@ public record ModelSpec(
         String location,
         Optional<String> labels,
         Optional<String> architecture,
-        Optional<PreprocessingSpec> preprocessing) {}
+        Optional<PreprocessingSpec> preprocessing,
+        Optional<ModelFormat> format) {
+
+    /** A model whose format is detected from its files. */
+    public ModelSpec(
+            String name,
+            String version,
+            String location,
+            Optional<String> labels,
+            Optional<String> architecture,
+            Optional<PreprocessingSpec> preprocessing) {
+        this(name, version, location, labels, architecture, preprocessing, Optional.empty());
+    }
+}

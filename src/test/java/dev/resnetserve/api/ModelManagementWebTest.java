@@ -18,6 +18,7 @@ import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.model.AllowedLocations;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
+import dev.resnetserve.model.WorkerThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,7 +88,9 @@ class ModelManagementWebTest {
                         .content("{\"name\":\"extra\",\"location\":\"" + allowed.resolve("m.pt") + "\"}"))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("Location", "/v1/models/extra/versions/1"))
-                .andExpect(jsonPath("$.workersPerDevice").value(1))
+                .andExpect(jsonPath("$.workersPerDevice")
+                        .value(WorkerThreads.defaults(Runtime.getRuntime().availableProcessors(), false)
+                                .workers()))
                 .andExpect(jsonPath("$.queueCapacity").value(64))
                 .andExpect(jsonPath("$.batchMaxSize").value(8))
                 .andExpect(jsonPath("$.requestTimeoutMs").value(30_000.0));

@@ -3,6 +3,8 @@ package dev.resnetserve.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.inference.ModelSettings;
+import dev.resnetserve.model.ModelFormat;
+import dev.resnetserve.model.WorkerThreads;
 import dev.resnetserve.preprocess.AlphaMode;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.ResizeMode;
@@ -36,7 +38,10 @@ class ResnetPropertiesTest {
             ModelSettings settings = ref.settings();
             assertThat(settings.version()).isEqualTo("1");
             assertThat(settings.devices()).containsExactly("cpu");
-            assertThat(settings.workers()).isEqualTo(1);
+            assertThat(settings.workers())
+                    .isEqualTo(WorkerThreads.defaults(Runtime.getRuntime().availableProcessors(), false)
+                            .workers());
+            assertThat(settings.format()).isEmpty();
             assertThat(settings.queueCapacity()).isEqualTo(64);
             assertThat(settings.batchMaxSize()).isEqualTo(8);
             assertThat(settings.batchMaxDelay()).isEqualTo(Duration.ofMillis(5));
@@ -110,6 +115,41 @@ class ResnetPropertiesTest {
     void refusesADefaultModelThatIsNotServed() {
         runner.withPropertyValues("resnet.default-model=other")
                 .run(context -> assertThat(context).hasFailed().getFailure().hasStackTraceContaining("default-model"));
+    }
+
+    @Test
+    void onnxRuntimeSettingsHaveDefaultsAndBounds() {
+        runner.run(context -> {
+            EngineProperties.OnnxProperties onnx =
+                    context.getBean(ResnetProperties.class).engine().onnx();
+            assertThat(onnx.intraOpThreads()).isZero();
+            assertThat(onnx.interOpThreads()).isEqualTo(1);
+            assertThat(onnx.arena()).isTrue();
+            assertThat(onnx.optimization()).isEqualTo("all");
+        });
+        runner.withPropertyValues(
+                        "resnet.engine.onnx.intra-op-threads=3",
+                        "resnet.engine.onnx.arena=false",
+                        "resnet.engine.onnx.optimization=basic",
+                        "resnet.models.ref.format=onnx")
+                .run(context -> {
+                    ResnetProperties properties = context.getBean(ResnetProperties.class);
+                    assertThat(properties.engine().onnx().settings().intraOpThreadsFor(2))
+                            .isEqualTo(3);
+                    assertThat(properties.engine().onnx().arena()).isFalse();
+                    assertThat(properties.models().get("ref").settings().format())
+                            .hasValue(ModelFormat.ONNX);
+                });
+        runner.withPropertyValues("resnet.engine.onnx.optimization=turbo")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining("engine.onnx.optimization"));
+        runner.withPropertyValues("resnet.engine.onnx.inter-op-threads=0")
+                .run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("resnet.models.ref.format=tensorflow")
+                .run(context ->
+                        assertThat(context).hasFailed().getFailure().hasStackTraceContaining("onnx or torchscript"));
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.resnetserve.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.resnetserve.model.ModelFormat;
+import dev.resnetserve.model.WorkerThreads;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import java.time.Duration;
 import java.util.List;
@@ -13,14 +15,16 @@ class ModelSettingsTest {
 
     @Test
     void everythingLeftOutTakesItsDefault() {
-        ModelSettings settings = ModelSettings.builder().build();
+        ModelSettings settings = ModelSettings.builder().cores(6).build();
 
         assertThat(settings.version()).isEqualTo("1");
+        assertThat(settings.format()).isEmpty();
         assertThat(settings.labels()).isEmpty();
         assertThat(settings.preprocessing()).isEmpty();
         SchedulingSpec scheduling = settings.scheduling();
         assertThat(scheduling.devices()).containsExactly("cpu");
-        assertThat(scheduling.workers()).isEqualTo(1);
+        assertThat(scheduling.workers()).as("one per core").isEqualTo(6);
+        assertThat(settings.workersDerived()).isTrue();
         assertThat(scheduling.queueCapacity()).isEqualTo(64);
         assertThat(scheduling.batchMaxSize()).isEqualTo(8);
         assertThat(scheduling.batchMaxDelay()).isEqualTo(Duration.ofMillis(5));
@@ -35,6 +39,7 @@ class ModelSettingsTest {
                 .labels("classpath:models/l.txt")
                 .architecture("resnet50")
                 .preprocessing(PreprocessingSpec.preset("whole-image"))
+                .format(ModelFormat.ONNX)
                 .devices(List.of("gpu0", "cpu"))
                 .workers(3)
                 .queueCapacity(10)
@@ -50,12 +55,28 @@ class ModelSettingsTest {
             assertThat(spec.location()).isEqualTo("file:/models/m.pt");
             assertThat(spec.labels()).hasValue("classpath:models/l.txt");
             assertThat(spec.architecture()).hasValue("resnet50");
+            assertThat(spec.format()).hasValue(ModelFormat.ONNX);
             assertThat(spec.preprocessing())
                     .hasValueSatisfying(p -> assertThat(p.width()).isEqualTo(224));
         });
         assertThat(settings.scheduling())
                 .isEqualTo(new SchedulingSpec(
                         List.of("gpu0", "cpu"), 3, 10, 4, Duration.ZERO, Duration.ofSeconds(2), true));
+    }
+
+    @Test
+    void workersLeftOutAreDerivedFromTheCoresAndTheDevices() {
+        assertThat(ModelSettings.builder().cores(2).build().workers()).isEqualTo(2);
+        assertThat(ModelSettings.builder().cores(64).build().workers()).isEqualTo(WorkerThreads.MAX_DEFAULT_WORKERS);
+        assertThat(ModelSettings.builder()
+                        .cores(16)
+                        .devices(List.of("gpu0"))
+                        .build()
+                        .workers())
+                .isEqualTo(1);
+        ModelSettings set = ModelSettings.builder().cores(16).workers(3).build();
+        assertThat(set.workers()).isEqualTo(3);
+        assertThat(set.workersDerived()).isFalse();
     }
 
     @Test

@@ -34,4 +34,41 @@ class ModelLocatorTest {
         assertThatThrownBy(() -> locator.locate("..", "..", "classpath:models/demo"))
                 .isInstanceOf(ModelLoadException.class);
     }
+
+    @Test
+    void onnxIsDetectedBySuffixByContentAndInADirectory() throws Exception {
+        ModelLocator locator = new ModelLocator(new PathMatchingResourcePatternResolver(), work);
+        byte[] onnx = java.nio.file.Files.readAllBytes(
+                Path.of(getClass().getResource("/fixtures/parity/model.onnx").toURI()));
+        Path models = java.nio.file.Files.createDirectories(work.resolve("models"));
+        java.nio.file.Files.write(models.resolve("r18.onnx"), onnx);
+        java.nio.file.Files.write(models.resolve("r18.bin"), onnx);
+        Path dir = java.nio.file.Files.createDirectories(work.resolve("dir"));
+        java.nio.file.Files.write(dir.resolve("weights.onnx"), onnx);
+
+        ModelArtifact bySuffix =
+                locator.locate("m", "1", models.resolve("r18.onnx").toString());
+        ModelArtifact byContent =
+                locator.locate("m", "1", models.resolve("r18.bin").toString());
+        ModelArtifact inDirectory = locator.locate("m", "1", dir.toUri().toString());
+
+        assertThat(bySuffix.format()).isEqualTo(ModelFormat.ONNX);
+        assertThat(bySuffix.onnxFile()).hasValue(models.resolve("r18.onnx"));
+        assertThat(byContent.format()).isEqualTo(ModelFormat.ONNX);
+        assertThat(byContent.onnxFile()).hasValue(models.resolve("r18.bin"));
+        assertThat(inDirectory.format()).isEqualTo(ModelFormat.ONNX);
+        assertThat(inDirectory.onnxFile()).hasValue(dir.resolve("weights.onnx"));
+    }
+
+    @Test
+    void formatOnnxPicksTheOnnxFileBesideATorchScriptOne() {
+        ModelLocator locator = new ModelLocator(new PathMatchingResourcePatternResolver(), work);
+        String parity = "classpath:fixtures/parity/model.pt";
+
+        assertThat(locator.locate("p", "1", parity).format()).isEqualTo(ModelFormat.TORCHSCRIPT);
+        assertThatThrownBy(() ->
+                        locator.locate("p", "2", "classpath:fixtures/parity", java.util.Optional.of(ModelFormat.ONNX)))
+                .as("two .onnx files there: which one is not guessed")
+                .hasMessageContaining("expected one .onnx file");
+    }
 }

@@ -117,12 +117,21 @@ class OipController {
                 .body(out.toByteArray());
     }
 
+    /** Triton's platform names: what runs the model, and from which format. */
+    static String platform(ModelFormat format) {
+        return switch (format) {
+            case ONNX -> "onnxruntime_onnx";
+            case DJL_RESNET -> "pytorch_djl";
+            case TORCHSCRIPT, DJL_URL -> "pytorch_torchscript";
+        };
+    }
+
     private OipMessages.ModelMetadata metadata(ServedModel model) {
         long[] input = model.inputShape();
         long classes = model.labels().map(labels -> (long) labels.size()).orElse(-1L);
         String platform = model.details()
                 .map(ModelDetails::format)
-                .map(format -> format == ModelFormat.DJL_RESNET ? "pytorch_djl" : "pytorch_torchscript")
+                .map(OipController::platform)
                 .orElse("pytorch_torchscript");
         List<String> versions = registry.versions(model.name()).stream()
                 .map(m -> m.spec().version())
