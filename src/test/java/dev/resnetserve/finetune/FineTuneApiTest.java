@@ -104,8 +104,10 @@ class FineTuneApiTest {
 
         try (ConfigurableApplicationContext restarted = new SpringApplicationBuilder(ResnetServeApplication.class)
                 .profiles("test")
-                .properties("server.port=0", "resnet.model-repository=" + REPOSITORY, "resnet.model-repository-poll=0s")
-                .run()) {
+                .run(
+                        "--server.port=0",
+                        "--resnet.model-repository=" + REPOSITORY,
+                        "--resnet.model-repository-poll=0s")) {
             ModelRegistry again = restarted.getBean(ModelRegistry.class);
             Readiness.await(again);
             assertThat(again.versions("shapes4").stream().map(m -> m.spec().version()))
