@@ -24,7 +24,8 @@ RUN if ! ldconfig -p | grep -q 'libturbojpeg\.so\.0'; then apt-get update \
    && rm -rf /var/lib/apt/lists/*; fi
 RUN groupadd --system --gid 10001 resnet \
  && useradd --system --uid 10001 --gid resnet --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin resnet \
- && mkdir -p /models /config /opt/resnet-serve/djl
+ && mkdir -p /models /config /opt/resnet-serve/djl /var/lib/resnet-serve/model-repository \
+ && chown 10001:10001 /var/lib/resnet-serve/model-repository
 
 WORKDIR /app
 COPY --from=layers /build/extracted/dependencies/ ./
@@ -40,6 +41,7 @@ ENV ENGINE_CACHE_DIR=/opt/resnet-serve/djl \
     PYTORCH_FLAVOR=${PYTORCH_FLAVOR} \
     SERVER_ADDRESS=0.0.0.0 \
     RESNET_MANAGEMENT_ALLOWEDLOCATIONS=file:/models/,classpath:models/ \
+    RESNET_MODELREPOSITORY=/var/lib/resnet-serve/model-repository \
     SPRING_CONFIG_ADDITIONAL_LOCATION=optional:file:/config/ \
     JDK_JAVA_OPTIONS="-Djna.boot.library.path=/opt/resnet-serve/jna" \
     JAVA_OPTS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -Dai.djl.offline=true"

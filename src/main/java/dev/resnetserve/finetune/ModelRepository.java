@@ -161,10 +161,15 @@ public final class ModelRepository implements SmartLifecycle {
     public synchronized void start() {
         try {
             Files.createDirectories(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the model repository " + root, e);
+            scan();
+        } catch (IOException | UncheckedIOException e) {
+            // a read-only file system without a volume for it: serving goes on, fine-tuning jobs will fail
+            log.warn(
+                    "model repository {} cannot be read or created ({}): fine-tuned models cannot be saved; mount a"
+                            + " writable volume there or set resnet.model-repository",
+                    root,
+                    e.toString());
         }
-        scan();
         if (!pollInterval.isZero()) {
             poller = Executors.newSingleThreadScheduledExecutor(task -> {
                 Thread thread = new Thread(task, "model-repository-poll");
