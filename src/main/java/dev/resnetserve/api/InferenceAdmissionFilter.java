@@ -1,5 +1,6 @@
 package dev.resnetserve.api;
 
+import dev.resnetserve.serving.ConcurrentRequests;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

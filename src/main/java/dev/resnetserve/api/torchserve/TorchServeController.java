@@ -1,13 +1,13 @@
 package dev.resnetserve.api.torchserve;
 
-import dev.resnetserve.api.Classified;
-import dev.resnetserve.api.Classifier;
 import dev.resnetserve.api.RequestBodyReader;
 import dev.resnetserve.api.RequestLimits;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.Prediction;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.inference.TopK;
+import dev.resnetserve.serving.Classified;
+import dev.resnetserve.serving.Classifier;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;

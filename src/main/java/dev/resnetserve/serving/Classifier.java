@@ -1,4 +1,4 @@
-package dev.resnetserve.api;
+package dev.resnetserve.serving;
 
 import dev.resnetserve.error.ErrorCode;
 import dev.resnetserve.error.ServiceException;
@@ -27,8 +27,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * One classification, stage by stage, on the request thread: decode and preprocess here (so they overlap other
- * requests' inference), then queue for the model's workers and wait, then softmax and top-k. The request thread was
- * admitted before its body was read ({@link InferenceAdmissionFilter}).
+ * requests' inference), then queue for the model's workers and wait, then softmax and top-k. The application
+ * service every protocol adapter calls; the request thread it runs on was taken from {@link ConcurrentRequests}
+ * before its body was read.
  */
 @Service
 public class Classifier {
