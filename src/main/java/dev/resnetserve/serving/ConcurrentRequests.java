@@ -22,12 +22,15 @@ public final class ConcurrentRequests {
         this.max = max;
     }
 
-    /** Takes one of the permits if one is free; the caller must {@link #leave()} once it has answered. */
-    public boolean tryEnter() {
+    /**
+     * Takes one of the request threads lent to inference if one is free; the caller must
+     * {@link #releaseRequestThread()} once it has answered. (Not the model's {@code admit}, which checks its queue.)
+     */
+    public boolean tryAcquireRequestThread() {
         return permits.tryAcquire();
     }
 
-    public void leave() {
+    public void releaseRequestThread() {
         permits.release();
     }
 

@@ -41,7 +41,7 @@ class OipInference {
 
     /** The model, checked against the version the path names, when it names one. */
     ServedModel model(String name, String version) {
-        return classifier.resolve(name, version);
+        return classifier.require(name, version);
     }
 
     /** The JSON response and, for outputs asked for as binary, the bytes that follow it. */

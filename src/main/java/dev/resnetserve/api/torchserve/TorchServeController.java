@@ -79,7 +79,7 @@ class TorchServeController {
     }
 
     private Map<String, Double> predict(String name, String version, byte[] image) {
-        ServedModel model = classifier.resolve(name, version);
+        ServedModel model = classifier.require(name, version);
         Classified classified = classifier.classifyImages(model, List.of(image)).get(0);
         int k = Math.min(TOP_K, classified.probabilities().length);
         Map<String, Double> answer = new LinkedHashMap<>();
