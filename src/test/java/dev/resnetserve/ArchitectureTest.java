@@ -1,22 +1,28 @@
 package dev.resnetserve;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.metaAnnotatedWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.resnetserve.error.ServiceException;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.ControllerAdvice;
 
 /**
- * The request path decides the dependencies: api -> preprocess, inference -> model; finetune (jobs and the model
- * repository) sits beside api and uses inference, model and preprocess; preprocess is pure Java;
- * only inference and model touch DJL; metrics implements the observers api and inference define and reads model
- * state, and nothing but config knows it; security (HTTP access rules) knows no serving code; config wires
- * everything and nothing depends on it. Every layer refuses requests with the error package's codes, which depends
- * on nothing.
+ * The request path decides the dependencies: the protocol adapters (api's /v1 controllers, api.oip,
+ * api.torchserve) -> serving (the core: Classifier, the request-thread cap) -> preprocess, inference -> model; the
+ * adapters do not depend on each other, and the core knows neither them nor the web; finetune (jobs and the model
+ * repository) sits beside serving and uses inference, model and preprocess; preprocess is pure Java; only inference
+ * and model touch DJL; metrics implements the observers serving and inference define and reads model state, and
+ * nothing but config knows it; security (HTTP access rules) knows no serving code; config wires everything and
+ * nothing depends on it. Every layer refuses requests with the error package's codes, which depends on nothing.
  */
 @AnalyzeClasses(packages = "dev.resnetserve", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -29,6 +35,8 @@ class ArchitectureTest {
             .definedBy("..resnetserve.config..")
             .layer("api")
             .definedBy("..resnetserve.api..")
+            .layer("serving")
+            .definedBy("..resnetserve.serving..")
             .layer("preprocess")
             .definedBy("..resnetserve.preprocess..")
             .layer("inference")
@@ -48,13 +56,15 @@ class ArchitectureTest {
             .whereLayer("config")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("api")
-            .mayOnlyBeAccessedByLayers("config", "metrics")
+            .mayOnlyBeAccessedByLayers("config")
+            .whereLayer("serving")
+            .mayOnlyBeAccessedByLayers("api", "config", "metrics")
             .whereLayer("inference")
-            .mayOnlyBeAccessedByLayers("api", "config", "metrics", "bench", "finetune")
+            .mayOnlyBeAccessedByLayers("api", "serving", "config", "metrics", "bench", "finetune")
             .whereLayer("model")
-            .mayOnlyBeAccessedByLayers("inference", "api", "config", "metrics", "bench", "finetune")
+            .mayOnlyBeAccessedByLayers("inference", "api", "serving", "config", "metrics", "bench", "finetune")
             .whereLayer("preprocess")
-            .mayOnlyBeAccessedByLayers("api", "model", "inference", "config", "bench", "finetune")
+            .mayOnlyBeAccessedByLayers("api", "serving", "model", "inference", "config", "bench", "finetune")
             .whereLayer("finetune")
             .mayOnlyBeAccessedByLayers("api", "config", "metrics")
             .whereLayer("metrics")
@@ -85,6 +95,7 @@ class ArchitectureTest {
             .and()
             .resideInAnyPackage(
                     "..resnetserve.api..",
+                    "..resnetserve.serving..",
                     "..resnetserve.preprocess..",
                     "..resnetserve.inference..",
                     "..resnetserve.security..",
@@ -101,6 +112,7 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .resideInAnyPackage(
                     "..resnetserve.api..",
+                    "..resnetserve.serving..",
                     "..resnetserve.inference..",
                     "..resnetserve.model..",
                     "..resnetserve.preprocess..",
@@ -122,36 +134,42 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .haveFullyQualifiedName("ai.djl.inference.Predictor");
 
+    /** The adapters below api ({@code api.oip}, {@code api.torchserve}, and {@code api.grpc} when it exists). */
     @ArchTest
-    static final ArchRule protocolAdaptersDoNotDependOnEachOther = noClasses()
+    static final ArchRule protocolAdaptersDoNotDependOnEachOther =
+            slices().matching("dev.resnetserve.api.(*)..").should().notDependOnEachOther();
+
+    /**
+     * The other adapters share api's HTTP plumbing (body limits, error answers, outcome codes), never the
+     * {@code /v1} adapter itself: its controllers and its error advice.
+     */
+    @ArchTest
+    static final ArchRule protocolAdaptersDoNotDependOnTheV1Adapter = noClasses()
             .that()
-            .resideInAPackage("..resnetserve.api.oip..")
+            .resideInAPackage("dev.resnetserve.api.*..")
             .should()
-            .dependOnClassesThat()
-            .resideInAPackage("..resnetserve.api.torchserve..")
-            .andShould()
-            .dependOnClassesThat()
-            .resideInAPackage("..resnetserve.api.grpc..");
+            .dependOnClassesThat(resideInAPackage("dev.resnetserve.api")
+                    .and(metaAnnotatedWith(Controller.class).or(metaAnnotatedWith(ControllerAdvice.class)))
+                    .as("the /v1 adapter's controllers and advice"));
 
     @ArchTest
-    static final ArchRule torchServeAdapterDependsOnNoOtherAdapter = noClasses()
-            .that()
-            .resideInAPackage("..resnetserve.api.torchserve..")
-            .should()
-            .dependOnClassesThat()
-            .resideInAPackage("..resnetserve.api.oip..")
-            .andShould()
-            .dependOnClassesThat()
-            .resideInAPackage("..resnetserve.api.grpc..");
-
-    @ArchTest
-    static final ArchRule theServingCoreKnowsNoAdapter = noClasses()
+    static final ArchRule theV1AdapterKnowsNoOtherAdapter = noClasses()
             .that()
             .resideInAPackage("dev.resnetserve.api")
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage(
                     "..resnetserve.api.oip..", "..resnetserve.api.torchserve..", "..resnetserve.api.grpc..");
+
+    /** The core every adapter calls knows no protocol: no adapter (the layers say so), and no web type. */
+    @ArchTest
+    static final ArchRule theServingCoreKnowsNoWeb = noClasses()
+            .that()
+            .resideInAPackage("..resnetserve.serving..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "org.springframework.web..", "org.springframework.http..", "jakarta.servlet..", "ai.djl..");
 
     @ArchTest
     static final ArchRule apiKnowsNothingOfDjl = noClasses()

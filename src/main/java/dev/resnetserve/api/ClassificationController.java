@@ -1,5 +1,7 @@
 package dev.resnetserve.api;
 
+import dev.resnetserve.serving.ClassificationResponse;
+import dev.resnetserve.serving.Classifier;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import jakarta.servlet.http.HttpServletRequest;

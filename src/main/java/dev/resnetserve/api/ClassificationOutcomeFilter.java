@@ -1,6 +1,8 @@
 package dev.resnetserve.api;
 
 import dev.resnetserve.inference.ModelRegistry;
+import dev.resnetserve.serving.ClassificationObserver;
+import dev.resnetserve.serving.Outcome;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

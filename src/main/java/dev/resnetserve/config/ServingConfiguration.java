@@ -1,6 +1,5 @@
 package dev.resnetserve.config;
 
-import dev.resnetserve.api.ConcurrentRequests;
 import dev.resnetserve.api.ManagementPolicy;
 import dev.resnetserve.api.RequestLimits;
 import dev.resnetserve.inference.BatchObserver;
@@ -20,6 +19,7 @@ import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.ImageLimits;
 import dev.resnetserve.preprocess.Preprocessor;
 import dev.resnetserve.preprocess.TurboJpeg;
+import dev.resnetserve.serving.ConcurrentRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import jakarta.servlet.MultipartConfigElement;

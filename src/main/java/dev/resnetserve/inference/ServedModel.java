@@ -11,7 +11,6 @@ import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A model as served: its queue, one pool per device, and its life from loading through warm-up to ready (or
- * failed, with the reason) and stopped.
+ * A model version as served: its queue and one pool per device, loaded and warmed up ({@link WorkerWarmUp}) as its
+ * {@link VersionLifecycle} moves from loading to ready (or failed, with the reason) and stopped.
  */
 public final class ServedModel {
 
@@ -35,22 +34,20 @@ public final class ServedModel {
     private final List<Device> devices;
     private final InferenceQueue queue;
     private final List<DevicePool> pools = new CopyOnWriteArrayList<>(); // each pool guards its own workers
-    private final Object transitions = new Object();
-    private volatile ModelState state = ModelState.LOADING;
-    private volatile String failure;
+    private final VersionLifecycle lifecycle;
     private volatile ModelDetails details;
     private volatile PreprocessingSpec preprocessing;
     private final Map<String, Duration> loadTimes = new ConcurrentHashMap<>();
-    private volatile int outputClasses; // learnt by the warm-up
+    private volatile WorkerWarmUp warmUp; // once the load has learnt the model's input
     private volatile int workersPerDevice;
     private volatile int batchMaxSize; // as configured, or less when the model's input fixes its batch size
     private volatile InputSignature input = InputSignature.ANY;
-    private volatile BatchObserver observer = BatchObserver.NONE;
 
     public ServedModel(ModelSpec spec, SchedulingSpec scheduling, List<Device> devices) {
         this.spec = spec;
         this.scheduling = scheduling;
         this.devices = List.copyOf(devices);
+        this.lifecycle = new VersionLifecycle(spec.name(), spec.version());
         this.queue =
                 new InferenceQueue(scheduling.queueCapacity(), scheduling.requestTimeout(), scheduling.batchMaxSize());
         this.preprocessing = spec.preprocessing().orElse(PreprocessingSpec.imagenet());
@@ -76,11 +73,11 @@ public final class ServedModel {
     }
 
     public ModelState state() {
-        return state;
+        return lifecycle.state();
     }
 
     public Optional<String> failure() {
-        return Optional.ofNullable(failure);
+        return lifecycle.failure();
     }
 
     public Optional<ModelDetails> details() {
@@ -122,7 +119,7 @@ public final class ServedModel {
      * Queues a preprocessed input. Fails at once when the model is not ready or its queue is full.
      */
     public CompletableFuture<InferenceResult> submit(float[] input) {
-        checkReady();
+        lifecycle.checkReady();
         return queue.submit(input);
     }
 
@@ -131,30 +128,16 @@ public final class ServedModel {
      * service spends no CPU decoding images it will refuse anyway.
      */
     public void admit(int count) {
-        checkReady();
+        lifecycle.checkReady();
         queue.checkRoom(count);
-    }
-
-    private void checkReady() {
-        if (state == ModelState.FAILED) {
-            // the reason can name local paths: it is in GET /v1/models for operators, not in every 503
-            throw new ModelNotReadyException(
-                    "model '" + name() + "' failed to load; see GET /v1/models/" + name() + " for the reason");
-        }
-        if (state != ModelState.READY) {
-            throw new ModelNotReadyException(
-                    "model '" + name() + "' is " + state.name().toLowerCase());
-        }
     }
 
     /** Loads the model on every device, warms up every batch size on every worker, then starts serving. */
     void load(ModelLoader loader, BatchObserver observer) {
-        this.observer = observer;
         long start = System.nanoTime();
-        if (!moveTo(ModelState.LOADING)) {
+        if (!lifecycle.startLoading()) {
             return;
         }
-        failure = null;
         queue.startAccepting();
         try {
             ModelArtifact artifact = loader.locate(spec);
@@ -163,20 +146,26 @@ public final class ServedModel {
             }
             Optional<Labels> configuredLabels = loader.labels(spec, artifact);
             fitBatchesTo(loader.inputSignature(spec, artifact));
+            warmUp = new WorkerWarmUp(
+                    name(),
+                    queue,
+                    inputShape(),
+                    input.fixedBatchSize(),
+                    batchMaxSize,
+                    scheduling.batchMaxDelay(),
+                    observer);
             List<List<Worker>> workersByPool = new ArrayList<>();
             for (Device device : devices) {
-                workersByPool.add(loadOn(device, loader, artifact, observer));
+                workersByPool.add(loadOn(device, loader, artifact));
             }
-            Labels labels = checkLabels(configuredLabels, outputClasses);
+            Labels labels = checkLabels(configuredLabels, warmUp.outputClasses());
             details = new ModelDetails(
                     artifact.format(),
                     artifact.format().engine(),
                     ModelLoader.parameterCount(pools.get(0).model()),
                     labels,
                     Duration.ofNanos(System.nanoTime() - start));
-            if (!moveTo(ModelState.READY)) {
-                throw new IllegalStateException("model '" + name() + "' was stopped while it loaded");
-            }
+            lifecycle.ready();
             for (int i = 0; i < pools.size(); i++) {
                 pools.get(i).start(name(), workersByPool.get(i));
             }
@@ -192,8 +181,7 @@ public final class ServedModel {
                     labels.size(),
                     details.loadTime().toMillis());
         } catch (RuntimeException | Error e) {
-            failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            moveTo(ModelState.FAILED);
+            String failure = lifecycle.failed(e);
             log.error("model '{}' failed to load: {}", name(), failure, e);
             pools.forEach(pool -> pool.model().close());
             pools.clear();
@@ -224,24 +212,18 @@ public final class ServedModel {
     }
 
     /** One device's copy of the model and its warmed-up workers, not yet started. */
-    private List<Worker> loadOn(Device device, ModelLoader loader, ModelArtifact artifact, BatchObserver observer) {
+    private List<Worker> loadOn(Device device, ModelLoader loader, ModelArtifact artifact) {
         long start = System.nanoTime();
-        requireMove(ModelState.LOADING);
+        lifecycle.loadingOnDevice();
         ZooModel<NDList, NDList> model = loader.load(spec, artifact, device, workersPerDevice);
         pools.add(new DevicePool(device, model));
-        requireMove(ModelState.WARMING_UP);
+        lifecycle.warmingUp();
         List<Worker> workers = new ArrayList<>();
         for (int i = 0; i < workersPerDevice; i++) {
-            workers.add(warmWorker(model));
+            workers.add(warmUp.warmWorker(model));
         }
         loadTimes.put(DeviceResolver.displayName(device), Duration.ofNanos(System.nanoTime() - start));
         return workers;
-    }
-
-    private Worker warmWorker(ZooModel<NDList, NDList> model) {
-        PredictorBatchRunner runner = new PredictorBatchRunner(model, inputShape(), input.fixedBatchSize());
-        WarmUpThread.runToEnd("warm-up-" + name(), () -> warmUp(runner));
-        return new Worker(queue, runner, batchMaxSize, scheduling.batchMaxDelay(), name(), observer);
     }
 
     /** Predictor threads per device: as configured, then as last scaled. */
@@ -254,13 +236,10 @@ public final class ServedModel {
      * take a request; retired ones finish their current batch first, so no request fails.
      */
     public synchronized void scaleWorkers(int target) {
-        if (state != ModelState.READY) {
-            throw new ModelNotReadyException(
-                    "model '" + name() + "' is " + state.name().toLowerCase() + "; only a ready model can be scaled");
-        }
+        lifecycle.checkReadyTo("scaled");
         List<Thread> ending = new ArrayList<>();
         for (DevicePool pool : pools) {
-            ending.addAll(pool.scaleTo(name(), target, () -> warmWorker(pool.model())));
+            ending.addAll(pool.scaleTo(name(), target, () -> warmUp.warmWorker(pool.model())));
         }
         workersPerDevice = target;
         for (Thread thread : ending) {
@@ -272,27 +251,6 @@ public final class ServedModel {
             }
         }
         log.info("model '{}' version '{}' now runs {} worker(s) per device", name(), spec.version(), target);
-    }
-
-    /**
-     * Runs every batch size the batcher can form twice, so that no request pays for shape profiling; learns the
-     * number of output classes, and a first time for each batch size from its second run (a shape's first run,
-     * and above all a predictor's first, is many times slower: a time from it would make admission refuse
-     * requests right after start).
-     */
-    private void warmUp(BatchRunner runner) {
-        int size = (int) (inputShape()[0] * inputShape()[1] * inputShape()[2]);
-        for (int batch = 1; batch <= batchMaxSize; batch++) {
-            List<float[]> inputs = Collections.nCopies(batch, new float[size]);
-            try {
-                runner.run(inputs);
-                long start = System.nanoTime();
-                outputClasses = runner.run(inputs)[0].length;
-                queue.recordBatch(batch, System.nanoTime() - start);
-            } catch (Exception e) {
-                throw new IllegalStateException("warm-up at batch size " + batch + " failed: " + e.getMessage(), e);
-            }
-        }
     }
 
     private Labels checkLabels(Optional<Labels> labels, int classes) {
@@ -313,9 +271,7 @@ public final class ServedModel {
         pools.forEach(pool -> pool.stop(deadline));
         pools.clear();
         queue.failRemaining(new ModelNotReadyException("model '" + name() + "' stopped"));
-        if (state != ModelState.FAILED) {
-            moveTo(ModelState.STOPPED);
-        }
+        lifecycle.stopped();
         log.info("model '{}' stopped and released", name());
     }
 
@@ -343,28 +299,5 @@ public final class ServedModel {
                 .filter(p -> p.device().equals(device))
                 .mapToInt(DevicePool::busyWorkers)
                 .sum();
-    }
-
-    /**
-     * The one place the state changes: a move {@link ModelState#mayBecome} forbids is not made (a loader still
-     * running when the version was stopped must not make it ready), and is said in the log.
-     */
-    private boolean moveTo(ModelState next) {
-        synchronized (transitions) {
-            if (!state.mayBecome(next)) {
-                log.warn("model '{}' version '{}' stays {}: it may not become {}", name(), spec.version(), state, next);
-                return false;
-            }
-            state = next;
-            return true;
-        }
-    }
-
-    private void requireMove(ModelState next) {
-        if (!moveTo(next)) {
-            throw new IllegalStateException(
-                    "model '" + name() + "' is " + state.name().toLowerCase() + " and cannot be "
-                            + next.name().toLowerCase());
-        }
     }
 }

@@ -1,11 +1,11 @@
 package dev.resnetserve.metrics;
 
-import dev.resnetserve.api.ClassificationObserver;
-import dev.resnetserve.api.Outcome;
-import dev.resnetserve.api.Stage;
-import dev.resnetserve.api.StageObservations;
-import dev.resnetserve.api.StageTimings;
 import dev.resnetserve.inference.BatchObserver;
+import dev.resnetserve.serving.ClassificationObserver;
+import dev.resnetserve.serving.Outcome;
+import dev.resnetserve.serving.Stage;
+import dev.resnetserve.serving.StageObservations;
+import dev.resnetserve.serving.StageTimings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,5 @@
 /**
- * Micrometer meters for Prometheus, fed through the observer interfaces of {@code api} and {@code inference}:
+ * Micrometer meters for Prometheus, fed through the observer interfaces of {@code serving} and {@code inference}:
  * request outcomes, stage histograms, batch sizes, and gauges that follow models as they are registered and
  * removed.
  */

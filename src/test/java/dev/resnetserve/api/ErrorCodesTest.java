@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.error.ErrorCode;
 import dev.resnetserve.error.ServiceException;
+import dev.resnetserve.serving.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.ResnetServeApplication;
 import dev.resnetserve.inference.ModelRegistry;
+import dev.resnetserve.serving.Outcome;
 import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
 import dev.resnetserve.support.Readiness;

@@ -2,6 +2,7 @@ package dev.resnetserve.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.resnetserve.serving.Outcome;
 import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
 import dev.resnetserve.support.PrometheusQueries;

@@ -12,6 +12,8 @@ import dev.resnetserve.inference.DeadlineExceededException;
 import dev.resnetserve.inference.InferenceFailedException;
 import dev.resnetserve.inference.ModelNotReadyException;
 import dev.resnetserve.inference.QueueFullException;
+import dev.resnetserve.serving.Classifier;
+import dev.resnetserve.serving.ServerBusyException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;

@@ -1,7 +1,5 @@
 package dev.resnetserve.api.oip;
 
-import dev.resnetserve.api.Classified;
-import dev.resnetserve.api.Classifier;
 import dev.resnetserve.api.RequestLimits;
 import dev.resnetserve.error.ErrorCode;
 import dev.resnetserve.inference.InferenceResult;
@@ -9,6 +7,8 @@ import dev.resnetserve.inference.Prediction;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.inference.TopK;
 import dev.resnetserve.model.Labels;
+import dev.resnetserve.serving.Classified;
+import dev.resnetserve.serving.Classifier;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +41,7 @@ class OipInference {
 
     /** The model, checked against the version the path names, when it names one. */
     ServedModel model(String name, String version) {
-        return classifier.resolve(name, version);
+        return classifier.require(name, version);
     }
 
     /** The JSON response and, for outputs asked for as binary, the bytes that follow it. */

@@ -1,13 +1,13 @@
 package dev.resnetserve.api.torchserve;
 
-import dev.resnetserve.api.Classified;
-import dev.resnetserve.api.Classifier;
 import dev.resnetserve.api.RequestBodyReader;
 import dev.resnetserve.api.RequestLimits;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.Prediction;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.inference.TopK;
+import dev.resnetserve.serving.Classified;
+import dev.resnetserve.serving.Classifier;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -79,7 +79,7 @@ class TorchServeController {
     }
 
     private Map<String, Double> predict(String name, String version, byte[] image) {
-        ServedModel model = classifier.resolve(name, version);
+        ServedModel model = classifier.require(name, version);
         Classified classified = classifier.classifyImages(model, List.of(image)).get(0);
         int k = Math.min(TOP_K, classified.probabilities().length);
         Map<String, Double> answer = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package dev.resnetserve.api;
+package dev.resnetserve.serving;
 
 import dev.resnetserve.error.ErrorCode;
 import dev.resnetserve.error.ServiceException;

@@ -1,4 +1,4 @@
-package dev.resnetserve.api;
+package dev.resnetserve.serving;
 
 import dev.resnetserve.error.ErrorCode;
 import java.util.Locale;
@@ -19,7 +19,7 @@ public enum Outcome {
      * From the HTTP status and the problem detail's {@code code}, when there is one: a missed deadline is a timeout,
      * unless the request was refused at once on a predicted one (nothing ran; it is rejected like a full queue).
      */
-    static Outcome of(int status, String problemCode, boolean refusedAtOnce) {
+    public static Outcome of(int status, String problemCode, boolean refusedAtOnce) {
         if (status < 400) {
             return SUCCESS;
         }

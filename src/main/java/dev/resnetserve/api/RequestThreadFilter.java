@@ -1,5 +1,6 @@
 package dev.resnetserve.api;
 
+import dev.resnetserve.serving.ConcurrentRequests;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,21 +14,21 @@ import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * Admits an inference request to a request thread of its own ({@link ConcurrentRequests}) BEFORE its body is
- * read: a client that trickles its body, or a multipart upload being parsed, holds one of the admitted threads and
+ * Takes a request thread lent to inference ({@link ConcurrentRequests}) for an inference request BEFORE its body
+ * is read: a client that trickles its body, or a multipart upload being parsed, holds one of those threads and
  * never one of those kept for health probes, metrics and management. A request past the cap is answered 503
  * {@code server_busy} at once, in its protocol's shape (the handler's own error advice writes it). Runs after
  * Spring Security's filters (order -100), so unauthenticated requests take no permit.
  */
 @Component
 @Order(0)
-class InferenceAdmissionFilter extends InferencePaths.Filter {
+class RequestThreadFilter extends InferencePaths.Filter {
 
     private final ConcurrentRequests concurrent;
     private final HandlerMapping handlers;
     private final HandlerExceptionResolver errors;
 
-    InferenceAdmissionFilter(
+    RequestThreadFilter(
             ConcurrentRequests concurrent,
             @Qualifier("requestMappingHandlerMapping") HandlerMapping handlers,
             @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) {
@@ -39,14 +40,14 @@ class InferenceAdmissionFilter extends InferencePaths.Filter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (!concurrent.tryEnter()) {
+        if (!concurrent.tryAcquireRequestThread()) {
             errors.resolveException(request, response, handlerOf(request), concurrent.busy());
             return;
         }
         try {
             chain.doFilter(request, response);
         } finally {
-            concurrent.leave();
+            concurrent.releaseRequestThread();
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.resnetserve.api;
+package dev.resnetserve.serving;
 
 import dev.resnetserve.error.ErrorCode;
 import dev.resnetserve.error.ServiceException;
@@ -27,8 +27,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * One classification, stage by stage, on the request thread: decode and preprocess here (so they overlap other
- * requests' inference), then queue for the model's workers and wait, then softmax and top-k. The request thread was
- * admitted before its body was read ({@link InferenceAdmissionFilter}).
+ * requests' inference), then queue for the model's workers and wait, then softmax and top-k. The application
+ * service every protocol adapter calls; the request thread it runs on was taken from {@link ConcurrentRequests}
+ * before its body was read.
  */
 @Service
 public class Classifier {
@@ -60,7 +61,7 @@ public class Classifier {
 
     /** With a given version of the model; {@code null} for its default version. */
     public ClassificationResponse classify(String modelName, String version, byte[] image, Integer topK) {
-        ServedModel model = resolve(modelName, version);
+        ServedModel model = require(modelName, version);
         int k = checkTopK(topK, labels(model).size());
         Classified classified = classifyImages(model, List.of(image)).get(0);
         List<Prediction> predictions = TopK.ofProbabilities(classified.probabilities(), k, labels(model));
@@ -68,14 +69,16 @@ public class Classifier {
                 model.name(), model.spec().version(), classified.result().device(), predictions, classified.timings());
     }
 
-    /** The named model's default version, or the default model for {@code null}. */
-    public ServedModel resolve(String modelName) {
-        return modelName == null ? registry.defaultModel() : registry.require(modelName);
-    }
-
-    /** A version of the named model; its default version when {@code version} is null. */
-    public ServedModel resolve(String modelName, String version) {
-        return version == null ? resolve(modelName) : registry.require(modelName, version);
+    /**
+     * The version a request names, as {@link ModelRegistry#require(String, String)} finds it (404 when it is not
+     * served): the model's default version for a {@code null} version, the service's default model's for no name
+     * and no version.
+     */
+    public ServedModel require(String modelName, String version) {
+        if (modelName == null && version == null) {
+            return registry.defaultModel();
+        }
+        return registry.require(modelName, version);
     }
 
     /** The model's class names; a model that has not loaded has none yet, and answers 503. */
@@ -95,7 +98,7 @@ public class Classifier {
 
     private List<Classified> decodeAndClassify(ServedModel model, List<byte[]> images) {
         StageClock clock = new StageClock(stages, observer, model.name(), images.size());
-        model.admit(images.size());
+        model.admit(images.size()); // room in the model's queue, checked before any decoding
         PreprocessingSpec spec = model.preprocessing();
         List<float[]> tensors = new ArrayList<>(images.size());
         // An ImageIO decode still running at the request's deadline is stopped: its answer would come too late.

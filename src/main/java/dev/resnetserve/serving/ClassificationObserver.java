@@ -1,4 +1,4 @@
-package dev.resnetserve.api;
+package dev.resnetserve.serving;
 
 /** Told how each classification went; implemented by the metrics, so that the API does not know about them. */
 public interface ClassificationObserver {

@@ -1,4 +1,4 @@
-package dev.resnetserve.api;
+package dev.resnetserve.serving;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -45,7 +45,7 @@ public record StageTimings(
     }
 
     /** The W3C Server-Timing header value: every stage, in order, {@code decode;dur=1.234, ...}. */
-    String serverTimingHeader() {
+    public String serverTimingHeader() {
         return Arrays.stream(Stage.values())
                 .map(stage -> String.format(Locale.ROOT, "%s;dur=%.3f", stage.label(), millis(stage)))
                 .collect(Collectors.joining(", "));

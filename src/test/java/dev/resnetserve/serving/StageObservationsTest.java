@@ -1,4 +1,4 @@
-package dev.resnetserve.api;
+package dev.resnetserve.serving;
 
 import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

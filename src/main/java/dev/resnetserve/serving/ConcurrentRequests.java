@@ -1,4 +1,4 @@
-package dev.resnetserve.api;
+package dev.resnetserve.serving;
 
 import java.util.concurrent.Semaphore;
 
@@ -6,7 +6,8 @@ import java.util.concurrent.Semaphore;
  * Caps the inference requests on request threads at once (reading their body, decoding, queued or in a forward
  * pass). A request thread waits while its images are queued and run, so without a cap long queues, or clients
  * trickling their bodies, could hold every thread of the servlet container, and health probes, metrics and model
- * management would wait behind inference. Past the cap a request gets 503 at once ({@link InferenceAdmissionFilter}).
+ * management would wait behind inference. Past the cap a request gets 503 at once (the web layer's filter takes a
+ * permit before the body is read).
  */
 public final class ConcurrentRequests {
 
@@ -21,17 +22,20 @@ public final class ConcurrentRequests {
         this.max = max;
     }
 
-    /** Takes one of the permits if one is free; the caller must {@link #leave()} once it has answered. */
-    boolean tryEnter() {
+    /**
+     * Takes one of the request threads lent to inference if one is free; the caller must
+     * {@link #releaseRequestThread()} once it has answered. (Not the model's {@code admit}, which checks its queue.)
+     */
+    public boolean tryAcquireRequestThread() {
         return permits.tryAcquire();
     }
 
-    void leave() {
+    public void releaseRequestThread() {
         permits.release();
     }
 
     /** The refusal past the cap. */
-    ServerBusyException busy() {
+    public ServerBusyException busy() {
         return new ServerBusyException(max);
     }
 }

@@ -1,4 +1,4 @@
-package dev.resnetserve.api;
+package dev.resnetserve.serving;
 
 import dev.resnetserve.inference.InferenceResult;
 
