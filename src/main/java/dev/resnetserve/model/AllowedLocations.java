@@ -63,9 +63,7 @@ public final class AllowedLocations {
      * so a {@code synset.txt} linked to {@code /etc/passwd} is refused. Other locations are returned unchanged.
      */
     public Optional<String> resolve(String location) {
-        if (location == null
-                || location.length() > 2048
-                || location.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        if (location == null || location.length() > 2048 || location.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             return Optional.empty();
         }
         for (Place place : places) {

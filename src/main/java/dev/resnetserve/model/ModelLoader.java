@@ -209,14 +209,16 @@ public final class ModelLoader {
 
         @Override
         public InputStream getInputStream() throws IOException {
-            java.net.HttpURLConnection connection = (java.net.HttpURLConnection) uri.toURL().openConnection();
+            java.net.HttpURLConnection connection =
+                    (java.net.HttpURLConnection) uri.toURL().openConnection();
             connection.setInstanceFollowRedirects(false);
             connection.setConnectTimeout(10_000);
             connection.setReadTimeout(30_000);
             int status = connection.getResponseCode();
             if (status != 200) {
                 connection.disconnect();
-                throw new IOException(uri + " answered " + status + (status / 100 == 3 ? " (redirects are not followed)" : ""));
+                throw new IOException(
+                        uri + " answered " + status + (status / 100 == 3 ? " (redirects are not followed)" : ""));
             }
             return connection.getInputStream();
         }

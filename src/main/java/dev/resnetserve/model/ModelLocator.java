@@ -65,7 +65,9 @@ public final class ModelLocator {
      * there whole.
      */
     private Path download(URI url) {
-        String name = Path.of(url.getPath().isEmpty() ? "/model" : url.getPath()).getFileName().toString();
+        String name = Path.of(url.getPath().isEmpty() ? "/model" : url.getPath())
+                .getFileName()
+                .toString();
         Path dir = workDirectory.resolve("downloads").resolve(sha256(url.toString()));
         Path target = dir.resolve(name.isEmpty() ? "model" : name);
         if (Files.isRegularFile(target)) {
@@ -87,7 +89,8 @@ public final class ModelLocator {
                 int status = response.statusCode();
                 if (status / 100 == 3) {
                     response.body().close();
-                    URI next = current.resolve(response.headers().firstValue("Location").orElse(""));
+                    URI next = current.resolve(
+                            response.headers().firstValue("Location").orElse(""));
                     if (!sameServer(url, next)) {
                         throw new ModelLoadException(url + " redirects to another server (" + next.getScheme() + "://"
                                 + next.getHost() + "): not followed; name the final URL");

@@ -76,7 +76,9 @@ class RemoteLocationsTest {
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("redirects are not followed");
         assertThat(elsewhere).hasValue(0);
-        assertThat(loader.labels(spec(base + "/files/labels.txt"), none).orElseThrow().size())
+        assertThat(loader.labels(spec(base + "/files/labels.txt"), none)
+                        .orElseThrow()
+                        .size())
                 .isEqualTo(2);
     }
 

@@ -137,7 +137,7 @@ final class DegradationExperiment {
         boolean deep = spec.depth() > 50;
         Tracker schedule = MultiFactorTracker.builder()
                 .setSteps(new int[] {steps / 2, steps * 3 / 4})
-                .optBaseValue(0.1f)
+                .setBaseValue(0.1f)
                 .optFactor(0.1f)
                 .build();
         if (deep) { // the paper: 0.01 until training error is below 80 % (about 400 iterations), then 0.1
@@ -220,18 +220,12 @@ final class DegradationExperiment {
         StringBuilder epochs = new StringBuilder("network,epoch,iteration,training_error,test_error\n");
         for (Curve c : curves) {
             for (double[] row : c.iterations()) {
-                iterations.append(String.format(
-                        Locale.ROOT, "%s,%d,%d,%.5f%n", c.network(), (int) row[0], (int) row[1], row[2]));
+                iterations.append(
+                        String.format(Locale.ROOT, "%s,%d,%d,%.5f%n", c.network(), (int) row[0], (int) row[1], row[2]));
             }
             for (double[] row : c.epochs()) {
                 epochs.append(String.format(
-                        Locale.ROOT,
-                        "%s,%d,%d,%.5f,%.5f%n",
-                        c.network(),
-                        (int) row[0],
-                        (int) row[3],
-                        row[1],
-                        row[2]));
+                        Locale.ROOT, "%s,%d,%d,%.5f,%.5f%n", c.network(), (int) row[0], (int) row[3], row[1], row[2]));
             }
         }
         Files.writeString(dir.resolve("iterations.csv"), iterations);
@@ -302,7 +296,8 @@ final class DegradationExperiment {
         for (Curve c : curves) {
             String colour = colours.getOrDefault(c.network(), "#2ca02c");
             String dash = c.network().startsWith("plain-") ? " stroke-dasharray=\"6 3\"" : "";
-            int window = Math.max(1, c.iterations().size() / Math.max(1, c.epochs().size()));
+            int window =
+                    Math.max(1, c.iterations().size() / Math.max(1, c.epochs().size()));
             StringBuilder points = new StringBuilder();
             double sum = 0;
             for (int i = 0; i < c.iterations().size(); i++) {

@@ -40,7 +40,9 @@ class DegradationExperimentTest {
             assertThat(Double.parseDouble(cells[4])).as(row).isBetween(0.0, 1.0);
         }
         List<String> iterations = Files.readAllLines(dir.resolve("iterations.csv"));
-        assertThat(iterations).as("256 images in batches of 64, 2 epochs, 4 networks").hasSize(1 + 4 * 8);
+        assertThat(iterations)
+                .as("256 images in batches of 64, 2 epochs, 4 networks")
+                .hasSize(1 + 4 * 8);
         String svg = Files.readString(dir.resolve("training-error.svg"));
         assertThat(svg).startsWith("<svg").contains("</svg>");
         assertThat(svg.split("class=\"training\"", -1)).hasSize(5);
