@@ -62,7 +62,7 @@ final class DegradationExperiment {
     /** One network's run. */
     record Curve(String network, List<double[]> iterations, List<double[]> epochs, double seconds) {}
 
-    int run(Map<String, String> options) throws IOException {
+    int run(Map<String, String> options) throws Exception {
         boolean quick = Boolean.parseBoolean(options.getOrDefault("quick", "false"));
         int trainSize = Integer.parseInt(options.getOrDefault("train", quick ? "256" : "10000"));
         int testSize = Integer.parseInt(options.getOrDefault("test", quick ? "128" : "2000"));
@@ -130,7 +130,8 @@ final class DegradationExperiment {
     }
 
     private Curve train(
-            String network, ShapeDataset train, ShapeDataset test, int epochs, int steps, long seed, boolean quick) {
+            String network, ShapeDataset train, ShapeDataset test, int epochs, int steps, long seed, boolean quick)
+            throws IOException, ai.djl.translate.TranslateException {
         long start = System.nanoTime();
         Engine.getEngine(ModelLoader.ENGINE).setRandomSeed((int) seed);
         ResNetSpec spec = ResNetSpec.named(network, CLASSES.size()).withInputSize(INPUT);
@@ -203,7 +204,8 @@ final class DegradationExperiment {
         return predicted.size() - predicted.eq(truth).sum().getLong();
     }
 
-    private static double testError(Trainer trainer, ShapeDataset test) {
+    private static double testError(Trainer trainer, ShapeDataset test)
+            throws IOException, ai.djl.translate.TranslateException {
         long wrong = 0;
         long seen = 0;
         for (Batch b : trainer.iterateDataset(test)) {
