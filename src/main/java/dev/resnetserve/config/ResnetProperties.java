@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param training      fine-tuning jobs
  * @param modelRepository directory of models the service writes (fine-tuning) and serves, {@code <name>/<version>/}
  * @param modelRepositoryPoll how often the repository is read again for models other replicas wrote; 0: only at start
+ * @param grpc          the Open Inference Protocol over gRPC
  */
 @Validated
 @ConfigurationProperties("resnet")
@@ -40,7 +41,8 @@ public record ResnetProperties(
         @Valid @DefaultValue SecurityProperties security,
         @Valid @DefaultValue TrainingProperties training,
         @NotNull @DefaultValue("model-repository") Path modelRepository,
-        @NotNull @DefaultValue("30s") Duration modelRepositoryPoll) {
+        @NotNull @DefaultValue("30s") Duration modelRepositoryPoll,
+        @Valid @DefaultValue GrpcProperties grpc) {
 
     @AssertTrue(message = "resnet.default-model must name one of resnet.models")
     public boolean isDefaultModelConfigured() {
