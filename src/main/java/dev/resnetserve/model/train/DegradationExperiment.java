@@ -64,10 +64,10 @@ final class DegradationExperiment {
 
     int run(Map<String, String> options) throws Exception {
         boolean quick = Boolean.parseBoolean(options.getOrDefault("quick", "false"));
-        int trainSize = Integer.parseInt(options.getOrDefault("train", quick ? "256" : "10000"));
-        int testSize = Integer.parseInt(options.getOrDefault("test", quick ? "128" : "2000"));
+        int trainSize = Integer.parseInt(options.getOrDefault("train", quick ? "128" : "10000"));
+        int testSize = Integer.parseInt(options.getOrDefault("test", quick ? "64" : "2000"));
         int epochs = Integer.parseInt(options.getOrDefault("epochs", quick ? "2" : "12"));
-        int batch = Integer.parseInt(options.getOrDefault("batch", quick ? "64" : "128"));
+        int batch = Integer.parseInt(options.getOrDefault("batch", quick ? "32" : "128"));
         long seed = Long.parseLong(options.getOrDefault("seed", "42"));
         Path dir = Path.of(options.getOrDefault("out", "target/degradation"));
         Files.createDirectories(dir);
