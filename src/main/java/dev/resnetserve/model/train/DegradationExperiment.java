@@ -12,7 +12,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.MultiFactorTracker;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.training.tracker.WarmUpTracker;
@@ -38,7 +37,7 @@ import java.util.stream.IntStream;
  * [--out target/degradation]}: He et al.'s degradation experiment (section 4.2, figure 6) on generated data: plain-20,
  * plain-56, ResNet-20 and ResNet-56 (the CIFAR family: 3x3 stem, 16/32/64 channels, basic blocks) trained on the same
  * 32x32 images of ten shapes with the paper's recipe: SGD, momentum 0.9, weight decay 1e-4, batch norm, He
- * initialisation, learning rate 0.1 divided by 10 at half and three quarters of the iterations, and 0.01 for the
+ * initialisation, learning rate 0.1 ({@code --lr}) divided by 10 at half and three quarters of the iterations, and 0.01 for the
  * first 400 iterations of the 56-layer nets ({@code --quick}: its first 5 %). Writes {@code iterations.csv}
  * (training error of every batch), {@code epochs.csv} (training and test error per epoch) and {@code training-error.svg}
  * (training error against iterations, one line per network, as the paper's figures); prints the table.
@@ -54,6 +53,7 @@ final class DegradationExperiment {
     private static final int INPUT = 32;
 
     private final PrintStream out;
+    private float learningRate = 0.1f;
 
     DegradationExperiment(PrintStream out) {
         this.out = out;
@@ -69,6 +69,7 @@ final class DegradationExperiment {
         int epochs = Integer.parseInt(options.getOrDefault("epochs", quick ? "2" : "12"));
         int batch = Integer.parseInt(options.getOrDefault("batch", quick ? "32" : "128"));
         long seed = Long.parseLong(options.getOrDefault("seed", "42"));
+        learningRate = Float.parseFloat(options.getOrDefault("lr", "0.1"));
         Path dir = Path.of(options.getOrDefault("out", "target/degradation"));
         Files.createDirectories(dir);
         System.setProperty("ai.djl.offline", "true");
@@ -91,7 +92,9 @@ final class DegradationExperiment {
                 batch,
                 steps);
         List<Curve> curves = new ArrayList<>();
-        for (String network : NETWORKS) {
+        List<String> networks = List.of(
+                options.getOrDefault("networks", String.join(",", NETWORKS)).split(","));
+        for (String network : networks) {
             curves.add(train(network, train, test, epochs, steps, seed, quick));
         }
         write(dir, curves);
@@ -138,7 +141,7 @@ final class DegradationExperiment {
         boolean deep = spec.depth() > 50;
         Tracker schedule = MultiFactorTracker.builder()
                 .setSteps(new int[] {steps / 2, steps * 3 / 4})
-                .setBaseValue(0.1f)
+                .setBaseValue(learningRate)
                 .optFactor(0.1f)
                 .build();
         if (deep) { // the paper: 0.01 until training error is below 80 % (about 400 iterations), then 0.1
@@ -150,11 +153,7 @@ final class DegradationExperiment {
                     .build();
         }
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Optimizer.sgd()
-                        .setLearningRateTracker(schedule)
-                        .optMomentum(0.9f)
-                        .optWeightDecays(1e-4f)
-                        .build());
+                .optOptimizer(new TorchSgd(schedule, 0.9f, 1e-4f));
         List<double[]> iterations = new ArrayList<>();
         List<double[]> perEpoch = new ArrayList<>();
         JniUtils.setGradMode(false);
