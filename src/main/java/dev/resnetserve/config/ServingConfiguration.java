@@ -19,7 +19,10 @@ import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.ImageLimits;
 import dev.resnetserve.preprocess.Preprocessor;
 import dev.resnetserve.preprocess.TurboJpeg;
+import dev.resnetserve.serving.Classifier;
 import dev.resnetserve.serving.ConcurrentRequests;
+import dev.resnetserve.serving.ExplainBudget;
+import dev.resnetserve.serving.Explainer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import jakarta.servlet.MultipartConfigElement;
@@ -72,6 +75,22 @@ class ServingConfiguration {
     DecodingBudget decodingBudget(ResnetProperties properties) {
         return new DecodingBudget(
                 properties.limits().decodingPixels(), properties.limits().decodingBudgetWait());
+    }
+
+    @Bean
+    ExplainBudget explainBudget(ResnetProperties properties) {
+        return new ExplainBudget(properties.explain().maxConcurrent());
+    }
+
+    @Bean
+    Explainer explainer(
+            Classifier classifier,
+            ImageDecoder decoder,
+            Preprocessor preprocessor,
+            ExplainBudget budget,
+            ResnetProperties properties) {
+        return new Explainer(
+                classifier, decoder, preprocessor, budget, properties.explain().occlusionGrid());
     }
 
     @Bean

@@ -55,12 +55,20 @@ final class InferenceQueue {
     }
 
     CompletableFuture<InferenceResult> submit(float[] input) {
+        return submit(input, null);
+    }
+
+    /**
+     * Queues {@code input} for a plain forward pass ({@code job} null) or for a {@link ModelJob} a worker runs
+     * alone; the same admission, bounds and deadline either way.
+     */
+    CompletableFuture<InferenceResult> submit(float[] input, ModelJob job) {
         if (!accepting) {
             throw new ModelNotReadyException("the model is shutting down");
         }
         checkExpectedWait(pending.size());
         long now = System.nanoTime();
-        InferenceTask task = new InferenceTask(input, now, now + timeout.toNanos());
+        InferenceTask task = new InferenceTask(input, job, now, now + timeout.toNanos());
         if (!pending.offer(task)) {
             throw new QueueFullException(pending.size());
         }

@@ -154,7 +154,7 @@ public class Classifier {
         return requested;
     }
 
-    private static InferenceResult await(CompletableFuture<InferenceResult> pending, ServedModel model) {
+    static <T> T await(CompletableFuture<T> pending, ServedModel model) {
         try {
             // The worker drops the request at its deadline; this wait only adds a margin for a batch in flight.
             long timeout = model.scheduling().requestTimeout().toMillis() * 2 + 1_000;
