@@ -90,7 +90,12 @@ class ServingConfiguration {
             ExplainBudget budget,
             ResnetProperties properties) {
         return new Explainer(
-                classifier, decoder, preprocessor, budget, properties.explain().occlusionGrid());
+                classifier,
+                decoder,
+                preprocessor,
+                budget,
+                properties.explain().occlusionGrid(),
+                properties.explain().integratedGradientsSteps());
     }
 
     @Bean

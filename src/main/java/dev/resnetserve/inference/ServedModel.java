@@ -9,7 +9,9 @@ import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelFormat;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.model.resnet.ClassMap;
 import dev.resnetserve.model.resnet.GradCam;
+import dev.resnetserve.model.resnet.IntegratedGradients;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,10 +129,11 @@ public final class ServedModel {
     }
 
     /**
-     * Whether {@link #gradCam} can explain this model's answers: a ready network trained by this project, whose
-     * last residual stage the service can reach (a TorchScript or ONNX graph hides it).
+     * Whether {@link #gradCam} and {@link #integratedGradients} can explain this model's answers: a ready network
+     * trained by this project, whose blocks the service can run with gradients (a TorchScript or ONNX graph hides
+     * its last residual stage).
      */
-    public boolean supportsGradCam() {
+    public boolean supportsGradients() {
         return state() == ModelState.READY
                 && details().map(d -> d.format() == ModelFormat.DJL_RESNET).orElse(false)
                 && !pools.isEmpty()
@@ -142,7 +145,7 @@ public final class ServedModel {
      * of the model runs it, alone, between batches: it takes the same queue, admission and deadline as a
      * classification and the same threads, so explanations never run beside the workers on threads of their own.
      */
-    public CompletableFuture<GradCam.Result> gradCam(float[] input, int target) {
+    public CompletableFuture<ClassMap> gradCam(float[] input, int target) {
         lifecycle.checkReady();
         long[] shape = {1, 3, preprocessing.height(), preprocessing.width()};
         return queue.submit(
@@ -152,8 +155,33 @@ public final class ServedModel {
                 .thenApply(result -> unpacked(result.logits()));
     }
 
+    /**
+     * Queues a preprocessed input for an integrated-gradients map of class {@code target} (negative: the top-1
+     * class), {@code steps} path points, pooled to {@code grid x grid} cells; run by a worker as {@link #gradCam}.
+     */
+    public CompletableFuture<ClassMap> integratedGradients(float[] input, int target, int steps, int grid) {
+        lifecycle.checkReady();
+        int h = preprocessing.height();
+        int w = preprocessing.width();
+        long[] shape = {1, 3, h, w};
+        return queue.submit(
+                        input,
+                        deviceModel -> packed(IntegratedGradients.map(
+                                IntegratedGradients.attributions(
+                                        deviceModel.getBlock(),
+                                        deviceModel.getNDManager(),
+                                        input,
+                                        shape,
+                                        target,
+                                        steps),
+                                h,
+                                w,
+                                grid)))
+                .thenApply(result -> unpacked(result.logits()));
+    }
+
     /** A job's result as one row: target, height, width, classes, the logits, then the map. */
-    private static float[] packed(GradCam.Result r) {
+    private static float[] packed(ClassMap r) {
         float[] row = new float[4 + r.logits().length + r.map().length];
         row[0] = r.target();
         row[1] = r.height();
@@ -164,9 +192,9 @@ public final class ServedModel {
         return row;
     }
 
-    private static GradCam.Result unpacked(float[] row) {
+    private static ClassMap unpacked(float[] row) {
         int classes = (int) row[3];
-        return new GradCam.Result(
+        return new ClassMap(
                 (int) row[0],
                 Arrays.copyOfRange(row, 4, 4 + classes),
                 (int) row[1],

@@ -11,10 +11,20 @@ public enum ExplainMethod {
 
     /** The last residual stage's activations weighted by their gradients: models trained by this project. */
     GRAD_CAM,
+    /**
+     * Input gradients averaged along the path from a grey image to the input, times the input's difference from it:
+     * models trained by this project.
+     */
+    INTEGRATED_GRADIENTS,
     /** The drop of the class's probability as a grey patch slides over the input: any model, forward passes only. */
     OCCLUSION;
 
     private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
+    /** Whether the method runs the model with gradients, which only models trained here allow. */
+    public boolean needsGradients() {
+        return this != OCCLUSION;
+    }
 
     public String label() {
         return label;

@@ -6,7 +6,7 @@ import dev.resnetserve.inference.InferenceResult;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.inference.TopK;
 import dev.resnetserve.model.Labels;
-import dev.resnetserve.model.resnet.GradCam;
+import dev.resnetserve.model.resnet.ClassMap;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.Preprocessor;
@@ -25,26 +25,33 @@ import java.util.OptionalLong;
  */
 public final class Explainer {
 
-    /** The occlusion grid's default cells per side. */
-    public static final int DEFAULT_OCCLUSION_GRID = 8;
+    /** Cells a side of an integrated-gradients map (it has a value per pixel; the answer pools them). */
+    static final int ATTRIBUTION_GRID = 16;
 
     private final Classifier classifier;
     private final ImageDecoder decoder;
     private final Preprocessor preprocessor;
     private final ExplainBudget budget;
     private final int occlusionGrid;
+    private final int pathSteps;
 
+    /**
+     * @param occlusionGrid cells a side of an occlusion map
+     * @param pathSteps     path points of integrated gradients
+     */
     public Explainer(
             Classifier classifier,
             ImageDecoder decoder,
             Preprocessor preprocessor,
             ExplainBudget budget,
-            int occlusionGrid) {
+            int occlusionGrid,
+            int pathSteps) {
         this.classifier = classifier;
         this.decoder = decoder;
         this.preprocessor = preprocessor;
         this.budget = budget;
         this.occlusionGrid = occlusionGrid;
+        this.pathSteps = pathSteps;
     }
 
     /** The image of a request, read only once the explanation may run (a raw body, a multipart part). */
@@ -56,7 +63,8 @@ public final class Explainer {
     /**
      * @param version {@code null}: the model's default version
      * @param target  the class to explain; {@code null}: the model's top-1 class for the image
-     * @param method  {@code grad-cam} or {@code occlusion}; {@code null}: Grad-CAM where the model allows it
+     * @param method  {@code grad-cam}, {@code integrated-gradients} or {@code occlusion}; {@code null}: Grad-CAM
+     *                where the model allows it, else occlusion
      */
     public Explanation explain(String modelName, String version, ImageBody body, Integer target, String method)
             throws IOException {
@@ -72,23 +80,32 @@ public final class Explainer {
             model.admit(1); // room in the model's queue, checked before any decoding
             float[] input = preprocess(model, body.read());
             return switch (chosen) {
-                case GRAD_CAM -> gradCam(model, labels, input, target);
+                case GRAD_CAM ->
+                    mapped(model, labels, chosen, input, model.gradCam(input, target == null ? -1 : target));
+                case INTEGRATED_GRADIENTS ->
+                    mapped(
+                            model,
+                            labels,
+                            chosen,
+                            input,
+                            model.integratedGradients(
+                                    input, target == null ? -1 : target, pathSteps, ATTRIBUTION_GRID));
                 case OCCLUSION -> occlusion(model, labels, input, target);
             };
         }
     }
 
     private static ExplainMethod choose(ServedModel model, String method) {
-        boolean gradients = model.supportsGradCam();
+        boolean gradients = model.supportsGradients();
         if (method == null || method.isBlank()) {
             return gradients ? ExplainMethod.GRAD_CAM : ExplainMethod.OCCLUSION;
         }
         ExplainMethod named = ExplainMethod.named(method);
-        if (named == ExplainMethod.GRAD_CAM && !gradients) {
+        if (named.needsGradients() && !gradients) {
             throw new ServiceException(
                     ErrorCode.UNSUPPORTED_METHOD,
-                    "model '" + model.name() + "' cannot be explained with grad-cam: only networks trained by this "
-                            + "service expose their last residual stage; use method=occlusion");
+                    "model '" + model.name() + "' cannot be explained with " + named.label() + ": only networks "
+                            + "trained by this service can be run with gradients here; use method=occlusion");
         }
         return named;
     }
@@ -101,8 +118,13 @@ public final class Explainer {
         return preprocessor.toTensor(rgb, spec);
     }
 
-    private Explanation gradCam(ServedModel model, Labels labels, float[] input, Integer target) {
-        GradCam.Result result = Classifier.await(model.gradCam(input, target == null ? -1 : target), model);
+    private Explanation mapped(
+            ServedModel model,
+            Labels labels,
+            ExplainMethod method,
+            float[] input,
+            java.util.concurrent.CompletableFuture<ClassMap> pending) {
+        ClassMap result = Classifier.await(pending, model);
         double[] probabilities = TopK.softmax(result.logits());
         double[][] map = new double[result.height()][result.width()];
         for (int row = 0; row < result.height(); row++) {
@@ -110,7 +132,7 @@ public final class Explainer {
                 map[row][col] = result.map()[row * result.width() + col];
             }
         }
-        return explanation(model, labels, ExplainMethod.GRAD_CAM, result.target(), probabilities, map, input);
+        return explanation(model, labels, method, result.target(), probabilities, map, input);
     }
 
     /**

@@ -31,17 +31,6 @@ public final class GradCam {
 
     private GradCam() {}
 
-    /**
-     * The map and the logits of one input.
-     *
-     * @param target the class explained (the top-1 class when none was asked for)
-     * @param logits the model's output for the input
-     * @param height rows of the map (the last stage's height)
-     * @param width  columns of the map
-     * @param map    row-major, 0..1 (all 0 when nothing in the last stage speaks for the class)
-     */
-    public record Result(int target, float[] logits, int height, int width, float[] map) {}
-
     /** Whether {@code net} has the layout Grad-CAM needs: a sequence of stages and the three head blocks. */
     public static boolean supports(Block net) {
         return net instanceof SequentialBlock && net.getChildren().size() > HEAD_BLOCKS;
@@ -53,7 +42,7 @@ public final class GradCam {
      *
      * @param target the class to explain; negative: the top-1 class
      */
-    public static Result compute(Block net, NDManager manager, float[] input, long[] shape, int target) {
+    public static ClassMap compute(Block net, NDManager manager, float[] input, long[] shape, int target) {
         List<Block> children = new ArrayList<>(net.getChildren().values());
         int head = children.size() - HEAD_BLOCKS;
         boolean gradMode = JniUtils.isGradMode();
@@ -84,13 +73,13 @@ public final class GradCam {
             float max = cam.max().getFloat();
             float[] map = max > 0 ? cam.div(max).toFloatArray() : new float[(int) cam.size()];
             Shape camShape = cam.getShape();
-            return new Result(chosen, logits, (int) camShape.get(0), (int) camShape.get(1), map);
+            return new ClassMap(chosen, logits, (int) camShape.get(0), (int) camShape.get(1), map);
         } finally {
             JniUtils.setGradMode(gradMode);
         }
     }
 
-    private static int argMax(float[] values) {
+    static int argMax(float[] values) {
         int best = 0;
         for (int i = 1; i < values.length; i++) {
             if (values[i] > values[best]) {

@@ -42,7 +42,7 @@ class GradCamTest {
             net.initialize(manager, DataType.FLOAT32, new Shape(shape));
             int arrays = manager.getManagedArrays().size();
 
-            GradCam.Result result = GradCam.compute(net, manager, input, shape, 3);
+            ClassMap result = GradCam.compute(net, manager, input, shape, 3);
 
             assertThat(result.target()).isEqualTo(3);
             assertThat(JniUtils.isGradMode()).isEqualTo(gradMode);
@@ -67,7 +67,7 @@ class GradCamTest {
             float[] input = new float[3 * 32 * 32];
             java.util.Arrays.fill(input, 0.5f);
 
-            GradCam.Result result = GradCam.compute(net, manager, input, shape, target);
+            ClassMap result = GradCam.compute(net, manager, input, shape, target);
 
             float[] logits = result.logits();
             for (float logit : logits) {
