@@ -2,6 +2,7 @@ package dev.resnetserve.serving;
 
 import dev.resnetserve.error.ErrorCode;
 import dev.resnetserve.error.ServiceException;
+import dev.resnetserve.inference.DeadlineExceededException;
 import dev.resnetserve.inference.InferenceResult;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.inference.TopK;
@@ -21,7 +22,8 @@ import java.util.OptionalLong;
  * rests on. Checks everything a request names before it costs anything (model, method, target), takes a place in
  * the {@link ExplainBudget}, then room in the model's queue, and only then reads and decodes the image as
  * {@link Classifier} does. Every forward or backward pass goes through the model's queue to its workers, in chunks
- * no larger than its batch size, so explanations share the workers with classification under the same admission.
+ * no larger than its batch size, so explanations share the workers with classification under the same admission;
+ * the whole explanation keeps the model's {@code request-timeout}, whatever number of chunks it takes.
  */
 public final class Explainer {
 
@@ -77,7 +79,10 @@ public final class Explainer {
                     "target must be a class index from 0 to " + (labels.size() - 1) + ", got " + target);
         }
         try (ExplainBudget.Permit permit = budget.acquire()) {
-            model.admit(1); // room in the model's queue, checked before any decoding
+            long deadline =
+                    System.nanoTime() + model.scheduling().requestTimeout().toNanos();
+            // room in the model's queue for what it will queue at once, checked before any decoding
+            model.admit(chosen == ExplainMethod.OCCLUSION ? Math.max(1, model.batchMaxSize()) : 1);
             float[] input = preprocess(model, body.read());
             return switch (chosen) {
                 case GRAD_CAM ->
@@ -90,7 +95,7 @@ public final class Explainer {
                             input,
                             model.integratedGradients(
                                     input, target == null ? -1 : target, pathSteps, ATTRIBUTION_GRID));
-                case OCCLUSION -> occlusion(model, labels, input, target);
+                case OCCLUSION -> occlusion(model, labels, input, target, deadline);
             };
         }
     }
@@ -141,7 +146,7 @@ public final class Explainer {
      * each patch's drop of the target's probability is shared by the cells it covers, and a cell's value is the mean
      * drop of the patches over it. Rises count as no drop. Scaled so the largest drop is 1.
      */
-    private Explanation occlusion(ServedModel model, Labels labels, float[] input, Integer target) {
+    private Explanation occlusion(ServedModel model, Labels labels, float[] input, Integer target, long deadline) {
         PreprocessingSpec spec = model.preprocessing();
         int h = spec.height();
         int w = spec.width();
@@ -166,6 +171,9 @@ public final class Explainer {
         int chunk = Math.max(1, model.batchMaxSize());
         int index = -1;
         for (int from = 0; from < inputs.size(); from += chunk) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw new DeadlineExceededException(); // the whole explanation keeps the request's deadline
+            }
             List<InferenceResult> results =
                     classifier.infer(model, inputs.subList(from, Math.min(inputs.size(), from + chunk)));
             for (int i = 0; i < results.size(); i++) {
