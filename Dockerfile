@@ -50,7 +50,8 @@ RUN if [ "$ENGINE_DOWNLOAD" = true ]; then offline=false; else offline=true; fi 
  && chmod -R a+rX /opt/resnet-serve
 
 USER 10001:10001
-EXPOSE 8080
+# 8080: HTTP (REST, probes, metrics); 8081: the Open Inference Protocol over gRPC (resnet.grpc.port)
+EXPOSE 8080 8081
 # bash's /dev/tcp keeps the image free of curl; readiness = every model loaded and warmed up.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /actuator/health/readiness HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]

@@ -6,27 +6,59 @@ const STAGES = ["decode", "preprocess", "queue", "inference", "postprocess"];
 const $ = (id) => document.getElementById(id);
 
 async function loadModels() {
-  const select = $("model");
   try {
-    const response = await fetch("v1/models", { headers: { Accept: "application/json" } });
-    if (!response.ok) {
-      throw await problemOf(response);
-    }
-    const models = await response.json();
-    for (const model of models) {
-      const option = document.createElement("option");
-      option.value = model.name;
-      option.textContent = model.name + (model.defaultModel ? " (default)" : "") +
-        (model.state === "READY" ? "" : " — " + model.state.toLowerCase());
-      option.selected = model.defaultModel;
-      option.dataset.info = [model.architecture, model.labels ? model.labels + " classes" : null,
-        model.version ? "version " + model.version : null].filter(Boolean).join(", ");
-      select.append(option);
-    }
-    showModelInfo();
+    showModels(await fetchModels());
   } catch (problem) {
     showResultSection();
     showProblem(problem);
+  }
+}
+
+// Every served model once (GET /v1/models lists every version): its default version.
+async function fetchModels() {
+  const response = await fetch("v1/models", { headers: { Accept: "application/json" } });
+  if (!response.ok) {
+    throw await problemOf(response);
+  }
+  const byName = new Map();
+  for (const model of await response.json()) {
+    if (!byName.has(model.name) || model.defaultVersion) {
+      byName.set(model.name, model);
+    }
+  }
+  return [...byName.values()];
+}
+
+// Fills the classify view's model list (selecting `selected`, else the default model) and the Teach view's base
+// model list (keeping its choice, else the demo model, else the default model).
+function showModels(models, selected) {
+  const select = $("model");
+  select.replaceChildren();
+  for (const model of models) {
+    const option = document.createElement("option");
+    option.value = model.name;
+    option.textContent = model.name + (model.defaultModel ? " (default)" : "") +
+      (model.state === "READY" ? "" : " — " + model.state.toLowerCase());
+    option.selected = selected ? model.name === selected : model.defaultModel;
+    option.dataset.info = [model.architecture, model.labels ? model.labels + " classes" : null,
+      model.version ? "version " + model.version : null].filter(Boolean).join(", ");
+    option.dataset.labels = model.labels || "";
+    select.append(option);
+  }
+  showModelInfo();
+
+  const base = $("teach-base");
+  const previous = base.value;
+  const names = models.map((m) => m.name);
+  const choice = names.includes(previous) ? previous : names.includes("demo") ? "demo"
+    : (models.find((m) => m.defaultModel) || models[0] || {}).name;
+  base.replaceChildren();
+  for (const model of models) {
+    const option = document.createElement("option");
+    option.value = model.name;
+    option.textContent = model.name + (model.labels ? ` (${model.labels} classes)` : "");
+    option.selected = model.name === choice;
+    base.append(option);
   }
 }
 
@@ -50,7 +82,10 @@ async function classify(file) {
   $("status").textContent = "Classifying…";
 
   const model = encodeURIComponent($("model").value);
-  const topK = encodeURIComponent($("top-k").value || "5");
+  // no more classes than the model has (a model taught here may have fewer than five)
+  const labels = Number(($("model").selectedOptions[0] || { dataset: {} }).dataset.labels) || Infinity;
+  const requested = $("top-k").value || "5";
+  const topK = encodeURIComponent(Number(requested) > labels ? labels : requested);
   try {
     const response = await fetch(`v1/models/${model}/classify?topK=${topK}`, {
       method: "POST",
@@ -90,29 +125,34 @@ function showPredictions(predictions) {
   const list = $("predictions");
   for (const p of predictions) {
     const percent = p.probability * 100;
-    const item = document.createElement("li");
-    const head = document.createElement("div");
-    head.className = "prediction-head";
-    const label = document.createElement("span");
-    label.className = "prediction-label";
-    label.textContent = p.label;
-    const value = document.createElement("span");
-    value.className = "prediction-value";
-    value.textContent = formatPercent(percent);
-    head.append(label, value);
-    const bar = document.createElement("div");
-    bar.className = "bar";
-    bar.setAttribute("role", "progressbar");
-    bar.setAttribute("aria-label", p.label);
-    bar.setAttribute("aria-valuemin", "0");
-    bar.setAttribute("aria-valuemax", "100");
-    bar.setAttribute("aria-valuenow", percent.toFixed(1));
-    const fill = document.createElement("span");
-    fill.style.width = Math.max(0, Math.min(100, percent)) + "%";
-    bar.append(fill);
-    item.append(head, bar);
-    list.append(item);
+    list.append(barItem(p.label, percent, formatPercent(percent)));
   }
+}
+
+// A list item: the label and its value above a bar filled to `percent`.
+function barItem(labelText, percent, valueText) {
+  const item = document.createElement("li");
+  const head = document.createElement("div");
+  head.className = "prediction-head";
+  const label = document.createElement("span");
+  label.className = "prediction-label";
+  label.textContent = labelText;
+  const value = document.createElement("span");
+  value.className = "prediction-value";
+  value.textContent = valueText;
+  head.append(label, value);
+  const bar = document.createElement("div");
+  bar.className = "bar";
+  bar.setAttribute("role", "progressbar");
+  bar.setAttribute("aria-label", labelText);
+  bar.setAttribute("aria-valuemin", "0");
+  bar.setAttribute("aria-valuemax", "100");
+  bar.setAttribute("aria-valuenow", percent.toFixed(1));
+  const fill = document.createElement("span");
+  fill.style.width = Math.max(0, Math.min(100, percent)) + "%";
+  bar.append(fill);
+  item.append(head, bar);
+  return item;
 }
 
 function showTimings(timings) {
@@ -139,8 +179,7 @@ function showTimings(timings) {
   $("timings").hidden = false;
 }
 
-function showProblem(problem) {
-  const box = $("problem");
+function showProblem(problem, box = $("problem")) {
   box.replaceChildren();
   const title = document.createElement("h3");
   title.textContent = `${problem.status || ""} ${problem.title}`.trim();
@@ -197,6 +236,9 @@ function wireInputs() {
     classify(event.dataTransfer.files[0]);
   });
   document.addEventListener("paste", (event) => {
+    if ($("classify-view").hidden) {
+      return;
+    }
     const item = [...event.clipboardData.items].find((i) => i.kind === "file");
     if (item) {
       classify(item.getAsFile());
@@ -205,5 +247,454 @@ function wireInputs() {
   $("classify-form").addEventListener("submit", (event) => event.preventDefault());
 }
 
+// Views: Classify and Teach, as tabs; #teach opens the Teach view.
+function wireViews() {
+  const tabs = [$("tab-classify"), $("tab-teach")];
+  tabs.forEach((tab, i) => {
+    tab.addEventListener("click", () => showView(tab.id === "tab-teach" ? "teach" : "classify"));
+    tab.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+        const next = tabs[(i + 1) % tabs.length];
+        showView(next.id === "tab-teach" ? "teach" : "classify");
+        next.focus();
+      }
+    });
+  });
+  const fromHash = () => showView(location.hash === "#teach" ? "teach" : "classify");
+  window.addEventListener("hashchange", fromHash);
+  fromHash();
+}
+
+function showView(view) {
+  const teach = view === "teach";
+  $("tab-classify").setAttribute("aria-selected", String(!teach));
+  $("tab-teach").setAttribute("aria-selected", String(teach));
+  $("tab-classify").tabIndex = teach ? -1 : 0;
+  $("tab-teach").tabIndex = teach ? 0 : -1;
+  $("classify-view").hidden = teach;
+  $("teach-view").hidden = !teach;
+  history.replaceState(null, "", teach ? "#teach" : location.pathname + location.search);
+}
+
+// Teach: classes of images (or a zip) -> POST v1/models/{base}/fine-tune -> poll v1/jobs/{id} -> results -> try it.
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const MAX_THUMBNAILS = 12;
+const teach = { files: new Map(), classes: 0, job: null, timer: null };
+
+function wireTeach() {
+  $("add-class").addEventListener("click", () => addClass().querySelector(".class-name").focus());
+  $("teach-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    train();
+  });
+  $("cancel-training").addEventListener("click", cancelTraining);
+  $("try-model").addEventListener("click", tryModel);
+  addClass();
+  addClass();
+}
+
+function addClass() {
+  const n = ++teach.classes;
+  const item = document.createElement("li");
+  item.className = "teach-class";
+
+  const nameField = document.createElement("div");
+  nameField.className = "field";
+  const nameLabel = document.createElement("label");
+  nameLabel.htmlFor = `class-name-${n}`;
+  nameLabel.textContent = `Class ${n}`;
+  const name = document.createElement("input");
+  name.id = `class-name-${n}`;
+  name.className = "class-name";
+  name.type = "text";
+  name.maxLength = 64;
+  name.autocomplete = "off";
+  name.placeholder = "its name, e.g. heart";
+  nameField.append(nameLabel, name);
+
+  const zone = document.createElement("div");
+  zone.className = "drop-zone class-drop";
+  const prompt = document.createElement("p");
+  prompt.textContent = "Drop images here or";
+  const choose = document.createElement("label");
+  choose.className = "button";
+  choose.htmlFor = `class-files-${n}`;
+  choose.textContent = "Choose images…";
+  const files = document.createElement("input");
+  files.id = `class-files-${n}`;
+  files.className = "class-files visually-hidden";
+  files.type = "file";
+  files.accept = "image/*";
+  files.multiple = true;
+  const count = document.createElement("p");
+  count.className = "hint class-count";
+  count.setAttribute("aria-live", "polite");
+  const thumbs = document.createElement("ul");
+  thumbs.className = "thumbs";
+  zone.append(prompt, choose, files, count, thumbs);
+
+  const actions = document.createElement("div");
+  actions.className = "class-actions";
+  const clear = document.createElement("button");
+  clear.type = "button";
+  clear.className = "secondary";
+  clear.textContent = "Clear images";
+  clear.setAttribute("aria-label", `Clear the images of class ${n}`);
+  const remove = document.createElement("button");
+  remove.type = "button";
+  remove.className = "secondary";
+  remove.textContent = "Remove class";
+  remove.setAttribute("aria-label", `Remove class ${n}`);
+  actions.append(clear, remove);
+
+  item.append(nameField, zone, actions);
+  teach.files.set(item, []);
+  $("classes").append(item);
+  showClassImages(item);
+
+  files.addEventListener("change", () => {
+    addImages(item, files.files);
+    files.value = "";
+  });
+  zone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    zone.classList.add("dragging");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    addImages(item, event.dataTransfer.files);
+  });
+  clear.addEventListener("click", () => {
+    teach.files.set(item, []);
+    showClassImages(item);
+  });
+  remove.addEventListener("click", () => {
+    teach.files.delete(item);
+    revokeThumbnails(item);
+    item.remove();
+    $("add-class").focus();
+  });
+  return item;
+}
+
+// Adds images to a class; a file it already has (same name, size and time) is not added twice.
+function addImages(item, fileList) {
+  const all = [...fileList];
+  const images = all.filter((file) => !file.type || file.type.startsWith("image/"));
+  const list = teach.files.get(item);
+  const key = (file) => `${file.name}\n${file.size}\n${file.lastModified}`;
+  const have = new Set(list.map(key));
+  for (const file of images) {
+    if (!have.has(key(file))) {
+      have.add(key(file));
+      list.push(file);
+    }
+  }
+  showClassImages(item, all.length - images.length);
+}
+
+function showClassImages(item, leftOut = 0) {
+  const files = teach.files.get(item);
+  const count = item.querySelector(".class-count");
+  count.textContent = (files.length === 0 ? "No images yet" : files.length === 1 ? "1 image" : `${files.length} images`) +
+    (leftOut ? ` (${leftOut} ${leftOut === 1 ? "file that is not an image" : "files that are not images"} left out)` : "");
+  revokeThumbnails(item);
+  const thumbs = item.querySelector(".thumbs");
+  thumbs.replaceChildren();
+  for (const file of files.slice(0, MAX_THUMBNAILS)) {
+    const thumb = document.createElement("li");
+    const img = document.createElement("img");
+    img.src = URL.createObjectURL(file);
+    img.alt = file.name;
+    img.title = file.name;
+    thumb.append(img);
+    thumbs.append(thumb);
+  }
+  if (files.length > MAX_THUMBNAILS) {
+    const more = document.createElement("li");
+    more.className = "hint";
+    more.textContent = `+${files.length - MAX_THUMBNAILS}`;
+    thumbs.append(more);
+  }
+}
+
+function revokeThumbnails(item) {
+  item.querySelectorAll(".thumbs img").forEach((img) => URL.revokeObjectURL(img.src));
+}
+
+// The multipart request: the fields, every class's images as parts `images` named <class>/<file>, the zip as `dataset`.
+function trainingRequest() {
+  const name = $("teach-name").value.trim();
+  if (!MODEL_NAME.test(name)) {
+    throw { title: "Name the new model", detail: "Letters, digits, '_', '.' and '-', at most 64, starting with a " +
+      "letter or digit.", focus: $("teach-name") };
+  }
+  const form = new FormData();
+  form.append("name", name);
+  form.append("mode", $("teach-mode").value);
+  for (const [field, id] of [["epochs", "teach-epochs"], ["validationSplit", "teach-split"],
+    ["augmentation", "teach-augmentation"]]) {
+    const value = $(id).value.trim();
+    if (value) {
+      form.append(field, value);
+    }
+  }
+  const labels = new Set();
+  let images = 0;
+  for (const [item, files] of teach.files) {
+    const input = item.querySelector(".class-name");
+    const label = input.value.trim();
+    if (files.length === 0) {
+      continue;
+    }
+    if (!label) {
+      throw { title: "Name every class", detail: `${input.labels[0].textContent} has images but no name.`,
+        focus: input };
+    }
+    if (labels.has(label)) {
+      throw { title: "Two classes have one name", detail: `More than one class is called '${label}'.`, focus: input };
+    }
+    labels.add(label);
+    files.forEach((file, i) => form.append("images", file, `${label}/${i + 1}-${file.name}`));
+    images += files.length;
+  }
+  const zip = $("teach-zip").files[0];
+  if (zip) {
+    form.append("dataset", zip, zip.name);
+  } else if (images === 0) {
+    throw { title: "No images yet", detail: "Add images to at least two classes, or choose a zip.",
+      focus: $("class-files-1") || $("teach-zip") };
+  }
+  return form;
+}
+
+async function train() {
+  stopPolling();
+  teach.job = null;
+  $("training").hidden = false;
+  $("training-result").hidden = true;
+  $("teach-problem").hidden = true;
+  $("try-status").textContent = "";
+  showTrainingProgress(null, 0);
+  let form;
+  try {
+    form = trainingRequest();
+  } catch (problem) {
+    $("training-status").textContent = "";
+    showProblem(problem, $("teach-problem"));
+    if (problem.focus) {
+      problem.focus.focus();
+    }
+    return;
+  }
+  $("train").disabled = true;
+  $("training-status").textContent = "Uploading the images…";
+  try {
+    const base = encodeURIComponent($("teach-base").value);
+    const response = await fetch(`v1/models/${base}/fine-tune`, {
+      method: "POST",
+      headers: { Accept: "application/json" },
+      body: form,
+    });
+    if (!response.ok) {
+      throw await problemOf(response);
+    }
+    showJob(await response.json());
+  } catch (problem) {
+    setRunning(false);
+    $("training-status").textContent = "Not started.";
+    showProblem(networkProblem(problem), $("teach-problem"));
+  }
+}
+
+async function pollJob() {
+  try {
+    const response = await fetch("v1/jobs/" + encodeURIComponent(teach.job.id),
+      { headers: { Accept: "application/json" } });
+    if (!response.ok) {
+      throw await problemOf(response);
+    }
+    showJob(await response.json());
+  } catch (problem) {
+    setRunning(false);
+    showProblem(networkProblem(problem), $("teach-problem"));
+  }
+}
+
+function showJob(job) {
+  teach.job = job;
+  const p = job.progress || {};
+  const status = $("training-status");
+  switch (job.state) {
+    case "QUEUED":
+      status.textContent = "Queued behind another training job…";
+      showTrainingProgress(null, 0);
+      break;
+    case "RUNNING":
+      if (p.phase === "training") {
+        status.textContent = `Training: epoch ${p.epoch} of ${p.epochs}`;
+        showTrainingProgress("training", p.epochs ? 100 * p.epoch / p.epochs : 0);
+      } else {
+        status.textContent = `Embedding the images: ${p.done} of ${p.total}`;
+        showTrainingProgress("embedding", p.total ? 100 * p.done / p.total : 0);
+      }
+      break;
+    case "SUCCEEDED":
+      status.textContent = `Trained ${job.name} (version ${job.version}) from ${job.base}` +
+        (job.metrics ? ` in ${job.metrics.seconds.toFixed(1)} s.` : ".");
+      showTrainingProgress("done", 100);
+      showMetrics(job);
+      break;
+    case "FAILED":
+      status.textContent = "Training failed.";
+      showProblem({ title: "Training failed", detail: job.error || "" }, $("teach-problem"));
+      break;
+    case "CANCELLED":
+      status.textContent = "Cancelled: no model was made.";
+      break;
+    default:
+      status.textContent = job.state;
+  }
+  const running = job.state === "QUEUED" || job.state === "RUNNING";
+  setRunning(running);
+  if (running) {
+    teach.timer = setTimeout(pollJob, 400);
+  }
+}
+
+function showTrainingProgress(phase, percent) {
+  const bar = $("training-progress");
+  bar.dataset.phase = phase || "";
+  bar.setAttribute("aria-valuenow", percent.toFixed(0));
+  bar.firstElementChild.style.width = Math.max(0, Math.min(100, percent)) + "%";
+}
+
+function setRunning(running) {
+  $("train").disabled = running;
+  $("cancel-training").hidden = !running;
+  $("cancel-training").disabled = false;
+  if (!running) {
+    stopPolling();
+  }
+}
+
+function stopPolling() {
+  clearTimeout(teach.timer);
+  teach.timer = null;
+}
+
+async function cancelTraining() {
+  if (!teach.job) {
+    return;
+  }
+  $("cancel-training").disabled = true;
+  $("training-status").textContent = "Cancelling…";
+  try {
+    const response = await fetch("v1/jobs/" + encodeURIComponent(teach.job.id),
+      { method: "DELETE", headers: { Accept: "application/json" } });
+    if (!response.ok) {
+      throw await problemOf(response);
+    }
+  } catch (problem) {
+    showProblem(networkProblem(problem), $("teach-problem"));
+  }
+}
+
+function showMetrics(job) {
+  const m = job.metrics;
+  if (!m) {
+    return;
+  }
+  const percent = (value) => (100 * value).toFixed(1) + " %";
+  const summary = [`${m.images} images (${m.trainingImages} to train on, ${m.validationImages} held out` +
+    (m.skipped ? `, ${m.skipped} skipped: not images` : "") + ").",
+  `Training accuracy ${percent(m.trainAccuracy)}` + (m.validationAccuracy == null ? "."
+    : `, held-out accuracy ${percent(m.validationAccuracy)}.`)];
+  $("training-summary").textContent = summary.join(" ");
+
+  const perClass = $("per-class");
+  perClass.replaceChildren();
+  for (const label of m.classes) {
+    const accuracy = m.perClass[label];
+    perClass.append(accuracy == null ? barItem(label, 0, "none held out")
+      : barItem(label, 100 * accuracy, percent(accuracy)));
+  }
+
+  const table = $("confusion");
+  table.replaceChildren();
+  const head = table.createTHead().insertRow();
+  const corner = document.createElement("th");
+  corner.scope = "col";
+  corner.textContent = "true \\ answered";
+  head.append(corner);
+  for (const label of m.classes) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = label;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  m.confusion.forEach((counts, row) => {
+    const tr = body.insertRow();
+    const th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = m.classes[row];
+    tr.append(th);
+    counts.forEach((count, column) => {
+      const cell = tr.insertCell();
+      cell.textContent = count;
+      cell.className = row === column ? "hit" : count > 0 ? "miss" : "";
+    });
+  });
+  $("try-model").disabled = false;
+  $("training-result").hidden = false;
+}
+
+// Try it: wait until the new model (this version) is ready, then classify with it in the classify view.
+async function tryModel() {
+  const job = teach.job;
+  const status = $("try-status");
+  $("try-model").disabled = true;
+  status.textContent = `Loading ${job.name}…`;
+  try {
+    for (let waited = 0; ; waited += 500) {
+      const response = await fetch("v1/models/" + encodeURIComponent(job.name),
+        { headers: { Accept: "application/json" } });
+      const model = response.ok ? await response.json() : null;
+      if (model && model.version === job.version && model.state === "READY") {
+        break;
+      }
+      if (model && model.version === job.version && model.state === "FAILED") {
+        throw { title: `${job.name} failed to load`, detail: model.error || "" };
+      }
+      if (waited >= 120000) {
+        throw response.ok ? { title: `${job.name} is not ready yet`, detail: "Try again in a moment." }
+          : await problemOf(response);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    showModels(await fetchModels(), job.name);
+    status.textContent = "";
+    clearResult();
+    $("result").hidden = true;
+    showView("classify");
+    $("model").focus();
+  } catch (problem) {
+    status.textContent = "";
+    showProblem(networkProblem(problem), $("teach-problem"));
+  } finally {
+    $("try-model").disabled = false;
+  }
+}
+
+// A problem object for what fetch threw itself (the service unreachable), else the problem as it is.
+function networkProblem(problem) {
+  return problem instanceof Error ? { title: "The service did not answer", detail: problem.message } : problem;
+}
+
 wireInputs();
+wireViews();
+wireTeach();
 loadModels();

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 
 /**
- * The request path decides the dependencies: the protocol adapters (api's /v1 controllers, api.oip,
+ * The request path decides the dependencies: the protocol adapters (api's /v1 controllers, api.oip, api.grpc,
  * api.torchserve) -> serving (the core: Classifier, the request-thread cap) -> preprocess, inference -> model; the
  * adapters do not depend on each other, and the core knows neither them nor the web; finetune (jobs and the model
  * repository) sits beside serving and uses inference, model and preprocess; preprocess is pure Java; only inference
@@ -134,7 +134,7 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .haveFullyQualifiedName("ai.djl.inference.Predictor");
 
-    /** The adapters below api ({@code api.oip}, {@code api.torchserve}, and {@code api.grpc} when it exists). */
+    /** The adapters below api: {@code api.oip}, {@code api.torchserve}, {@code api.grpc}. */
     @ArchTest
     static final ArchRule protocolAdaptersDoNotDependOnEachOther =
             slices().matching("dev.resnetserve.api.(*)..").should().notDependOnEachOther();

@@ -12,6 +12,11 @@ import dev.resnetserve.model.AllowedLocations;
  */
 public record ManagementPolicy(boolean enabled, AllowedLocations locations, long maxBodyBytes) {
 
+    /** The location as it is to be stored and read (see {@link AllowedLocations#resolve}), when it is allowed. */
+    java.util.Optional<String> resolve(String location) {
+        return locations.resolve(location);
+    }
+
     boolean allows(String location) {
         return locations.allows(location);
     }

@@ -50,24 +50,16 @@ class ModelManagementController {
     @PostMapping
     ResponseEntity<ModelResponse> register(@Valid @RequestBody ModelRegistration request) {
         checkEnabled();
-        for (String location : new String[] {request.location(), request.labels()}) {
-            if (!policy.allows(location)) {
-                throw new ServiceException(
-                        ErrorCode.LOCATION_NOT_ALLOWED,
-                        "'" + location
-                                + "' is not under resnet.management.allowed-locations " + policy.locations()
-                                + " (compared by "
-                                + "real path, exact host; it must exist)");
-            }
-        }
+        String location = resolve(request.location());
+        String labels = request.labels() == null ? null : resolve(request.labels());
         ModelSettings settings;
         try {
-            settings = request.settings();
+            settings = request.withLabels(labels).settings();
         } catch (IllegalArgumentException outOfBounds) {
             throw new ServiceException(ErrorCode.INVALID_REQUEST, outOfBounds.getMessage());
         }
         ServedModel model = registry.register(
-                settings.spec(request.name(), request.location()),
+                settings.spec(request.name(), location),
                 settings.scheduling(),
                 !Boolean.FALSE.equals(request.makeDefault()));
         return ResponseEntity.accepted()
@@ -120,6 +112,19 @@ class ModelManagementController {
     private ResponseEntity<List<ModelResponse>> removed(List<ServedModel> models) {
         return ResponseEntity.accepted()
                 .body(models.stream().map(m -> ModelResponse.of(m, registry)).toList());
+    }
+
+    /**
+     * The location as the server will read it: a local path as the {@code file:} URL of the real path that was
+     * checked, so a link swapped in later is not followed.
+     */
+    private String resolve(String location) {
+        return policy.resolve(location)
+                .orElseThrow(() -> new ServiceException(
+                        ErrorCode.LOCATION_NOT_ALLOWED,
+                        "'" + location + "' is not under resnet.management.allowed-locations " + policy.locations()
+                                + " (compared by real path, exact host; it must exist, and no file in a model"
+                                + " directory may link outside)"));
     }
 
     private void checkEnabled() {

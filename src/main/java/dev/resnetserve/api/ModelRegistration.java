@@ -45,6 +45,26 @@ public record ModelRegistration(
         Boolean cpuFallback,
         Boolean makeDefault) {
 
+    /** This registration with {@code resolved} labels (the location the server will read them from). */
+    ModelRegistration withLabels(String resolved) {
+        return new ModelRegistration(
+                name,
+                version,
+                location,
+                format,
+                resolved,
+                architecture,
+                preprocessing,
+                devices,
+                workers,
+                queueCapacity,
+                batchMaxSize,
+                batchMaxDelayMs,
+                requestTimeoutMs,
+                cpuFallback,
+                makeDefault);
+    }
+
     /** The settings asked for, defaults filled in. */
     ModelSettings settings() {
         return ModelSettings.builder()

@@ -27,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
  * @param explain       explanations of predictions (heat maps)
  * @param modelRepository directory of models the service writes (fine-tuning) and serves, {@code <name>/<version>/}
  * @param modelRepositoryPoll how often the repository is read again for models other replicas wrote; 0: only at start
+ * @param grpc          the Open Inference Protocol over gRPC
  */
 @Validated
 @ConfigurationProperties("resnet")
@@ -42,7 +43,8 @@ public record ResnetProperties(
         @Valid @DefaultValue TrainingProperties training,
         @Valid @DefaultValue ExplainProperties explain,
         @NotNull @DefaultValue("model-repository") Path modelRepository,
-        @NotNull @DefaultValue("30s") Duration modelRepositoryPoll) {
+        @NotNull @DefaultValue("30s") Duration modelRepositoryPoll,
+        @Valid @DefaultValue GrpcProperties grpc) {
 
     @AssertTrue(message = "resnet.default-model must name one of resnet.models")
     public boolean isDefaultModelConfigured() {

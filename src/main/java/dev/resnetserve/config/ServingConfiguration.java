@@ -23,6 +23,7 @@ import dev.resnetserve.serving.Classifier;
 import dev.resnetserve.serving.ConcurrentRequests;
 import dev.resnetserve.serving.ExplainBudget;
 import dev.resnetserve.serving.Explainer;
+import dev.resnetserve.serving.TensorInference;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import jakarta.servlet.MultipartConfigElement;
@@ -127,6 +128,12 @@ class ServingConfiguration {
                     + "request threads that inference cannot take");
         }
         return configured;
+    }
+
+    /** The Open Inference Protocol's inference, shared by its REST and gRPC adapters. */
+    @Bean
+    TensorInference tensorInference(Classifier classifier, ResnetProperties properties) {
+        return new TensorInference(classifier, properties.limits().maxImagesPerRequest());
     }
 
     @Bean

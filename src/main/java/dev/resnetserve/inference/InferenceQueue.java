@@ -44,6 +44,11 @@ final class InferenceQueue {
 
     /** Room for {@code count} more right now; a hint taken before costly work, {@link #submit} decides. */
     void checkRoom(int count) {
+        checkRoom(count, timeout);
+    }
+
+    /** As {@link #checkRoom(int)}, for a request whose deadline is {@code requestTimeout} from now. */
+    void checkRoom(int count, Duration requestTimeout) {
         if (!accepting) {
             throw new ModelNotReadyException("the model is shutting down");
         }
@@ -51,24 +56,32 @@ final class InferenceQueue {
         if (pending.remainingCapacity() < count) {
             throw new QueueFullException(depth);
         }
-        checkExpectedWait(depth + count - 1);
+        checkExpectedWait(depth + count - 1, requestTimeout);
     }
 
     CompletableFuture<InferenceResult> submit(float[] input) {
-        return submit(input, null);
+        return submit(input, timeout);
+    }
+
+    /**
+     * Queues an input whose deadline is {@code requestTimeout} from now (the model's request timeout, or less when
+     * the client's own deadline is nearer).
+     */
+    CompletableFuture<InferenceResult> submit(float[] input, Duration requestTimeout) {
+        return submit(input, null, requestTimeout);
     }
 
     /**
      * Queues {@code input} for a plain forward pass ({@code job} null) or for a {@link ModelJob} a worker runs
      * alone; the same admission, bounds and deadline either way.
      */
-    CompletableFuture<InferenceResult> submit(float[] input, ModelJob job) {
+    CompletableFuture<InferenceResult> submit(float[] input, ModelJob job, Duration requestTimeout) {
         if (!accepting) {
             throw new ModelNotReadyException("the model is shutting down");
         }
-        checkExpectedWait(pending.size());
+        checkExpectedWait(pending.size(), requestTimeout);
         long now = System.nanoTime();
-        InferenceTask task = new InferenceTask(input, job, now, now + timeout.toNanos());
+        InferenceTask task = new InferenceTask(input, job, now, now + requestTimeout.toNanos());
         if (!pending.offer(task)) {
             throw new QueueFullException(pending.size());
         }
@@ -107,10 +120,10 @@ final class InferenceQueue {
         return pending.size();
     }
 
-    private void checkExpectedWait(int ahead) {
+    private void checkExpectedWait(int ahead, Duration requestTimeout) {
         long expected = expectedCompletionNanos(ahead);
-        if (expected > timeout.toNanos()) {
-            throw DeadlineExceededException.predicted(ahead, Duration.ofNanos(expected), timeout);
+        if (expected > requestTimeout.toNanos()) {
+            throw DeadlineExceededException.predicted(ahead, Duration.ofNanos(expected), requestTimeout);
         }
     }
 

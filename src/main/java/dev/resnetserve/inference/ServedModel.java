@@ -151,7 +151,8 @@ public final class ServedModel {
         return queue.submit(
                         input,
                         deviceModel -> packed(GradCam.compute(
-                                deviceModel.getBlock(), deviceModel.getNDManager(), input, shape, target)))
+                                deviceModel.getBlock(), deviceModel.getNDManager(), input, shape, target)),
+                        scheduling.requestTimeout())
                 .thenApply(result -> unpacked(result.logits()));
     }
 
@@ -176,7 +177,8 @@ public final class ServedModel {
                                         steps),
                                 h,
                                 w,
-                                grid)))
+                                grid)),
+                        scheduling.requestTimeout())
                 .thenApply(result -> unpacked(result.logits()));
     }
 
@@ -203,12 +205,35 @@ public final class ServedModel {
     }
 
     /**
+     * As {@link #submit(float[])}, with a deadline {@code requestTimeout} from now instead of the model's request
+     * timeout: the nearer of the two, when a client brings its own deadline (see {@link #requestTimeout(Duration)}).
+     */
+    public CompletableFuture<InferenceResult> submit(float[] input, Duration requestTimeout) {
+        lifecycle.checkReady();
+        return queue.submit(input, requestTimeout);
+    }
+
+    /** The model's request timeout, or the client's remaining time when that is shorter ({@code null}: none). */
+    public Duration requestTimeout(Duration clientRemaining) {
+        Duration own = scheduling.requestTimeout();
+        return clientRemaining == null || clientRemaining.compareTo(own) >= 0
+                ? own
+                : (clientRemaining.isNegative() ? Duration.ZERO : clientRemaining);
+    }
+
+    /**
      * Refuses at once (503) when the model could not take {@code count} more requests now, so that an overloaded
      * service spends no CPU decoding images it will refuse anyway.
      */
     public void admit(int count) {
         lifecycle.checkReady();
         queue.checkRoom(count);
+    }
+
+    /** As {@link #admit(int)}, for a request whose deadline is {@code requestTimeout} from now. */
+    public void admit(int count, Duration requestTimeout) {
+        lifecycle.checkReady();
+        queue.checkRoom(count, requestTimeout);
     }
 
     /** Loads the model on every device, warms up every batch size on every worker, then starts serving. */

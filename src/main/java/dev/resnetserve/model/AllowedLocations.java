@@ -28,7 +28,15 @@ public final class AllowedLocations {
 
     private sealed interface Place permits Directory, ClasspathPrefix, WebPrefix {
         boolean contains(String location);
+
+        /** The location as it is to be read, when this place holds it. */
+        default Optional<String> resolve(String location) {
+            return contains(location) ? Optional.of(location) : Optional.empty();
+        }
     }
+
+    /** Entries of a model directory looked at for links that leave the allowed directory. */
+    private static final int MAX_ENTRIES_CHECKED = 10_000;
 
     private final List<Place> places;
     private final List<String> described;
@@ -44,13 +52,27 @@ public final class AllowedLocations {
 
     /** Whether the server may read {@code location}; null (an optional location left out) is allowed. */
     public boolean allows(String location) {
-        if (location == null) {
-            return true;
+        return location == null || resolve(location).isPresent();
+    }
+
+    /**
+     * The location as the server must store and read it, when it is allowed: a local path becomes the {@code file:}
+     * URL of its real path, checked here, so what is read later is what was checked (a symbolic link swapped in
+     * after the check, or a plain path that a resource loader would read from the classpath, is not followed); a
+     * model directory qualifies only when every file in it (two levels deep) also lies under the allowed directory,
+     * so a {@code synset.txt} linked to {@code /etc/passwd} is refused. Other locations are returned unchanged.
+     */
+    public Optional<String> resolve(String location) {
+        if (location == null || location.length() > 2048 || location.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            return Optional.empty();
         }
-        if (location.length() > 2048 || location.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            return false;
+        for (Place place : places) {
+            Optional<String> resolved = place.resolve(location);
+            if (resolved.isPresent()) {
+                return resolved;
+            }
         }
-        return places.stream().anyMatch(place -> place.contains(location));
+        return Optional.empty();
     }
 
     @Override
@@ -128,17 +150,41 @@ public final class AllowedLocations {
     private record Directory(Path dir) implements Place {
         @Override
         public boolean contains(String location) {
+            return resolve(location).isPresent();
+        }
+
+        @Override
+        public Optional<String> resolve(String location) {
             Optional<Path> path = localPath(location);
             if (path.isEmpty()) {
-                return false;
+                return Optional.empty();
             }
             try {
                 Path real = path.get().toAbsolutePath().toRealPath();
                 Path root = Files.exists(dir) ? dir.toRealPath() : dir;
-                return real.startsWith(root) && !real.equals(root);
-            } catch (IOException | SecurityException e) {
-                return false; // missing or unreadable: refused alike, so a refusal tells nothing of what exists
+                if (!real.startsWith(root) || real.equals(root) || !entriesStayUnder(real, root)) {
+                    return Optional.empty();
+                }
+                return Optional.of(real.toUri().toString());
+            } catch (IOException | SecurityException | java.io.UncheckedIOException e) {
+                return Optional.empty(); // missing or unreadable: refused alike, so a refusal tells nothing
             }
+        }
+
+        /** Every entry of a directory (two levels), links resolved, lies under {@code root}. */
+        private static boolean entriesStayUnder(Path real, Path root) throws IOException {
+            if (!Files.isDirectory(real)) {
+                return true;
+            }
+            try (java.util.stream.Stream<Path> entries = Files.walk(real, 2)) {
+                java.util.Iterator<Path> it = entries.iterator();
+                for (int n = 0; it.hasNext(); n++) {
+                    if (n > MAX_ENTRIES_CHECKED || !it.next().toRealPath().startsWith(root)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
     }
 

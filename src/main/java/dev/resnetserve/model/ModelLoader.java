@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 
@@ -161,15 +162,71 @@ public final class ModelLoader {
         }
     }
 
-    /** The configured labels, else {@code synset.txt} beside a local model, else none. */
+    /**
+     * The configured labels, else {@code synset.txt} beside a local model, else none. A plain path is a file (never a
+     * classpath resource, as Spring's resource loader would read it); an http(s) URL is fetched without following
+     * redirects (the host it names is the one that was allowed); a {@code synset.txt} that links out of its model
+     * directory is refused.
+     */
     public Optional<Labels> labels(ModelSpec spec, ModelArtifact artifact) {
         if (spec.labels().isPresent()) {
-            return Optional.of(read(
-                    resources.getResource(spec.labels().get()), spec.labels().get()));
+            String location = spec.labels().get();
+            return Optional.of(read(labelsResource(location), location));
         }
         Optional<Path> synset =
                 artifact.directory().map(d -> d.resolve(SYNSET_FILE)).filter(Files::isRegularFile);
-        return synset.map(p -> read(resources.getResource(p.toUri().toString()), p.toString()));
+        if (synset.isPresent()) {
+            try {
+                Path directory = artifact.directory().get().toRealPath();
+                if (!synset.get().toRealPath().startsWith(directory)) {
+                    throw new ModelLoadException(synset.get() + " links outside its model directory");
+                }
+            } catch (IOException e) {
+                throw new ModelLoadException("cannot read " + synset.get() + ": " + e.getMessage(), e);
+            }
+        }
+        return synset.map(p -> read(new FileSystemResource(p), p.toString()));
+    }
+
+    private Resource labelsResource(String location) {
+        int colon = location.indexOf(':');
+        String scheme = colon > 1 ? location.substring(0, colon).toLowerCase(java.util.Locale.ROOT) : "";
+        return switch (scheme) {
+            case "" -> new FileSystemResource(Path.of(location));
+            case "http", "https" -> new NoRedirectUrlResource(java.net.URI.create(location));
+            default -> resources.getResource(location);
+        };
+    }
+
+    /** An http(s) resource read without following redirects, with connect and read timeouts. */
+    private static final class NoRedirectUrlResource extends org.springframework.core.io.AbstractResource {
+
+        private final java.net.URI uri;
+
+        NoRedirectUrlResource(java.net.URI uri) {
+            this.uri = uri;
+        }
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            java.net.HttpURLConnection connection =
+                    (java.net.HttpURLConnection) uri.toURL().openConnection();
+            connection.setInstanceFollowRedirects(false);
+            connection.setConnectTimeout(10_000);
+            connection.setReadTimeout(30_000);
+            int status = connection.getResponseCode();
+            if (status != 200) {
+                connection.disconnect();
+                throw new IOException(
+                        uri + " answered " + status + (status / 100 == 3 ? " (redirects are not followed)" : ""));
+            }
+            return connection.getInputStream();
+        }
+
+        @Override
+        public String getDescription() {
+            return uri.toString();
+        }
     }
 
     /**

@@ -47,8 +47,103 @@ public final class ModelLocator {
             case "file" -> fromPath(Path.of(URI.create(location)), format);
             case "classpath" -> fromPath(copyFromClasspath(modelName, version, location), format);
             case "" -> fromPath(Path.of(location), format);
+            case "http", "https" -> fromPath(download(URI.create(location)), format);
             default -> ModelArtifact.remote(location);
         };
+    }
+
+    /** The largest model file or archive fetched over http(s). */
+    static final long MAX_DOWNLOAD_BYTES = 4L << 30;
+
+    private static final int MAX_REDIRECTS = 5;
+
+    /**
+     * Fetches an http(s) model file or archive into the work directory, once per URL (later loads and other devices
+     * reuse it). Redirects are followed only to the same scheme, host and port: the host that was allowed
+     * ({@code resnet.management.allowed-locations}) is the only one the server fetches from; DJL's own download
+     * followed a redirect anywhere. At most {@link #MAX_DOWNLOAD_BYTES}; written beside its final name and moved
+     * there whole.
+     */
+    private Path download(URI url) {
+        String name = Path.of(url.getPath().isEmpty() ? "/model" : url.getPath())
+                .getFileName()
+                .toString();
+        Path dir = workDirectory.resolve("downloads").resolve(sha256(url.toString()));
+        Path target = dir.resolve(name.isEmpty() ? "model" : name);
+        if (Files.isRegularFile(target)) {
+            return target;
+        }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+                .connectTimeout(java.time.Duration.ofSeconds(10))
+                .build();
+        URI current = url;
+        try {
+            Files.createDirectories(dir);
+            for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+                java.net.http.HttpResponse<InputStream> response = http.send(
+                        java.net.http.HttpRequest.newBuilder(current)
+                                .timeout(java.time.Duration.ofMinutes(30))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+                int status = response.statusCode();
+                if (status / 100 == 3) {
+                    response.body().close();
+                    URI next = current.resolve(
+                            response.headers().firstValue("Location").orElse(""));
+                    if (!sameServer(url, next)) {
+                        throw new ModelLoadException(url + " redirects to another server (" + next.getScheme() + "://"
+                                + next.getHost() + "): not followed; name the final URL");
+                    }
+                    current = next;
+                    continue;
+                }
+                if (status != 200) {
+                    response.body().close();
+                    throw new ModelLoadException(url + " answered " + status);
+                }
+                Path partial = Files.createTempFile(dir, "download-", ".part");
+                try (InputStream in = response.body();
+                        java.io.OutputStream out = Files.newOutputStream(partial)) {
+                    byte[] buffer = new byte[1 << 16];
+                    long total = 0;
+                    for (int n; (n = in.read(buffer)) != -1; ) {
+                        total += n;
+                        if (total > MAX_DOWNLOAD_BYTES) {
+                            throw new ModelLoadException(url + " is larger than " + MAX_DOWNLOAD_BYTES + " bytes");
+                        }
+                        out.write(buffer, 0, n);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    Files.deleteIfExists(partial);
+                    throw e;
+                }
+                return Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+            throw new ModelLoadException(url + " redirects more than " + MAX_REDIRECTS + " times");
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot fetch " + url + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelLoadException("interrupted fetching " + url, e);
+        }
+    }
+
+    private static boolean sameServer(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(String.valueOf(b.getScheme()))
+                && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost())
+                && a.getPort() == b.getPort();
+    }
+
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String scheme(String location) {

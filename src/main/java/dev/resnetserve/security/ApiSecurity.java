@@ -1,6 +1,8 @@
 package dev.resnetserve.security;
 
+import io.grpc.ServerInterceptor;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -101,6 +103,14 @@ public record ApiSecurity(
                     .hasRole(Role.INFERENCE.name());
         });
         return http.build();
+    }
+
+    /**
+     * The same keys and roles on gRPC ({@link GrpcApiKeyInterceptor}); empty with keys off, where every gRPC call
+     * is open (gRPC offers no model management, so the loopback rule has nothing to close).
+     */
+    public Optional<ServerInterceptor> grpcInterceptor() {
+        return enabled ? Optional.of(new GrpcApiKeyInterceptor(new ApiKeys(keys))) : Optional.empty();
     }
 
     /** The start-up line that says who may do what. */

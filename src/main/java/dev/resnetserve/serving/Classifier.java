@@ -16,6 +16,7 @@ import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.Preprocessor;
 import dev.resnetserve.preprocess.RgbImage;
 import io.micrometer.observation.ObservationRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -93,24 +94,36 @@ public class Classifier {
      * batcher can run them in one forward pass, then each softmaxed.
      */
     public List<Classified> classifyImages(ServedModel model, List<byte[]> images) {
-        return decodeAndClassify(model, images);
+        return decodeAndClassify(model, images, null);
     }
 
-    private List<Classified> decodeAndClassify(ServedModel model, List<byte[]> images) {
+    /**
+     * As {@link #classifyImages(ServedModel, List)} for a client that brings its own deadline ({@code remaining}
+     * from now, e.g. a gRPC deadline; {@code null}: none): the request's deadline is the nearer of it and the
+     * model's request timeout, for admission, decoding, the queue and the wait.
+     */
+    public List<Classified> classifyImages(ServedModel model, List<byte[]> images, Duration remaining) {
+        return decodeAndClassify(model, images, remaining);
+    }
+
+    private List<Classified> decodeAndClassify(ServedModel model, List<byte[]> images, Duration remaining) {
         StageClock clock = new StageClock(stages, observer, model.name(), images.size());
-        model.admit(images.size()); // room in the model's queue, checked before any decoding
+        Duration timeout = model.requestTimeout(remaining);
+        model.admit(images.size(), timeout); // room in the model's queue, checked before any decoding
         PreprocessingSpec spec = model.preprocessing();
         List<float[]> tensors = new ArrayList<>(images.size());
         // An ImageIO decode still running at the request's deadline is stopped: its answer would come too late.
-        OptionalLong deadline = OptionalLong.of(
-                clock.start() + model.scheduling().requestTimeout().toNanos());
+        OptionalLong deadline = OptionalLong.of(clock.start() + timeout.toNanos());
         for (int i = 0; i < images.size(); i++) {
             byte[] image = images.get(i);
             RgbImage rgb =
                     clock.time(i, Stage.DECODE, () -> decoder.decode(image, spec.alpha(), spec.background(), deadline));
             tensors.add(clock.time(i, Stage.PREPROCESS, () -> preprocessor.toTensor(rgb, spec)));
         }
-        List<InferenceResult> results = clock.inference(() -> submitAndAwait(model, tensors));
+        // A client's own deadline counts from its call: the time decoding took comes off it. (Without one, each
+        // image's queue deadline is the model's request timeout from its submission, as it always was.)
+        Duration left = remaining == null ? timeout : timeout.minusNanos(System.nanoTime() - clock.start());
+        List<InferenceResult> results = clock.inference(() -> submitAndAwait(model, tensors, left));
         List<Classified> classified = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
             InferenceResult result = results.get(i);
@@ -122,18 +135,25 @@ public class Classifier {
 
     /** Already preprocessed inputs, {@code [3, H, W]} each, queued together; results in the same order. */
     public List<InferenceResult> infer(ServedModel model, List<float[]> tensors) {
-        return stages.observeInference(model.name(), () -> submitAndAwait(model, tensors));
+        return infer(model, tensors, null);
     }
 
-    private List<InferenceResult> submitAndAwait(ServedModel model, List<float[]> tensors) {
+    /** As {@link #infer(ServedModel, List)} with the client's own deadline, {@code remaining} from now. */
+    public List<InferenceResult> infer(ServedModel model, List<float[]> tensors, Duration remaining) {
+        Duration timeout = model.requestTimeout(remaining);
+        return stages.observeInference(model.name(), () -> submitAndAwait(model, tensors, timeout));
+    }
+
+    private List<InferenceResult> submitAndAwait(ServedModel model, List<float[]> tensors, Duration timeout) {
         List<CompletableFuture<InferenceResult>> pending = new ArrayList<>(tensors.size());
+        Duration left = timeout.isNegative() ? Duration.ZERO : timeout;
         try {
             for (float[] tensor : tensors) {
-                pending.add(model.submit(tensor));
+                pending.add(model.submit(tensor, left));
             }
             List<InferenceResult> results = new ArrayList<>(pending.size());
             for (CompletableFuture<InferenceResult> each : pending) {
-                results.add(await(each, model));
+                results.add(await(each, left));
             }
             return results;
         } catch (RuntimeException e) {
@@ -154,10 +174,10 @@ public class Classifier {
         return requested;
     }
 
-    static <T> T await(CompletableFuture<T> pending, ServedModel model) {
+    static <T> T await(CompletableFuture<T> pending, Duration requestTimeout) {
         try {
             // The worker drops the request at its deadline; this wait only adds a margin for a batch in flight.
-            long timeout = model.scheduling().requestTimeout().toMillis() * 2 + 1_000;
+            long timeout = requestTimeout.toMillis() * 2 + 1_000;
             return pending.get(timeout, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException cause) {

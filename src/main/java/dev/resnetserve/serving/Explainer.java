@@ -129,7 +129,7 @@ public final class Explainer {
             ExplainMethod method,
             float[] input,
             java.util.concurrent.CompletableFuture<ClassMap> pending) {
-        ClassMap result = Classifier.await(pending, model);
+        ClassMap result = Classifier.await(pending, model.scheduling().requestTimeout());
         double[] probabilities = TopK.softmax(result.logits());
         double[][] map = new double[result.height()][result.width()];
         for (int row = 0; row < result.height(); row++) {

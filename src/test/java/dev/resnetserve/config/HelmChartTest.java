@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -114,6 +113,15 @@ class HelmChartTest {
         Service service = only(objects, Service.class);
         assertThat(service.getSpec().getPorts().get(0).getTargetPort().getStrVal())
                 .isEqualTo(server.getPorts().get(0).getName());
+        assertThat(service.getSpec().getPorts().get(1))
+                .as("gRPC, for clients and meshes that route HTTP/2 by protocol")
+                .satisfies(grpc -> {
+                    assertThat(grpc.getName()).isEqualTo("grpc");
+                    assertThat(grpc.getAppProtocol()).isEqualTo("grpc");
+                    assertThat(grpc.getTargetPort().getStrVal()).isEqualTo("grpc");
+                });
+        assertThat(server.getPorts())
+                .anyMatch(port -> port.getName().equals("grpc") && port.getContainerPort() == 8081);
         assertThat(service.getSpec().getSelector())
                 .isEqualTo(
                         only(objects, Deployment.class).getSpec().getSelector().getMatchLabels());
@@ -331,20 +339,15 @@ class HelmChartTest {
                             peer("{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: traefik}}}"),
                             peer("{podSelector: {matchLabels: {app: prom}}}"),
                             peer("{ipBlock: {cidr: 10.20.0.0/16}}"));
-            NetworkPolicyPort port = rule.getPorts().get(0);
-            assertThat(rule.getPorts()).hasSize(1);
-            assertThat(port.getProtocol()).isEqualTo("TCP");
-            assertThat(port.getPort().getStrVal())
-                    .as("the container's port, not the Service's")
-                    .isEqualTo(deployment
-                            .getSpec()
-                            .getTemplate()
-                            .getSpec()
-                            .getContainers()
-                            .get(0)
-                            .getPorts()
-                            .get(0)
-                            .getName());
+            assertThat(rule.getPorts()).hasSize(2);
+            assertThat(rule.getPorts())
+                    .allSatisfy(port -> assertThat(port.getProtocol()).isEqualTo("TCP"));
+            assertThat(rule.getPorts().stream().map(port -> port.getPort().getStrVal()))
+                    .as("the container's ports (HTTP, gRPC), not the Service's")
+                    .containsExactlyElementsOf(
+                            deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().stream()
+                                    .map(port -> port.getName())
+                                    .toList());
         });
 
         Path closed = Files.writeString(dir.resolve("closed.yaml"), """

@@ -74,6 +74,28 @@ class AllowedLocationsTest {
     }
 
     @Test
+    void aLocalLocationIsStoredAsTheRealPathThatWasChecked() throws Exception {
+        Path alias = Files.createSymbolicLink(models.resolve("alias"), models.resolve("r50"));
+        assertThat(allowed.resolve(alias.resolve("model.pt").toString()))
+                .as("read later from the real path, not through the link")
+                .contains(model.toRealPath().toUri().toString());
+        assertThat(allowed.resolve("models/r50/model.pt"))
+                .as("a relative path is a file, never a classpath resource")
+                .isEmpty(); // relative to the working directory: not under the allowed directory here
+        assertThat(allowed.resolve("classpath:models/demo")).contains("classpath:models/demo");
+    }
+
+    @Test
+    void aModelDirectoryWithAFileLinkedOutIsRefused() throws Exception {
+        Path sneaky = Files.createDirectories(models.resolve("sneaky"));
+        Files.writeString(sneaky.resolve("model.pt"), "weights");
+        Files.createSymbolicLink(sneaky.resolve("synset.txt"), secret);
+        assertThat(allowed.allows(sneaky.toString())).isFalse();
+        Files.delete(sneaky.resolve("synset.txt"));
+        assertThat(allowed.allows(sneaky.toString())).isTrue();
+    }
+
+    @Test
     void classpathByPrefixWithoutTraversal() {
         assertThat(allowed.allows("classpath:models/demo")).isTrue();
         assertThat(allowed.allows("classpath:/models/demo/synset.txt")).isTrue();

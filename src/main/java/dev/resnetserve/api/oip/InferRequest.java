@@ -1,5 +1,6 @@
 package dev.resnetserve.api.oip;
 
+import dev.resnetserve.serving.TensorInference;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -17,14 +18,17 @@ record InferRequest(String id, List<Input> inputs, List<Output> outputs, int cla
     /**
      * One input tensor: JSON {@code data}, or the bytes the binary extension carried after the JSON.
      */
-    record Input(String name, String datatype, long[] shape, JsonNode data, byte[] binary) {
+    record Input(String name, String datatype, long[] shape, JsonNode data, byte[] binary)
+            implements TensorInference.Tensor {
 
-        long elements() {
-            long product = 1;
-            for (long dim : shape) {
-                product *= dim;
-            }
-            return product;
+        @Override
+        public List<byte[]> bytes(long limit) {
+            return binary != null ? TensorData.bytes(binary, name) : TensorData.bytes(data, name, limit);
+        }
+
+        @Override
+        public float[] floats(long limit) {
+            return binary != null ? TensorData.floats(binary, name) : TensorData.floats(data, name, limit);
         }
     }
 

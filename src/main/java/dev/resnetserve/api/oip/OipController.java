@@ -2,11 +2,10 @@ package dev.resnetserve.api.oip;
 
 import dev.resnetserve.api.RequestBodyReader;
 import dev.resnetserve.api.RequestLimits;
-import dev.resnetserve.inference.ModelDetails;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ModelState;
 import dev.resnetserve.inference.ServedModel;
-import dev.resnetserve.model.ModelFormat;
+import dev.resnetserve.serving.TensorInference;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -117,33 +116,23 @@ class OipController {
                 .body(out.toByteArray());
     }
 
-    /** Triton's platform names: what runs the model, and from which format. */
-    static String platform(ModelFormat format) {
-        return switch (format) {
-            case ONNX -> "onnxruntime_onnx";
-            case DJL_RESNET -> "pytorch_djl";
-            case TORCHSCRIPT, DJL_URL -> "pytorch_torchscript";
-        };
-    }
-
     private OipMessages.ModelMetadata metadata(ServedModel model) {
-        long[] input = model.inputShape();
-        long classes = model.labels().map(labels -> (long) labels.size()).orElse(-1L);
-        String platform = model.details()
-                .map(ModelDetails::format)
-                .map(OipController::platform)
-                .orElse("pytorch_torchscript");
         List<String> versions = registry.versions(model.name()).stream()
                 .map(m -> m.spec().version())
                 .toList();
         return new OipMessages.ModelMetadata(
                 model.name(),
                 versions,
-                platform,
-                List.of(
-                        new OipMessages.MetadataTensor(OipInference.IMAGE_INPUT, "BYTES", new long[] {-1}),
-                        new OipMessages.MetadataTensor(
-                                OipInference.TENSOR_INPUT, "FP32", new long[] {-1, input[0], input[1], input[2]})),
-                List.of(new OipMessages.MetadataTensor(OipInference.PROBABILITIES, "FP32", new long[] {-1, classes})));
+                TensorInference.platform(model),
+                TensorInference.inputs(model).stream()
+                        .map(OipController::tensor)
+                        .toList(),
+                TensorInference.outputs(model).stream()
+                        .map(OipController::tensor)
+                        .toList());
+    }
+
+    private static OipMessages.MetadataTensor tensor(TensorInference.TensorMetadata tensor) {
+        return new OipMessages.MetadataTensor(tensor.name(), tensor.datatype(), tensor.shape());
     }
 }

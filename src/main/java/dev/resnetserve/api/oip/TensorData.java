@@ -1,15 +1,17 @@
 package dev.resnetserve.api.oip;
 
 import dev.resnetserve.error.ErrorCode;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import dev.resnetserve.serving.RawTensors;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
-/** Tensor contents as the protocol carries them: JSON arrays (nested or flat, row-major) or little-endian bytes. */
+/**
+ * Tensor contents as the protocol carries them: JSON arrays (nested or flat, row-major) or little-endian bytes (the
+ * binary extension's layout, shared with gRPC: {@link RawTensors}).
+ */
 final class TensorData {
 
     private TensorData() {}
@@ -48,15 +50,7 @@ final class TensorData {
 
     /** FP32 elements from the binary extension: 4 bytes each, little-endian. */
     static float[] floats(byte[] binary, String input) {
-        if (binary.length % Float.BYTES != 0) {
-            throw new OipException(
-                    ErrorCode.BINARY_SIZE_MISMATCH,
-                    "input '" + input + "': " + binary.length
-                            + " bytes of FP32 data is not a whole number of 4-byte values");
-        }
-        float[] values = new float[binary.length / Float.BYTES];
-        ByteBuffer.wrap(binary).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-        return values;
+        return RawTensors.floats(binary, input);
     }
 
     /** BYTES elements from JSON: base64 strings (images are binary), flattened row-major. */
@@ -84,42 +78,7 @@ final class TensorData {
 
     /** BYTES elements from the binary extension: each a 4-byte little-endian length, then that many bytes. */
     static List<byte[]> bytes(byte[] binary, String input) {
-        ByteBuffer buffer = ByteBuffer.wrap(binary).order(ByteOrder.LITTLE_ENDIAN);
-        List<byte[]> values = new ArrayList<>();
-        while (buffer.hasRemaining()) {
-            if (buffer.remaining() < Integer.BYTES) {
-                throw new OipException(
-                        ErrorCode.BINARY_SIZE_MISMATCH,
-                        "input '" + input + "': BYTES element " + values.size()
-                                + " is cut short before its 4-byte length");
-            }
-            int length = buffer.getInt();
-            if (length < 0 || length > buffer.remaining()) {
-                throw new OipException(
-                        ErrorCode.BINARY_SIZE_MISMATCH,
-                        "input '" + input + "': BYTES element " + values.size() + " declares " + length + " bytes but "
-                                + buffer.remaining() + " remain");
-            }
-            byte[] value = new byte[length];
-            buffer.get(value);
-            values.add(value);
-        }
-        return values;
-    }
-
-    /** {@code n} little-endian FP32 values, for binary outputs. */
-    static byte[] binary(float[] values) {
-        ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(values);
-        return buffer.array();
-    }
-
-    /** BYTES values as the binary extension lays them out: length-prefixed, little-endian. */
-    static byte[] binary(List<byte[]> values) {
-        int size = values.stream().mapToInt(v -> Integer.BYTES + v.length).sum();
-        ByteBuffer buffer = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        values.forEach(v -> buffer.putInt(v.length).put(v));
-        return buffer.array();
+        return RawTensors.bytes(binary, input);
     }
 
     private static void flatten(JsonNode node, List<JsonNode> into, String input, long limit) {

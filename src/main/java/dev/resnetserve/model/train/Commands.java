@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
 
 /**
  * The command-line tools beside the server: {@code train}, {@code describe}, {@code generate} and
- * {@code fine-tune}, and {@code experiment transfer}.
+ * {@code fine-tune}, and {@code experiment transfer} and {@code experiment degradation}.
  */
 public final class Commands {
 
@@ -44,13 +44,17 @@ public final class Commands {
                 yield child.isPresent() ? child.getAsInt() : new FineTuneCommand(out).run(options(rest));
             }
             case "experiment" -> {
-                if (rest.length == 0 || !rest[0].equals("transfer")) {
-                    throw new IllegalArgumentException("experiments: transfer");
+                if (rest.length == 0 || !List.of("transfer", "degradation").contains(rest[0])) {
+                    throw new IllegalArgumentException("experiments: transfer, degradation");
                 }
                 java.util.OptionalInt child = IsaCap.relaunchIfNeeded(out);
-                yield child.isPresent()
-                        ? child.getAsInt()
-                        : new TransferExperiment(out).run(options(Arrays.copyOfRange(rest, 1, rest.length)));
+                if (child.isPresent()) {
+                    yield child.getAsInt();
+                }
+                String[] experimentArgs = Arrays.copyOfRange(rest, 1, rest.length);
+                yield rest[0].equals("transfer")
+                        ? new TransferExperiment(out).run(options(experimentArgs))
+                        : new DegradationExperiment(out).run(options(flags(experimentArgs)));
             }
             default -> throw new IllegalArgumentException(args[0]);
         };
@@ -141,6 +145,18 @@ public final class Commands {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageIO.write(image, "png", bytes);
         return bytes.toByteArray();
+    }
+
+    /** {@code --quick} alone means {@code --quick true}. */
+    static String[] flags(String[] args) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            out.add(args[i]);
+            if (args[i].equals("--quick") && (i + 1 == args.length || args[i + 1].startsWith("--"))) {
+                out.add("true");
+            }
+        }
+        return out.toArray(String[]::new);
     }
 
     public static Map<String, String> options(String[] args) {

@@ -1,0 +1,51 @@
+package dev.resnetserve.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code experiment degradation --quick}: the full run's pipeline on a few hundred images, each of the four networks
+ * trained and measured, every iteration and epoch written, and the plot drawn. The effect itself needs the full run
+ * (docs/degradation.md).
+ */
+class DegradationExperimentTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theQuickRunTrainsAllFourNetworksAndWritesTheCurvesAndThePlot() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        int status = new DegradationExperiment(new PrintStream(log, true, StandardCharsets.UTF_8))
+                .run(Map.of("quick", "true", "out", dir.toString()));
+
+        assertThat(status).isZero();
+        List<String> epochs = Files.readAllLines(dir.resolve("epochs.csv"));
+        assertThat(epochs).hasSize(1 + 4 * 2);
+        for (String network : DegradationExperiment.NETWORKS) {
+            assertThat(epochs.stream().filter(l -> l.startsWith(network + ","))).hasSize(2);
+        }
+        for (String row : epochs.subList(1, epochs.size())) {
+            String[] cells = row.split(",");
+            assertThat(Double.parseDouble(cells[3])).as(row).isBetween(0.0, 1.0);
+            assertThat(Double.parseDouble(cells[4])).as(row).isBetween(0.0, 1.0);
+        }
+        List<String> iterations = Files.readAllLines(dir.resolve("iterations.csv"));
+        assertThat(iterations)
+                .as("256 images in batches of 64, 2 epochs, 4 networks")
+                .hasSize(1 + 4 * 8);
+        String svg = Files.readString(dir.resolve("training-error.svg"));
+        assertThat(svg).startsWith("<svg").contains("</svg>");
+        assertThat(svg.split("class=\"training\"", -1)).hasSize(5);
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("| plain-resnet56 | 56 |", "| resnet20 | 20 |");
+    }
+}
