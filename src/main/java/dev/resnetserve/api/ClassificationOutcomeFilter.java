@@ -40,13 +40,16 @@ class ClassificationOutcomeFilter extends InferencePaths.Filter {
             Matcher path = InferencePaths.PATTERN.matcher(InferencePaths.path(request));
             String model = path.matches() ? modelIn(path) : registry.defaultModelName();
             String known = registry.serves(model) ? model : "_unknown";
-            observer.requestFinished(
-                    known,
-                    Outcome.of(
-                            response.getStatus(),
-                            (String) request.getAttribute(OutcomeCodes.ATTRIBUTE),
-                            Boolean.TRUE.equals(request.getAttribute(OutcomeCodes.REFUSED_AT_ONCE))),
-                    System.nanoTime() - start);
+            Outcome outcome = Outcome.of(
+                    response.getStatus(),
+                    (String) request.getAttribute(OutcomeCodes.ATTRIBUTE),
+                    Boolean.TRUE.equals(request.getAttribute(OutcomeCodes.REFUSED_AT_ONCE)));
+            long nanos = System.nanoTime() - start;
+            if (InferencePaths.EXPLAIN.matcher(InferencePaths.path(request)).matches()) {
+                observer.explanationFinished(known, outcome, nanos);
+            } else {
+                observer.requestFinished(known, outcome, nanos);
+            }
         }
     }
 

@@ -6,15 +6,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UrlPathHelper;
 
 /**
- * The inference endpoints of every protocol: /v1 classify, Open Inference Protocol infer, TorchServe predictions.
+ * The inference endpoints of every protocol: /v1 classify and explain, Open Inference Protocol infer, TorchServe
+ * predictions.
  * One pattern for the filters that count, admit and bound them; the model's name is in the first group that matched.
  */
 final class InferencePaths {
 
     static final Pattern PATTERN = Pattern.compile("^/v1/(?:models/([^/]+)/(?:versions/[^/]+/)?)?classify/?$"
+            + "|^/v1/models/([^/]+)/(?:versions/[^/]+/)?explain/?$"
             + "|^/v2/models/([^/]+)(?:/versions/[^/]+)?/infer/?$|^/predictions/([^/]+)(?:/[^/]+)?/?$");
 
     private InferencePaths() {}
+
+    /** An explanation ({@code POST /v1/models/{m}/explain}), counted apart from classifications. */
+    static final Pattern EXPLAIN = Pattern.compile("^/v1/models/[^/]+/(?:versions/[^/]+/)?explain/?$");
 
     static boolean matches(HttpServletRequest request) {
         return PATTERN.matcher(path(request)).matches();

@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param management    the model management API
  * @param security      API keys and CORS
  * @param training      fine-tuning jobs
+ * @param explain       explanations of predictions (heat maps)
  * @param modelRepository directory of models the service writes (fine-tuning) and serves, {@code <name>/<version>/}
  * @param modelRepositoryPoll how often the repository is read again for models other replicas wrote; 0: only at start
  * @param grpc          the Open Inference Protocol over gRPC
@@ -40,6 +41,7 @@ public record ResnetProperties(
         @Valid @DefaultValue ManagementProperties management,
         @Valid @DefaultValue SecurityProperties security,
         @Valid @DefaultValue TrainingProperties training,
+        @Valid @DefaultValue ExplainProperties explain,
         @NotNull @DefaultValue("model-repository") Path modelRepository,
         @NotNull @DefaultValue("30s") Duration modelRepositoryPoll,
         @Valid @DefaultValue GrpcProperties grpc) {

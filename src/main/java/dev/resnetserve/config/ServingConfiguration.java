@@ -21,6 +21,8 @@ import dev.resnetserve.preprocess.Preprocessor;
 import dev.resnetserve.preprocess.TurboJpeg;
 import dev.resnetserve.serving.Classifier;
 import dev.resnetserve.serving.ConcurrentRequests;
+import dev.resnetserve.serving.ExplainBudget;
+import dev.resnetserve.serving.Explainer;
 import dev.resnetserve.serving.TensorInference;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -74,6 +76,27 @@ class ServingConfiguration {
     DecodingBudget decodingBudget(ResnetProperties properties) {
         return new DecodingBudget(
                 properties.limits().decodingPixels(), properties.limits().decodingBudgetWait());
+    }
+
+    @Bean
+    ExplainBudget explainBudget(ResnetProperties properties) {
+        return new ExplainBudget(properties.explain().maxConcurrent());
+    }
+
+    @Bean
+    Explainer explainer(
+            Classifier classifier,
+            ImageDecoder decoder,
+            Preprocessor preprocessor,
+            ExplainBudget budget,
+            ResnetProperties properties) {
+        return new Explainer(
+                classifier,
+                decoder,
+                preprocessor,
+                budget,
+                properties.explain().occlusionGrid(),
+                properties.explain().integratedGradientsSteps());
     }
 
     @Bean

@@ -37,6 +37,8 @@ public enum ErrorCode {
     UNSUPPORTED_DATATYPE(400),
     RESPONSE_TOO_LARGE(400),
     BATCH_TOO_LARGE(400),
+    // 400 of an explanation: a method the model cannot be explained with (grad-cam of a TorchScript model)
+    UNSUPPORTED_METHOD(400),
     // 400 of a fine-tuning data set: traversal paths, too few images in a class, bad labels
     INVALID_DATASET(400),
 
@@ -67,6 +69,8 @@ public enum ErrorCode {
      * inference, or its decode stopped.
      */
     DEADLINE_EXCEEDED(503, true, OptionalInt.of(1)),
+    /** Explanations: {@code resnet.explain.max-concurrent} are running. */
+    EXPLAIN_BUSY(503, true, OptionalInt.of(1)),
     /** A 503 of the web framework's own, without a hint when to retry. */
     UNAVAILABLE(503, true, OptionalInt.empty()),
 

@@ -68,12 +68,20 @@ final class InferenceQueue {
      * the client's own deadline is nearer).
      */
     CompletableFuture<InferenceResult> submit(float[] input, Duration requestTimeout) {
+        return submit(input, null, requestTimeout);
+    }
+
+    /**
+     * Queues {@code input} for a plain forward pass ({@code job} null) or for a {@link ModelJob} a worker runs
+     * alone; the same admission, bounds and deadline either way.
+     */
+    CompletableFuture<InferenceResult> submit(float[] input, ModelJob job, Duration requestTimeout) {
         if (!accepting) {
             throw new ModelNotReadyException("the model is shutting down");
         }
         checkExpectedWait(pending.size(), requestTimeout);
         long now = System.nanoTime();
-        InferenceTask task = new InferenceTask(input, now, now + requestTimeout.toNanos());
+        InferenceTask task = new InferenceTask(input, job, now, now + requestTimeout.toNanos());
         if (!pending.offer(task)) {
             throw new QueueFullException(pending.size());
         }

@@ -61,6 +61,11 @@ final class PredictorBatchRunner implements BatchRunner {
     }
 
     @Override
+    public float[] runJob(ModelJob job) throws Exception {
+        return job.run(model);
+    }
+
+    @Override
     public String device() {
         return DeviceResolver.displayName(model.getNDManager().getDevice());
     }

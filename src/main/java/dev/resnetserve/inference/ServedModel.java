@@ -6,11 +6,16 @@ import ai.djl.repository.zoo.ZooModel;
 import dev.resnetserve.model.InputSignature;
 import dev.resnetserve.model.Labels;
 import dev.resnetserve.model.ModelArtifact;
+import dev.resnetserve.model.ModelFormat;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.model.resnet.ClassMap;
+import dev.resnetserve.model.resnet.GradCam;
+import dev.resnetserve.model.resnet.IntegratedGradients;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -121,6 +126,82 @@ public final class ServedModel {
     public CompletableFuture<InferenceResult> submit(float[] input) {
         lifecycle.checkReady();
         return queue.submit(input);
+    }
+
+    /**
+     * Whether {@link #gradCam} and {@link #integratedGradients} can explain this model's answers: a ready network
+     * trained by this project, whose blocks the service can run with gradients (a TorchScript or ONNX graph hides
+     * its last residual stage).
+     */
+    public boolean supportsGradients() {
+        return state() == ModelState.READY
+                && details().map(d -> d.format() == ModelFormat.DJL_RESNET).orElse(false)
+                && !pools.isEmpty()
+                && GradCam.supports(pools.get(0).model().getBlock());
+    }
+
+    /**
+     * Queues a preprocessed input for a Grad-CAM map of class {@code target} (negative: the top-1 class). A worker
+     * of the model runs it, alone, between batches: it takes the same queue, admission and deadline as a
+     * classification and the same threads, so explanations never run beside the workers on threads of their own.
+     */
+    public CompletableFuture<ClassMap> gradCam(float[] input, int target) {
+        lifecycle.checkReady();
+        long[] shape = {1, 3, preprocessing.height(), preprocessing.width()};
+        return queue.submit(
+                        input,
+                        deviceModel -> packed(GradCam.compute(
+                                deviceModel.getBlock(), deviceModel.getNDManager(), input, shape, target)),
+                        scheduling.requestTimeout())
+                .thenApply(result -> unpacked(result.logits()));
+    }
+
+    /**
+     * Queues a preprocessed input for an integrated-gradients map of class {@code target} (negative: the top-1
+     * class), {@code steps} path points, pooled to {@code grid x grid} cells; run by a worker as {@link #gradCam}.
+     */
+    public CompletableFuture<ClassMap> integratedGradients(float[] input, int target, int steps, int grid) {
+        lifecycle.checkReady();
+        int h = preprocessing.height();
+        int w = preprocessing.width();
+        long[] shape = {1, 3, h, w};
+        return queue.submit(
+                        input,
+                        deviceModel -> packed(IntegratedGradients.map(
+                                IntegratedGradients.attributions(
+                                        deviceModel.getBlock(),
+                                        deviceModel.getNDManager(),
+                                        input,
+                                        shape,
+                                        target,
+                                        steps),
+                                h,
+                                w,
+                                grid)),
+                        scheduling.requestTimeout())
+                .thenApply(result -> unpacked(result.logits()));
+    }
+
+    /** A job's result as one row: target, height, width, classes, the logits, then the map. */
+    private static float[] packed(ClassMap r) {
+        float[] row = new float[4 + r.logits().length + r.map().length];
+        row[0] = r.target();
+        row[1] = r.height();
+        row[2] = r.width();
+        row[3] = r.logits().length;
+        System.arraycopy(r.logits(), 0, row, 4, r.logits().length);
+        System.arraycopy(r.map(), 0, row, 4 + r.logits().length, r.map().length);
+        return row;
+    }
+
+    private static ClassMap unpacked(float[] row) {
+        int classes = (int) row[3];
+        return new ClassMap(
+                (int) row[0],
+                Arrays.copyOfRange(row, 4, 4 + classes),
+                (int) row[1],
+                (int) row[2],
+                Arrays.copyOfRange(row, 4 + classes, row.length));
     }
 
     /**

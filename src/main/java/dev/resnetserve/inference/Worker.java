@@ -109,16 +109,44 @@ final class Worker implements Runnable {
     private void runBatch(List<InferenceTask> batch) {
         long start = System.nanoTime();
         List<InferenceTask> live = new ArrayList<>(batch.size());
+        List<InferenceTask> jobs = new ArrayList<>();
         for (InferenceTask task : batch) {
             if (task.expiredAt(start)) {
                 task.result().completeExceptionally(new DeadlineExceededException());
             } else {
-                live.add(task);
+                (task.job() == null ? live : jobs).add(task);
             }
         }
-        if (live.isEmpty()) {
+        if (!live.isEmpty()) {
+            runForwardPass(live, start);
+        }
+        for (InferenceTask job : jobs) {
+            runJob(job);
+        }
+    }
+
+    /**
+     * A job runs alone, after the batch it was taken with (its deadline checked again: the batch took time). Its
+     * time is not a batch's, so admission's batch times do not learn from it.
+     */
+    private void runJob(InferenceTask task) {
+        long start = System.nanoTime();
+        if (task.expiredAt(start)) {
+            task.result().completeExceptionally(new DeadlineExceededException());
             return;
         }
+        try {
+            float[] output = runner.runJob(task.job());
+            task.result()
+                    .complete(new InferenceResult(
+                            output, runner.device(), 1, start - task.submittedAtNanos(), System.nanoTime() - start));
+        } catch (Exception | OutOfMemoryError e) {
+            log.error("a model job failed on {}", runner.device(), e);
+            task.result().completeExceptionally(new InferenceFailedException(e));
+        }
+    }
+
+    private void runForwardPass(List<InferenceTask> live, long start) {
         try {
             float[][] outputs =
                     runner.run(live.stream().map(InferenceTask::input).toList());

@@ -49,6 +49,20 @@ public final class InferenceMetrics implements ClassificationObserver, BatchObse
     }
 
     @Override
+    public void explanationFinished(String model, Outcome outcome, long nanos) {
+        Counter.builder("explain.requests")
+                .description("Explanation requests by outcome")
+                .tag("model", model)
+                .tag("outcome", outcome.label())
+                .register(registry)
+                .increment();
+        latency("explain.request.duration", "End-to-end duration of explanation requests")
+                .tag("model", model)
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+
+    @Override
     public void stagesMeasured(String model, StageTimings timings) {
         for (Stage stage : Stage.parts()) {
             latency("inference.stage.duration", "Duration of each stage of successful classifications")

@@ -11,14 +11,15 @@ import org.springframework.web.util.UrlPathHelper;
  * by the API-key rules and by the loopback gate alike, so an endpoint of that kind added later is protected by both.
  * It matches the path as the handlers are mapped, decoded and within the application ({@code POST /v1/model%73} is
  * {@code POST /v1/models}), and by default: every method but GET, HEAD and OPTIONS under {@code /v1/models} is
- * management, except classification (fine-tuning, {@code POST /v1/models/{base}/fine-tune}, is management); and
+ * management, except classification and explanation (fine-tuning, {@code POST /v1/models/{base}/fine-tune}, is management); and
  * every method on the fine-tuning jobs, {@code /v1/jobs}, which name the data sets' classes.
  */
 final class ManagementEndpoints implements RequestMatcher {
 
     private static final String MODELS = "/v1/models";
     private static final String JOBS = "/v1/jobs";
-    private static final Pattern CLASSIFY = Pattern.compile("^/v1/models/[^/]+/(?:versions/[^/]+/)?classify/?$");
+    private static final Pattern CLASSIFY =
+            Pattern.compile("^/v1/models/[^/]+/(?:versions/[^/]+/)?(?:classify|explain)/?$");
 
     @Override
     public boolean matches(HttpServletRequest request) {

@@ -8,4 +8,7 @@ public interface ClassificationObserver {
 
     /** Every classification request, whatever its outcome, with its duration as the server saw it. */
     void requestFinished(String model, Outcome outcome, long nanos);
+
+    /** Every explanation request ({@code /v1/models/{m}/explain}), whatever its outcome, counted apart. */
+    default void explanationFinished(String model, Outcome outcome, long nanos) {}
 }

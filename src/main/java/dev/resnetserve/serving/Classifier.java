@@ -174,7 +174,7 @@ public class Classifier {
         return requested;
     }
 
-    private static InferenceResult await(CompletableFuture<InferenceResult> pending, Duration requestTimeout) {
+    static <T> T await(CompletableFuture<T> pending, Duration requestTimeout) {
         try {
             // The worker drops the request at its deadline; this wait only adds a margin for a batch in flight.
             long timeout = requestTimeout.toMillis() * 2 + 1_000;

@@ -15,6 +15,9 @@ class InferencePathsTest {
         assertThat(matches("/v1/models/demo/%63lassify")).isTrue();
         assertThat(matches("/v2/models/demo/%69nfer")).isTrue();
         assertThat(matches("/%70redictions/demo")).isTrue();
+        assertThat(matches("/v1/models/demo/%65xplain")).isTrue();
+        assertThat(matches("/v1/models/demo/versions/1/explain")).isTrue();
+        assertThat(matches("/v1/explain")).as("explain names its model").isFalse();
         assertThat(matches("/v1/models")).isFalse();
     }
 

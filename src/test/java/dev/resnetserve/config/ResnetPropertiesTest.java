@@ -153,6 +153,29 @@ class ResnetPropertiesTest {
     }
 
     @Test
+    void explanationBoundsDefaultAndAreValidated() {
+        runner.run(context -> {
+            ExplainProperties explain = context.getBean(ResnetProperties.class).explain();
+            assertThat(explain.maxConcurrent()).isEqualTo(1);
+            assertThat(explain.occlusionGrid()).isEqualTo(8);
+            assertThat(explain.integratedGradientsSteps()).isEqualTo(16);
+        });
+        runner.withPropertyValues("resnet.explain.max-concurrent=0")
+                .run(context -> assertThat(context).hasNotFailed());
+        for (String bad : new String[] {
+            "resnet.explain.max-concurrent=-1",
+            "resnet.explain.max-concurrent=65",
+            "resnet.explain.occlusion-grid=1",
+            "resnet.explain.occlusion-grid=33",
+            "resnet.explain.integrated-gradients-steps=0",
+            "resnet.explain.integrated-gradients-steps=257"
+        }) {
+            runner.withPropertyValues(bad)
+                    .run(context -> assertThat(context).as(bad).hasFailed());
+        }
+    }
+
+    @Test
     void refusesNonsenseNumbers() {
         runner.withPropertyValues("resnet.models.ref.workers=0")
                 .run(context -> assertThat(context).hasFailed());

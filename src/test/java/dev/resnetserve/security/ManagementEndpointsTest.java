@@ -38,6 +38,10 @@ class ManagementEndpointsTest {
 
     @Test
     void readingAndClassifyingAreNotManagement() {
+        assertThat(matches("POST", "/v1/models/demo/explain"))
+                .as("an explanation is inference")
+                .isFalse();
+        assertThat(matches("POST", "/v1/models/demo/versions/1/explain")).isFalse();
         assertThat(matches("GET", "/v1/models")).isFalse();
         assertThat(matches("GET", "/v1/models/demo")).isFalse();
         assertThat(matches("POST", "/v1/models/demo/classify")).isFalse();

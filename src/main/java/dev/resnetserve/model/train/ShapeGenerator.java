@@ -124,6 +124,26 @@ public final class ShapeGenerator {
     }
 
     /**
+     * One shape of {@code shape} (a name in {@link #CLASSES}), unrotated, {@code diameter} across and centred at
+     * ({@code cx}, {@code cy}), filled in {@code fill} on a plain {@code background}: an image whose object's place
+     * is known, for checking where an explanation points. Encoded as PNG.
+     */
+    public static byte[] placed(
+            String shape, int width, int height, double cx, double cy, double diameter, Color background, Color fill) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(background);
+        g.fillRect(0, 0, width, height);
+        g.setColor(fill);
+        // proportions drawn from a fixed stream: a star's inner radius, a cross's arms, a ring's hole
+        Shape outline = outline(shape, diameter / 2, new SplittableRandom(0));
+        g.fill(AffineTransform.getTranslateInstance(cx, cy).createTransformedShape(outline));
+        g.dispose();
+        return encode(image, false, 1f);
+    }
+
+    /**
      * The shape centred on the origin, fitting in a circle of radius {@code r}. Proportions that other drawing
      * programs choose differently (a star's inner radius, a cross's arm width, a ring's hole) vary, so that the model
      * learns the shape, not one program's way of drawing it.

@@ -1,0 +1,91 @@
+package dev.resnetserve.model.resnet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Grad-CAM (Selvaraju et al., 2017) on a network {@link ResNetBuilder} built: the last residual stage's
+ * activations {@code A} (shape {@code [K, h, w]}), the gradient of the target class's logit with respect to them,
+ * each channel weighted by the spatial mean of its gradient, {@code ReLU(sum_k w_k A_k)}, scaled to 0..1.
+ *
+ * <p>The stages run without gradients; only the head (global pooling, flattening, the classifier) is run with
+ * libtorch's grad mode on, from {@code A} marked as requiring a gradient, so the backward pass is three small
+ * operators and no weight of the model collects a gradient through the stages. Grad mode is libtorch's per-thread
+ * state: it is switched on for the head only and left off, as a serving thread has it. DJL's
+ * {@code GradientCollector} is not used: the PyTorch engine allows one collector in the whole process at a time
+ * (a static flag), which would make explanations on two workers, or beside a fine-tuning job, fail.
+ */
+public final class GradCam {
+
+    /** Children at the end of a {@link ResNetBuilder} network after the last stage: pooling, flattening, linear. */
+    static final int HEAD_BLOCKS = 3;
+
+    private GradCam() {}
+
+    /** Whether {@code net} has the layout Grad-CAM needs: a sequence of stages and the three head blocks. */
+    public static boolean supports(Block net) {
+        return net instanceof SequentialBlock && net.getChildren().size() > HEAD_BLOCKS;
+    }
+
+    /**
+     * Runs {@code input} ({@code [3, H, W]} flattened, {@code shape} its {@code [1, 3, H, W]}) through {@code net}
+     * on this thread, every array in a sub-manager of {@code manager} closed before returning.
+     *
+     * @param target the class to explain; negative: the top-1 class
+     */
+    public static ClassMap compute(Block net, NDManager manager, float[] input, long[] shape, int target) {
+        List<Block> children = new ArrayList<>(net.getChildren().values());
+        int head = children.size() - HEAD_BLOCKS;
+        boolean gradMode = JniUtils.isGradMode();
+        try (NDManager scope = manager.newSubManager()) {
+            JniUtils.setGradMode(false);
+            ParameterStore parameters = new ParameterStore(scope, false);
+            NDArray a = scope.create(input, new Shape(shape));
+            for (Block stage : children.subList(0, head)) {
+                a = stage.forward(parameters, new NDList(a), false).singletonOrThrow();
+            }
+            JniUtils.setGradMode(true);
+            a.setRequiresGradient(true);
+            NDArray out = a;
+            for (Block block : children.subList(head, children.size())) {
+                out = block.forward(parameters, new NDList(out), false).singletonOrThrow();
+            }
+            float[] logits = out.toFloatArray();
+            int chosen = target >= 0 ? target : argMax(logits);
+            NDArray score = out.get(0, chosen);
+            JniUtils.backward((PtNDArray) score, (PtNDArray) scope.ones(score.getShape()), false, false);
+            JniUtils.setGradMode(false);
+            NDArray activations = a.stopGradient().get(0); // [K, h, w]
+            NDArray gradients = a.getGradient().get(0);
+            long channels = gradients.getShape().get(0);
+            NDArray weights =
+                    gradients.reshape(channels, -1).mean(new int[] {1}).reshape(channels, 1, 1);
+            NDArray cam = activations.mul(weights).sum(new int[] {0}).maximum(0f);
+            float max = cam.max().getFloat();
+            float[] map = max > 0 ? cam.div(max).toFloatArray() : new float[(int) cam.size()];
+            Shape camShape = cam.getShape();
+            return new ClassMap(chosen, logits, (int) camShape.get(0), (int) camShape.get(1), map);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    static int argMax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

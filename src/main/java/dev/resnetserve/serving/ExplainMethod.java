@@ -1,0 +1,46 @@
+package dev.resnetserve.serving;
+
+import dev.resnetserve.error.ErrorCode;
+import dev.resnetserve.error.ServiceException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** How a prediction is explained, by the name a request gives ({@code grad-cam}, {@code occlusion}). */
+public enum ExplainMethod {
+
+    /** The last residual stage's activations weighted by their gradients: models trained by this project. */
+    GRAD_CAM,
+    /**
+     * Input gradients averaged along the path from a grey image to the input, times the input's difference from it:
+     * models trained by this project.
+     */
+    INTEGRATED_GRADIENTS,
+    /** The drop of the class's probability as a grey patch slides over the input: any model, forward passes only. */
+    OCCLUSION;
+
+    private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
+    /** Whether the method runs the model with gradients, which only models trained here allow. */
+    public boolean needsGradients() {
+        return this != OCCLUSION;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The method a request names; 400 {@code invalid_parameter} for a name no method has. */
+    public static ExplainMethod named(String name) {
+        for (ExplainMethod method : values()) {
+            if (method.label.equalsIgnoreCase(name.strip())) {
+                return method;
+            }
+        }
+        throw new ServiceException(
+                ErrorCode.INVALID_PARAMETER,
+                "method must be one of "
+                        + Arrays.stream(values()).map(ExplainMethod::label).collect(Collectors.joining(", "))
+                        + ", got '" + name + "'");
+    }
+}

@@ -1,0 +1,278 @@
+package dev.resnetserve.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.resnetserve.model.train.ShapeGenerator;
+import dev.resnetserve.serving.ExplainBudget;
+import dev.resnetserve.support.ApiClient;
+import dev.resnetserve.support.Fixtures;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /v1/models/{m}/explain} end to end with the real engine: on the bundled demo model, both methods put
+ * the heat map on the shape, wherever it is drawn; the parity TorchScript model is explained by occlusion and
+ * refused Grad-CAM; the default target is the top-1 class; bad requests are 400s; the PNG is the preprocessed
+ * image's size; past the budget, 503 with Retry-After.
+ */
+class ExplainTest extends RunningServiceTest {
+
+    private static final String DEMO = "/v1/models/demo/explain";
+    private static final String PARITY_EXPLAIN = "/v1/models/parity/explain";
+    private static final int SIDE = 128; // the demo model's input: the image is its own preprocessed input
+    private static final double DIAMETER = 44;
+
+    @Autowired
+    ExplainBudget budget;
+
+    /**
+     * A shape in one quadrant: its centre (x, y), on a 128x128 canvas; and the least share of the map's mass that
+     * must lie in that quadrant. Occlusion's maps are 0 away from the shape (measured: 0.81 or more in the quadrant);
+     * Grad-CAM's on the demo model (global max pooling) peak on the shape but keep a floor of 0.05-0.2 elsewhere, so
+     * 0.47-0.8 of their mass is in the quadrant. Integrated gradients, on a 16x16 grid: 0.76-0.86.
+     */
+    static Stream<Arguments> placements() {
+        return Stream.of(
+                Arguments.of("grad-cam", "circle", 34, 34, 0.4),
+                Arguments.of("grad-cam", "square", 94, 94, 0.4),
+                Arguments.of("grad-cam", "star", 94, 34, 0.4),
+                Arguments.of("grad-cam", "triangle", 34, 94, 0.4),
+                Arguments.of("integrated-gradients", "circle", 34, 34, 0.65),
+                Arguments.of("integrated-gradients", "square", 94, 94, 0.65),
+                Arguments.of("integrated-gradients", "star", 94, 34, 0.65),
+                Arguments.of("integrated-gradients", "triangle", 34, 94, 0.65),
+                Arguments.of("occlusion", "circle", 34, 34, 0.75),
+                Arguments.of("occlusion", "square", 94, 94, 0.75),
+                Arguments.of("occlusion", "star", 94, 34, 0.75),
+                Arguments.of("occlusion", "triangle", 34, 94, 0.75));
+    }
+
+    @ParameterizedTest(name = "{0}: {1} at ({2}, {3})")
+    @MethodSource("placements")
+    void theHeatMapLiesOnTheShape(String method, String shape, int cx, int cy, double minShare) {
+        byte[] image = shapeAt(shape, cx, cy);
+
+        ApiClient.Response response = client.post(DEMO + "?method=" + method, "image/png", image);
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode body = response.json();
+        assertThat(body.get("method").asString()).isEqualTo(method);
+        double[][] map = heatmap(body);
+        int rows = map.length;
+        int cols = map[0].length;
+        assertThat(body.get("height").asInt()).isEqualTo(rows);
+        assertThat(body.get("width").asInt()).isEqualTo(cols);
+        // the quadrant of the canvas that holds the shape, in cells of the map
+        int rowFrom = cy < SIDE / 2 ? 0 : rows / 2;
+        int colFrom = cx < SIDE / 2 ? 0 : cols / 2;
+        double total = 0;
+        double inside = 0;
+        int peakRow = 0;
+        int peakCol = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                assertThat(map[r][c]).isBetween(0.0, 1.0);
+                total += map[r][c];
+                boolean in = r >= rowFrom && r < rowFrom + rows / 2 && c >= colFrom && c < colFrom + cols / 2;
+                inside += in ? map[r][c] : 0;
+                if (map[r][c] > map[peakRow][peakCol]) {
+                    peakRow = r;
+                    peakCol = c;
+                }
+            }
+        }
+        assertThat(map[peakRow][peakCol]).isEqualTo(1.0, within(1e-6));
+        assertThat(peakRow).as("peak row").isBetween(rowFrom, rowFrom + rows / 2 - 1);
+        assertThat(peakCol).as("peak column").isBetween(colFrom, colFrom + cols / 2 - 1);
+        assertThat(inside / total)
+                .as("share of the map's mass in the shape's quadrant")
+                .isGreaterThan(minShare);
+    }
+
+    @Test
+    void theDefaultIsGradCamOfTheTopClassForAModelTrainedHere() {
+        byte[] image = shapeAt("hexagon", 40, 88);
+        JsonNode top = client.post("/v1/models/demo/classify?topK=1", "image/png", image)
+                .json()
+                .get("predictions")
+                .get(0);
+
+        JsonNode body = client.post(DEMO, "image/png", image).json();
+
+        assertThat(body.get("model").asString()).isEqualTo("demo");
+        assertThat(body.get("version").asString()).isEqualTo("1");
+        assertThat(body.get("method").asString()).isEqualTo("grad-cam");
+        assertThat(body.get("target").get("index").asInt())
+                .isEqualTo(top.get("index").asInt());
+        assertThat(body.get("target").get("label").asString())
+                .isEqualTo(top.get("label").asString());
+        assertThat(body.get("target").get("probability").asDouble())
+                .isCloseTo(top.get("probability").asDouble(), within(1e-4));
+        assertThat(body.get("inputWidth").asInt()).isEqualTo(SIDE);
+        assertThat(body.get("inputHeight").asInt()).isEqualTo(SIDE);
+    }
+
+    @Test
+    void anotherTargetIsExplainedWhenAskedFor() {
+        byte[] image = shapeAt("circle", 64, 64);
+
+        JsonNode body = client.post(DEMO + "?target=7&method=occlusion", "image/png", image)
+                .json();
+
+        assertThat(body.get("target").get("index").asInt()).isEqualTo(7);
+        assertThat(body.get("target").get("label").asString()).isEqualTo("ring");
+    }
+
+    @Test
+    void aTorchScriptModelIsExplainedByOcclusionAndRefusedGradCam() {
+        byte[] image = Fixtures.bytes("parity/chelsea.jpg");
+        JsonNode top = client.post(PARITY + "?topK=1", "image/jpeg", image)
+                .json()
+                .get("predictions")
+                .get(0);
+
+        ApiClient.Response occlusion = client.post(PARITY_EXPLAIN, "image/jpeg", image);
+        ApiClient.Response gradCam = client.post(PARITY_EXPLAIN + "?method=grad-cam", "image/jpeg", image);
+
+        assertThat(occlusion.status()).as(occlusion.body()).isEqualTo(200);
+        assertThat(occlusion.json().get("method").asString()).isEqualTo("occlusion");
+        assertThat(occlusion.json().get("target").get("index").asInt())
+                .isEqualTo(top.get("index").asInt());
+        assertThat(heatmap(occlusion.json())).hasNumberOfRows(8);
+        assertThat(occlusion.json().get("inputWidth").asInt()).isEqualTo(224);
+        ApiClient.Response integrated =
+                client.post(PARITY_EXPLAIN + "?method=integrated-gradients", "image/jpeg", image);
+        assertProblem(integrated, 400, "unsupported_method");
+        assertThat(gradCam.status()).isEqualTo(400);
+        assertThat(gradCam.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(gradCam.json().get("code").asString()).isEqualTo("unsupported_method");
+    }
+
+    @Test
+    void aMultipartUploadIsExplainedToo() {
+        ApiClient.Response response =
+                client.postMultipart(DEMO + "?method=occlusion", "image", "circle.png", shapeAt("circle", 30, 30));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(response.json().get("method").asString()).isEqualTo("occlusion");
+    }
+
+    @Test
+    void badParametersAreRefusedBeforeAnythingRuns() {
+        byte[] image = shapeAt("circle", 64, 64);
+
+        assertProblem(client.post(DEMO + "?target=8", "image/png", image), 400, "invalid_parameter");
+        assertProblem(client.post(DEMO + "?target=-1", "image/png", image), 400, "invalid_parameter");
+        assertProblem(client.post(DEMO + "?method=lime", "image/png", image), 400, "invalid_parameter");
+        assertProblem(client.post(DEMO + "?format=gif", "image/png", image), 400, "invalid_parameter");
+        assertProblem(client.post("/v1/models/nope/explain", "image/png", image), 404, "model_not_found");
+        assertProblem(client.post(DEMO, "image/png", new byte[] {1, 2, 3}), 400, "undecodable_image");
+        assertProblem(client.post(DEMO, "image/png", Fixtures.pngDeclaring(5000, 5000)), 413, "image_too_large");
+        assertProblem(client.post(DEMO, "image/png", new byte[2 << 20]), 413, "body_too_large");
+    }
+
+    @Test
+    void formatPngIsTheHeatMapOverThePreprocessedImage() throws IOException {
+        byte[] image = shapeAt("star", 40, 40);
+        double[][] map = heatmap(client.post(DEMO, "image/png", image).json());
+        HttpResponse<byte[]> demo =
+                client.postForBytes(DEMO + "?format=png", Map.of("Content-Type", "image/png"), image);
+        HttpResponse<byte[]> parity = client.postForBytes(
+                PARITY_EXPLAIN + "?format=png",
+                Map.of("Content-Type", "image/jpeg"),
+                Fixtures.bytes("parity/chelsea.jpg"));
+
+        assertThat(demo.statusCode()).isEqualTo(200);
+        assertThat(demo.headers().firstValue("Content-Type")).hasValue("image/png");
+        BufferedImage demoImage = ImageIO.read(new ByteArrayInputStream(demo.body()));
+        assertThat(demoImage.getWidth()).isEqualTo(SIDE);
+        assertThat(demoImage.getHeight()).isEqualTo(SIDE);
+        // the hottest cell's centre is tinted red, the coldest's blue
+        int cell = SIDE / map.length;
+        int[] hottest = extreme(map, 1);
+        int[] coldest = extreme(map, -1);
+        Color hot = new Color(demoImage.getRGB(hottest[1] * cell + cell / 2, hottest[0] * cell + cell / 2));
+        Color cold = new Color(demoImage.getRGB(coldest[1] * cell + cell / 2, coldest[0] * cell + cell / 2));
+        assertThat(hot.getRed()).isGreaterThan(hot.getBlue());
+        assertThat(cold.getBlue()).isGreaterThan(cold.getRed());
+        assertThat(parity.statusCode()).isEqualTo(200);
+        BufferedImage parityImage = ImageIO.read(new ByteArrayInputStream(parity.body()));
+        assertThat(parityImage.getWidth()).isEqualTo(224);
+        assertThat(parityImage.getHeight()).isEqualTo(224);
+    }
+
+    /** The cell (row, column) of the map's largest value ({@code sign} 1) or smallest (-1). */
+    private static int[] extreme(double[][] map, int sign) {
+        int[] best = {0, 0};
+        for (int r = 0; r < map.length; r++) {
+            for (int c = 0; c < map[r].length; c++) {
+                if (sign * map[r][c] > sign * map[best[0]][best[1]]) {
+                    best = new int[] {r, c};
+                }
+            }
+        }
+        return best;
+    }
+
+    @Test
+    void pastTheBudgetExplanationsAreRefusedAndClassificationGoesOn() {
+        byte[] image = shapeAt("circle", 64, 64);
+        try (ExplainBudget.Permit held = budget.acquire()) { // the one explanation allowed by default
+            ApiClient.Response refused = client.post(DEMO, "image/png", image);
+
+            assertProblem(refused, 503, "explain_busy");
+            assertThat(refused.header("Retry-After")).isEqualTo("1");
+            assertThat(client.post("/v1/models/demo/classify", "image/png", image)
+                            .status())
+                    .isEqualTo(200);
+        }
+        assertThat(client.post(DEMO, "image/png", image).status()).isEqualTo(200);
+        assertThat(budget.running()).isZero();
+    }
+
+    @Test
+    void explanationsAreCountedApartFromClassifications() {
+        client.post(DEMO + "?method=occlusion", "image/png", shapeAt("circle", 64, 64));
+        client.post(DEMO + "?target=99", "image/png", shapeAt("circle", 64, 64));
+
+        String metrics = client.get("/actuator/prometheus").body();
+
+        assertThat(metrics).contains("explain_requests_total{model=\"demo\",outcome=\"success\"}");
+        assertThat(metrics).contains("explain_requests_total{model=\"demo\",outcome=\"bad_request\"}");
+    }
+
+    private static byte[] shapeAt(String shape, int cx, int cy) {
+        return ShapeGenerator.placed(
+                shape, SIDE, SIDE, cx, cy, DIAMETER, new Color(235, 235, 225), new Color(30, 60, 150));
+    }
+
+    private static double[][] heatmap(JsonNode body) {
+        JsonNode rows = body.get("heatmap");
+        double[][] map = new double[rows.size()][];
+        for (int r = 0; r < rows.size(); r++) {
+            map[r] = new double[rows.get(r).size()];
+            for (int c = 0; c < map[r].length; c++) {
+                map[r][c] = rows.get(r).get(c).asDouble();
+            }
+        }
+        return map;
+    }
+
+    private static void assertProblem(ApiClient.Response response, int status, String code) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.json().get("code").asString()).isEqualTo(code);
+    }
+}

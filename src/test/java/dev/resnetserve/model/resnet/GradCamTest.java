@@ -1,0 +1,105 @@
+package dev.resnetserve.model.resnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Grad-CAM through libtorch's autograd gives what the algebra says it must: behind global pooling and one linear
+ * layer, the gradient of class c's logit with respect to the last stage's channel k averages to
+ * {@code W[c][k] / (h w)} (average pooling spreads it evenly; max pooling puts it all on one position), so the map is
+ * {@code ReLU(sum_k W[c][k] A_k)} scaled to 0..1. It leaves the thread's grad mode as it found it and no array
+ * behind.
+ */
+class GradCamTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet-demo", "resnet18"}) // global max pooling, global average pooling
+    void theMapIsTheClassWeightedSumOfTheLastStage(String architecture) {
+        ResNetSpec spec = ResNetSpec.named(architecture, 5).withInputSize(64);
+        Block net = ResNetBuilder.build(spec);
+        long[] shape = {1, 3, 64, 64};
+        SplittableRandom random = new SplittableRandom(7);
+        float[] input = new float[3 * 64 * 64];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) random.nextGaussian();
+        }
+        try (NDManager manager = NDManager.newBaseManager()) { // starts the engine
+            boolean gradMode = JniUtils.isGradMode();
+            net.initialize(manager, DataType.FLOAT32, new Shape(shape));
+            int arrays = manager.getManagedArrays().size();
+
+            ClassMap result = GradCam.compute(net, manager, input, shape, 3);
+
+            assertThat(result.target()).isEqualTo(3);
+            assertThat(JniUtils.isGradMode()).isEqualTo(gradMode);
+            assertThat(manager.getManagedArrays()).hasSize(arrays);
+            float[] expected = classWeightedSum(net, manager, input, shape, 3);
+            assertThat(result.map()).hasSameSizeAs(expected);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(result.map()[i]).as("cell %d", i).isCloseTo(expected[i], within(1e-4f));
+            }
+            assertThat(result.height() * result.width()).isEqualTo(expected.length);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {-1})
+    void withoutATargetItExplainsTheTopClass(int target) {
+        ResNetSpec spec = ResNetSpec.named("resnet-demo", 4).withInputSize(32);
+        Block net = ResNetBuilder.build(spec);
+        long[] shape = {1, 3, 32, 32};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            net.initialize(manager, DataType.FLOAT32, new Shape(shape));
+            float[] input = new float[3 * 32 * 32];
+            java.util.Arrays.fill(input, 0.5f);
+
+            ClassMap result = GradCam.compute(net, manager, input, shape, target);
+
+            float[] logits = result.logits();
+            for (float logit : logits) {
+                assertThat(logits[result.target()]).isGreaterThanOrEqualTo(logit);
+            }
+        }
+    }
+
+    /** ReLU(sum_k W[c][k] A_k), scaled to a maximum of 1, computed without gradients. */
+    private static float[] classWeightedSum(Block net, NDManager manager, float[] input, long[] shape, int c) {
+        List<Block> children = new ArrayList<>(net.getChildren().values());
+        try (NDManager scope = manager.newSubManager()) {
+            boolean gradMode = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
+            try {
+                ParameterStore parameters = new ParameterStore(scope, false);
+                NDArray a = scope.create(input, new Shape(shape));
+                for (Block stage : children.subList(0, children.size() - GradCam.HEAD_BLOCKS)) {
+                    a = stage.forward(parameters, new NDList(a), false).singletonOrThrow();
+                }
+                NDArray weight = children.get(children.size() - 1)
+                        .getParameters()
+                        .get("weight")
+                        .getArray()
+                        .get(c); // [K]
+                long k = weight.getShape().get(0);
+                NDArray cam =
+                        a.get(0).mul(weight.reshape(k, 1, 1)).sum(new int[] {0}).maximum(0f);
+                return cam.div(cam.max()).toFloatArray();
+            } finally {
+                JniUtils.setGradMode(gradMode);
+            }
+        }
+    }
+}
