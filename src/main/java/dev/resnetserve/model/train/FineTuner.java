@@ -60,6 +60,20 @@ public final class FineTuner {
 
         /** Checked between batches: true ends the job with a {@link CancellationException}. */
         boolean cancelled();
+
+        /** Reports nothing and never cancels. */
+        Progress NONE = new Progress() {
+            @Override
+            public void embedding(int done, int total) {}
+
+            @Override
+            public void training(int epoch, int epochs) {}
+
+            @Override
+            public boolean cancelled() {
+                return false;
+            }
+        };
     }
 
     /**
@@ -201,18 +215,6 @@ public final class FineTuner {
                 0);
         JniUtils.setGradMode(false);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), ModelLoader.ENGINE)) {
-            Progress none = new Progress() {
-                @Override
-                public void embedding(int done, int total) {}
-
-                @Override
-                public void training(int epoch, int epochs) {}
-
-                @Override
-                public boolean cancelled() {
-                    return false;
-                }
-            };
             Embedded logits = embed(
                     net,
                     set,
@@ -223,7 +225,7 @@ public final class FineTuner {
                     new AtomicInteger(),
                     new AtomicInteger(),
                     0,
-                    none);
+                    Progress.NONE);
             int[][] counts = new int[labels.size()][labels.size()];
             long[] predicted = logits.count() == 0
                     ? new long[0]

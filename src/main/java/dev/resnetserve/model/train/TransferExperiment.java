@@ -82,11 +82,18 @@ final class TransferExperiment {
             }
         }
         FineTuneOptions probe = FineTuneOptions.of(FineTuneMode.ALL, 1, null, seed, Augmentation.DIHEDRAL);
-        double oneEpoch =
-                tuner.run(null, descriptor, preprocessing, set, probe, "probe", work.resolve("probe"), quiet())
-                                .took()
-                                .toMillis()
-                        / 1000.0;
+        double oneEpoch = tuner.run(
+                                null,
+                                descriptor,
+                                preprocessing,
+                                set,
+                                probe,
+                                "probe",
+                                work.resolve("probe"),
+                                FineTuner.Progress.NONE)
+                        .took()
+                        .toMillis()
+                / 1000.0;
         int epochs = (int) Math.max(1, Math.floor(headSeconds / oneEpoch));
         FineTuneOptions scratch = FineTuneOptions.of(FineTuneMode.ALL, epochs, null, seed, Augmentation.DIHEDRAL);
         runOne("from scratch", null, descriptor, preprocessing, set, test, scratch, loader, work, tuner);
@@ -108,7 +115,14 @@ final class TransferExperiment {
         Path dir = work.resolve(what.replace(' ', '-') + "-" + o.mode().wireName() + "-"
                 + o.augmentation().wireName());
         FineTuner.Report report = tuner.run(
-                base == null ? null : base.getBlock(), descriptor, preprocessing, set, o, "tuned", dir, quiet());
+                base == null ? null : base.getBlock(),
+                descriptor,
+                preprocessing,
+                set,
+                o,
+                "tuned",
+                dir,
+                FineTuner.Progress.NONE);
         ModelSpec tuned =
                 new ModelSpec("tuned", "1", dir.toString(), Optional.empty(), Optional.empty(), Optional.empty());
         double testAccuracy;
@@ -139,20 +153,5 @@ final class TransferExperiment {
                     generator.classes().get(sample.label()), seed + "-" + i + "." + sample.format(), sample.encoded()));
         }
         return images;
-    }
-
-    private static FineTuner.Progress quiet() {
-        return new FineTuner.Progress() {
-            @Override
-            public void embedding(int done, int total) {}
-
-            @Override
-            public void training(int epoch, int epochs) {}
-
-            @Override
-            public boolean cancelled() {
-                return false;
-            }
-        };
     }
 }

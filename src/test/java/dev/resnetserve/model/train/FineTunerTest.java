@@ -72,7 +72,14 @@ class FineTunerTest {
         FineTuneOptions options = FineTuneOptions.of(FineTuneMode.HEAD, null, null, SEED, Augmentation.DIHEDRAL);
 
         FineTuner.Report report = tuner.run(
-                demo.getBlock(), descriptor, preprocessing, set, options, "shapes", dir.resolve("head"), none());
+                demo.getBlock(),
+                descriptor,
+                preprocessing,
+                set,
+                options,
+                "shapes",
+                dir.resolve("head"),
+                FineTuner.Progress.NONE);
 
         assertThat(report.labels()).containsExactly("arrow", "crescent", "heart", "letter-t");
         assertThat(report.trainingImages()).isEqualTo(68);
@@ -130,7 +137,7 @@ class FineTunerTest {
                 FineTuneOptions.of(mode, 2, null, 7L, Augmentation.MIRROR),
                 name,
                 dir.resolve(name),
-                none());
+                FineTuner.Progress.NONE);
         return load(name, dir.resolve(name));
     }
 
@@ -157,20 +164,5 @@ class FineTunerTest {
 
     private static ModelSpec spec(String name, String location) {
         return new ModelSpec(name, "1", location, Optional.empty(), Optional.empty(), Optional.empty());
-    }
-
-    private static FineTuner.Progress none() {
-        return new FineTuner.Progress() {
-            @Override
-            public void embedding(int done, int total) {}
-
-            @Override
-            public void training(int epoch, int epochs) {}
-
-            @Override
-            public boolean cancelled() {
-                return false;
-            }
-        };
     }
 }
