@@ -14,6 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -45,9 +46,14 @@ class SmallBodyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
+        // a body may come without Content-Length or Transfer-Encoding (HTTP/2 frames it itself): any method that
+        // carries one is read through the bound, whatever its headers say
+        boolean bodyMethod = List.of("POST", "PUT", "PATCH", "DELETE").contains(request.getMethod());
         return InferencePaths.matches(request)
                 || FINE_TUNE.matcher(InferencePaths.path(request)).matches()
-                || (request.getContentLengthLong() <= 0 && request.getHeader("Transfer-Encoding") == null);
+                || (!bodyMethod
+                        && request.getContentLengthLong() <= 0
+                        && request.getHeader("Transfer-Encoding") == null);
     }
 
     @Override

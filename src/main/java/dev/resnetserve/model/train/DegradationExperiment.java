@@ -33,7 +33,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * {@code experiment degradation [--quick] [--train 10000] [--test 2000] [--epochs 12] [--batch 128] [--seed 42]
+ * {@code experiment degradation [--quick] [--train 5000] [--test 2000] [--epochs 12] [--batch 64] [--seed 42]
  * [--out target/degradation]}: He et al.'s degradation experiment (section 4.2, figure 6) on generated data: plain-20,
  * plain-56, ResNet-20 and ResNet-56 (the CIFAR family: 3x3 stem, 16/32/64 channels, basic blocks) trained on the same
  * 32x32 images of ten shapes with the paper's recipe: SGD, momentum 0.9, weight decay 1e-4, batch norm, He
@@ -64,10 +64,10 @@ final class DegradationExperiment {
 
     int run(Map<String, String> options) throws Exception {
         boolean quick = Boolean.parseBoolean(options.getOrDefault("quick", "false"));
-        int trainSize = Integer.parseInt(options.getOrDefault("train", quick ? "128" : "10000"));
+        int trainSize = Integer.parseInt(options.getOrDefault("train", quick ? "128" : "5000"));
         int testSize = Integer.parseInt(options.getOrDefault("test", quick ? "64" : "2000"));
         int epochs = Integer.parseInt(options.getOrDefault("epochs", quick ? "2" : "12"));
-        int batch = Integer.parseInt(options.getOrDefault("batch", quick ? "32" : "128"));
+        int batch = Integer.parseInt(options.getOrDefault("batch", quick ? "32" : "64"));
         long seed = Long.parseLong(options.getOrDefault("seed", "42"));
         learningRate = Float.parseFloat(options.getOrDefault("lr", "0.1"));
         Path dir = Path.of(options.getOrDefault("out", "target/degradation"));
