@@ -34,12 +34,15 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -336,6 +339,73 @@ class GrpcInferenceTest extends RunningServiceTest {
                 .setName("input")
                 .setDatatype("FP32")
                 .addAllShape(List.of(1L, 3L, 128L, 128L));
+    }
+
+    /**
+     * A Python client (Debian's python3-grpcio) with stubs generated from the project's proto by Debian's
+     * grpc_tools: the proto is the specification's, so any OIP client works. It classifies a JPEG and a PNG with the
+     * classification extension (the same strings /v2 answers) and sees NOT_FOUND and INVALID_ARGUMENT.
+     */
+    @Test
+    void aPythonClientWithStubsFromTheProjectsProtoClassifiesAndSeesTheErrors(@TempDir Path dir) throws Exception {
+        Path stubs = Files.createDirectories(dir.resolve("stubs"));
+        run(
+                null,
+                "/usr/bin/python3",
+                "-m",
+                "grpc_tools.protoc",
+                "-Isrc/main/proto",
+                "--python_out=" + stubs,
+                "--grpc_python_out=" + stubs,
+                "grpc_predict_v2.proto");
+        Path jpeg = Files.write(dir.resolve("cat.jpg"), Fixtures.bytes(CAT_JPEG));
+        Path png = Files.write(dir.resolve("astronaut.png"), Fixtures.bytes(ASTRONAUT_PNG));
+
+        List<JsonNode> lines = run(
+                        stubs,
+                        "/usr/bin/python3",
+                        "scripts/grpc-client.py",
+                        "127.0.0.1:" + GRPC_PORT,
+                        "parity",
+                        jpeg.toString(),
+                        png.toString(),
+                        "--top",
+                        "3")
+                .lines()
+                .map(JSON::readTree)
+                .toList();
+
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(0).get("live").asBoolean()).isTrue();
+        assertThat(lines.get(0).get("ready").asBoolean()).isTrue();
+        for (int i = 0; i < 2; i++) {
+            JsonNode answer = lines.get(1 + i);
+            byte[] image = Fixtures.bytes(i == 0 ? CAT_JPEG : ASTRONAUT_PNG);
+            JsonNode rest = restInfer("parity", image, 3).get("outputs").get(0).get("data");
+            assertThat(answer.get("datatype").asString()).isEqualTo("BYTES");
+            assertThat(answer.get("top").values().stream().map(JsonNode::asString))
+                    .as(answer.toString())
+                    .containsExactlyElementsOf(
+                            rest.values().stream().map(JsonNode::asString).toList());
+        }
+        assertThat(lines.get(3).get("status").asString()).isEqualTo("NOT_FOUND");
+        assertThat(lines.get(4).get("status").asString()).isEqualTo("INVALID_ARGUMENT");
+    }
+
+    /** Runs a command in the project directory, PYTHONPATH as given; its standard output, or a failure. */
+    private static String run(Path pythonPath, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
+        if (pythonPath != null) {
+            builder.environment().put("PYTHONPATH", pythonPath.toString());
+        }
+        Process process = builder.start();
+        byte[] stdout = process.getInputStream().readAllBytes();
+        byte[] stderr = process.getErrorStream().readAllBytes();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue())
+                .as(String.join(" ", command) + ": " + new String(stderr, java.nio.charset.StandardCharsets.UTF_8))
+                .isZero();
+        return new String(stdout, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private JsonNode restInfer(String model, byte[] image, Integer classification) {
