@@ -80,6 +80,7 @@ async function classify(file) {
   preview.src = URL.createObjectURL(file);
   $("preview-caption").textContent = (file.name || "pasted image") + " · " + formatBytes(file.size);
   $("status").textContent = "Classifying…";
+  resetExplanation(file);
 
   const model = encodeURIComponent($("model").value);
   // no more classes than the model has (a model taught here may have fewer than five)
@@ -100,6 +101,9 @@ async function classify(file) {
       `${result.timings.totalMs.toFixed(1)} ms in the server`;
     showPredictions(result.predictions);
     showTimings(result.timings);
+    explanation.model = result.model;
+    explanation.version = result.version;
+    explain();
   } catch (problem) {
     $("status").textContent = "";
     showProblem(problem);
@@ -121,11 +125,136 @@ async function problemOf(response) {
   };
 }
 
+// Each class's label is a button that explains that class (turning Explain on).
 function showPredictions(predictions) {
   const list = $("predictions");
   for (const p of predictions) {
     const percent = p.probability * 100;
-    list.append(barItem(p.label, percent, formatPercent(percent)));
+    const item = barItem(p.label, percent, formatPercent(percent));
+    item.dataset.index = p.index;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "prediction-label class-button";
+    button.textContent = p.label;
+    button.title = "Explain this class";
+    button.setAttribute("aria-label", "Explain " + p.label);
+    button.addEventListener("click", () => {
+      $("explain").checked = true;
+      explanation.target = p.index;
+      explain();
+    });
+    item.querySelector(".prediction-label").replaceWith(button);
+    list.append(item);
+  }
+}
+
+// Explain: POST v1/models/{m}/versions/{v}/explain for the classified image, first as JSON (the method and the
+// target class, by default the top-1), then as a PNG of the same explanation drawn over the preprocessed image (the
+// heat map covers the image as the model saw it: padded or cropped, so it is shown as the service draws it).
+const explanation = { file: null, model: null, version: null, target: null, seq: 0 };
+
+function resetExplanation(file) {
+  explanation.file = file;
+  explanation.model = null;
+  explanation.version = null;
+  explanation.target = null;
+  clearExplanation();
+}
+
+function clearExplanation() {
+  explanation.seq++; // an answer still on its way is dropped
+  $("explain-status").textContent = "";
+  $("explain-problem").hidden = true;
+  $("explain-problem").replaceChildren();
+  $("explanation-figure").hidden = true;
+  markExplained(null);
+}
+
+async function explain() {
+  if (!$("explain").checked || !explanation.file || !explanation.model) {
+    return;
+  }
+  clearExplanation();
+  const seq = explanation.seq;
+  const file = explanation.file;
+  const path = `v1/models/${encodeURIComponent(explanation.model)}/versions/` +
+    `${encodeURIComponent(explanation.version)}/explain`;
+  const params = new URLSearchParams();
+  if (explanation.target !== null) {
+    params.set("target", explanation.target);
+  }
+  if ($("explain-method").value) {
+    params.set("method", $("explain-method").value);
+  }
+  $("explain-status").textContent = "Explaining…";
+  try {
+    const json = await (await explainRequest(path, params, file, "application/json")).json();
+    if (seq !== explanation.seq) {
+      return;
+    }
+    params.set("target", json.target.index);
+    params.set("method", json.method);
+    params.set("format", "png");
+    const png = await (await explainRequest(path, params, file, "image/png")).blob();
+    if (seq !== explanation.seq) {
+      return;
+    }
+    showExplanation(json, png);
+  } catch (problem) {
+    if (seq === explanation.seq) {
+      $("explain-status").textContent = "";
+      showProblem(networkProblem(problem), $("explain-problem"));
+    }
+  }
+}
+
+async function explainRequest(path, params, file, accept) {
+  const response = await fetch(`${path}?${params}`, {
+    method: "POST",
+    headers: { "Content-Type": file.type || "application/octet-stream", Accept: accept },
+    body: file,
+  });
+  if (!response.ok) {
+    throw await problemOf(response);
+  }
+  return response;
+}
+
+function showExplanation(json, png) {
+  const image = $("explanation");
+  if (image.src) {
+    URL.revokeObjectURL(image.src);
+  }
+  image.src = URL.createObjectURL(png);
+  const target = json.target;
+  const percent = formatPercent(target.probability * 100);
+  image.alt = `Heat map (${json.method}) of where the model found ${target.label}, over the image as it saw it`;
+  const method = document.createElement("strong");
+  method.id = "explanation-method";
+  method.textContent = json.method;
+  const label = document.createElement("strong");
+  label.id = "explanation-target";
+  label.textContent = target.label;
+  const probability = document.createElement("span");
+  probability.id = "explanation-probability";
+  probability.textContent = percent;
+  $("explanation-caption").replaceChildren(method, " for ", label, " (", probability, "). ",
+    `Red: most evidence, blue: none; the image as the model saw it (${json.inputWidth} x ${json.inputHeight}).`);
+  $("explain-status").textContent = "";
+  $("explanation-figure").hidden = false;
+  markExplained(target.index);
+}
+
+// The explained class in the results list.
+function markExplained(index) {
+  for (const item of $("predictions").children) {
+    const explained = index !== null && Number(item.dataset.index) === index;
+    item.classList.toggle("explained", explained);
+    if (explained) {
+      item.setAttribute("aria-current", "true");
+    } else {
+      item.removeAttribute("aria-current");
+    }
   }
 }
 
@@ -223,6 +352,8 @@ function formatBytes(bytes) {
 
 function wireInputs() {
   $("model").addEventListener("change", showModelInfo);
+  $("explain").addEventListener("change", () => ($("explain").checked ? explain() : clearExplanation()));
+  $("explain-method").addEventListener("change", explain);
   $("file").addEventListener("change", (event) => classify(event.target.files[0]));
   const zone = $("drop-zone");
   zone.addEventListener("dragover", (event) => {
