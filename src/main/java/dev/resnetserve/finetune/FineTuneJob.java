@@ -109,6 +109,11 @@ public final class FineTuneJob {
         moveTo(JobState.FAILED);
     }
 
+    /** Moves from {@code expected} to {@code next}, only if the job is in {@code expected} now. */
+    boolean moveFrom(JobState expected, JobState next) {
+        return expected.mayBecome(next) && state.compareAndSet(expected, next);
+    }
+
     /** Moves to {@code next} if the current state allows it; false when the job had already moved elsewhere. */
     boolean moveTo(JobState next) {
         JobState current;

@@ -214,7 +214,7 @@ public final class FineTuneJobs implements AutoCloseable {
     public FineTuneJob cancel(String id) {
         FineTuneJob job = get(id).orElseThrow(() -> notFound(id));
         job.requestCancel();
-        if (job.moveTo(JobState.CANCELLED)) { // it was still queued: the job thread will skip it
+        if (job.moveFrom(JobState.QUEUED, JobState.CANCELLED)) { // still queued: the job thread will skip it
             ended(job);
         }
         return job;
