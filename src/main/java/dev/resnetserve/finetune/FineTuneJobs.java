@@ -110,9 +110,9 @@ public final class FineTuneJobs implements AutoCloseable {
      */
     public FineTuneJob submit(
             String base, String name, Optional<String> version, FineTuneOptions options, List<LabelledImage> images) {
-        ServedModel baseModel = requireFineTunable(base);
-        ModelDescriptor descriptor = descriptor(baseModel);
-        PreprocessingSpec preprocessing = baseModel.preprocessing();
+        Base located = fineTunable(base);
+        ModelDescriptor descriptor = located.descriptor();
+        PreprocessingSpec preprocessing = located.model().preprocessing();
         if (options.augmentation() == Augmentation.DIHEDRAL && preprocessing.width() != preprocessing.height()) {
             throw new ServiceException(
                     ErrorCode.INVALID_PARAMETER,
@@ -164,7 +164,7 @@ public final class FineTuneJobs implements AutoCloseable {
             FineTuneJob job = new FineTuneJob(UUID.randomUUID().toString(), base, name, v, options, clock.instant());
             jobs.put(job.id(), job);
             forgetOldJobs();
-            executor.execute(() -> run(job, baseModel, descriptor, preprocessing, set));
+            executor.execute(() -> run(job, located, preprocessing, set));
             log.info(
                     "fine-tuning job {}: {} -> {}/{}, mode {}, {} classes, {} training and {} validation images",
                     job.id(),
@@ -184,12 +184,30 @@ public final class FineTuneJobs implements AutoCloseable {
      * is read.
      */
     public ServedModel requireFineTunable(String base) {
+        return fineTunable(base).model();
+    }
+
+    /** A base that can be fine-tuned, with where its files are (located once per submission) and its descriptor. */
+    private record Base(ServedModel model, ModelArtifact artifact, ModelDescriptor descriptor) {}
+
+    private Base fineTunable(String base) {
         ServedModel model = registry.require(base);
         if (model.state() != ModelState.READY) {
             throw new ServiceException(ErrorCode.MODEL_NOT_READY, "model '" + base + "' is " + model.state());
         }
-        descriptor(model);
-        return model;
+        ModelArtifact artifact;
+        try {
+            artifact = loader.locate(model.spec());
+        } catch (RuntimeException e) {
+            throw new ServiceException(ErrorCode.INVALID_REQUEST, "cannot read model '" + base + "'", e);
+        }
+        // only networks this project built can be cut before their classifier
+        ModelDescriptor descriptor = artifact.descriptor()
+                .orElseThrow(() -> new ServiceException(
+                        ErrorCode.INVALID_REQUEST,
+                        "model '" + base + "' is not a network trained by this project (it has no "
+                                + ModelDescriptor.FILE_NAME + "); fine-tuning needs one (docs/transfer-learning.md)"));
+        return new Base(model, artifact, descriptor);
     }
 
     public Optional<FineTuneJob> get(String id) {
@@ -220,12 +238,7 @@ public final class FineTuneJobs implements AutoCloseable {
         return job;
     }
 
-    private void run(
-            FineTuneJob job,
-            ServedModel baseModel,
-            ModelDescriptor descriptor,
-            PreprocessingSpec preprocessing,
-            TrainingSet set) {
+    private void run(FineTuneJob job, Base located, PreprocessingSpec preprocessing, TrainingSet set) {
         if (!job.moveTo(JobState.RUNNING)) {
             return; // cancelled while queued
         }
@@ -234,12 +247,12 @@ public final class FineTuneJobs implements AutoCloseable {
         try {
             staged = repository.stage();
             FineTuner.Report report;
-            ModelArtifact artifact = loader.locate(baseModel.spec());
-            try (ZooModel<NDList, NDList> base = loader.load(baseModel.spec(), artifact, Device.cpu())) {
+            try (ZooModel<NDList, NDList> base =
+                    loader.load(located.model().spec(), located.artifact(), Device.cpu())) {
                 report = new FineTuner(decoder, limits.threads())
                         .run(
                                 base.getBlock(),
-                                descriptor,
+                                located.descriptor(),
                                 preprocessing,
                                 set,
                                 job.options(),
@@ -300,21 +313,6 @@ public final class FineTuneJobs implements AutoCloseable {
         summary.put("validationSplit", job.options().validationSplit());
         summary.put("report", report);
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(summary);
-    }
-
-    /** The base's descriptor: only networks this project built can be cut before their classifier. */
-    private ModelDescriptor descriptor(ServedModel base) {
-        ModelArtifact artifact;
-        try {
-            artifact = loader.locate(base.spec());
-        } catch (RuntimeException e) {
-            throw new ServiceException(ErrorCode.INVALID_REQUEST, "cannot read model '" + base.name() + "'", e);
-        }
-        return artifact.descriptor()
-                .orElseThrow(() -> new ServiceException(
-                        ErrorCode.INVALID_REQUEST,
-                        "model '" + base.name() + "' is not a network trained by this project (it has no "
-                                + ModelDescriptor.FILE_NAME + "); fine-tuning needs one (docs/transfer-learning.md)"));
     }
 
     private void forgetOldJobs() {
