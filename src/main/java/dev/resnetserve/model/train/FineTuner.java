@@ -473,25 +473,17 @@ public final class FineTuner {
      */
     static void initialiseClassifier(Block classifier, long seed) {
         SplittableRandom random = ShapeGenerator.stream(seed, -2);
-        for (Pair<String, Parameter> parameter : classifier.getParameters()) {
+        PairList<String, Parameter> parameters = classifier.getParameters();
+        double bound =
+                1 / Math.sqrt(parameters.get("weight").getArray().getShape().get(1));
+        for (Pair<String, Parameter> parameter : parameters) {
             NDArray array = parameter.getValue().getArray();
-            long features = array.getShape().dimension() == 2 ? array.getShape().get(1) : 0;
-            double bound = 1 / Math.sqrt(features > 0 ? features : classifierInputs(classifier));
             float[] values = new float[(int) array.size()];
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) random.nextDouble(-bound, bound);
             }
             array.set(values);
         }
-    }
-
-    private static long classifierInputs(Block classifier) {
-        for (Pair<String, Parameter> parameter : classifier.getParameters()) {
-            if (parameter.getValue().getArray().getShape().dimension() == 2) {
-                return parameter.getValue().getArray().getShape().get(1);
-            }
-        }
-        return 1;
     }
 
     private static void save(
