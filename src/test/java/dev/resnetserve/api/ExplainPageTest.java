@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +17,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -32,24 +29,10 @@ import tools.jackson.databind.JsonNode;
  * clicking another class explains that one; a method the model cannot be explained with shows the API's problem.
  * Leaves a screenshot in target/explain-page.png.
  */
-class ExplainPageTest extends RunningServiceTest {
-
-    private static ChromeDriver browser;
+class ExplainPageTest extends BrowserTest {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBrowser(@TempDir Path profile) {
-        browser = HeadlessChromium.start(profile);
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
 
     @BeforeEach
     void openPage() {

@@ -16,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +24,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -44,12 +41,10 @@ import tools.jackson.databind.JsonNode;
  * Leaves a screenshot of the results in target/teach-page.png.
  */
 @TestPropertySource(properties = "resnet.model-repository-poll=0s")
-class TeachPageTest extends RunningServiceTest {
+class TeachPageTest extends BrowserTest {
 
     private static final Path REPOSITORY = temporaryDirectory();
     private static final List<String> CLASSES = ShapeGenerator.NOVEL_CLASSES;
-
-    private static ChromeDriver browser;
 
     @TempDir
     Path dir;
@@ -57,18 +52,6 @@ class TeachPageTest extends RunningServiceTest {
     @DynamicPropertySource
     static void repository(DynamicPropertyRegistry properties) {
         properties.add("resnet.model-repository", REPOSITORY::toString);
-    }
-
-    @BeforeAll
-    static void startBrowser(@TempDir Path profile) {
-        browser = HeadlessChromium.start(profile);
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     @BeforeEach

@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +17,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -30,24 +27,10 @@ import tools.jackson.databind.JsonNode;
  * see the same top classes the API gives and the stage timings; a bad file shows the API's problem detail; it fits a
  * phone's width and loads nothing from elsewhere. Leaves a screenshot in target/web-page.png.
  */
-class WebPageTest extends RunningServiceTest {
-
-    private static ChromeDriver browser;
+class WebPageTest extends BrowserTest {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBrowser(@TempDir Path profile) {
-        browser = HeadlessChromium.start(profile);
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
 
     @BeforeEach
     void openPage() {
