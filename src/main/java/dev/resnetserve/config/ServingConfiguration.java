@@ -8,6 +8,7 @@ import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ModelSettings;
 import dev.resnetserve.inference.ModelsReadinessIndicator;
 import dev.resnetserve.inference.ServedModel;
+import dev.resnetserve.metrics.InFlightRequests;
 import dev.resnetserve.metrics.InferenceMetrics;
 import dev.resnetserve.metrics.ModelGauges;
 import dev.resnetserve.model.AllowedLocations;
@@ -182,6 +183,11 @@ class ServingConfiguration {
     @Bean
     MeterFilter stageObservationsMakeNoMeters() {
         return InferenceMetrics.stageObservationsMakeNoMeters();
+    }
+
+    @Bean
+    InFlightRequests inFlightRequests(ConcurrentRequests requests) {
+        return new InFlightRequests(requests);
     }
 
     @Bean

@@ -34,6 +34,14 @@ public final class ConcurrentRequests {
         permits.release();
     }
 
+    /**
+     * Inference requests holding a request thread now (reading, decoding, queued or running): the load an
+     * autoscaler may follow ({@code inference_requests_in_flight}).
+     */
+    public int inFlight() {
+        return max - permits.availablePermits();
+    }
+
     /** The refusal past the cap. */
     public ServerBusyException busy() {
         return new ServerBusyException(max);

@@ -1,6 +1,7 @@
 package dev.resnetserve.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import com.marcnuri.helm.Helm;
@@ -167,8 +168,8 @@ class HelmChartTest {
                 .isEqualTo(deployment.getMetadata().getName());
         assertThat(hpa.getSpec().getMetrics())
                 .extracting(metric -> metric.getType())
-                .containsExactly("Resource", "Pods");
-        assertThat(hpa.getSpec().getMetrics().get(1).getPods().getMetric().getName())
+                .containsExactly("Pods", "Resource");
+        assertThat(hpa.getSpec().getMetrics().get(0).getPods().getMetric().getName())
                 .isEqualTo("inference_queue_depth");
 
         Ingress ingress = only(objects, Ingress.class);
@@ -211,6 +212,129 @@ class HelmChartTest {
                         .getIntVal())
                 .isEqualTo(1);
         assertServiceConfiguration(only(objects, ConfigMap.class), "resnet18");
+    }
+
+    @Test
+    void theHpaScalesOnCpuQueueDepthOrInFlightRequestsPerPod() {
+        HorizontalPodAutoscaler cpu =
+                only(render(null, Map.of("autoscaling.enabled", "true")), HorizontalPodAutoscaler.class);
+        assertThat(cpu.getSpec().getMetrics()).singleElement().satisfies(metric -> {
+            assertThat(metric.getResource().getName()).isEqualTo("cpu");
+            assertThat(metric.getResource().getTarget().getAverageUtilization()).isEqualTo(70);
+        });
+
+        for (String[] choice : new String[][] {
+            {"queue-depth", "inference_queue_depth", "8"}, {"in-flight", "inference_requests_in_flight", "16"}
+        }) {
+            List<HasMetadata> objects =
+                    render(null, Map.of("autoscaling.enabled", "true", "autoscaling.metric", choice[0]));
+            assertNoUnknownFields(objects);
+            assertThat(kinds(objects)).doesNotContain("ScaledObject");
+            HorizontalPodAutoscaler hpa = only(objects, HorizontalPodAutoscaler.class);
+            assertThat(hpa.getSpec().getMetrics())
+                    .as(choice[0] + ": instead of CPU")
+                    .singleElement()
+                    .satisfies(metric -> {
+                        assertThat(metric.getType()).isEqualTo("Pods");
+                        assertThat(metric.getPods().getMetric().getName()).isEqualTo(choice[1]);
+                        assertThat(metric.getPods().getTarget().getType()).isEqualTo("AverageValue");
+                        assertThat(metric.getPods().getTarget().getAverageValue())
+                                .isEqualTo(new Quantity(choice[2]));
+                    });
+            assertThat(adapterRules())
+                    .as("monitoring/prometheus-adapter-values.yaml serves " + choice[1])
+                    .containsKey(choice[1]);
+        }
+    }
+
+    @Test
+    void kedaModeRendersAScaledObjectWithAPrometheusTriggerAndNoHpa() {
+        List<HasMetadata> objects = render(CHART.resolve("ci/keda-values.yaml"));
+        assertNoUnknownFields(objects);
+
+        assertThat(kinds(objects)).contains("ScaledObject").doesNotContain("HorizontalPodAutoscaler");
+        Deployment deployment = only(objects, Deployment.class);
+        assertThat(deployment.getSpec().getReplicas()).as("left to KEDA").isNull();
+        GenericKubernetesResource scaled = scaledObject(objects);
+        assertThat(scaled.getApiVersion()).isEqualTo("keda.sh/v1alpha1");
+        assertThat(scaled.<Map<String, Object>>get("spec", "scaleTargetRef"))
+                .containsEntry("kind", "Deployment")
+                .containsEntry("name", deployment.getMetadata().getName());
+        assertThat(scaled.<Integer>get("spec", "minReplicaCount")).isEqualTo(1);
+        assertThat(scaled.<Integer>get("spec", "maxReplicaCount")).isEqualTo(6);
+        List<Map<String, Object>> triggers = scaled.get("spec", "triggers");
+        assertThat(triggers).singleElement().satisfies(trigger -> {
+            assertThat(trigger).containsEntry("type", "prometheus").containsEntry("metricType", "AverageValue");
+            assertThat(trigger.get("metadata"))
+                    .as("KEDA reads every metadata value as a string")
+                    .isEqualTo(Map.of(
+                            "serverAddress",
+                            "http://kube-prometheus-stack-prometheus.monitoring.svc:9090",
+                            "query",
+                            "sum(inference_requests_in_flight{namespace=\"ml\",service=\""
+                                    + only(objects, Service.class).getMetadata().getName() + "\"})",
+                            "threshold",
+                            "12"));
+        });
+
+        GenericKubernetesResource queue = scaledObject(render(
+                null,
+                Map.of(
+                        "autoscaling.enabled", "true",
+                        "autoscaling.mode", "keda",
+                        "autoscaling.metric", "queue-depth",
+                        "autoscaling.alsoOnCpu", "true")));
+        List<Map<String, Object>> both = queue.get("spec", "triggers");
+        assertThat(both).extracting(trigger -> trigger.get("type")).containsExactly("prometheus", "cpu");
+        assertThat(both.get(0).get("metadata"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry(
+                        "query", "sum(inference_queue_depth{namespace=\"ml\",service=\"classify-resnet-serve\"})")
+                .containsEntry("threshold", "8");
+        assertThat(both.get(1))
+                .containsEntry("metricType", "Utilization")
+                .containsEntry("metadata", Map.of("value", "70"));
+    }
+
+    @Test
+    void anUnknownAutoscalingMetricOrModeFailsTheRender() {
+        assertThatThrownBy(() -> renderText(null, Map.of("autoscaling.enabled", "true", "autoscaling.metric", "gpu")))
+                .hasMessageContaining("autoscaling.metric must be cpu, queue-depth or in-flight");
+        assertThatThrownBy(() -> renderText(null, Map.of("autoscaling.enabled", "true", "autoscaling.mode", "vpa")))
+                .hasMessageContaining("autoscaling.mode must be hpa or keda");
+    }
+
+    /** The custom metrics prometheus-adapter serves with the documented values, by the name the HPA asks for. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> adapterRules() {
+        try {
+            Map<String, Object> values = new org.yaml.snakeyaml.Yaml()
+                    .load(Files.readString(Path.of("monitoring/prometheus-adapter-values.yaml")));
+            List<Map<String, Object>> rules =
+                    (List<Map<String, Object>>) ((Map<String, Object>) values.get("rules")).get("custom");
+            Map<String, String> byName = new HashMap<>();
+            for (Map<String, Object> rule : rules) {
+                Map<String, Object> resources = (Map<String, Object>) rule.get("resources");
+                assertThat((Map<String, Object>) resources.get("overrides"))
+                        .as("per pod, in its namespace")
+                        .containsKeys("namespace", "pod");
+                String series = (String) rule.get("seriesQuery");
+                byName.put((String) ((Map<String, Object>) rule.get("name")).get("as"), series);
+                assertThat(series).startsWith((String) ((Map<String, Object>) rule.get("name")).get("as") + "{");
+            }
+            return byName;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static GenericKubernetesResource scaledObject(List<HasMetadata> objects) {
+        List<GenericKubernetesResource> found = objects.stream()
+                .filter(o -> o.getKind().equals("ScaledObject"))
+                .map(GenericKubernetesResource.class::cast)
+                .toList();
+        assertThat(found).hasSize(1);
+        return found.get(0);
     }
 
     @Test
