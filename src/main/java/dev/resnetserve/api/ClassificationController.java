@@ -1,5 +1,6 @@
 package dev.resnetserve.api;
 
+import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.serving.ClassificationResponse;
 import dev.resnetserve.serving.Classifier;
 import io.swagger.v3.oas.annotations.Operation;
@@ -42,7 +43,7 @@ class ClassificationController {
                     Integer topK,
             HttpServletRequest request)
             throws IOException {
-        return answer(classifier.classify(model, body(request), topK));
+        return classify(model, null, body(request), topK);
     }
 
     @Operation(summary = "Classify an image sent as multipart/form-data, in the part 'image'")
@@ -52,7 +53,7 @@ class ClassificationController {
             @RequestParam(required = false) Integer topK,
             @RequestPart("image") MultipartFile image)
             throws IOException {
-        return answer(classifier.classify(model, part(image), topK));
+        return classify(model, null, part(image), topK);
     }
 
     @Operation(summary = "Classify an image with one version of a model, sent as the raw request body")
@@ -65,7 +66,7 @@ class ClassificationController {
             @RequestParam(required = false) Integer topK,
             HttpServletRequest request)
             throws IOException {
-        return answer(classifier.classify(model, version, body(request), topK));
+        return classify(model, version, body(request), topK);
     }
 
     @Operation(summary = "Classify an image with the default model, sent as the raw request body")
@@ -74,7 +75,7 @@ class ClassificationController {
             consumes = {"image/*", MediaType.APPLICATION_OCTET_STREAM_VALUE})
     ResponseEntity<ClassificationResponse> classifyWithDefault(
             @RequestParam(required = false) Integer topK, HttpServletRequest request) throws IOException {
-        return answer(classifier.classify(null, body(request), topK));
+        return classify(null, null, body(request), topK);
     }
 
     @Operation(summary = "Classify an image with the default model, sent as multipart/form-data")
@@ -82,7 +83,14 @@ class ClassificationController {
     ResponseEntity<ClassificationResponse> classifyUploadWithDefault(
             @RequestParam(required = false) Integer topK, @RequestPart("image") MultipartFile image)
             throws IOException {
-        return answer(classifier.classify(null, part(image), topK));
+        return classify(null, null, part(image), topK);
+    }
+
+    /** Once the body is read: the version that serves it (a traffic split's draw for none), recorded, then run. */
+    private ResponseEntity<ClassificationResponse> classify(String model, String version, byte[] image, Integer topK) {
+        ServedModel served = classifier.route(model, version);
+        OutcomeCodes.rememberVersion(served.spec().version());
+        return answer(classifier.classifyWith(served, image, topK));
     }
 
     private byte[] body(HttpServletRequest request) throws IOException {

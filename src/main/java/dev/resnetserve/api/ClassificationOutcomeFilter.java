@@ -48,7 +48,12 @@ class ClassificationOutcomeFilter extends InferencePaths.Filter {
             if (InferencePaths.EXPLAIN.matcher(InferencePaths.path(request)).matches()) {
                 observer.explanationFinished(known, outcome, nanos);
             } else {
-                observer.requestFinished(known, outcome, nanos);
+                Object version = request.getAttribute(OutcomeCodes.VERSION);
+                observer.requestFinished(
+                        known,
+                        version instanceof String chosen ? chosen : ClassificationObserver.NO_VERSION,
+                        outcome,
+                        nanos);
             }
         }
     }

@@ -5,6 +5,7 @@ import dev.resnetserve.error.ServiceException;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ModelSettings;
 import dev.resnetserve.inference.ServedModel;
+import dev.resnetserve.inference.TrafficSplit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -12,7 +13,9 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,7 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Model management: register a model or a new version (loaded and warmed up in the background, switched to
- * atomically when ready), remove a version, choose the default version, scale workers. A separate path set from
+ * atomically when ready), remove a version, choose the default version, split traffic across versions (a canary),
+ * scale workers. A separate path set from
  * inference, so that it can be protected on its own (resnet.management.*).
  */
 @Tag(name = "Model management")
@@ -87,6 +91,39 @@ class ModelManagementController {
         checkEnabled();
         registry.makeDefault(model, request.version());
         return ModelResponse.of(registry.require(model), registry);
+    }
+
+    @Operation(
+            summary = "Split the requests that name no version across versions by weight, e.g. {\"1\": 90, \"2\": 10};"
+                    + " {} returns them to the default version")
+    @PutMapping("/{model}/traffic")
+    TrafficResponse splitTraffic(@PathVariable String model, @RequestBody Map<String, Object> weights) {
+        checkEnabled();
+        registry.splitTraffic(model, weights(weights));
+        return TrafficResponse.of(model, registry);
+    }
+
+    @Operation(summary = "Route the requests that name no version to the default version again")
+    @DeleteMapping("/{model}/traffic")
+    TrafficResponse defaultTraffic(@PathVariable String model) {
+        checkEnabled();
+        registry.splitTraffic(model, Map.of());
+        return TrafficResponse.of(model, registry);
+    }
+
+    /** The body's weights as integers; anything else (fractions, strings, null, beyond an int) is a 400. */
+    private static Map<String, Integer> weights(Map<String, Object> body) {
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> entry : body.entrySet()) {
+            if (!(entry.getValue() instanceof Integer weight)) {
+                throw new ServiceException(
+                        ErrorCode.INVALID_REQUEST,
+                        "the weight of version '" + entry.getKey() + "' must be an integer from 0 to "
+                                + TrafficSplit.MAX_WEIGHT + ", got " + entry.getValue());
+            }
+            weights.put(entry.getKey(), weight);
+        }
+        return weights;
     }
 
     @Operation(summary = "Scale the default version's predictor threads per device")

@@ -44,6 +44,12 @@ class ModelsController {
                 .toList();
     }
 
+    @Operation(summary = "How requests that name no version are routed: the default version, and the weights if split")
+    @GetMapping("/{model}/traffic")
+    TrafficResponse traffic(@PathVariable String model) {
+        return TrafficResponse.of(model, registry);
+    }
+
     @Operation(summary = "Describe one version of a model")
     @GetMapping("/{model}/versions/{version}")
     ModelResponse version(@PathVariable String model, @PathVariable String version, HttpServletRequest caller) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +35,12 @@ public final class ModelRegistry implements SmartLifecycle {
         void removed(ServedModel model);
     }
 
-    /** The versions of one name and which of them is the default. */
+    /** The versions of one name, which of them is the default, and the traffic split, if any. */
     private static final class Versions {
         final Map<String, ServedModel> byVersion = new LinkedHashMap<>();
         volatile ServedModel defaultVersion;
+        /** {@code null}: every request without a version goes to the default version. */
+        volatile TrafficSplit traffic;
     }
 
     /**
@@ -108,6 +111,67 @@ public final class ModelRegistry implements SmartLifecycle {
             throw new ModelNotFoundException(name);
         }
         return versions.defaultVersion;
+    }
+
+    /**
+     * The version that serves a request for {@code name} naming no version: without a traffic split, the default
+     * version; with one, a version drawn by weight ({@link TrafficSplit}), or the default version when the drawn
+     * one is not ready (still loading, failed, removed). Every protocol resolves a model through here, so the split
+     * applies to all of them. The default version and the split are read once, so a request sees one routing even
+     * while they change.
+     */
+    public ServedModel route(String name) {
+        Versions versions;
+        synchronized (models) {
+            versions = models.get(name);
+        }
+        if (versions == null) {
+            throw new ModelNotFoundException(name);
+        }
+        ServedModel fallback = versions.defaultVersion;
+        TrafficSplit traffic = versions.traffic;
+        if (traffic == null) {
+            return fallback;
+        }
+        ServedModel drawn = traffic.choose(ThreadLocalRandom.current().nextInt(traffic.total()));
+        return drawn.state() == ModelState.READY ? drawn : fallback;
+    }
+
+    /** {@link #route(String)} for a {@code null} version, else that version of {@code name}. */
+    public ServedModel route(String name, String version) {
+        return version == null ? route(name) : require(name, version);
+    }
+
+    /** The traffic split of {@code name}: weight by version; empty when requests go to the default version. */
+    public Map<String, Integer> traffic(String name) {
+        synchronized (models) {
+            Versions versions = models.get(name);
+            if (versions == null) {
+                throw new ModelNotFoundException(name);
+            }
+            TrafficSplit traffic = versions.traffic;
+            return traffic == null ? Map.of() : traffic.weights();
+        }
+    }
+
+    /**
+     * Splits the requests for {@code name} that name no version across its versions by weight (checked by
+     * {@link TrafficSplit}); an empty map returns them to the default version. Held in memory only: a restart
+     * routes to the default version again.
+     */
+    public Map<String, Integer> splitTraffic(String name, Map<String, Integer> weights) {
+        synchronized (models) {
+            Versions versions = models.get(name);
+            if (versions == null) {
+                throw new ModelNotFoundException(name);
+            }
+            versions.traffic = weights.isEmpty() ? null : TrafficSplit.of(name, weights, versions.byVersion);
+            log.info(
+                    "model '{}' routes requests without a version {}",
+                    name,
+                    weights.isEmpty() ? "to its default " + "version" : "by weight " + weights);
+            return traffic(name);
+        }
     }
 
     /** A given version of {@code name}, or its default version when {@code version} is null. */
@@ -270,6 +334,9 @@ public final class ModelRegistry implements SmartLifecycle {
                             + "'; make another version the default first");
                 }
                 versions.byVersion.remove(version);
+                if (versions.traffic != null) {
+                    versions.traffic = versions.traffic.without(model);
+                }
                 removed.add(model);
             }
         }

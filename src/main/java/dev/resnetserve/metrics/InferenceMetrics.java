@@ -35,15 +35,17 @@ public final class InferenceMetrics implements ClassificationObserver, BatchObse
     }
 
     @Override
-    public void requestFinished(String model, Outcome outcome, long nanos) {
+    public void requestFinished(String model, String version, Outcome outcome, long nanos) {
         Counter.builder("inference.requests")
                 .description("Classification requests by outcome")
                 .tag("model", model)
+                .tag("version", version)
                 .tag("outcome", outcome.label())
                 .register(registry)
                 .increment();
         latency("inference.request.duration", "End-to-end duration of classification requests")
                 .tag("model", model)
+                .tag("version", version)
                 .register(registry)
                 .record(Duration.ofNanos(nanos));
     }
@@ -63,10 +65,11 @@ public final class InferenceMetrics implements ClassificationObserver, BatchObse
     }
 
     @Override
-    public void stagesMeasured(String model, StageTimings timings) {
+    public void stagesMeasured(String model, String version, StageTimings timings) {
         for (Stage stage : Stage.parts()) {
             latency("inference.stage.duration", "Duration of each stage of successful classifications")
                     .tag("model", model)
+                    .tag("version", version)
                     .tag("stage", stage.label())
                     .register(registry)
                     .record(Duration.ofNanos((long) (timings.millis(stage) * 1_000_000)));

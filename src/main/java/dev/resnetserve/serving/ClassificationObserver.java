@@ -3,11 +3,17 @@ package dev.resnetserve.serving;
 /** Told how each classification went; implemented by the metrics, so that the API does not know about them. */
 public interface ClassificationObserver {
 
-    /** A successful classification's stage durations. */
-    void stagesMeasured(String model, StageTimings timings);
+    /** Told for a request refused before a version was chosen (unknown model, body refused, no request thread). */
+    String NO_VERSION = "_none";
 
-    /** Every classification request, whatever its outcome, with its duration as the server saw it. */
-    void requestFinished(String model, Outcome outcome, long nanos);
+    /** A successful classification's stage durations, by the version that answered. */
+    void stagesMeasured(String model, String version, StageTimings timings);
+
+    /**
+     * Every classification request, whatever its outcome, with its duration as the server saw it, by the version
+     * that served it ({@link #NO_VERSION} when it was refused before one was chosen).
+     */
+    void requestFinished(String model, String version, Outcome outcome, long nanos);
 
     /** Every explanation request ({@code /v1/models/{m}/explain}), whatever its outcome, counted apart. */
     default void explanationFinished(String model, Outcome outcome, long nanos) {}

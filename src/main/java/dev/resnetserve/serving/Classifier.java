@@ -60,9 +60,16 @@ public class Classifier {
         return classify(modelName, null, image, topK);
     }
 
-    /** With a given version of the model; {@code null} for its default version. */
+    /**
+     * With a given version of the model; {@code null} for the version its traffic split routes to (the default
+     * version without one).
+     */
     public ClassificationResponse classify(String modelName, String version, byte[] image, Integer topK) {
-        ServedModel model = require(modelName, version);
+        return classifyWith(route(modelName, version), image, topK);
+    }
+
+    /** With the version already chosen ({@link #route(String, String)}). */
+    public ClassificationResponse classifyWith(ServedModel model, byte[] image, Integer topK) {
         int k = checkTopK(topK, labels(model).size());
         Classified classified = classifyImages(model, List.of(image)).get(0);
         List<Prediction> predictions = TopK.ofProbabilities(classified.probabilities(), k, labels(model));
@@ -80,6 +87,15 @@ public class Classifier {
             return registry.defaultModel();
         }
         return registry.require(modelName, version);
+    }
+
+    /**
+     * The version that serves an inference request ({@link ModelRegistry#route(String, String)}): the one it names,
+     * else one its model's traffic split draws (the default version without a split); for no name and no version,
+     * the service's default model's. 404 when not served. Metadata and readiness use {@link #require}.
+     */
+    public ServedModel route(String modelName, String version) {
+        return registry.route(modelName == null && version == null ? registry.defaultModelName() : modelName, version);
     }
 
     /** The model's class names; a model that has not loaded has none yet, and answers 503. */
@@ -107,7 +123,8 @@ public class Classifier {
     }
 
     private List<Classified> decodeAndClassify(ServedModel model, List<byte[]> images, Duration remaining) {
-        StageClock clock = new StageClock(stages, observer, model.name(), images.size());
+        StageClock clock =
+                new StageClock(stages, observer, model.name(), model.spec().version(), images.size());
         Duration timeout = model.requestTimeout(remaining);
         model.admit(images.size(), timeout); // room in the model's queue, checked before any decoding
         PreprocessingSpec spec = model.preprocessing();

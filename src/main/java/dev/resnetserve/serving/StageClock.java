@@ -15,14 +15,17 @@ final class StageClock {
     private final StageObservations observations;
     private final ClassificationObserver observer;
     private final String model;
+    private final String version;
     private final long start;
     private final long[][] nanos;
 
-    /** Started now, for a request of {@code images} images to {@code model}. */
-    StageClock(StageObservations observations, ClassificationObserver observer, String model, int images) {
+    /** Started now, for a request of {@code images} images to {@code model}'s {@code version}. */
+    StageClock(
+            StageObservations observations, ClassificationObserver observer, String model, String version, int images) {
         this.observations = observations;
         this.observer = observer;
         this.model = model;
+        this.version = version;
         this.start = System.nanoTime();
         this.nanos = new long[images][Stage.values().length];
     }
@@ -57,7 +60,7 @@ final class StageClock {
     StageTimings stop(int image) {
         nanos[image][Stage.TOTAL.ordinal()] = System.nanoTime() - start;
         StageTimings timings = StageTimings.ofNanos(nanos[image]);
-        observer.stagesMeasured(model, timings);
+        observer.stagesMeasured(model, version, timings);
         return timings;
     }
 }

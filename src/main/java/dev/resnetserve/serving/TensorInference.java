@@ -109,9 +109,17 @@ public final class TensorInference {
         };
     }
 
-    /** The model a request names (404 when not served), the default version for a {@code null} version. */
+    /**
+     * The model a request names (404 when not served), the default version for a {@code null} version: for metadata
+     * and readiness.
+     */
     public ServedModel model(String name, String version) {
         return classifier.require(name, version);
+    }
+
+    /** The version that serves an inference request: the one named, else its model's traffic split's draw. */
+    public ServedModel route(String name, String version) {
+        return classifier.route(name, version);
     }
 
     /**

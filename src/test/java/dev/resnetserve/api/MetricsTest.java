@@ -26,17 +26,21 @@ class MetricsTest extends RunningServiceTest {
         client.post("/v1/models/no-such-model/classify", "image/jpeg", Fixtures.bytes("parity/chelsea-small.jpg"));
         String after = scrape();
 
-        String success = "inference_requests_total{model=\"parity\",outcome=\"success\"}";
-        String bad = "inference_requests_total{model=\"parity\",outcome=\"bad_request\"}";
-        String unknown = "inference_requests_total{model=\"_unknown\",outcome=\"bad_request\"}";
+        String success = "inference_requests_total{model=\"parity\",outcome=\"success\",version=\"1\"}";
+        String bad = "inference_requests_total{model=\"parity\",outcome=\"bad_request\",version=\"1\"}";
+        String refused = "inference_requests_total{model=\"parity\",outcome=\"bad_request\",version=\"_none\"}";
+        String unknown = "inference_requests_total{model=\"_unknown\",outcome=\"bad_request\",version=\"_none\"}";
         assertThat(value(after, success) - countBefore(before, success)).isEqualTo(3);
         assertThat(value(after, bad) - countBefore(before, bad))
-                .as("undecodable, unsupported and ranged media type")
-                .isEqualTo(3);
+                .as("undecodable: the version that was to serve it")
+                .isEqualTo(1);
+        assertThat(value(after, refused) - countBefore(before, refused))
+                .as("unsupported and ranged media type, refused before a version was chosen")
+                .isEqualTo(2);
         assertThat(value(after, unknown) - countBefore(before, unknown)).isEqualTo(1);
         assertThat(after).doesNotContain("no-such-model");
-        assertThat(value(after, "inference_request_duration_seconds_count{model=\"parity\"}"))
-                .isGreaterThanOrEqualTo(7);
+        assertThat(value(after, "inference_request_duration_seconds_count{model=\"parity\",version=\"1\"}"))
+                .isGreaterThanOrEqualTo(4);
     }
 
     @Test
@@ -47,13 +51,14 @@ class MetricsTest extends RunningServiceTest {
         for (String stage : new String[] {"decode", "preprocess", "queue", "inference", "postprocess"}) {
             assertThat(value(
                             metrics,
-                            "inference_stage_duration_seconds_count{model=\"parity\",stage=\"" + stage + "\"}"))
+                            "inference_stage_duration_seconds_count{model=\"parity\",stage=\"" + stage
+                                    + "\",version=\"1\"}"))
                     .as(stage)
                     .isGreaterThanOrEqualTo(1);
         }
         assertThat(metrics)
                 .contains(
-                        "inference_stage_duration_seconds_bucket{model=\"parity\",stage=\"inference\","
+                        "inference_stage_duration_seconds_bucket{model=\"parity\",stage=\"inference\",version=\"1\","
                                 + "le=\"0.001\"}",
                         "le=\"10.0\"}",
                         "le=\"+Inf\"}");
@@ -75,6 +80,9 @@ class MetricsTest extends RunningServiceTest {
                 .isBetween(0.0, 2.0);
         assertThat(value(metrics, "inference_queue_depth{model=\"parity\"}")).isZero();
         assertThat(value(metrics, "inference_model_ready{model=\"parity\"}")).isEqualTo(1);
+        assertThat(value(metrics, "inference_requests_in_flight"))
+                .as("none between requests (the chart's autoscaling.metric in-flight)")
+                .isZero();
         assertThat(value(metrics, "inference_model_load_duration_seconds{device=\"cpu\",model=\"parity\"}"))
                 .isPositive();
         assertThat(value(

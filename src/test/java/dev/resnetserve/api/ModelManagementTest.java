@@ -71,8 +71,9 @@ class ModelManagementTest extends RunningServiceTest {
                         "inference_model_ready{model=\"extra\"}",
                         "inference_queue_depth{model=\"extra\"}",
                         "inference_workers{device=\"cpu\",model=\"extra\"}",
-                        "model=\"extra\",version=\"1\"}")
-                .contains("inference_requests_total{model=\"extra\",outcome=\"success\"}");
+                        "inference_model_info{architecture=\"unknown\",device=\"cpu\",model=\"extra\","
+                                + "version=\"1\"}")
+                .contains("inference_requests_total{model=\"extra\",outcome=\"success\",version=\"1\"}");
     }
 
     @Test

@@ -141,6 +141,66 @@ class ModelManagementWebTest {
     }
 
     @Test
+    void aTrafficSplitIsCheckedShownAndReset() throws Exception {
+        mvc.perform(post("/v1/models")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\":\"main\",\"version\":\"2\",\"location\":\"" + allowed.resolve("m.pt")
+                                + "\",\"makeDefault\":false}"))
+                .andExpect(status().isAccepted());
+        for (String[] refused : new String[][] {
+            {"{\"1\": -1}", "the weight of version '1' must be an integer from 0 to 1000000, got -1"},
+            {"{\"1\": 1.5}", "got 1.5"},
+            {"{\"1\": \"90\"}", "got 90"},
+            {"{\"1\": null}", "got null"},
+            {"{\"1\": 3000000000}", "got 3000000000"},
+            {"{\"1\": 1000001}", "got 1000001"},
+            {"{\"1\": 0, \"2\": 0}", "must not all be 0"},
+            {"{\"1\": 50, \"7\": 50}", "model 'main' has no version '7'; its versions are [1, 2]"}
+        }) {
+            MvcResult result = mvc.perform(put("/v1/models/main/traffic")
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content(refused[0]))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.code").value("invalid_request"))
+                    .andReturn();
+            assertThat(result.getResponse().getContentType()).isEqualTo("application/problem+json");
+            assertThat(result.getResponse().getContentAsString()).as(refused[0]).contains(refused[1]);
+        }
+        mvc.perform(put("/v1/models/nope/traffic")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"1\": 1}"))
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.code").value("model_not_found"));
+        mvc.perform(get("/v1/models/main/traffic"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.defaultVersion").value("1"))
+                .andExpect(jsonPath("$.weights").isEmpty());
+
+        mvc.perform(put("/v1/models/main/traffic")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"1\": 90, \"2\": 10}"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.weights.1").value(90))
+                .andExpect(jsonPath("$.weights.2").value(10));
+        mvc.perform(get("/v1/models/main/traffic"))
+                .andExpect(jsonPath("$.model").value("main"))
+                .andExpect(jsonPath("$.weights.2").value(10));
+        mvc.perform(delete("/v1/models/main/traffic"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.weights").isEmpty());
+        mvc.perform(put("/v1/models/main/traffic")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"2\": 1}"))
+                .andExpect(status().isOk());
+        mvc.perform(put("/v1/models/main/traffic")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{}"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.weights").isEmpty());
+        assertThat(registry.traffic("main")).isEmpty();
+    }
+
+    @Test
     void onlyAManagerSeesWhereAModelComesFrom() throws Exception {
         String anonymous = mvc.perform(get("/v1/models/main"))
                 .andExpect(status().isOk())

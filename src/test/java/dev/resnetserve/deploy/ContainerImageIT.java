@@ -110,7 +110,7 @@ class ContainerImageIT {
 
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body())
-                .contains("inference_requests_total{model=\"demo\",outcome=\"success\"}")
+                .contains("inference_requests_total{model=\"demo\",outcome=\"success\",version=\"1\"}")
                 .contains("inference_model_ready{model=\"demo\"} 1");
     }
 

@@ -107,6 +107,31 @@ class ApiKeySecurityTest extends RunningServiceTest {
         assertThat(send("DELETE", "/v1/models/parity/versions/9", Map.of(), null)
                         .statusCode())
                 .isEqualTo(401);
+        String split = "{\"1\": 100}";
+        assertProblem(
+                send(
+                        "PUT",
+                        "/v1/models/parity/traffic",
+                        Map.of("Content-Type", "application/json", "X-API-Key", CLIENT_KEY),
+                        split.getBytes()),
+                403,
+                "forbidden");
+        assertProblem(
+                send("DELETE", "/v1/models/parity/traffic", Map.of("X-API-Key", CLIENT_KEY), null), 403, "forbidden");
+        assertThat(send(
+                                "PUT",
+                                "/v1/models/parity/traffic",
+                                Map.of("Content-Type", "application/json", "X-API-Key", OPERATOR_KEY),
+                                split.getBytes())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send("GET", "/v1/models/parity/traffic", Map.of("X-API-Key", CLIENT_KEY), null)
+                        .statusCode())
+                .as("reading the routing, as reading the models")
+                .isEqualTo(200);
+        assertThat(send("DELETE", "/v1/models/parity/traffic", Map.of("X-API-Key", OPERATOR_KEY), null)
+                        .statusCode())
+                .isEqualTo(200);
 
         assertThat(send("GET", "/actuator/prometheus", Map.of("X-API-Key", CLIENT_KEY), null)
                         .statusCode())

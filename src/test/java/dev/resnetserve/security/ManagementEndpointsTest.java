@@ -17,6 +17,10 @@ class ManagementEndpointsTest {
         assertThat(matches("PUT", "/v1/%6dodels/demo/workers")).isTrue();
         assertThat(matches("DELETE", "/v1/model%73/demo")).isTrue();
         assertThat(matches("PATCH", "/v1/models/demo")).isTrue();
+        assertThat(matches("PUT", "/v1/models/demo/traffic"))
+                .as("a canary's weights")
+                .isTrue();
+        assertThat(matches("DELETE", "/v1/models/demo/traffi%63")).isTrue();
         assertThat(matches("POST", "/v1/models/demo/anything-new"))
                 .as("by default")
                 .isTrue();
@@ -44,6 +48,7 @@ class ManagementEndpointsTest {
         assertThat(matches("POST", "/v1/models/demo/versions/1/explain")).isFalse();
         assertThat(matches("GET", "/v1/models")).isFalse();
         assertThat(matches("GET", "/v1/models/demo")).isFalse();
+        assertThat(matches("GET", "/v1/models/demo/traffic")).isFalse();
         assertThat(matches("POST", "/v1/models/demo/classify")).isFalse();
         assertThat(matches("POST", "/v1/models/demo/versions/2/classify")).isFalse();
         assertThat(matches("POST", "/v1/classify")).isFalse();

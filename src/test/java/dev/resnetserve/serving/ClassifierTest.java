@@ -271,11 +271,11 @@ class ClassifierTest {
         final List<StageTimings> measured = new ArrayList<>();
 
         @Override
-        public synchronized void stagesMeasured(String model, StageTimings timings) {
+        public synchronized void stagesMeasured(String model, String version, StageTimings timings) {
             measured.add(timings);
         }
 
         @Override
-        public void requestFinished(String model, Outcome outcome, long nanos) {}
+        public void requestFinished(String model, String version, Outcome outcome, long nanos) {}
     }
 }

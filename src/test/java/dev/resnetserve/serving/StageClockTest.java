@@ -42,14 +42,14 @@ class StageClockTest {
         List<StageTimings> reported = new ArrayList<>();
         ClassificationObserver observer = new ClassificationObserver() {
             @Override
-            public void stagesMeasured(String model, StageTimings timings) {
+            public void stagesMeasured(String model, String version, StageTimings timings) {
                 reported.add(timings);
             }
 
             @Override
-            public void requestFinished(String model, Outcome outcome, long nanos) {}
+            public void requestFinished(String model, String version, Outcome outcome, long nanos) {}
         };
-        StageClock clock = new StageClock(new StageObservations(observations), observer, "demo", 2);
+        StageClock clock = new StageClock(new StageObservations(observations), observer, "demo", "1", 2);
 
         for (int image = 0; image < 2; image++) {
             clock.time(image, Stage.DECODE, () -> "rgb");

@@ -28,6 +28,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
@@ -118,6 +119,8 @@ public class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> responses) {
         long start = System.nanoTime();
+        // the version that serves the call, once chosen: its outcome counts for it
+        AtomicReference<String> version = new AtomicReference<>(ClassificationObserver.NO_VERSION);
         ModelInferResponse response = null;
         RuntimeException failure = null;
         Outcome outcome;
@@ -126,7 +129,7 @@ public class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
                 throw concurrent.busy();
             }
             try {
-                response = infer(request);
+                response = infer(request, version);
             } finally {
                 concurrent.releaseRequestThread();
             }
@@ -138,7 +141,8 @@ public class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
                     : Outcome.ERROR;
         }
         String name = request.getModelName();
-        observer.requestFinished(registry.serves(name) ? name : "_unknown", outcome, System.nanoTime() - start);
+        observer.requestFinished(
+                registry.serves(name) ? name : "_unknown", version.get(), outcome, System.nanoTime() - start);
         if (failure != null) {
             responses.onError(GrpcErrors.of(failure));
         } else {
@@ -147,8 +151,9 @@ public class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
         }
     }
 
-    private ModelInferResponse infer(ModelInferRequest request) {
-        ServedModel model = model(request.getModelName(), request.getModelVersion());
+    private ModelInferResponse infer(ModelInferRequest request, AtomicReference<String> version) {
+        ServedModel model = route(request.getModelName(), request.getModelVersion());
+        version.set(model.spec().version());
         TensorInference.Result result = inference.infer(
                 model,
                 GrpcTensors.inputs(request),
@@ -175,6 +180,14 @@ public class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
             throw new ServiceException(ErrorCode.INVALID_REQUEST, "the request needs a model name");
         }
         return inference.model(name, version.isEmpty() ? null : version);
+    }
+
+    /** The version that serves an inference call: the one named, else its model's traffic split's draw. */
+    private ServedModel route(String name, String version) {
+        if (name.isBlank()) {
+            throw new ServiceException(ErrorCode.INVALID_REQUEST, "the request needs a model name");
+        }
+        return inference.route(name, version.isEmpty() ? null : version);
     }
 
     private static ModelMetadataResponse.TensorMetadata tensor(TensorInference.TensorMetadata tensor) {

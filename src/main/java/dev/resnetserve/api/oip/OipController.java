@@ -100,7 +100,7 @@ class OipController {
             @RequestHeader(name = HEADER_LENGTH, required = false) String headerLength,
             HttpServletRequest request)
             throws IOException {
-        ServedModel model = inference.model(name, modelVersion);
+        ServedModel model = inference.route(name, modelVersion);
         byte[] body = RequestBodyReader.read(request.getInputStream(), request.getContentLengthLong(), limits);
         OipInference.Answer answer = inference.infer(model, reader.read(body, headerLength));
         byte[] header = json.writeValueAsBytes(answer.response());

@@ -1,5 +1,6 @@
 package dev.resnetserve.api.oip;
 
+import dev.resnetserve.api.OutcomeCodes;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.serving.RawTensors;
 import dev.resnetserve.serving.TensorInference;
@@ -31,6 +32,13 @@ class OipInference {
     /** The model, checked against the version the path names, when it names one. */
     ServedModel model(String name, String version) {
         return inference.model(name, version);
+    }
+
+    /** The version that serves an inference request, recorded for its outcome's {@code version} label. */
+    ServedModel route(String name, String version) {
+        ServedModel model = inference.route(name, version);
+        OutcomeCodes.rememberVersion(model.spec().version());
+        return model;
     }
 
     /** The JSON response and, for outputs asked for as binary, the bytes that follow it. */

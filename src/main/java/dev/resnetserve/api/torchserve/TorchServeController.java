@@ -1,5 +1,6 @@
 package dev.resnetserve.api.torchserve;
 
+import dev.resnetserve.api.OutcomeCodes;
 import dev.resnetserve.api.RequestBodyReader;
 import dev.resnetserve.api.RequestLimits;
 import dev.resnetserve.inference.ModelRegistry;
@@ -79,7 +80,8 @@ class TorchServeController {
     }
 
     private Map<String, Double> predict(String name, String version, byte[] image) {
-        ServedModel model = classifier.require(name, version);
+        ServedModel model = classifier.route(name, version);
+        OutcomeCodes.rememberVersion(model.spec().version());
         Classified classified = classifier.classifyImages(model, List.of(image)).get(0);
         int k = Math.min(TOP_K, classified.probabilities().length);
         Map<String, Double> answer = new LinkedHashMap<>();

@@ -324,7 +324,7 @@ class GrpcInferenceTest extends RunningServiceTest {
                                 .addBytesContents(ByteString.copyFrom(Fixtures.bytes("shapes-pil/002-triangle.png")))))
                 .build());
         assertThat(client.get("/actuator/prometheus").body())
-                .contains("inference_requests_total{model=\"demo\",outcome=\"success\"}");
+                .contains("inference_requests_total{model=\"demo\",outcome=\"success\",version=\"1\"}");
     }
 
     private static ModelInferRequest.InferInputTensor.Builder imageInput(long n) {

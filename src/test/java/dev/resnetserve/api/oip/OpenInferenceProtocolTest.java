@@ -340,8 +340,8 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
 
     @Test
     void inferRequestsAreCountedByOutcomeLikeV1() {
-        String success = "inference_requests_total{model=\"parity\",outcome=\"success\"}";
-        String badRequest = "inference_requests_total{model=\"parity\",outcome=\"bad_request\"}";
+        String success = "inference_requests_total{model=\"parity\",outcome=\"success\",version=\"1\"}";
+        String badRequest = "inference_requests_total{model=\"parity\",outcome=\"bad_request\",version=\"1\"}";
         double successes = metric(success);
         double badRequests = metric(badRequest);
 
