@@ -4,6 +4,7 @@ import static org.mockito.AdditionalMatchers.aryEq;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.ArgumentMatchers.same;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -15,10 +16,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import ai.djl.Device;
 import dev.resnetserve.error.ErrorCode;
 import dev.resnetserve.error.ServiceException;
 import dev.resnetserve.inference.ModelNotFoundException;
+import dev.resnetserve.inference.ModelSettings;
 import dev.resnetserve.inference.Prediction;
+import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.preprocess.InvalidImageException;
 import dev.resnetserve.serving.ClassificationResponse;
 import dev.resnetserve.serving.Classifier;
@@ -46,6 +50,10 @@ class ClassificationWebTest {
             List.of(new Prediction(0, "circle", 0.75), new Prediction(4, "hexagon", 0.25)),
             new StageTimings(1.5, 2, 3.25, 4, 0.001, 10.756));
 
+    private static final ServedModel DEMO = served("demo", "1");
+    private static final ServedModel R50 = served("r50", "1");
+    private static final ServedModel R50_2 = served("r50", "2");
+
     private final Classifier classifier = mock(Classifier.class);
     private final MockMvc mvc = MockMvcBuilders.standaloneSetup(
                     new ClassificationController(classifier, new RequestLimits(1024, 4)))
@@ -54,7 +62,8 @@ class ClassificationWebTest {
 
     @Test
     void aRawBodyIsClassifiedWithTheDefaultModelAndAnswersItsStages() throws Exception {
-        when(classifier.classify(isNull(), aryEq(IMAGE), isNull())).thenReturn(ANSWER);
+        when(classifier.route(isNull(), isNull())).thenReturn(DEMO);
+        when(classifier.classifyWith(same(DEMO), aryEq(IMAGE), isNull())).thenReturn(ANSWER);
 
         mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_PNG).content(IMAGE))
                 .andExpect(status().isOk())
@@ -73,8 +82,9 @@ class ClassificationWebTest {
 
     @Test
     void theModelVersionAndTopKOfThePathAndQueryReachTheClassifier() throws Exception {
-        when(classifier.classify(eq("r50"), aryEq(IMAGE), eq(3))).thenReturn(ANSWER);
-        when(classifier.classify(eq("r50"), eq("2"), aryEq(IMAGE), eq(1))).thenReturn(ANSWER);
+        when(classifier.route(eq("r50"), isNull())).thenReturn(R50);
+        when(classifier.route(eq("r50"), eq("2"))).thenReturn(R50_2);
+        when(classifier.classifyWith(any(), aryEq(IMAGE), any())).thenReturn(ANSWER);
 
         mvc.perform(post("/v1/models/r50/classify?topK=3")
                         .contentType(MediaType.APPLICATION_OCTET_STREAM)
@@ -85,13 +95,15 @@ class ClassificationWebTest {
                         .content(IMAGE))
                 .andExpect(status().isOk());
 
-        verify(classifier).classify(eq("r50"), aryEq(IMAGE), eq(3));
-        verify(classifier).classify(eq("r50"), eq("2"), aryEq(IMAGE), eq(1));
+        verify(classifier).classifyWith(same(R50), aryEq(IMAGE), eq(3));
+        verify(classifier).classifyWith(same(R50_2), aryEq(IMAGE), eq(1));
     }
 
     @Test
     void aMultipartUploadIsClassifiedFromItsImagePart() throws Exception {
-        when(classifier.classify(any(), aryEq(IMAGE), any())).thenReturn(ANSWER);
+        when(classifier.route(isNull(), isNull())).thenReturn(DEMO);
+        when(classifier.route(eq("r50"), isNull())).thenReturn(R50);
+        when(classifier.classifyWith(any(), aryEq(IMAGE), any())).thenReturn(ANSWER);
         MockMultipartFile image = new MockMultipartFile("image", "shape.png", MediaType.IMAGE_PNG_VALUE, IMAGE);
 
         mvc.perform(multipart("/v1/classify").file(image).param("topK", "2"))
@@ -100,8 +112,8 @@ class ClassificationWebTest {
                 .andExpect(jsonPath("$.predictions.length()").value(2));
         mvc.perform(multipart("/v1/models/r50/classify").file(image)).andExpect(status().isOk());
 
-        verify(classifier).classify(isNull(), aryEq(IMAGE), eq(2));
-        verify(classifier).classify(eq("r50"), aryEq(IMAGE), isNull());
+        verify(classifier).classifyWith(same(DEMO), aryEq(IMAGE), eq(2));
+        verify(classifier).classifyWith(same(R50), aryEq(IMAGE), isNull());
     }
 
     @Test
@@ -146,10 +158,11 @@ class ClassificationWebTest {
 
     @Test
     void theClassifiersRefusalsAreProblemsWithTheirCodes() throws Exception {
-        when(classifier.classify(eq("nope"), any(), any())).thenThrow(new ModelNotFoundException("nope"));
-        when(classifier.classify(eq("demo"), any(), eq(9)))
+        when(classifier.route(eq("nope"), isNull())).thenThrow(new ModelNotFoundException("nope"));
+        when(classifier.route(eq("demo"), isNull())).thenReturn(DEMO);
+        when(classifier.classifyWith(same(DEMO), any(), eq(9)))
                 .thenThrow(new ServiceException(ErrorCode.INVALID_TOP_K, "topK must be between 1 and 8, got 9"));
-        when(classifier.classify(eq("demo"), any(), isNull()))
+        when(classifier.classifyWith(same(DEMO), any(), isNull()))
                 .thenThrow(new InvalidImageException("not an image this service can decode"));
 
         mvc.perform(post("/v1/models/nope/classify")
@@ -171,5 +184,12 @@ class ClassificationWebTest {
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.code").value("undecodable_image"))
                 .andExpect(header().doesNotExist("Server-Timing"));
+    }
+
+    /** A version as the classifier's routing returns it (never loaded here: the classifier is a mock). */
+    static ServedModel served(String name, String version) {
+        ModelSettings settings = ModelSettings.builder().version(version).build();
+        return new ServedModel(
+                settings.spec(name, "/nonexistent/" + name + ".pt"), settings.scheduling(), List.of(Device.cpu()));
     }
 }

@@ -29,9 +29,14 @@ class OverloadResponsesTest {
             .setControllerAdvice(new ProblemDetailsAdvice())
             .build();
 
+    @org.junit.jupiter.api.BeforeEach
+    void routes() {
+        when(classifier.route(any(), any())).thenReturn(ClassificationWebTest.served("demo", "1"));
+    }
+
     @Test
     void aFullQueueIs503WithRetryAfter() throws Exception {
-        when(classifier.classify(any(), any(), any())).thenThrow(new QueueFullException(64));
+        when(classifier.classifyWith(any(), any(), any())).thenThrow(new QueueFullException(64));
 
         mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(new byte[] {1}))
                 .andExpect(status().isServiceUnavailable())
@@ -41,7 +46,7 @@ class OverloadResponsesTest {
 
     @Test
     void aPredictedMissedDeadlineIsDeadlineExceededAtOnce() throws Exception {
-        when(classifier.classify(any(), any(), any()))
+        when(classifier.classifyWith(any(), any(), any()))
                 .thenThrow(DeadlineExceededException.predicted(12, Duration.ofMillis(180), Duration.ofMillis(150)));
 
         mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(new byte[] {1}))
@@ -53,7 +58,7 @@ class OverloadResponsesTest {
 
     @Test
     void everyRequestThreadLentToInferenceTakenIs503WithRetryAfter() throws Exception {
-        when(classifier.classify(any(), any(), any())).thenThrow(new ServerBusyException(184));
+        when(classifier.classifyWith(any(), any(), any())).thenThrow(new ServerBusyException(184));
 
         mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(new byte[] {1}))
                 .andExpect(status().isServiceUnavailable())
@@ -63,7 +68,7 @@ class OverloadResponsesTest {
 
     @Test
     void aMissedDeadlineIs503WithRetryAfter() throws Exception {
-        when(classifier.classify(any(), any(), any())).thenThrow(new DeadlineExceededException());
+        when(classifier.classifyWith(any(), any(), any())).thenThrow(new DeadlineExceededException());
 
         mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(new byte[] {1}))
                 .andExpect(status().isServiceUnavailable())
@@ -73,7 +78,8 @@ class OverloadResponsesTest {
 
     @Test
     void aModelNotReadyIs503WithRetryAfter() throws Exception {
-        when(classifier.classify(any(), any(), any())).thenThrow(new ModelNotReadyException("model 'x' is loading"));
+        when(classifier.classifyWith(any(), any(), any()))
+                .thenThrow(new ModelNotReadyException("model 'x' is loading"));
 
         mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(new byte[] {1}))
                 .andExpect(status().isServiceUnavailable())
@@ -83,7 +89,7 @@ class OverloadResponsesTest {
 
     @Test
     void anEngineFailureIs500WithoutInternals() throws Exception {
-        when(classifier.classify(any(), any(), any()))
+        when(classifier.classifyWith(any(), any(), any()))
                 .thenThrow(new InferenceFailedException(new IllegalStateException("/opt/secret/libtorch.so")));
 
         mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(new byte[] {1}))
