@@ -156,6 +156,7 @@ class CanaryTrafficTest extends RunningServiceTest {
         assertThat(oip).as("Open Inference Protocol, /v2 without a version").containsOnlyKeys("1", "2");
         assertThat(grpc).as("gRPC without a version").containsOnlyKeys("1", "2");
         String afterAll = metrics();
+        long torchServe = 0;
         for (String version : new String[] {"1", "2"}) {
             long counted =
                     count(afterAll, "inference_requests_total", "outcome=\"success\",version=\"" + version + "\"")
@@ -166,8 +167,15 @@ class CanaryTrafficTest extends RunningServiceTest {
             assertThat(counted - oip.get(version) - grpc.get(version))
                     .as("TorchServe's answers (which do not name the version) counted for version " + version)
                     .isPositive();
+            torchServe += counted - oip.get(version) - grpc.get(version);
         }
+        assertThat(torchServe)
+                .as("every /v2, gRPC and TorchServe request counted for the version that served it")
+                .isEqualTo(40);
 
+        ApiClient.Response large = put("{\"1\": 1, \"" + "x".repeat(70_000) + "\": 1}");
+        assertThat(large.status()).as("management bodies are bounded (64 KB)").isEqualTo(413);
+        assertThat(large.json().get("code").asString()).isEqualTo("body_too_large");
         assertThat(put("{\"2\": 1}").status()).isEqualTo(200);
         assertThat(client.post("/v1/models/canary/versions/1/classify", "image/png", SHAPE)
                         .json()
