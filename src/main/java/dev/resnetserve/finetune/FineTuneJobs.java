@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -55,8 +56,15 @@ public final class FineTuneJobs implements AutoCloseable {
      * @param threads           decode threads of one job
      * @param maxKeptJobs       ended jobs remembered
      * @param maxCacheBytes     activations one job may cache (images x views x activations of the frozen part)
+     * @param maxJobDuration    how long a job may run, from leaving the queue; then it ends FAILED at its next batch
      */
-    public record Limits(int maxConcurrentJobs, int maxQueuedJobs, int threads, int maxKeptJobs, long maxCacheBytes) {}
+    public record Limits(
+            int maxConcurrentJobs,
+            int maxQueuedJobs,
+            int threads,
+            int maxKeptJobs,
+            long maxCacheBytes,
+            Duration maxJobDuration) {}
 
     private static final Logger log = LoggerFactory.getLogger(FineTuneJobs.class);
 
@@ -242,6 +250,7 @@ public final class FineTuneJobs implements AutoCloseable {
         if (!job.moveTo(JobState.RUNNING)) {
             return; // cancelled while queued
         }
+        Instant deadline = clock.instant().plus(limits.maxJobDuration());
         observer.started(job);
         Path staged = null;
         try {
@@ -258,10 +267,10 @@ public final class FineTuneJobs implements AutoCloseable {
                                 job.options(),
                                 job.name(),
                                 staged,
-                                new JobProgress(job));
+                                new JobProgress(job, clock, deadline));
             }
             Files.writeString(staged.resolve("fine-tune.json"), summary(job, report));
-            if (job.cancelRequested()) {
+            if (job.cancelRequested() || overran(deadline)) {
                 throw new CancellationException("cancelled");
             }
             repository.publish(staged, job.name(), job.version());
@@ -275,9 +284,16 @@ public final class FineTuneJobs implements AutoCloseable {
                     job.version(),
                     report.validationAccuracy(),
                     report.took().toSeconds());
-        } catch (CancellationException cancelled) {
-            job.moveTo(JobState.CANCELLED);
-            log.info("fine-tuning job {} cancelled", job.id());
+        } catch (CancellationException stopped) {
+            if (job.cancelRequested()) {
+                job.moveTo(JobState.CANCELLED);
+                log.info("fine-tuning job {} cancelled", job.id());
+            } else {
+                String why = "the job ran longer than resnet.training.max-job-duration (" + limits.maxJobDuration()
+                        + ") and was stopped: send fewer images or epochs, or use mode head";
+                job.failed(why);
+                log.warn("fine-tuning job {} failed: {}", job.id(), why);
+            }
         } catch (ServiceException | IllegalArgumentException refused) {
             job.failed(refused.getMessage());
             log.info("fine-tuning job {} failed: {}", job.id(), refused.getMessage());
@@ -294,6 +310,10 @@ public final class FineTuneJobs implements AutoCloseable {
             }
             ended(job);
         }
+    }
+
+    private boolean overran(Instant deadline) {
+        return clock.instant().isAfter(deadline);
     }
 
     private void ended(FineTuneJob job) {
@@ -336,8 +356,8 @@ public final class FineTuneJobs implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    /** Copies the tuner's progress onto the job. */
-    private record JobProgress(FineTuneJob job) implements FineTuner.Progress {
+    /** Copies the tuner's progress onto the job; stops it when cancelled or past its deadline. */
+    private record JobProgress(FineTuneJob job, Clock clock, Instant deadline) implements FineTuner.Progress {
         @Override
         public void embedding(int done, int total) {
             job.progress(new FineTuneJob.Progress(
@@ -351,7 +371,7 @@ public final class FineTuneJobs implements AutoCloseable {
 
         @Override
         public boolean cancelled() {
-            return job.cancelRequested();
+            return job.cancelRequested() || clock.instant().isAfter(deadline);
         }
     }
 }
