@@ -270,6 +270,7 @@ public final class FineTuneJobs implements AutoCloseable {
                                 new JobProgress(job, clock, deadline));
             }
             Files.writeString(staged.resolve("fine-tune.json"), summary(job, report));
+            repository.writeSettings(staged, located.model().scheduling());
             if (job.cancelRequested() || overran(deadline)) {
                 throw new CancellationException("cancelled");
             }
