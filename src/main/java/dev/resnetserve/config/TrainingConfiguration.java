@@ -41,7 +41,8 @@ class TrainingConfiguration {
                         training.maxQueuedJobs(),
                         training.threads(),
                         training.maxKeptJobs(),
-                        training.maxCacheSize().toBytes()),
+                        training.maxCacheSize().toBytes(),
+                        training.maxJobDuration()),
                 new TrainingMetrics(meters),
                 Clock.systemUTC());
     }

@@ -1,5 +1,6 @@
 package dev.resnetserve.config;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -19,6 +20,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxClasses        classes in one data set
  * @param maxCacheSize      activations one job caches (mode last-stage caches a feature map per image view)
  * @param uploadTimeout     how long an upload may take to arrive (408 {@code body_timeout} after it)
+ * @param maxJobDuration    how long a job may run (from leaving the queue); a job still running then ends FAILED,
+ *                          its threads released, checked between batches
  */
 public record TrainingProperties(
         @Min(1) @Max(64) @DefaultValue("1") int maxConcurrentJobs,
@@ -29,4 +32,15 @@ public record TrainingProperties(
         @Min(2) @Max(1_000_000) @DefaultValue("5000") int maxImages,
         @Min(2) @Max(100_000) @DefaultValue("100") int maxClasses,
         @NotNull @DefaultValue("512MB") DataSize maxCacheSize,
-        @NotNull @DefaultValue("120s") Duration uploadTimeout) {}
+        @NotNull @DefaultValue("120s") Duration uploadTimeout,
+        @NotNull @DefaultValue("10m") Duration maxJobDuration) {
+
+    /** The most a job may be allowed: a day. */
+    public static final Duration MAX_JOB_DURATION = Duration.ofDays(1);
+
+    @AssertTrue(message = "max-job-duration must be above 0 and at most 1d")
+    public boolean isMaxJobDurationBounded() {
+        return maxJobDuration == null
+                || (maxJobDuration.toNanos() > 0 && maxJobDuration.compareTo(MAX_JOB_DURATION) <= 0);
+    }
+}

@@ -10,8 +10,10 @@ import dev.resnetserve.inference.ModelState;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelDescriptor;
+import dev.resnetserve.model.ModelFormat;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.train.Augmentation;
+import dev.resnetserve.model.train.FineTuneMode;
 import dev.resnetserve.model.train.FineTuneOptions;
 import dev.resnetserve.model.train.FineTuner;
 import dev.resnetserve.model.train.LabelledImage;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -55,8 +58,15 @@ public final class FineTuneJobs implements AutoCloseable {
      * @param threads           decode threads of one job
      * @param maxKeptJobs       ended jobs remembered
      * @param maxCacheBytes     activations one job may cache (images x views x activations of the frozen part)
+     * @param maxJobDuration    how long a job may run, from leaving the queue; then it ends FAILED at its next batch
      */
-    public record Limits(int maxConcurrentJobs, int maxQueuedJobs, int threads, int maxKeptJobs, long maxCacheBytes) {}
+    public record Limits(
+            int maxConcurrentJobs,
+            int maxQueuedJobs,
+            int threads,
+            int maxKeptJobs,
+            long maxCacheBytes,
+            Duration maxJobDuration) {}
 
     private static final Logger log = LoggerFactory.getLogger(FineTuneJobs.class);
 
@@ -111,7 +121,6 @@ public final class FineTuneJobs implements AutoCloseable {
     public FineTuneJob submit(
             String base, String name, Optional<String> version, FineTuneOptions options, List<LabelledImage> images) {
         Base located = fineTunable(base);
-        ModelDescriptor descriptor = located.descriptor();
         PreprocessingSpec preprocessing = located.model().preprocessing();
         if (options.augmentation() == Augmentation.DIHEDRAL && preprocessing.width() != preprocessing.height()) {
             throw new ServiceException(
@@ -127,7 +136,15 @@ public final class FineTuneJobs implements AutoCloseable {
         }
         long views = (long) set.training().size() * options.augmentation().views()
                 + set.validation().size();
-        long cache = views * FineTuner.cachedBytesPerView(descriptor, options.mode());
+        if (located.torchScript().isPresent() && options.mode() != FineTuneMode.HEAD) {
+            throw new ServiceException(
+                    ErrorCode.INVALID_PARAMETER,
+                    "'" + base + "' is a TorchScript module: it is fine-tuned in mode head only, its network frozen");
+        }
+        long cache = views
+                * located.descriptor()
+                        .map(d -> FineTuner.cachedBytesPerView(d, options.mode()))
+                        .orElse(TORCHSCRIPT_FEATURE_BYTES);
         if (cache > limits.maxCacheBytes()) {
             throw new ServiceException(
                     ErrorCode.BODY_TOO_LARGE,
@@ -187,8 +204,18 @@ public final class FineTuneJobs implements AutoCloseable {
         return fineTunable(base).model();
     }
 
-    /** A base that can be fine-tuned, with where its files are (located once per submission) and its descriptor. */
-    private record Base(ServedModel model, ModelArtifact artifact, ModelDescriptor descriptor) {}
+    /**
+     * A base that can be fine-tuned, with where its files are (located once per submission): a network trained by
+     * this project (its descriptor), or a TorchScript module (its file).
+     */
+    private record Base(
+            ServedModel model,
+            ModelArtifact artifact,
+            Optional<ModelDescriptor> descriptor,
+            Optional<Path> torchScript) {}
+
+    /** What the cache is sized by for one view of a TorchScript base: 2048 features (ResNet-50 and deeper). */
+    private static final long TORCHSCRIPT_FEATURE_BYTES = 4L * 2048;
 
     private Base fineTunable(String base) {
         ServedModel model = registry.require(base);
@@ -201,13 +228,45 @@ public final class FineTuneJobs implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new ServiceException(ErrorCode.INVALID_REQUEST, "cannot read model '" + base + "'", e);
         }
-        // only networks this project built can be cut before their classifier
-        ModelDescriptor descriptor = artifact.descriptor()
-                .orElseThrow(() -> new ServiceException(
-                        ErrorCode.INVALID_REQUEST,
-                        "model '" + base + "' is not a network trained by this project (it has no "
-                                + ModelDescriptor.FILE_NAME + "); fine-tuning needs one (docs/transfer-learning.md)"));
-        return new Base(model, artifact, descriptor);
+        Optional<ModelDescriptor> descriptor = artifact.descriptor();
+        if (descriptor.isPresent() && descriptor.get().backbone().isPresent()) {
+            throw new ServiceException(
+                    ErrorCode.INVALID_REQUEST,
+                    "model '" + base + "' was fine-tuned from a TorchScript module: fine-tune that module instead");
+        }
+        if (descriptor.isPresent()) {
+            return new Base(model, artifact, descriptor, Optional.empty()); // cut before its classifier
+        }
+        Optional<Path> torchScript =
+                artifact.format() == ModelFormat.TORCHSCRIPT ? torchScriptFile(artifact) : Optional.empty();
+        if (torchScript.isEmpty()) {
+            throw new ServiceException(
+                    ErrorCode.INVALID_REQUEST,
+                    "model '" + base + "' is neither a network trained by this project (it has no "
+                            + ModelDescriptor.FILE_NAME + ") nor a local TorchScript file; fine-tuning needs one"
+                            + " (docs/transfer-learning.md)");
+        }
+        if (!model.hasTorchScriptFeatures()) {
+            throw new ServiceException(
+                    ErrorCode.INVALID_REQUEST,
+                    "model '" + base + "' is a TorchScript module without a 'features' method (the penultimate"
+                            + " features): export it with scripts/export-torchvision.py (docs/transfer-learning.md)");
+        }
+        return new Base(model, artifact, Optional.empty(), torchScript);
+    }
+
+    /** The local file of a TorchScript artifact, as the locator named it. */
+    private static Optional<Path> torchScriptFile(ModelArtifact artifact) {
+        if (artifact.directory().isEmpty() || artifact.modelName().isEmpty()) {
+            return Optional.empty();
+        }
+        for (String suffix : List.of("", ".pt", ".pth", ".torchscript")) {
+            Path file = artifact.directory().get().resolve(artifact.modelName().get() + suffix);
+            if (Files.isRegularFile(file)) {
+                return Optional.of(file);
+            }
+        }
+        return Optional.empty();
     }
 
     public Optional<FineTuneJob> get(String id) {
@@ -242,6 +301,7 @@ public final class FineTuneJobs implements AutoCloseable {
         if (!job.moveTo(JobState.RUNNING)) {
             return; // cancelled while queued
         }
+        Instant deadline = clock.instant().plus(limits.maxJobDuration());
         observer.started(job);
         Path staged = null;
         try {
@@ -249,19 +309,31 @@ public final class FineTuneJobs implements AutoCloseable {
             FineTuner.Report report;
             try (ZooModel<NDList, NDList> base =
                     loader.load(located.model().spec(), located.artifact(), Device.cpu())) {
-                report = new FineTuner(decoder, limits.threads())
-                        .run(
+                FineTuner tuner = new FineTuner(decoder, limits.threads());
+                JobProgress progress = new JobProgress(job, clock, deadline);
+                report = located.torchScript().isPresent()
+                        ? tuner.runOnTorchScript(
                                 base.getBlock(),
-                                located.descriptor(),
+                                located.torchScript().get(),
                                 preprocessing,
                                 set,
                                 job.options(),
                                 job.name(),
                                 staged,
-                                new JobProgress(job));
+                                progress)
+                        : tuner.run(
+                                base.getBlock(),
+                                located.descriptor().orElseThrow(),
+                                preprocessing,
+                                set,
+                                job.options(),
+                                job.name(),
+                                staged,
+                                progress);
             }
             Files.writeString(staged.resolve("fine-tune.json"), summary(job, report));
-            if (job.cancelRequested()) {
+            repository.writeSettings(staged, located.model().scheduling());
+            if (job.cancelRequested() || overran(deadline)) {
                 throw new CancellationException("cancelled");
             }
             repository.publish(staged, job.name(), job.version());
@@ -275,9 +347,16 @@ public final class FineTuneJobs implements AutoCloseable {
                     job.version(),
                     report.validationAccuracy(),
                     report.took().toSeconds());
-        } catch (CancellationException cancelled) {
-            job.moveTo(JobState.CANCELLED);
-            log.info("fine-tuning job {} cancelled", job.id());
+        } catch (CancellationException stopped) {
+            if (job.cancelRequested()) {
+                job.moveTo(JobState.CANCELLED);
+                log.info("fine-tuning job {} cancelled", job.id());
+            } else {
+                String why = "the job ran longer than resnet.training.max-job-duration (" + limits.maxJobDuration()
+                        + ") and was stopped: send fewer images or epochs, or use mode head";
+                job.failed(why);
+                log.warn("fine-tuning job {} failed: {}", job.id(), why);
+            }
         } catch (ServiceException | IllegalArgumentException refused) {
             job.failed(refused.getMessage());
             log.info("fine-tuning job {} failed: {}", job.id(), refused.getMessage());
@@ -294,6 +373,10 @@ public final class FineTuneJobs implements AutoCloseable {
             }
             ended(job);
         }
+    }
+
+    private boolean overran(Instant deadline) {
+        return clock.instant().isAfter(deadline);
     }
 
     private void ended(FineTuneJob job) {
@@ -336,8 +419,8 @@ public final class FineTuneJobs implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    /** Copies the tuner's progress onto the job. */
-    private record JobProgress(FineTuneJob job) implements FineTuner.Progress {
+    /** Copies the tuner's progress onto the job; stops it when cancelled or past its deadline. */
+    private record JobProgress(FineTuneJob job, Clock clock, Instant deadline) implements FineTuner.Progress {
         @Override
         public void embedding(int done, int total) {
             job.progress(new FineTuneJob.Progress(
@@ -351,7 +434,7 @@ public final class FineTuneJobs implements AutoCloseable {
 
         @Override
         public boolean cancelled() {
-            return job.cancelRequested();
+            return job.cancelRequested() || clock.instant().isAfter(deadline);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.resnetserve.finetune;
 
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ModelSettings;
+import dev.resnetserve.inference.SchedulingSpec;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.model.ModelDescriptor;
 import java.io.IOException;
@@ -25,8 +26,9 @@ import org.springframework.context.SmartLifecycle;
  * A directory of models, {@code <root>/<name>/<version>/} (a model directory as {@code train} and fine-tuning write
  * it), that the service serves: every model in it is registered at start, and the directory is polled for models
  * that appear later (written by another replica that mounts the same volume). New models are written beside it
- * first and moved in whole, so a poller never sees half a model. Models in the repository get the default per-model
- * settings; a newer version becomes the default when it is ready.
+ * first and moved in whole, so a poller never sees half a model. A model in the repository is served with the
+ * per-model settings of its {@code serving.json} (written beside it: a fine-tuned model's are its base's), else the
+ * defaults; a newer version becomes the default when it is ready.
  */
 public final class ModelRepository implements SmartLifecycle {
 
@@ -85,10 +87,31 @@ public final class ModelRepository implements SmartLifecycle {
         return Long.toString(largest + 1);
     }
 
-    /** Serves {@code name/version} from the repository; a version after the first becomes the default when ready. */
+    /**
+     * Serves {@code name/version} from the repository, with the settings of its {@value ServingSettingsFile#FILE_NAME}
+     * (the defaults when it has none, or one that cannot be used: logged); a version after the first becomes the
+     * default when ready.
+     */
     public ServedModel register(String name, String version) {
-        ModelSettings settings = ModelSettings.builder().version(version).build();
-        return registry.register(settings.spec(name, directory(name, version).toString()), settings.scheduling(), true);
+        Path model = directory(name, version);
+        ModelSettings settings;
+        try {
+            settings = ServingSettingsFile.read(model, version);
+        } catch (IOException | IllegalArgumentException unusable) {
+            log.warn(
+                    "model repository: {}/{}: {} refused ({}); serving it with the default settings",
+                    name,
+                    version,
+                    ServingSettingsFile.FILE_NAME,
+                    unusable.getMessage());
+            settings = ModelSettings.builder().version(version).build();
+        }
+        return registry.register(settings.spec(name, model.toString()), settings.scheduling(), true);
+    }
+
+    /** Writes the settings a model is to be served with into its staged directory, for {@link #register}. */
+    public void writeSettings(Path staged, SchedulingSpec scheduling) throws IOException {
+        ServingSettingsFile.write(staged, scheduling);
     }
 
     /** Registers every model in the repository that is not served yet, versions in ascending order. */

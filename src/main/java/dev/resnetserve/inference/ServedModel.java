@@ -12,6 +12,7 @@ import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.model.resnet.ClassMap;
 import dev.resnetserve.model.resnet.GradCam;
 import dev.resnetserve.model.resnet.IntegratedGradients;
+import dev.resnetserve.model.resnet.TorchScriptFeatures;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,6 +139,16 @@ public final class ServedModel {
                 && details().map(d -> d.format() == ModelFormat.DJL_RESNET).orElse(false)
                 && !pools.isEmpty()
                 && GradCam.supports(pools.get(0).model().getBlock());
+    }
+
+    /**
+     * Whether this is a ready TorchScript module with the {@code features} method that fine-tuning embeds images with
+     * (exported by {@code scripts/export-torchvision.py}).
+     */
+    public boolean hasTorchScriptFeatures() {
+        return state() == ModelState.READY
+                && !pools.isEmpty()
+                && TorchScriptFeatures.hasFeatures(pools.get(0).model().getBlock());
     }
 
     /**

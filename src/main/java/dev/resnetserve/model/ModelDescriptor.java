@@ -14,12 +14,43 @@ import java.util.Properties;
 
 /**
  * {@code resnet-serve.properties} in a model directory trained by this project: which Java architecture the
- * parameters file belongs to, so the service can rebuild the network before loading its weights.
+ * parameters file belongs to, so the service can rebuild the network before loading its weights. A model fine-tuned
+ * from a TorchScript ResNet names its {@link Backbone} instead: the module's file beside it and its features.
  */
 public record ModelDescriptor(
-        String name, String architecture, int classes, int inputSize, Optional<PreprocessingSpec> preprocessing) {
+        String name,
+        String architecture,
+        int classes,
+        int inputSize,
+        Optional<PreprocessingSpec> preprocessing,
+        Optional<Backbone> backbone) {
 
     public static final String FILE_NAME = "resnet-serve.properties";
+    /** What a backbone's file may be called: a file beside the descriptor, never a path. */
+    public static final String BACKBONE_FILE_PATTERN = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\\.pt";
+    /** The most features a backbone may answer (ResNet-50 and deeper: 2048). */
+    public static final int MAX_BACKBONE_FEATURES = 65_536;
+
+    /**
+     * A frozen TorchScript module whose {@code features} method feeds the classifier.
+     *
+     * @param file     its file, beside the descriptor
+     * @param features how many features it answers
+     */
+    public record Backbone(String file, int features) {
+        public Backbone {
+            if (!file.matches(BACKBONE_FILE_PATTERN) || features < 1 || features > MAX_BACKBONE_FEATURES) {
+                throw new ModelLoadException(FILE_NAME + ": backbone '" + file + "' with " + features
+                        + " features is not a .pt file beside it with 1 to " + MAX_BACKBONE_FEATURES + " features");
+            }
+        }
+    }
+
+    /** A network of this project's architectures. */
+    public ModelDescriptor(
+            String name, String architecture, int classes, int inputSize, Optional<PreprocessingSpec> preprocessing) {
+        this(name, architecture, classes, inputSize, preprocessing, Optional.empty());
+    }
 
     public static Optional<ModelDescriptor> readFrom(Path directory) {
         Path file = directory.resolve(FILE_NAME);
@@ -38,7 +69,11 @@ public record ModelDescriptor(
                     required(p, "architecture"),
                     Integer.parseInt(required(p, "classes")),
                     Integer.parseInt(required(p, "input-size")),
-                    readPreprocessing(p)));
+                    readPreprocessing(p),
+                    p.getProperty("backbone") == null
+                            ? Optional.empty()
+                            : Optional.of(new Backbone(
+                                    required(p, "backbone"), Integer.parseInt(required(p, "backbone.features"))))));
         } catch (IllegalArgumentException e) {
             throw new ModelLoadException(file + " has a malformed number: " + e.getMessage());
         }
@@ -50,6 +85,10 @@ public record ModelDescriptor(
         p.setProperty("architecture", architecture);
         p.setProperty("classes", Integer.toString(classes));
         p.setProperty("input-size", Integer.toString(inputSize));
+        backbone.ifPresent(b -> {
+            p.setProperty("backbone", b.file());
+            p.setProperty("backbone.features", Integer.toString(b.features()));
+        });
         preprocessing.ifPresent(spec -> {
             p.setProperty("preprocessing.mode", spec.mode().name());
             p.setProperty("preprocessing.resize", Integer.toString(spec.resize()));

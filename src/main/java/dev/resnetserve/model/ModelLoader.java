@@ -5,6 +5,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
@@ -19,6 +20,8 @@ import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.TensorInfo;
 import dev.resnetserve.model.resnet.ResNetBuilder;
 import dev.resnetserve.model.resnet.ResNetSpec;
+import dev.resnetserve.model.resnet.TorchScriptFeatures;
+import dev.resnetserve.model.resnet.TorchScriptHead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -89,9 +92,7 @@ public final class ModelLoader {
         artifact.directory().ifPresent(criteria::optModelPath);
         artifact.modelName().ifPresent(criteria::optModelName);
         artifact.url().ifPresent(criteria::optModelUrls);
-        artifact.descriptor()
-                .ifPresent(d -> criteria.optBlock(ResNetBuilder.build(
-                        ResNetSpec.named(d.architecture(), d.classes()).withInputSize(d.inputSize()))));
+        artifact.descriptor().ifPresent(d -> criteria.optBlock(block(d, artifact.directory())));
         try {
             return criteria.build().loadModel();
         } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
@@ -100,6 +101,22 @@ public final class ModelLoader {
                             + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * The network a descriptor names, its weights not loaded yet: this project's ResNet, or a TorchScript backbone
+     * (its file beside the descriptor, loaded with the weights) and the classifier trained on its features.
+     */
+    private static Block block(ModelDescriptor d, Optional<Path> directory) {
+        if (d.backbone().isPresent()) {
+            Path file = directory
+                    .orElseThrow(() -> new ModelLoadException("a model with a backbone must be a local directory"))
+                    .resolve(d.backbone().get().file());
+            return new TorchScriptHead(
+                    new TorchScriptFeatures(file, d.backbone().get().features()), d.classes());
+        }
+        return ResNetBuilder.build(
+                ResNetSpec.named(d.architecture(), d.classes()).withInputSize(d.inputSize()));
     }
 
     /**

@@ -176,6 +176,23 @@ class ResnetPropertiesTest {
     }
 
     @Test
+    void jobDurationBoundDefaultsToTenMinutesAndIsValidated() {
+        runner.run(context -> assertThat(
+                        context.getBean(ResnetProperties.class).training().maxJobDuration())
+                .isEqualTo(Duration.ofMinutes(10)));
+        runner.withPropertyValues("resnet.training.max-job-duration=1d")
+                .run(context -> assertThat(context).hasNotFailed());
+        for (String bad : new String[] {
+            "resnet.training.max-job-duration=0s",
+            "resnet.training.max-job-duration=-1s",
+            "resnet.training.max-job-duration=25h"
+        }) {
+            runner.withPropertyValues(bad)
+                    .run(context -> assertThat(context).as(bad).hasFailed());
+        }
+    }
+
+    @Test
     void refusesNonsenseNumbers() {
         runner.withPropertyValues("resnet.models.ref.workers=0")
                 .run(context -> assertThat(context).hasFailed());

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.ResnetServeApplication;
 import dev.resnetserve.inference.ModelRegistry;
+import dev.resnetserve.inference.ModelSettings;
 import dev.resnetserve.inference.ModelState;
+import dev.resnetserve.inference.SchedulingSpec;
 import dev.resnetserve.model.train.ShapeGenerator;
 import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Multipart;
@@ -34,7 +36,11 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"resnet.training.max-queued-jobs=0", "resnet.model-repository-poll=0s"})
+        properties = {
+            "resnet.training.max-queued-jobs=0",
+            "resnet.model-repository-poll=0s",
+            "resnet.models.demo.batch.max-size=3" // not the default: the fine-tuned model must inherit it
+        })
 @ActiveProfiles("test")
 class FineTuneApiTest {
 
@@ -84,7 +90,11 @@ class FineTuneApiTest {
         Path written = REPOSITORY.resolve("shapes4/1");
         assertThat(written.resolve("synset.txt")).content().isEqualToIgnoringNewLines("arrowcrescentheartletter-t");
         assertThat(written.resolve("fine-tune.json")).exists();
+        assertThat(written.resolve("serving.json")).exists();
         awaitReady("shapes4");
+        assertThat(registry.require("shapes4").scheduling())
+                .as("served with the base's settings")
+                .isEqualTo(registry.require("demo").scheduling());
         ApiClient.Response classified = client.post(
                 "/v1/models/shapes4/classify",
                 "image/png",
@@ -102,6 +112,9 @@ class FineTuneApiTest {
                 .isEqualTo("2");
         assertThat(awaitEnd(second.header("Location")).get("state").asString()).isEqualTo("SUCCEEDED");
 
+        // a settings file that cannot be used: the model is still served, with the default settings
+        Files.writeString(REPOSITORY.resolve("shapes4/2/serving.json"), "{\"workers\": 1" + " ".repeat(20_000) + "}");
+
         try (ConfigurableApplicationContext restarted = new SpringApplicationBuilder(ResnetServeApplication.class)
                 .profiles("test")
                 .run(
@@ -116,6 +129,25 @@ class FineTuneApiTest {
                 Thread.sleep(100);
             }
             assertThat(again.require("shapes4").labels().orElseThrow().size()).isEqualTo(4);
+            SchedulingSpec first = again.versions("shapes4").stream()
+                    .filter(m -> m.spec().version().equals("1"))
+                    .findFirst()
+                    .orElseThrow()
+                    .scheduling();
+            assertThat(again.require("demo").scheduling().batchMaxSize())
+                    .as("this context's demo has the default batch size")
+                    .isEqualTo(ModelSettings.DEFAULT_BATCH_MAX_SIZE);
+            assertThat(first)
+                    .as("version 1 keeps its base's settings from serving.json")
+                    .isEqualTo(registry.require("demo").scheduling());
+            assertThat(first.batchMaxSize()).isEqualTo(3);
+            assertThat(again.versions("shapes4").stream()
+                            .filter(m -> m.spec().version().equals("2"))
+                            .findFirst()
+                            .orElseThrow()
+                            .scheduling())
+                    .as("version 2's oversized serving.json refused: the defaults")
+                    .isEqualTo(ModelSettings.builder().build().scheduling());
         }
     }
 
@@ -164,7 +196,8 @@ class FineTuneApiTest {
                 "invalid_parameter",
                 "head, last-stage or all");
         assertRefused(fineTune("nope", shapes(2, 34), Map.of("name", "x")), 404, "model_not_found", "nope");
-        assertRefused(fineTune("parity", shapes(2, 34), Map.of("name", "x")), 400, "invalid_request", "trained by");
+        assertRefused(
+                fineTune("parity", shapes(2, 34), Map.of("name", "x")), 400, "invalid_request", "export-torchvision");
         assertRefused(
                 fineTune("demo", shapes(2, 34), Map.of("name", "demo", "version", "1")), 409, "model_conflict", "");
         assertRefused(

@@ -23,6 +23,8 @@ import dev.resnetserve.model.ModelDescriptor;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.resnet.ResNetBuilder;
 import dev.resnetserve.model.resnet.ResNetSpec;
+import dev.resnetserve.model.resnet.TorchScriptFeatures;
+import dev.resnetserve.model.resnet.TorchScriptHead;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.Preprocessor;
@@ -98,6 +100,8 @@ public final class FineTuner {
             Duration took) {}
 
     private static final int EMBEDDING_BATCH = 16;
+    /** The TorchScript module's file in a model fine-tuned from one. */
+    public static final String BACKBONE_FILE = "backbone.pt";
 
     private final ImageDecoder decoder;
     private final Preprocessor preprocessor = new Preprocessor();
@@ -156,49 +160,137 @@ public final class FineTuner {
             children.subList(0, split).forEach(frozen::add);
             SequentialBlock trained = new SequentialBlock();
             children.subList(split, children.size()).forEach(trained::add);
+            return fit(
+                    frozen,
+                    trained,
+                    manager,
+                    preprocessing,
+                    set,
+                    options,
+                    progress,
+                    start,
+                    () -> save(tuned, name, spec, preprocessing, set.labels(), out, baseDescriptor, options));
+        }
+    }
 
-            try (NDManager cache = manager.newSubManager()) {
-                AtomicInteger skipped = new AtomicInteger(set.skipped());
-                Augmentation views = options.augmentation();
-                int total =
-                        views.views() * set.training().size() + set.validation().size();
-                AtomicInteger done = new AtomicInteger();
-                Embedded training =
-                        embed(frozen, set, set.training(), views, preprocessing, cache, skipped, done, total, progress);
-                Embedded validation = embed(
-                        frozen,
-                        set,
-                        set.validation(),
-                        Augmentation.NONE,
-                        preprocessing,
-                        cache,
-                        skipped,
-                        done,
-                        total,
-                        progress);
-                requireEveryClass(set.labels(), training);
-                train(trained, training, options, cache, progress);
-                int[][] trainConfusion =
-                        confusion(trained, training, set.labels().size(), cache);
-                int[][] confusion = confusion(trained, validation, set.labels().size(), cache);
-                Map<String, Double> perClass = new LinkedHashMap<>();
-                for (int c = 0; c < set.labels().size(); c++) {
-                    int row = IntStream.of(confusion[c]).sum();
-                    perClass.put(set.labels().get(c), row == 0 ? null : (double) confusion[c][c] / row);
-                }
-                save(tuned, name, spec, preprocessing, set.labels(), out, baseDescriptor, options);
-                return new Report(
-                        set.labels(),
-                        accuracy(trainConfusion),
-                        validation.count() == 0 ? null : accuracy(confusion),
-                        perClass,
-                        confusion,
-                        training.count() / views.views() + validation.count(),
-                        skipped.get(),
-                        training.count() / views.views(),
-                        validation.count(),
-                        Duration.ofNanos(System.nanoTime() - start));
+    /**
+     * Teaches a TorchScript torchvision ResNet exported by {@code scripts/export-torchvision.py} ({@code backbone},
+     * loaded from {@code backboneFile}) new classes, in mode head only: its {@code features} method runs once over
+     * each image view, a new linear classifier learns from them. The new model is the module's file copied beside a
+     * {@link TorchScriptHead}'s parameters (the classifier's), {@code synset.txt} and {@code resnet-serve.properties}
+     * naming the module as its backbone.
+     */
+    public Report runOnTorchScript(
+            Block backbone,
+            Path backboneFile,
+            PreprocessingSpec preprocessing,
+            TrainingSet set,
+            FineTuneOptions options,
+            String name,
+            Path out,
+            Progress progress)
+            throws IOException {
+        if (options.mode() != FineTuneMode.HEAD) {
+            throw new IllegalArgumentException("a TorchScript base is fine-tuned in mode head only, not "
+                    + options.mode().wireName());
+        }
+        long start = System.nanoTime();
+        try (Model tuned = Model.newInstance(name, Device.cpu(), ModelLoader.ENGINE)) {
+            NDManager manager = tuned.getNDManager();
+            int features = Math.toIntExact(
+                    TorchScriptFeatures.sizeOf(backbone, manager, preprocessing.height(), preprocessing.width()));
+            if (features > ModelDescriptor.MAX_BACKBONE_FEATURES) {
+                throw new IllegalArgumentException("the TorchScript module answers " + features + " features, more"
+                        + " than " + ModelDescriptor.MAX_BACKBONE_FEATURES);
             }
+            TorchScriptHead net = new TorchScriptHead(
+                    new TorchScriptFeatures(backbone, features), set.labels().size());
+            tuned.setBlock(net);
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, preprocessing.height(), preprocessing.width()));
+            List<Block> children = new ArrayList<>(net.getChildren().values());
+            initialiseClassifier(children.get(1), options.seed());
+            SequentialBlock frozen = new SequentialBlock().add(children.get(0));
+            SequentialBlock trained = new SequentialBlock().add(children.get(1));
+            return fit(frozen, trained, manager, preprocessing, set, options, progress, start, () -> {
+                Files.createDirectories(out);
+                tuned.save(out, name);
+                Files.copy(backboneFile, out.resolve(BACKBONE_FILE));
+                Files.write(out.resolve("synset.txt"), set.labels());
+                Files.writeString(
+                        out.resolve(ModelDescriptor.FILE_NAME),
+                        new ModelDescriptor(
+                                        name,
+                                        "torchscript+linear",
+                                        set.labels().size(),
+                                        preprocessing.width(),
+                                        Optional.of(preprocessing),
+                                        Optional.of(new ModelDescriptor.Backbone(BACKBONE_FILE, features)))
+                                .toProperties(String.format(
+                                        Locale.ROOT,
+                                        "fine-tuned from the TorchScript module %s, mode head, %d epochs, seed %d",
+                                        backboneFile.getFileName(),
+                                        options.epochs(),
+                                        options.seed())));
+            });
+        }
+    }
+
+    /** Writes the new model once it has learned. */
+    private interface Saver {
+        void save() throws IOException;
+    }
+
+    /** Embeds the images with {@code frozen}, trains {@code trained} on them, measures, saves. */
+    private Report fit(
+            Block frozen,
+            SequentialBlock trained,
+            NDManager manager,
+            PreprocessingSpec preprocessing,
+            TrainingSet set,
+            FineTuneOptions options,
+            Progress progress,
+            long start,
+            Saver saver)
+            throws IOException {
+        try (NDManager cache = manager.newSubManager()) {
+            AtomicInteger skipped = new AtomicInteger(set.skipped());
+            Augmentation views = options.augmentation();
+            int total = views.views() * set.training().size() + set.validation().size();
+            AtomicInteger done = new AtomicInteger();
+            Embedded training =
+                    embed(frozen, set, set.training(), views, preprocessing, cache, skipped, done, total, progress);
+            Embedded validation = embed(
+                    frozen,
+                    set,
+                    set.validation(),
+                    Augmentation.NONE,
+                    preprocessing,
+                    cache,
+                    skipped,
+                    done,
+                    total,
+                    progress);
+            requireEveryClass(set.labels(), training);
+            train(trained, training, options, cache, progress);
+            int[][] trainConfusion = confusion(trained, training, set.labels().size(), cache);
+            int[][] confusion = confusion(trained, validation, set.labels().size(), cache);
+            Map<String, Double> perClass = new LinkedHashMap<>();
+            for (int c = 0; c < set.labels().size(); c++) {
+                int row = IntStream.of(confusion[c]).sum();
+                perClass.put(set.labels().get(c), row == 0 ? null : (double) confusion[c][c] / row);
+            }
+            saver.save();
+            return new Report(
+                    set.labels(),
+                    accuracy(trainConfusion),
+                    validation.count() == 0 ? null : accuracy(confusion),
+                    perClass,
+                    confusion,
+                    training.count() / views.views() + validation.count(),
+                    skipped.get(),
+                    training.count() / views.views(),
+                    validation.count(),
+                    Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
