@@ -9,9 +9,9 @@ import dev.resnetserve.inference.ModelState;
 import dev.resnetserve.inference.SchedulingSpec;
 import dev.resnetserve.model.train.ShapeGenerator;
 import dev.resnetserve.support.ApiClient;
+import dev.resnetserve.support.Jobs;
 import dev.resnetserve.support.Multipart;
 import dev.resnetserve.support.Readiness;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -44,7 +44,7 @@ import tools.jackson.databind.JsonNode;
 @ActiveProfiles("test")
 class FineTuneApiTest {
 
-    private static final Path REPOSITORY = temporaryDirectory();
+    private static final Path REPOSITORY = Jobs.temporaryDirectory("fine-tune-repository");
 
     @DynamicPropertySource
     static void repository(DynamicPropertyRegistry properties) {
@@ -72,7 +72,7 @@ class FineTuneApiTest {
         String location = submitted.header("Location");
         assertThat(location).startsWith("/v1/jobs/");
 
-        JsonNode job = awaitEnd(location);
+        JsonNode job = Jobs.awaitEnd(client, location);
         assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
         assertThat(job.get("version").asString()).isEqualTo("1");
         JsonNode metrics = job.get("metrics");
@@ -110,7 +110,8 @@ class FineTuneApiTest {
         assertThat(second.json().get("version").asString())
                 .as("the next free version")
                 .isEqualTo("2");
-        assertThat(awaitEnd(second.header("Location")).get("state").asString()).isEqualTo("SUCCEEDED");
+        assertThat(Jobs.awaitEnd(client, second.header("Location")).get("state").asString())
+                .isEqualTo("SUCCEEDED");
 
         // a settings file that cannot be used: the model is still served, with the default settings
         Files.writeString(REPOSITORY.resolve("shapes4/2/serving.json"), "{\"workers\": 1" + " ".repeat(20_000) + "}");
@@ -165,7 +166,7 @@ class FineTuneApiTest {
 
         ApiClient.Response cancel = client.delete(location);
         assertThat(cancel.status()).isEqualTo(202);
-        JsonNode job = awaitEnd(location);
+        JsonNode job = Jobs.awaitEnd(client, location);
         assertThat(job.get("state").asString()).isEqualTo("CANCELLED");
         assertThat(registry.serves("cancelled")).isFalse();
         assertThat(REPOSITORY.resolve("cancelled")).doesNotExist();
@@ -218,7 +219,7 @@ class FineTuneApiTest {
         files.put("top-level.png", png());
         ApiClient.Response submitted = fineTune("demo", files, Map.of("name", "skipping", "epochs", "1"));
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
-        JsonNode job = awaitEnd(submitted.header("Location"));
+        JsonNode job = Jobs.awaitEnd(client, submitted.header("Location"));
         assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
         assertThat(job.get("metrics").get("skipped").asInt()).as("the README").isEqualTo(1);
         assertThat(job.get("metrics").get("images").asInt()).isEqualTo(12);
@@ -255,32 +256,10 @@ class FineTuneApiTest {
         assertThat(response.json().get("detail").asString()).contains(detail);
     }
 
-    /** Polls the job until it has ended: a wait for the job's own end, not a timing assertion. */
-    private JsonNode awaitEnd(String location) throws InterruptedException {
-        JsonNode job = client.get(location).json();
-        for (int i = 0;
-                i < 1200
-                        && List.of("QUEUED", "RUNNING")
-                                .contains(job.get("state").asString());
-                i++) {
-            Thread.sleep(100);
-            job = client.get(location).json();
-        }
-        return job;
-    }
-
     private void awaitReady(String name) throws InterruptedException {
         for (int i = 0; i < 600 && registry.require(name).state() != ModelState.READY; i++) {
             Thread.sleep(100);
         }
         assertThat(registry.require(name).state()).isEqualTo(ModelState.READY);
-    }
-
-    private static Path temporaryDirectory() {
-        try {
-            return Files.createTempDirectory("fine-tune-repository");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

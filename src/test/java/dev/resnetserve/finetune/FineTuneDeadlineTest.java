@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.model.train.ShapeGenerator;
 import dev.resnetserve.support.ApiClient;
+import dev.resnetserve.support.Jobs;
 import dev.resnetserve.support.Multipart;
 import dev.resnetserve.support.Readiness;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,7 +34,7 @@ import tools.jackson.databind.JsonNode;
 @ActiveProfiles("test")
 class FineTuneDeadlineTest {
 
-    private static final Path REPOSITORY = temporaryDirectory();
+    private static final Path REPOSITORY = Jobs.temporaryDirectory("fine-tune-deadline");
 
     @DynamicPropertySource
     static void repository(DynamicPropertyRegistry properties) {
@@ -56,7 +54,7 @@ class FineTuneDeadlineTest {
 
         ApiClient.Response submitted = fineTune(client, "overlong", Map.of("epochs", "500", "mode", "all"));
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
-        JsonNode job = awaitEnd(client, submitted.header("Location"));
+        JsonNode job = Jobs.awaitEnd(client, submitted.header("Location"));
         assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("FAILED");
         assertThat(job.get("error").asString())
                 .contains("resnet.training.max-job-duration")
@@ -70,7 +68,7 @@ class FineTuneDeadlineTest {
         // one job at a time and no queue: a second submission is taken only if the first released its slot
         ApiClient.Response next = fineTune(client, "next", Map.of("epochs", "500", "mode", "all"));
         assertThat(next.status()).as(next.body()).isEqualTo(202);
-        assertThat(awaitEnd(client, next.header("Location")).get("state").asString())
+        assertThat(Jobs.awaitEnd(client, next.header("Location")).get("state").asString())
                 .isEqualTo("FAILED");
     }
 
@@ -86,27 +84,5 @@ class FineTuneDeadlineTest {
         fields.forEach(body::field);
         body.file("dataset", "dataset.zip", Multipart.zip(files));
         return client.post("/v1/models/demo/fine-tune", Multipart.CONTENT_TYPE, body.build());
-    }
-
-    /** Polls the job until it has ended (at most two minutes): a wait for its end, not a timing assertion. */
-    private static JsonNode awaitEnd(ApiClient client, String location) throws InterruptedException {
-        JsonNode job = client.get(location).json();
-        for (int i = 0;
-                i < 1200
-                        && List.of("QUEUED", "RUNNING")
-                                .contains(job.get("state").asString());
-                i++) {
-            Thread.sleep(100);
-            job = client.get(location).json();
-        }
-        return job;
-    }
-
-    private static Path temporaryDirectory() {
-        try {
-            return Files.createTempDirectory("fine-tune-deadline");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

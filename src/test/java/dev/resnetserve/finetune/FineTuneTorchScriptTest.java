@@ -6,6 +6,7 @@ import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ModelState;
 import dev.resnetserve.model.train.ShapeGenerator;
 import dev.resnetserve.support.ApiClient;
+import dev.resnetserve.support.Jobs;
 import dev.resnetserve.support.Multipart;
 import dev.resnetserve.support.Readiness;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ import tools.jackson.databind.JsonNode;
 @ActiveProfiles("test")
 class FineTuneTorchScriptTest {
 
-    private static final Path DIR = temporaryDirectory();
+    private static final Path DIR = Jobs.temporaryDirectory("fine-tune-torchscript");
     private static final Path REPOSITORY = DIR.resolve("repository");
     private static final Path BACKBONE = DIR.resolve("resnet18.pt");
 
@@ -70,7 +70,7 @@ class FineTuneTorchScriptTest {
 
         ApiClient.Response submitted = fineTune(client, Map.of("name", "tv4", "epochs", "30"));
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
-        JsonNode job = awaitEnd(client, submitted.header("Location"));
+        JsonNode job = Jobs.awaitEnd(client, submitted.header("Location"));
         assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
         assertThat(job.get("metrics").get("classes").values().stream().map(JsonNode::asString))
                 .containsExactly("arrow", "crescent", "heart", "letter-t");
@@ -122,20 +122,6 @@ class FineTuneTorchScriptTest {
         return client.post("/v1/models/tv/fine-tune", Multipart.CONTENT_TYPE, body.build());
     }
 
-    /** Polls the job until it has ended (at most two minutes): a wait for its end, not a timing assertion. */
-    private static JsonNode awaitEnd(ApiClient client, String location) throws InterruptedException {
-        JsonNode job = client.get(location).json();
-        for (int i = 0;
-                i < 1200
-                        && List.of("QUEUED", "RUNNING")
-                                .contains(job.get("state").asString());
-                i++) {
-            Thread.sleep(100);
-            job = client.get(location).json();
-        }
-        return job;
-    }
-
     /** The README's recipe: a torchvision ResNet-18, random weights from seed 7, with its features method. */
     private static synchronized void export() {
         if (Files.isRegularFile(BACKBONE)) {
@@ -163,14 +149,6 @@ class FineTuneTorchScriptTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static Path temporaryDirectory() {
-        try {
-            return Files.createTempDirectory("fine-tune-torchscript");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
