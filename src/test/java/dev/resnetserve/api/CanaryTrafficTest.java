@@ -8,6 +8,7 @@ import dev.resnetserve.api.grpc.proto.InferTensorContents;
 import dev.resnetserve.api.grpc.proto.ModelInferRequest;
 import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
+import dev.resnetserve.support.Readiness;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
@@ -64,8 +65,8 @@ class CanaryTrafficTest extends RunningServiceTest {
     void twoVersions() throws InterruptedException {
         assertThat(register("1", true).status()).isEqualTo(202);
         assertThat(register("2", false).status()).isEqualTo(202);
-        awaitState("1", "READY");
-        awaitState("2", "READY");
+        Readiness.awaitVersionState(client, "canary", "1", "READY");
+        Readiness.awaitVersionState(client, "canary", "2", "READY");
     }
 
     @AfterEach
@@ -200,9 +201,9 @@ class CanaryTrafficTest extends RunningServiceTest {
             }));
         }
         try {
-            awaitAnswers(answers, "v1", 20);
+            Readiness.awaitAnswers(answers, "v1", 20);
             assertThat(put("{\"1\": 50, \"2\": 50}").status()).isEqualTo(200);
-            awaitAnswers(answers, "v2", 20);
+            Readiness.awaitAnswers(answers, "v2", 20);
             assertThat(put("{\"2\": 100}").status()).isEqualTo(200);
             awaitMore(answers, 40);
             assertThat(client.delete("/v1/models/canary/traffic").status()).isEqualTo(200);
@@ -212,8 +213,8 @@ class CanaryTrafficTest extends RunningServiceTest {
             assertThat(register("3", false).status()).isEqualTo(202);
             assertThat(put("{\"1\": 50, \"3\": 50}").status()).isEqualTo(200);
             awaitMore(answers, 40);
-            awaitState("3", "READY");
-            awaitAnswers(answers, "v3", 20);
+            Readiness.awaitVersionState(client, "canary", "3", "READY");
+            Readiness.awaitAnswers(answers, "v3", 20);
 
             // the recipe's end: everything to the new version, it becomes the default, the old one goes
             assertThat(put("{\"3\": 100}").status()).isEqualTo(200);
@@ -308,26 +309,6 @@ class CanaryTrafficTest extends RunningServiceTest {
                         Pattern.MULTILINE)
                 .matcher(exposition);
         return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
-    }
-
-    private void awaitState(String version, String state) throws InterruptedException {
-        String path = "/v1/models/canary/versions/" + version;
-        for (int i = 0;
-                i < 600 && !state.equals(client.get(path).json().get("state").asString());
-                i++) {
-            Thread.sleep(100); // waits for background loading; nothing is timed
-        }
-        assertThat(client.get(path).json().get("state").asString()).isEqualTo(state);
-    }
-
-    private static void awaitAnswers(Map<String, AtomicLong> answers, String key, long count)
-            throws InterruptedException {
-        for (int i = 0; i < 1200 && answers.getOrDefault(key, new AtomicLong()).get() < count; i++) {
-            Thread.sleep(50); // waits for answers; nothing is timed
-        }
-        assertThat(answers.getOrDefault(key, new AtomicLong()).get())
-                .as("answers %s", answers)
-                .isGreaterThanOrEqualTo(count);
     }
 
     /** Waits for {@code more} answers of any kind. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
+import dev.resnetserve.support.Readiness;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ class ModelManagementTest extends RunningServiceTest {
 
         assertThat(registered.status()).as(registered.body()).isEqualTo(202);
         assertThat(registered.header("Location")).isEqualTo("/v1/models/extra/versions/1");
-        awaitState("extra", "1", "READY");
+        Readiness.awaitVersionState(client, "extra", "1", "READY");
         assertThat(client.post("/v1/models/extra/classify", "image/jpeg", CAT).status())
                 .isEqualTo(200);
         assertThat(metrics())
@@ -79,7 +80,7 @@ class ModelManagementTest extends RunningServiceTest {
     @Test
     void aNewVersionTakesOverAtomicallyWithNoFailedRequest() throws Exception {
         register("switch", "1", true);
-        awaitState("switch", "1", "READY");
+        Readiness.awaitVersionState(client, "switch", "1", "READY");
         Map<String, AtomicLong> answers = new ConcurrentHashMap<>();
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService clients = Executors.newFixedThreadPool(3);
@@ -92,17 +93,17 @@ class ModelManagementTest extends RunningServiceTest {
             }));
         }
         try {
-            awaitAnswers(answers, "v1", 20);
+            Readiness.awaitAnswers(answers, "v1", 20);
             assertThat(register("switch", "2", true).status()).isEqualTo(202);
-            awaitState("switch", "2", "READY");
-            awaitAnswers(answers, "v2", 20);
+            Readiness.awaitVersionState(client, "switch", "2", "READY");
+            Readiness.awaitAnswers(answers, "v2", 20);
             assertThat(client.get("/v1/models/switch").json().get("version").asString())
                     .isEqualTo("2");
             assertProblem(client.delete("/v1/models/switch/versions/2"), 409, "model_conflict");
 
             assertThat(client.delete("/v1/models/switch/versions/1").status()).isEqualTo(202);
             long afterRemoval = answers.get("v2").get() + 20;
-            awaitAnswers(answers, "v2", afterRemoval);
+            Readiness.awaitAnswers(answers, "v2", afterRemoval);
         } finally {
             running.set(false);
             clients.shutdown();
@@ -200,7 +201,7 @@ class ModelManagementTest extends RunningServiceTest {
         assertProblem(register("extra2", "1", true), 409, "model_conflict"); // demo, parity, extra: the most
         assertThat(register("extra", "2", false).status()).isEqualTo(202);
         assertProblem(register("extra", "3", false), 409, "model_conflict");
-        awaitState("extra", "2", "READY");
+        Readiness.awaitVersionState(client, "extra", "2", "READY");
 
         byte[] large = ("{\"name\":\"extra3\",\"location\":\"" + MODEL + "\",\"architecture\":\"" + "x".repeat(70_000)
                         + "\"}")
@@ -242,26 +243,6 @@ class ModelManagementTest extends RunningServiceTest {
 
     private ApiClient.Response put(String path, String json) {
         return client.put(path, "application/json", json.getBytes());
-    }
-
-    private void awaitState(String name, String version, String state) throws InterruptedException {
-        String path = "/v1/models/" + name + "/versions/" + version;
-        for (int i = 0;
-                i < 600 && !state.equals(client.get(path).json().get("state").asString());
-                i++) {
-            Thread.sleep(100); // waits for background loading; nothing is timed
-        }
-        assertThat(client.get(path).json().get("state").asString()).isEqualTo(state);
-    }
-
-    private static void awaitAnswers(Map<String, AtomicLong> answers, String key, long count)
-            throws InterruptedException {
-        for (int i = 0; i < 1200 && answers.getOrDefault(key, new AtomicLong()).get() < count; i++) {
-            Thread.sleep(50);
-        }
-        assertThat(answers.getOrDefault(key, new AtomicLong()).get())
-                .as("%s answers: %s", key, answers)
-                .isGreaterThanOrEqualTo(count);
     }
 
     private String metrics() {
