@@ -5,11 +5,15 @@ Run with Debian's interpreter (it has python3-torch, python3-torchvision, python
     /usr/bin/python3 scripts/make-test-fixtures.py
 Only the ONNX exports of the committed parity model (needs python3-torch alone, no onnx package):
     /usr/bin/python3 scripts/make-test-fixtures.py --onnx
+Only the explainable TorchScript export of the committed parity model (README's Grad-CAM recipe):
+    /usr/bin/python3 scripts/make-test-fixtures.py --explainable
 
 Outputs, under src/test/resources/fixtures/:
   parity/model.pt            a small residual net (seeded random weights, 16 classes), TorchScript
   parity/model.onnx          the same weights in ONNX (opset 13, dynamic batch axis), for ONNX Runtime
   parity/model-batch1.onnx   the same weights in ONNX with the batch dimension fixed to 1
+  parity/explainable.pt      the same weights scripted with the README's recipe: forward, and the methods
+                             explain_features (the last stage's activations) and explain_head (logits from them)
   parity/labels.txt          its 16 labels
   parity/*.jpg|png           photos of several sizes, aspect ratios and pixel formats
   parity/<image>.crop.gz     the 224x224 RGB uint8 crop torchvision feeds the model (HWC), gzip
@@ -156,6 +160,43 @@ def write_onnx():
                           opset_version=13, input_names=["input"], output_names=["logits"])
 
 
+class Explainable(nn.Module):
+    """The README's recipe for Grad-CAM on a TorchScript export: the network split at its last residual stage into
+    two exported methods, explain_features(x) -> activations [N, K, h, w] and explain_head(a) -> logits, with
+    forward(x) = explain_head(explain_features(x)) for classification."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.stem = net.stem
+        self.layers = net.layers
+        self.fc = net.fc
+        self.scale = LOGIT_SCALE
+
+    def forward(self, x):
+        return self.explain_head(self.explain_features(x))
+
+    @torch.jit.export
+    def explain_features(self, x):
+        return self.layers(self.stem(x))
+
+    @torch.jit.export
+    def explain_head(self, a):
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(a, 1), 1)) * self.scale
+
+
+def write_explainable():
+    """The committed parity model's weights (read back from model.pt, as for ONNX), scripted as Explainable."""
+    traced = torch.jit.load(os.path.join(PARITY, "model.pt"))
+    model = TinyResNet().eval()
+    model.load_state_dict(traced.state_dict())
+    scripted = torch.jit.script(Explainable(model).eval())
+    probe = torch.linspace(-2, 2, 2 * 3 * 224 * 224).reshape(2, 3, 224, 224)
+    with torch.no_grad():
+        assert torch.allclose(scripted(probe), traced(probe), atol=1e-4), "the weights did not round-trip"
+        assert scripted.explain_features(probe).shape == (2, 64, 14, 14)
+    scripted.save(os.path.join(PARITY, "explainable.pt"))
+
+
 def png_rgb16(width, height, pixel):
     """A 16-bit-per-channel RGB PNG, written by hand (PIL cannot write one)."""
     raw = b"".join(b"\x00" + b"".join(struct.pack(">HHH", *pixel(x, y)) for x in range(width))
@@ -200,8 +241,13 @@ def write_formats():
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--explainable"]:
+        write_explainable()
+        print("fixtures written under", os.path.normpath(ROOT))
+        sys.exit(0)
     if sys.argv[1:] != ["--onnx"]:
         write_parity()
         write_formats()
     write_onnx()
+    write_explainable()
     print("fixtures written under", os.path.normpath(ROOT))

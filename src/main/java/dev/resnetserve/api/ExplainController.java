@@ -8,6 +8,8 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,11 +23,21 @@ import org.springframework.web.multipart.MultipartFile;
 /**
  * {@code POST /v1/models/{model}/explain}: a heat map of where the model looked for a class, as JSON or, with
  * {@code format=png}, drawn over the preprocessed image. The image comes as for classification, under the same
- * limits.
+ * limits. Both answers name what they show in headers ({@link #METHOD} ...), so that a PNG needs no second request
+ * to say which method and class it is.
  */
 @RestController
 @RequestMapping("/v1")
 class ExplainController {
+
+    static final String MODEL = "X-Explain-Model";
+    static final String VERSION = "X-Explain-Version";
+    static final String METHOD = "X-Explain-Method";
+    static final String TARGET_INDEX = "X-Explain-Target-Index";
+    /** The label, UTF-8, with {@code %} and every byte outside printable ASCII percent-encoded. */
+    static final String TARGET_LABEL = "X-Explain-Target-Label";
+
+    static final String TARGET_PROBABILITY = "X-Explain-Target-Probability";
 
     private final Explainer explainer;
     private final RequestLimits limits;
@@ -100,9 +112,38 @@ class ExplainController {
     }
 
     private static ResponseEntity<?> answer(Explanation explanation, boolean png) {
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok().headers(headers(explanation));
         if (png) {
-            return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).body(explanation.overlayPng());
+            return ok.contentType(MediaType.IMAGE_PNG).body(explanation.overlayPng());
         }
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(ExplanationResponse.of(explanation));
+        return ok.contentType(MediaType.APPLICATION_JSON).body(ExplanationResponse.of(explanation));
+    }
+
+    /** What the answer shows: model, version, method and the class explained with its probability. */
+    static HttpHeaders headers(Explanation e) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(MODEL, headerSafe(e.model()));
+        headers.set(VERSION, headerSafe(e.version()));
+        headers.set(METHOD, e.method().label());
+        headers.set(TARGET_INDEX, Integer.toString(e.target().index()));
+        headers.set(TARGET_LABEL, headerSafe(e.target().label()));
+        headers.set(TARGET_PROBABILITY, Double.toString(e.target().probability()));
+        return headers;
+    }
+
+    /** {@code value} as printable ASCII: {@code %} and every other byte of its UTF-8 percent-encoded. */
+    static String headerSafe(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if (c >= 0x20 && c < 0x7F && c != '%') {
+                out.append((char) c);
+            } else {
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return out.toString();
     }
 }

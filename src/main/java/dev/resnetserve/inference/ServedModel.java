@@ -6,12 +6,10 @@ import ai.djl.repository.zoo.ZooModel;
 import dev.resnetserve.model.InputSignature;
 import dev.resnetserve.model.Labels;
 import dev.resnetserve.model.ModelArtifact;
-import dev.resnetserve.model.ModelFormat;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.model.resnet.ClassMap;
-import dev.resnetserve.model.resnet.GradCam;
-import dev.resnetserve.model.resnet.IntegratedGradients;
+import dev.resnetserve.model.resnet.HeatMaps;
 import dev.resnetserve.model.resnet.TorchScriptFeatures;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import java.time.Duration;
@@ -130,15 +128,23 @@ public final class ServedModel {
     }
 
     /**
-     * Whether {@link #gradCam} and {@link #integratedGradients} can explain this model's answers: a ready network
-     * trained by this project, whose blocks the service can run with gradients (a TorchScript or ONNX graph hides
-     * its last residual stage).
+     * Whether {@link #gradCam} can explain this model's answers: a ready network trained by this project, or a
+     * TorchScript module exported with the README's recipe (its last residual stage reachable); not an ONNX graph.
      */
-    public boolean supportsGradients() {
+    public boolean supportsGradCam() {
         return state() == ModelState.READY
-                && details().map(d -> d.format() == ModelFormat.DJL_RESNET).orElse(false)
                 && !pools.isEmpty()
-                && GradCam.supports(pools.get(0).model().getBlock());
+                && HeatMaps.supportsGradCam(pools.get(0).model().getBlock());
+    }
+
+    /**
+     * Whether {@link #integratedGradients} can explain this model's answers: a ready network trained by this project
+     * or any TorchScript module, which libtorch can differentiate; not an ONNX graph.
+     */
+    public boolean supportsIntegratedGradients() {
+        return state() == ModelState.READY
+                && !pools.isEmpty()
+                && HeatMaps.supportsInputGradients(pools.get(0).model().getBlock());
     }
 
     /**
@@ -161,7 +167,7 @@ public final class ServedModel {
         long[] shape = {1, 3, preprocessing.height(), preprocessing.width()};
         return queue.submit(
                         input,
-                        deviceModel -> packed(GradCam.compute(
+                        deviceModel -> packed(HeatMaps.gradCam(
                                 deviceModel.getBlock(), deviceModel.getNDManager(), input, shape, target)),
                         scheduling.requestTimeout())
                 .thenApply(result -> unpacked(result.logits()));
@@ -169,26 +175,16 @@ public final class ServedModel {
 
     /**
      * Queues a preprocessed input for an integrated-gradients map of class {@code target} (negative: the top-1
-     * class), {@code steps} path points, pooled to {@code grid x grid} cells; run by a worker as {@link #gradCam}.
+     * class), {@code steps} path points, pooled to {@link HeatMaps#ATTRIBUTION_GRID} cells a side; run by a worker as
+     * {@link #gradCam}.
      */
-    public CompletableFuture<ClassMap> integratedGradients(float[] input, int target, int steps, int grid) {
+    public CompletableFuture<ClassMap> integratedGradients(float[] input, int target, int steps) {
         lifecycle.checkReady();
-        int h = preprocessing.height();
-        int w = preprocessing.width();
-        long[] shape = {1, 3, h, w};
+        long[] shape = {1, 3, preprocessing.height(), preprocessing.width()};
         return queue.submit(
                         input,
-                        deviceModel -> packed(IntegratedGradients.map(
-                                IntegratedGradients.attributions(
-                                        deviceModel.getBlock(),
-                                        deviceModel.getNDManager(),
-                                        input,
-                                        shape,
-                                        target,
-                                        steps),
-                                h,
-                                w,
-                                grid)),
+                        deviceModel -> packed(HeatMaps.integratedGradients(
+                                deviceModel.getBlock(), deviceModel.getNDManager(), input, shape, target, steps)),
                         scheduling.requestTimeout())
                 .thenApply(result -> unpacked(result.logits()));
     }

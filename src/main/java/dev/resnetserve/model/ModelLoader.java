@@ -7,6 +7,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
@@ -88,13 +89,20 @@ public final class ModelLoader {
                 .optEngine(ENGINE)
                 .optDevice(device)
                 .optTranslator(new NoopTranslator())
-                .optOption("mapLocation", "true");
+                .optOption("mapLocation", "true")
+                // a TorchScript module's weights as ordinary tensors: loaded without it, DJL loads them under
+                // libtorch's inference mode, and inference tensors cannot be saved for an explanation's backward pass
+                .optOption("trainParam", "true");
         artifact.directory().ifPresent(criteria::optModelPath);
         artifact.modelName().ifPresent(criteria::optModelName);
         artifact.url().ifPresent(criteria::optModelUrls);
         artifact.descriptor().ifPresent(d -> criteria.optBlock(block(d, artifact.directory())));
         try {
-            return criteria.build().loadModel();
+            ZooModel<NDList, NDList> model = criteria.build().loadModel();
+            if (model.getBlock() instanceof PtSymbolBlock module) {
+                module.freezeParameters(true); // no gradient accumulates in the weights; still evaluation mode
+            }
+            return model;
         } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
             throw new ModelLoadException(
                     "cannot load model '" + spec.name() + "' from " + spec.location() + " on " + device + ": "

@@ -23,22 +23,54 @@ public final class Preprocessor {
         };
     }
 
+    /**
+     * Where an image of {@code width x height} lands in the model's input: resized to {@code resizedWidth x
+     * resizedHeight}, its top left corner at ({@code left}, {@code top}) of the input (negative when cropped).
+     * An image pixel at (x, y) is at (left + x * resizedWidth / width, top + y * resizedHeight / height).
+     */
+    public record Placement(int width, int height, int resizedWidth, int resizedHeight, int left, int top) {
+
+        /** {@code [x0, y0, x1, y1]} of the image in the input's pixels. */
+        public double[] box(double x0, double y0, double x1, double y1) {
+            double sx = (double) resizedWidth / width;
+            double sy = (double) resizedHeight / height;
+            return new double[] {left + x0 * sx, top + y0 * sy, left + x1 * sx, top + y1 * sy};
+        }
+    }
+
+    /** How {@link #fit} places an image of {@code width x height} in the input {@code spec} describes. */
+    public static Placement placement(int width, int height, PreprocessingSpec spec) {
+        return switch (spec.mode()) {
+            case CENTER_CROP -> {
+                // torchvision's _compute_resized_output_size: the longer side is truncated, not rounded
+                int outW = width <= height ? spec.resize() : (int) ((double) spec.resize() * width / height);
+                int outH = width <= height ? (int) ((double) spec.resize() * height / width) : spec.resize();
+                // torchvision's center_crop rounds half to even (Python's round)
+                int top = (int) Math.rint((outH - spec.height()) / 2.0);
+                int left = (int) Math.rint((outW - spec.width()) / 2.0);
+                yield new Placement(width, height, outW, outH, -left, -top);
+            }
+            case STRETCH -> new Placement(width, height, spec.width(), spec.height(), 0, 0);
+            case PAD -> {
+                double scale = Math.min((double) spec.width() / width, (double) spec.height() / height);
+                int innerW = Math.max(1, Math.min(spec.width(), (int) Math.round(width * scale)));
+                int innerH = Math.max(1, Math.min(spec.height(), (int) Math.round(height * scale)));
+                yield new Placement(
+                        width, height, innerW, innerH, (spec.width() - innerW) / 2, (spec.height() - innerH) / 2);
+            }
+        };
+    }
+
     private static byte[] centerCrop(RgbImage image, PreprocessingSpec spec) {
-        int w = image.width();
-        int h = image.height();
-        // torchvision's _compute_resized_output_size: the longer side is truncated, not rounded
-        int outW = w <= h ? spec.resize() : (int) ((double) spec.resize() * w / h);
-        int outH = w <= h ? (int) ((double) spec.resize() * h / w) : spec.resize();
-        // torchvision's center_crop rounds half to even (Python's round)
-        int top = (int) Math.rint((outH - spec.height()) / 2.0);
-        int left = (int) Math.rint((outW - spec.width()) / 2.0);
-        return PilResampler.resizeWindow(image, outW, outH, left, top, spec.width(), spec.height());
+        Placement at = placement(image.width(), image.height(), spec);
+        return PilResampler.resizeWindow(
+                image, at.resizedWidth(), at.resizedHeight(), -at.left(), -at.top(), spec.width(), spec.height());
     }
 
     private static byte[] pad(RgbImage image, PreprocessingSpec spec) {
-        double scale = Math.min((double) spec.width() / image.width(), (double) spec.height() / image.height());
-        int innerW = Math.max(1, Math.min(spec.width(), (int) Math.round(image.width() * scale)));
-        int innerH = Math.max(1, Math.min(spec.height(), (int) Math.round(image.height() * scale)));
+        Placement at = placement(image.width(), image.height(), spec);
+        int innerW = at.resizedWidth();
+        int innerH = at.resizedHeight();
         byte[] inner = PilResampler.resizeWindow(image, innerW, innerH, 0, 0, innerW, innerH);
         byte[] out = new byte[spec.width() * spec.height() * 3];
         byte[] fill = {(byte) (spec.background() >> 16), (byte) (spec.background() >> 8), (byte) spec.background()};
@@ -47,8 +79,8 @@ public final class Preprocessor {
             out[i + 1] = fill[1];
             out[i + 2] = fill[2];
         }
-        int left = (spec.width() - innerW) / 2;
-        int top = (spec.height() - innerH) / 2;
+        int left = at.left();
+        int top = at.top();
         for (int y = 0; y < innerH; y++) {
             System.arraycopy(inner, y * innerW * 3, out, ((top + y) * spec.width() + left) * 3, innerW * 3);
         }

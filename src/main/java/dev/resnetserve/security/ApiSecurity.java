@@ -139,8 +139,17 @@ public record ApiSecurity(
                 ApiKeyFilter.API_KEY_HEADER,
                 "X-Request-Id",
                 "Inference-Header-Content-Length"));
-        cors.setExposedHeaders(
-                List.of("X-Request-Id", "Server-Timing", "Retry-After", "Inference-Header-Content-Length"));
+        cors.setExposedHeaders(List.of(
+                "X-Request-Id",
+                "Server-Timing",
+                "Retry-After",
+                "Inference-Header-Content-Length",
+                "X-Explain-Model",
+                "X-Explain-Version",
+                "X-Explain-Method",
+                "X-Explain-Target-Index",
+                "X-Explain-Target-Label",
+                "X-Explain-Target-Probability"));
         cors.setMaxAge(3600L);
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         source.registerCorsConfiguration("/**", cors);

@@ -9,11 +9,14 @@ import java.util.stream.Collectors;
 /** How a prediction is explained, by the name a request gives ({@code grad-cam}, {@code occlusion}). */
 public enum ExplainMethod {
 
-    /** The last residual stage's activations weighted by their gradients: models trained by this project. */
+    /**
+     * The last residual stage's activations weighted by their gradients: models trained by this project, TorchScript
+     * exports made with the README's recipe.
+     */
     GRAD_CAM,
     /**
      * Input gradients averaged along the path from a grey image to the input, times the input's difference from it:
-     * models trained by this project.
+     * models trained by this project, any TorchScript model.
      */
     INTEGRATED_GRADIENTS,
     /** The drop of the class's probability as a grey patch slides over the input: any model, forward passes only. */
@@ -21,7 +24,7 @@ public enum ExplainMethod {
 
     private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
 
-    /** Whether the method runs the model with gradients, which only models trained here allow. */
+    /** Whether the method runs the model with gradients, which ONNX models do not allow. */
     public boolean needsGradients() {
         return this != OCCLUSION;
     }

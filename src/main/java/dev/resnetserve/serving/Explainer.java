@@ -8,6 +8,7 @@ import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.inference.TopK;
 import dev.resnetserve.model.Labels;
 import dev.resnetserve.model.resnet.ClassMap;
+import dev.resnetserve.model.resnet.Occlusion;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.Preprocessor;
@@ -26,9 +27,6 @@ import java.util.OptionalLong;
  * the whole explanation keeps the model's {@code request-timeout}, whatever number of chunks it takes.
  */
 public final class Explainer {
-
-    /** Cells a side of an integrated-gradients map (it has a value per pixel; the answer pools them). */
-    static final int ATTRIBUTION_GRID = 16;
 
     private final Classifier classifier;
     private final ImageDecoder decoder;
@@ -65,8 +63,8 @@ public final class Explainer {
     /**
      * @param version {@code null}: the model's default version
      * @param target  the class to explain; {@code null}: the model's top-1 class for the image
-     * @param method  {@code grad-cam}, {@code integrated-gradients} or {@code occlusion}; {@code null}: Grad-CAM
-     *                where the model allows it, else occlusion
+     * @param method  {@code grad-cam}, {@code integrated-gradients} or {@code occlusion}; {@code null}: the best
+     *                the model allows, in that order
      */
     public Explanation explain(String modelName, String version, ImageBody body, Integer target, String method)
             throws IOException {
@@ -93,24 +91,35 @@ public final class Explainer {
                             labels,
                             chosen,
                             input,
-                            model.integratedGradients(
-                                    input, target == null ? -1 : target, pathSteps, ATTRIBUTION_GRID));
+                            model.integratedGradients(input, target == null ? -1 : target, pathSteps));
                 case OCCLUSION -> occlusion(model, labels, input, target, deadline);
             };
         }
     }
 
+    /** The method asked for, if the model allows it; none: the best it allows (Grad-CAM, IG, occlusion). */
     private static ExplainMethod choose(ServedModel model, String method) {
-        boolean gradients = model.supportsGradients();
         if (method == null || method.isBlank()) {
-            return gradients ? ExplainMethod.GRAD_CAM : ExplainMethod.OCCLUSION;
+            return model.supportsGradCam()
+                    ? ExplainMethod.GRAD_CAM
+                    : model.supportsIntegratedGradients()
+                            ? ExplainMethod.INTEGRATED_GRADIENTS
+                            : ExplainMethod.OCCLUSION;
         }
         ExplainMethod named = ExplainMethod.named(method);
-        if (named.needsGradients() && !gradients) {
+        if (named == ExplainMethod.GRAD_CAM && !model.supportsGradCam()) {
             throw new ServiceException(
                     ErrorCode.UNSUPPORTED_METHOD,
-                    "model '" + model.name() + "' cannot be explained with " + named.label() + ": only networks "
-                            + "trained by this service can be run with gradients here; use method=occlusion");
+                    "model '" + model.name() + "' cannot be explained with grad-cam: its last residual stage cannot be "
+                            + "reached (a TorchScript export needs the README's recipe; ONNX models never); use "
+                            + (model.supportsIntegratedGradients() ? "integrated-gradients or " : "")
+                            + "occlusion");
+        }
+        if (named == ExplainMethod.INTEGRATED_GRADIENTS && !model.supportsIntegratedGradients()) {
+            throw new ServiceException(
+                    ErrorCode.UNSUPPORTED_METHOD,
+                    "model '" + model.name() + "' cannot be explained with integrated-gradients: its engine cannot run"
+                            + " it with gradients (ONNX Runtime); use occlusion");
         }
         return named;
     }
@@ -129,7 +138,40 @@ public final class Explainer {
             ExplainMethod method,
             float[] input,
             java.util.concurrent.CompletableFuture<ClassMap> pending) {
-        ClassMap result = Classifier.await(pending, model.scheduling().requestTimeout());
+        return explanation(
+                model,
+                labels,
+                method,
+                Classifier.await(pending, model.scheduling().requestTimeout()),
+                input);
+    }
+
+    /**
+     * Occlusion ({@link Occlusion}) on a grid of {@code occlusionGrid} cells a side: the occluded inputs run through
+     * the model's queue in chunks of its batch size, each chunk awaited before the next is queued, and the whole
+     * explanation keeps the request's deadline.
+     */
+    private Explanation occlusion(ServedModel model, Labels labels, float[] input, Integer target, long deadline) {
+        PreprocessingSpec spec = model.preprocessing();
+        int grid = Occlusion.grid(occlusionGrid, spec.height(), spec.width());
+        List<float[]> inputs = Occlusion.inputs(input, spec.height(), spec.width(), grid);
+        List<float[]> logits = new ArrayList<>(inputs.size());
+        int chunk = Math.max(1, model.batchMaxSize());
+        for (int from = 0; from < inputs.size(); from += chunk) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw new DeadlineExceededException(); // the whole explanation keeps the request's deadline
+            }
+            for (InferenceResult result :
+                    classifier.infer(model, inputs.subList(from, Math.min(inputs.size(), from + chunk)))) {
+                logits.add(result.logits());
+            }
+        }
+        ClassMap map = Occlusion.map(logits, target == null ? -1 : target, grid);
+        return explanation(model, labels, ExplainMethod.OCCLUSION, map, input);
+    }
+
+    private static Explanation explanation(
+            ServedModel model, Labels labels, ExplainMethod method, ClassMap result, float[] input) {
         double[] probabilities = TopK.softmax(result.logits());
         double[][] map = new double[result.height()][result.width()];
         for (int row = 0; row < result.height(); row++) {
@@ -138,96 +180,6 @@ public final class Explainer {
             }
         }
         return explanation(model, labels, method, result.target(), probabilities, map, input);
-    }
-
-    /**
-     * Occlusion (Zeiler and Fergus, 2014) on a grid of {@code occlusionGrid} cells a side: a patch of 2x2 cells,
-     * filled with 0 after normalisation (the normalisation's mean colour, a neutral grey), slides one cell at a time;
-     * each patch's drop of the target's probability is shared by the cells it covers, and a cell's value is the mean
-     * drop of the patches over it. Rises count as no drop. Scaled so the largest drop is 1.
-     */
-    private Explanation occlusion(ServedModel model, Labels labels, float[] input, Integer target, long deadline) {
-        PreprocessingSpec spec = model.preprocessing();
-        int h = spec.height();
-        int w = spec.width();
-        int grid = Math.min(occlusionGrid, Math.min(h, w));
-        int patches = grid - 1;
-        List<float[]> inputs = new ArrayList<>(1 + patches * patches);
-        inputs.add(input);
-        for (int py = 0; py < patches; py++) {
-            for (int px = 0; px < patches; px++) {
-                inputs.add(occluded(
-                        input,
-                        h,
-                        w,
-                        edge(py, grid, h),
-                        edge(py + 2, grid, h),
-                        edge(px, grid, w),
-                        edge(px + 2, grid, w)));
-            }
-        }
-        double[] baseline = null;
-        double[] drops = new double[patches * patches];
-        int chunk = Math.max(1, model.batchMaxSize());
-        int index = -1;
-        for (int from = 0; from < inputs.size(); from += chunk) {
-            if (System.nanoTime() - deadline >= 0) {
-                throw new DeadlineExceededException(); // the whole explanation keeps the request's deadline
-            }
-            List<InferenceResult> results =
-                    classifier.infer(model, inputs.subList(from, Math.min(inputs.size(), from + chunk)));
-            for (int i = 0; i < results.size(); i++) {
-                double[] p = TopK.softmax(results.get(i).logits());
-                if (from + i == 0) {
-                    baseline = p;
-                    index = target != null ? target : argMax(p);
-                } else {
-                    drops[from + i - 1] = Math.max(0, baseline[index] - p[index]);
-                }
-            }
-        }
-        double[][] map = new double[grid][grid];
-        int[][] covered = new int[grid][grid];
-        for (int py = 0; py < patches; py++) {
-            for (int px = 0; px < patches; px++) {
-                for (int dy = 0; dy < 2; dy++) {
-                    for (int dx = 0; dx < 2; dx++) {
-                        map[py + dy][px + dx] += drops[py * patches + px];
-                        covered[py + dy][px + dx]++;
-                    }
-                }
-            }
-        }
-        double max = 0;
-        for (int row = 0; row < grid; row++) {
-            for (int col = 0; col < grid; col++) {
-                map[row][col] /= covered[row][col];
-                max = Math.max(max, map[row][col]);
-            }
-        }
-        if (max > 0) {
-            for (double[] row : map) {
-                for (int col = 0; col < row.length; col++) {
-                    row[col] /= max;
-                }
-            }
-        }
-        return explanation(model, labels, ExplainMethod.OCCLUSION, index, baseline, map, input);
-    }
-
-    /** The pixel where cell {@code cell} of {@code grid} begins along a side of {@code size}. */
-    private static int edge(int cell, int grid, int size) {
-        return (int) Math.round(cell * (double) size / grid);
-    }
-
-    private static float[] occluded(float[] input, int h, int w, int top, int bottom, int left, int right) {
-        float[] copy = input.clone();
-        for (int c = 0; c < 3; c++) {
-            for (int y = top; y < bottom; y++) {
-                java.util.Arrays.fill(copy, c * h * w + y * w + left, c * h * w + y * w + right, 0f);
-            }
-        }
-        return copy;
     }
 
     private static Explanation explanation(
@@ -246,15 +198,5 @@ public final class Explainer {
                 map,
                 input,
                 model.preprocessing());
-    }
-
-    private static int argMax(double[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

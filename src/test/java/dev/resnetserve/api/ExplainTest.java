@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code POST /v1/models/{m}/explain} end to end with the real engine: on the bundled demo model, both methods put
  * the heat map on the shape, wherever it is drawn; the parity TorchScript model is explained by occlusion and
- * refused Grad-CAM; the default target is the top-1 class; bad requests are 400s; the PNG is the preprocessed
+ * refused Grad-CAM (TorchScript defaults: {@code ExplainTorchScriptTest}); the default target is the top-1 class; bad requests are 400s; the PNG is the preprocessed
  * image's size; past the budget, 503 with Retry-After.
  */
 class ExplainTest extends RunningServiceTest {
@@ -137,14 +137,14 @@ class ExplainTest extends RunningServiceTest {
     }
 
     @Test
-    void aTorchScriptModelIsExplainedByOcclusionAndRefusedGradCam() {
+    void aTorchScriptModelIsExplainedByOcclusionWhenAskedAndRefusedGradCam() {
         byte[] image = Fixtures.bytes("parity/chelsea.jpg");
         JsonNode top = client.post(PARITY + "?topK=1", "image/jpeg", image)
                 .json()
                 .get("predictions")
                 .get(0);
 
-        ApiClient.Response occlusion = client.post(PARITY_EXPLAIN, "image/jpeg", image);
+        ApiClient.Response occlusion = client.post(PARITY_EXPLAIN + "?method=occlusion", "image/jpeg", image);
         ApiClient.Response gradCam = client.post(PARITY_EXPLAIN + "?method=grad-cam", "image/jpeg", image);
 
         assertThat(occlusion.status()).as(occlusion.body()).isEqualTo(200);
@@ -153,9 +153,6 @@ class ExplainTest extends RunningServiceTest {
                 .isEqualTo(top.get("index").asInt());
         assertThat(heatmap(occlusion.json())).hasNumberOfRows(8);
         assertThat(occlusion.json().get("inputWidth").asInt()).isEqualTo(224);
-        ApiClient.Response integrated =
-                client.post(PARITY_EXPLAIN + "?method=integrated-gradients", "image/jpeg", image);
-        assertProblem(integrated, 400, "unsupported_method");
         assertThat(gradCam.status()).isEqualTo(400);
         assertThat(gradCam.header("Content-Type")).startsWith("application/problem+json");
         assertThat(gradCam.json().get("code").asString()).isEqualTo("unsupported_method");
@@ -185,7 +182,7 @@ class ExplainTest extends RunningServiceTest {
     }
 
     @Test
-    void formatPngIsTheHeatMapOverThePreprocessedImage() throws IOException {
+    void formatPngIsTheHeatMapOverThePreprocessedImageWithALegend() throws IOException {
         byte[] image = shapeAt("star", 40, 40);
         double[][] map = heatmap(client.post(DEMO, "image/png", image).json());
         HttpResponse<byte[]> demo =
@@ -198,8 +195,9 @@ class ExplainTest extends RunningServiceTest {
         assertThat(demo.statusCode()).isEqualTo(200);
         assertThat(demo.headers().firstValue("Content-Type")).hasValue("image/png");
         BufferedImage demoImage = ImageIO.read(new ByteArrayInputStream(demo.body()));
+        // the preprocessed input, and below it the legend: two lines of 10 px text at 128 px wide (29 rows)
         assertThat(demoImage.getWidth()).isEqualTo(SIDE);
-        assertThat(demoImage.getHeight()).isEqualTo(SIDE);
+        assertThat(demoImage.getHeight()).isEqualTo(SIDE + 29);
         // the hottest cell's centre is tinted red, the coldest's blue
         int cell = SIDE / map.length;
         int[] hottest = extreme(map, 1);
@@ -208,10 +206,69 @@ class ExplainTest extends RunningServiceTest {
         Color cold = new Color(demoImage.getRGB(coldest[1] * cell + cell / 2, coldest[0] * cell + cell / 2));
         assertThat(hot.getRed()).isGreaterThan(hot.getBlue());
         assertThat(cold.getBlue()).isGreaterThan(cold.getRed());
+        // the legend: white, with dark text on both lines at the left
+        assertThat(new Color(demoImage.getRGB(SIDE / 2, SIDE + 28))).isEqualTo(Color.WHITE);
+        assertThat(darkPixels(demoImage, SIDE, SIDE + 14))
+                .as("text on the method's line")
+                .isGreaterThan(10);
+        assertThat(darkPixels(demoImage, SIDE + 14, SIDE + 29))
+                .as("text on the class's line")
+                .isGreaterThan(10);
         assertThat(parity.statusCode()).isEqualTo(200);
         BufferedImage parityImage = ImageIO.read(new ByteArrayInputStream(parity.body()));
         assertThat(parityImage.getWidth()).isEqualTo(224);
-        assertThat(parityImage.getHeight()).isEqualTo(224);
+        assertThat(parityImage.getHeight()).isEqualTo(224 + 39); // 14 px text
+    }
+
+    @Test
+    void bothAnswersNameTheMethodAndTheTargetInHeaders() throws IOException {
+        byte[] image = shapeAt("square", 90, 40);
+        ApiClient.Response json = client.post(DEMO + "?method=integrated-gradients", "image/png", image);
+        JsonNode target = json.json().get("target");
+
+        HttpResponse<byte[]> png = client.postForBytes(
+                DEMO + "?format=png&method=occlusion&target="
+                        + target.get("index").asInt(),
+                Map.of("Content-Type", "image/png"),
+                image);
+
+        assertThat(json.header(ExplainController.METHOD)).isEqualTo("integrated-gradients");
+        assertThat(json.header(ExplainController.TARGET_LABEL))
+                .isEqualTo(target.get("label").asString());
+        assertThat(png.statusCode()).isEqualTo(200);
+        assertThat(png.headers().firstValue(ExplainController.MODEL)).hasValue("demo");
+        assertThat(png.headers().firstValue(ExplainController.VERSION)).hasValue("1");
+        assertThat(png.headers().firstValue(ExplainController.METHOD)).hasValue("occlusion");
+        assertThat(png.headers().firstValue(ExplainController.TARGET_INDEX))
+                .hasValue(Integer.toString(target.get("index").asInt()));
+        assertThat(png.headers().firstValue(ExplainController.TARGET_LABEL))
+                .hasValue(target.get("label").asString());
+        assertThat(Double.parseDouble(png.headers()
+                        .firstValue(ExplainController.TARGET_PROBABILITY)
+                        .orElseThrow()))
+                .isCloseTo(target.get("probability").asDouble(), within(1e-6));
+        BufferedImage picture = ImageIO.read(new ByteArrayInputStream(png.body()));
+        assertThat(picture.getWidth()).isEqualTo(SIDE);
+        assertThat(picture.getHeight()).isEqualTo(SIDE + 29);
+    }
+
+    @Test
+    void aLabelIsSentAsPrintableAsciiInItsHeader() {
+        assertThat(ExplainController.headerSafe("great white shark")).isEqualTo("great white shark");
+        assertThat(ExplainController.headerSafe("caf\u00e9 100%")).isEqualTo("caf%C3%A9 100%25");
+        assertThat(ExplainController.headerSafe("a\r\nSet-Cookie: x")).isEqualTo("a%0D%0ASet-Cookie: x");
+    }
+
+    /** Pixels darker than mid-grey in the left half of rows {@code from} to {@code to} (exclusive): the text. */
+    private static int darkPixels(BufferedImage image, int from, int to) {
+        int dark = 0;
+        for (int y = from; y < to; y++) {
+            for (int x = 0; x < image.getWidth() / 2; x++) {
+                Color c = new Color(image.getRGB(x, y));
+                dark += c.getRed() + c.getGreen() + c.getBlue() < 3 * 100 ? 1 : 0;
+            }
+        }
+        return dark;
     }
 
     /** The cell (row, column) of the map's largest value ({@code sign} 1) or smallest (-1). */

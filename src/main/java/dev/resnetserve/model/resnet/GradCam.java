@@ -11,6 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Grad-CAM (Selvaraju et al., 2017) on a network {@link ResNetBuilder} built: the last residual stage's
@@ -45,20 +46,49 @@ public final class GradCam {
     public static ClassMap compute(Block net, NDManager manager, float[] input, long[] shape, int target) {
         List<Block> children = new ArrayList<>(net.getChildren().values());
         int head = children.size() - HEAD_BLOCKS;
+        return compute(
+                manager,
+                input,
+                shape,
+                target,
+                x -> {
+                    ParameterStore parameters = new ParameterStore(x.getManager(), false);
+                    NDArray a = x;
+                    for (Block stage : children.subList(0, head)) {
+                        a = stage.forward(parameters, new NDList(a), false).singletonOrThrow();
+                    }
+                    return a;
+                },
+                a -> {
+                    ParameterStore parameters = new ParameterStore(a.getManager(), false);
+                    NDArray out = a;
+                    for (Block block : children.subList(head, children.size())) {
+                        out = block.forward(parameters, new NDList(out), false).singletonOrThrow();
+                    }
+                    return out;
+                });
+    }
+
+    /**
+     * Grad-CAM of a network given as its two halves: {@code features} from the input ({@code [1, 3, H, W]}) to the
+     * last residual stage's activations, run without gradients; {@code head} from those to the logits, run with
+     * libtorch's grad mode on. Every array in a sub-manager of {@code manager}, closed before returning; the thread's
+     * grad mode as it was.
+     */
+    static ClassMap compute(
+            NDManager manager,
+            float[] input,
+            long[] shape,
+            int target,
+            UnaryOperator<NDArray> features,
+            UnaryOperator<NDArray> head) {
         boolean gradMode = JniUtils.isGradMode();
         try (NDManager scope = manager.newSubManager()) {
             JniUtils.setGradMode(false);
-            ParameterStore parameters = new ParameterStore(scope, false);
-            NDArray a = scope.create(input, new Shape(shape));
-            for (Block stage : children.subList(0, head)) {
-                a = stage.forward(parameters, new NDList(a), false).singletonOrThrow();
-            }
+            NDArray a = features.apply(scope.create(input, new Shape(shape)));
             JniUtils.setGradMode(true);
             a.setRequiresGradient(true);
-            NDArray out = a;
-            for (Block block : children.subList(head, children.size())) {
-                out = block.forward(parameters, new NDList(out), false).singletonOrThrow();
-            }
+            NDArray out = head.apply(a);
             float[] logits = out.toFloatArray();
             int chosen = target >= 0 ? target : argMax(logits);
             NDArray score = out.get(0, chosen);

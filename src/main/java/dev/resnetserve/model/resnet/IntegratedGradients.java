@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import java.util.function.UnaryOperator;
 
 /**
  * Integrated gradients (Sundararajan et al., 2017) of a network this project built: the gradient of the target's
@@ -35,14 +36,27 @@ public final class IntegratedGradients {
 
     public static Attributions attributions(
             Block net, NDManager manager, float[] input, long[] shape, int target, int steps) {
+        return attributions(
+                x -> net.forward(new ParameterStore(x.getManager(), false), new NDList(x), false)
+                        .singletonOrThrow(),
+                manager,
+                input,
+                shape,
+                target,
+                steps);
+    }
+
+    /**
+     * As above, for a network given as its forward pass from inputs {@code [N, 3, H, W]} to logits {@code [N,
+     * classes]}, which must record the operations for autograd when libtorch's grad mode is on.
+     */
+    static Attributions attributions(
+            UnaryOperator<NDArray> net, NDManager manager, float[] input, long[] shape, int target, int steps) {
         boolean gradMode = JniUtils.isGradMode();
         try (NDManager scope = manager.newSubManager()) {
             JniUtils.setGradMode(false);
-            ParameterStore parameters = new ParameterStore(scope, false);
             NDArray x = scope.create(input, new Shape(shape));
-            float[] logits = net.forward(parameters, new NDList(x), false)
-                    .singletonOrThrow()
-                    .toFloatArray();
+            float[] logits = net.apply(x).toFloatArray();
             int chosen = target >= 0 ? target : GradCam.argMax(logits);
             NDArray gradientSum = scope.zeros(new Shape(shape));
             for (int from = 0; from < steps; from += CHUNK) {
@@ -58,8 +72,7 @@ public final class IntegratedGradients {
                             .mul(x); // the baseline is 0: baseline + alpha (x - baseline) = alpha x
                     JniUtils.setGradMode(true);
                     path.setRequiresGradient(true);
-                    NDArray out = net.forward(new ParameterStore(step, false), new NDList(path), false)
-                            .singletonOrThrow();
+                    NDArray out = net.apply(path);
                     NDArray score = out.get(":, " + chosen).sum();
                     JniUtils.backward((PtNDArray) score, (PtNDArray) step.ones(score.getShape()), false, false);
                     JniUtils.setGradMode(false);

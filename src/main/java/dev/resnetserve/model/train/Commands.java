@@ -18,7 +18,8 @@ import javax.imageio.ImageIO;
 
 /**
  * The command-line tools beside the server: {@code train}, {@code describe}, {@code generate} and
- * {@code fine-tune}, and {@code experiment transfer} and {@code experiment degradation}.
+ * {@code fine-tune}, and {@code experiment transfer}, {@code experiment degradation} and {@code experiment
+ * localisation}.
  */
 public final class Commands {
 
@@ -44,17 +45,20 @@ public final class Commands {
                 yield child.isPresent() ? child.getAsInt() : new FineTuneCommand(out).run(options(rest));
             }
             case "experiment" -> {
-                if (rest.length == 0 || !List.of("transfer", "degradation").contains(rest[0])) {
-                    throw new IllegalArgumentException("experiments: transfer, degradation");
+                if (rest.length == 0
+                        || !List.of("transfer", "degradation", "localisation").contains(rest[0])) {
+                    throw new IllegalArgumentException("experiments: transfer, degradation, localisation");
                 }
                 java.util.OptionalInt child = IsaCap.relaunchIfNeeded(out);
                 if (child.isPresent()) {
                     yield child.getAsInt();
                 }
                 String[] experimentArgs = Arrays.copyOfRange(rest, 1, rest.length);
-                yield rest[0].equals("transfer")
-                        ? new TransferExperiment(out).run(options(experimentArgs))
-                        : new DegradationExperiment(out).run(options(flags(experimentArgs)));
+                yield switch (rest[0]) {
+                    case "transfer" -> new TransferExperiment(out).run(options(experimentArgs));
+                    case "localisation" -> new LocalisationExperiment(out).run(options(experimentArgs));
+                    default -> new DegradationExperiment(out).run(options(flags(experimentArgs)));
+                };
             }
             default -> throw new IllegalArgumentException(args[0]);
         };

@@ -9,6 +9,7 @@ import java.awt.geom.AffineTransform;
 import java.awt.geom.Area;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
+import java.awt.geom.PathIterator;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.ConvolveOp;
@@ -59,8 +60,13 @@ public final class ShapeGenerator {
         return classes;
     }
 
-    /** An encoded image and its class. */
-    public record Sample(byte[] encoded, String format, int label, int width, int height) {}
+    /**
+     * An encoded image and its class.
+     *
+     * @param box the shape's bounding box in the image's pixels (before any blur), where an explanation of the
+     *            image should point
+     */
+    public record Sample(byte[] encoded, String format, int label, int width, int height, Rectangle2D box) {}
 
     public Sample sample(long index) {
         SplittableRandom random = stream(seed, index);
@@ -113,14 +119,20 @@ public final class ShapeGenerator {
         AffineTransform place = new AffineTransform();
         place.translate(cx, cy);
         place.rotate(random.nextDouble(0, 2 * Math.PI));
-        g.fill(place.createTransformedShape(outline));
+        Shape placed = place.createTransformedShape(outline);
+        g.fill(placed);
         g.dispose();
         if (random.nextDouble() < 0.3) {
             image = blur(image, 1 + 2 * random.nextInt(1 + shorter / 150));
         }
         boolean jpeg = random.nextBoolean();
         return new Sample(
-                encode(image, jpeg, (float) random.nextDouble(0.6, 0.95)), jpeg ? "jpg" : "png", label, width, height);
+                encode(image, jpeg, (float) random.nextDouble(0.6, 0.95)),
+                jpeg ? "jpg" : "png",
+                label,
+                width,
+                height,
+                tightBounds(placed));
     }
 
     /**
@@ -164,6 +176,27 @@ public final class ShapeGenerator {
             case "letter-t" -> letterT(r, random.nextDouble(0.25, 0.45));
             default -> throw new IllegalArgumentException("shape " + shape);
         };
+    }
+
+    /**
+     * The smallest rectangle around {@code shape}, to 0.01 px: Java 17's {@code Path2D.getBounds2D} bounds a curve's
+     * control points, which stick out of a rotated circle by up to 14 %.
+     */
+    static Rectangle2D tightBounds(Shape shape) {
+        double[] point = new double[6];
+        double x0 = Double.POSITIVE_INFINITY;
+        double y0 = Double.POSITIVE_INFINITY;
+        double x1 = Double.NEGATIVE_INFINITY;
+        double y1 = Double.NEGATIVE_INFINITY;
+        for (PathIterator it = shape.getPathIterator(null, 0.01); !it.isDone(); it.next()) {
+            if (it.currentSegment(point) != PathIterator.SEG_CLOSE) {
+                x0 = Math.min(x0, point[0]);
+                y0 = Math.min(y0, point[1]);
+                x1 = Math.max(x1, point[0]);
+                y1 = Math.max(y1, point[1]);
+            }
+        }
+        return new Rectangle2D.Double(x0, y0, x1 - x0, y1 - y0);
     }
 
     private static Path2D polygon(int sides, double r) {

@@ -1,0 +1,95 @@
+package dev.resnetserve.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.resnetserve.model.resnet.ClassMap;
+import dev.resnetserve.preprocess.PreprocessingSpec;
+import dev.resnetserve.preprocess.Preprocessor;
+import java.util.Locale;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The localisation check of docs/explain.md on 20 images (the documented measurement runs the same code on 100:
+ * {@code experiment localisation}): the bundled demo model, each method, each map scored by the share of its mass in
+ * the shape's bounding box grown by 10 %. And the scoring itself on maps whose answer is known.
+ */
+class LocalisationTest {
+
+    /** Set and size of the CI run; the bars are the measured values of this set less a margin (docs/explain.md). */
+    private static final long SEED = 2101;
+
+    private static final int IMAGES = 20;
+
+    @Test
+    void onTheDemoModelEachMethodsMapsLieOnTheShape() throws Exception {
+        LocalisationExperiment.Measured measured = LocalisationExperiment.measure(
+                "classpath:models/demo", Optional.empty(), SEED, IMAGES, Localisation.METHODS);
+
+        for (Localisation.Summary s : measured.summaries()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "localisation %s: mean %.3f, >= 70 %%: %.0f %%, least %.3f, box %.3f%n",
+                    s.method(),
+                    s.meanShare(),
+                    100 * s.atBar(),
+                    s.minShare(),
+                    s.meanBox());
+        }
+        assertThat(measured.scores()).hasSize(IMAGES * Localisation.METHODS.size());
+        for (Localisation.Summary s : measured.summaries()) {
+            assertThat(s.images()).isEqualTo(IMAGES);
+            // at least twice what a map spread evenly over the input would score (measured: about three times)
+            assertThat(s.meanShare()).as(s.method() + " against an even map").isGreaterThan(2 * s.meanBox());
+        }
+    }
+
+    @Test
+    void aMapIsScoredByTheShareOfItsMassInTheBox() {
+        // a 4x4 map over a 128x128 input, cells of 32 px; the box covers cell (1, 1) and half of cell (1, 2)
+        float[] oneCell = new float[16];
+        oneCell[5] = 1f;
+        float[] even = new float[16];
+        java.util.Arrays.fill(even, 0.5f);
+        float[] twoCells = new float[16];
+        twoCells[5] = 1f;
+        twoCells[6] = 1f;
+        double[] box = {32, 32, 80, 64};
+
+        assertThat(Localisation.share(map(oneCell), box, 128, 128)).isEqualTo(1.0, within(1e-9));
+        assertThat(Localisation.share(map(twoCells), box, 128, 128)).isEqualTo(0.75, within(1e-9));
+        assertThat(Localisation.share(map(even), box, 128, 128)).isEqualTo(48.0 * 32 / (128 * 128), within(1e-9));
+        assertThat(Localisation.share(map(new float[16]), box, 128, 128)).isZero();
+    }
+
+    @Test
+    void theBoxGrowsByATenthAndFollowsThePadding() {
+        // a 256x128 image padded into 128x128: scaled by a half, 32 rows of padding above
+        PreprocessingSpec pad = PreprocessingSpec.wholeImage(128);
+        double[] box = Preprocessor.placement(256, 128, pad).box(100, 20, 200, 100);
+
+        assertThat(box).containsExactly(new double[] {50, 42, 100, 82}, within(1e-9));
+        assertThat(Localisation.grown(box, 128, 128)).containsExactly(new double[] {47.5, 40, 102.5, 84}, within(1e-9));
+        assertThat(Localisation.grown(new double[] {0, 0, 128, 100}, 128, 128))
+                .containsExactly(new double[] {0, 0, 128, 105}, within(1e-9));
+    }
+
+    @Test
+    void aRotatedCirclesBoxIsTheCirclesNotItsControlPoints() {
+        java.awt.Shape circle = java.awt.geom.AffineTransform.getRotateInstance(Math.PI / 4, 50, 50)
+                .createTransformedShape(new java.awt.geom.Ellipse2D.Double(40, 40, 20, 20));
+
+        java.awt.geom.Rectangle2D box = ShapeGenerator.tightBounds(circle);
+
+        assertThat(circle.getBounds2D().getWidth()).isGreaterThan(21); // Java 17's bounds of the control points
+        assertThat(box.getMinX()).isEqualTo(40, within(0.02));
+        assertThat(box.getMaxX()).isEqualTo(60, within(0.02));
+        assertThat(box.getMinY()).isEqualTo(40, within(0.02));
+        assertThat(box.getMaxY()).isEqualTo(60, within(0.02));
+    }
+
+    private static ClassMap map(float[] values) {
+        return new ClassMap(0, new float[] {1f}, 4, 4, values);
+    }
+}
