@@ -1,6 +1,7 @@
 package dev.resnetserve.inference;
 
 import dev.resnetserve.model.Labels;
+import dev.resnetserve.model.Softmax;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -10,21 +11,9 @@ public final class TopK {
 
     private TopK() {}
 
+    /** {@link Softmax#of}: the probabilities of the logits. */
     public static double[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double[] p = new double[logits.length];
-        double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
+        return Softmax.of(logits);
     }
 
     /** The {@code k} most probable classes; ties keep the lower index first. */
