@@ -11,14 +11,9 @@ public final class TopK {
 
     private TopK() {}
 
-    /** {@link Softmax#of}: the probabilities of the logits. */
-    public static double[] softmax(float[] logits) {
-        return Softmax.of(logits);
-    }
-
     /** The {@code k} most probable classes; ties keep the lower index first. */
     public static List<Prediction> of(float[] logits, int k, Labels labels) {
-        return ofProbabilities(softmax(logits), k, labels);
+        return ofProbabilities(Softmax.of(logits), k, labels);
     }
 
     /** The {@code k} most probable classes of a softmax output; ties keep the lower index first. */
