@@ -1,10 +1,13 @@
 package dev.resnetserve.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.resnetserve.api.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.resnetserve.api.grpc.proto.ModelInferRequest;
 import dev.resnetserve.api.grpc.proto.ServerLiveRequest;
+import dev.resnetserve.api.grpc.proto.ServerMetadataRequest;
+import dev.resnetserve.api.grpc.proto.ServerReadyRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -19,6 +22,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.MetadataUtils;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -66,31 +70,93 @@ class GrpcApiKeyInterceptorTest {
     }
 
     @Test
-    void healthAndLivenessStayOpen() {
+    void eachRefusalSaysWhy() {
+        assertThat(call(Map.of()).getDescription())
+                .isEqualTo("an API key is required: metadata 'authorization: Bearer <key>'");
+        assertThat(call(Map.of(GrpcApiKeyInterceptor.AUTHORIZATION, "Bearer wrong-key"))
+                        .getDescription())
+                .isEqualTo("the API key is not valid");
+        assertThat(call(Map.of(GrpcApiKeyInterceptor.API_KEY, "metrics-key")).getDescription())
+                .isEqualTo("the API key may not use inference");
+    }
+
+    @Test
+    void theKeyMayComeAsXApiKeyOrAsABearerOfAnyCase() {
+        assertThat(call(Map.of(GrpcApiKeyInterceptor.API_KEY, "inference-key")).getCode())
+                .isEqualTo(Status.Code.UNIMPLEMENTED);
+        assertThat(call(Map.of(GrpcApiKeyInterceptor.API_KEY, " inference-key "))
+                        .getCode())
+                .isEqualTo(Status.Code.UNIMPLEMENTED);
+        assertThat(call(Map.of(GrpcApiKeyInterceptor.API_KEY, "wrong-key")).getCode())
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(infer("bearer inference-key")).isEqualTo(Status.Code.UNIMPLEMENTED);
+        assertThat(infer("BEARER  inference-key ")).isEqualTo(Status.Code.UNIMPLEMENTED);
+    }
+
+    @Test
+    void theBearerKeyIsTheKeyWithoutItsSchemeAndComesFirst() {
+        assertThat(infer("inference-key")).as("no scheme").isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(infer("Basic inference-key")).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(call(Map.of(
+                                GrpcApiKeyInterceptor.AUTHORIZATION,
+                                "Basic dXNlcjpwYXNz",
+                                GrpcApiKeyInterceptor.API_KEY,
+                                "inference-key"))
+                        .getCode())
+                .as("another scheme: the x-api-key counts")
+                .isEqualTo(Status.Code.UNIMPLEMENTED);
+        assertThat(call(Map.of(
+                                GrpcApiKeyInterceptor.AUTHORIZATION,
+                                "Bearer wrong-key",
+                                GrpcApiKeyInterceptor.API_KEY,
+                                "inference-key"))
+                        .getCode())
+                .as("the bearer comes first")
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
+    @Test
+    void healthLivenessAndReadinessStayOpen() {
         assertThat(HealthGrpc.newBlockingStub(channel)
                         .check(HealthCheckRequest.getDefaultInstance())
                         .getStatus())
                 .isNotNull();
-        try {
-            GRPCInferenceServiceGrpc.newBlockingStub(channel).serverLive(ServerLiveRequest.getDefaultInstance());
-        } catch (StatusRuntimeException e) {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-        }
+        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub =
+                GRPCInferenceServiceGrpc.newBlockingStub(channel);
+        assertThatThrownBy(() -> stub.serverLive(ServerLiveRequest.getDefaultInstance()))
+                .as("let through to the service, which implements nothing")
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+        assertThatThrownBy(() -> stub.serverReady(ServerReadyRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+        assertThatThrownBy(() -> stub.serverMetadata(ServerMetadataRequest.getDefaultInstance()))
+                .as("server metadata is inference's")
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
     }
 
     private Status.Code infer(String authorization) {
+        return call(authorization == null ? Map.of() : Map.of(GrpcApiKeyInterceptor.AUTHORIZATION, authorization))
+                .getCode();
+    }
+
+    private Status call(Map<Metadata.Key<String>, String> metadata) {
         GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub =
                 GRPCInferenceServiceGrpc.newBlockingStub(channel);
-        if (authorization != null) {
+        if (!metadata.isEmpty()) {
             Metadata headers = new Metadata();
-            headers.put(GrpcApiKeyInterceptor.AUTHORIZATION, authorization);
+            metadata.forEach(headers::put);
             stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         }
         try {
             stub.modelInfer(ModelInferRequest.newBuilder().setModelName("demo").build());
-            return Status.Code.OK;
+            return Status.OK;
         } catch (StatusRuntimeException e) {
-            return e.getStatus().getCode();
+            return e.getStatus();
         }
     }
 
