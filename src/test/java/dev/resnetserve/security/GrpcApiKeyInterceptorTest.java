@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.resnetserve.api.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.resnetserve.api.grpc.proto.ModelInferRequest;
+import dev.resnetserve.api.grpc.proto.ModelInferResponse;
 import dev.resnetserve.api.grpc.proto.ServerLiveRequest;
 import dev.resnetserve.api.grpc.proto.ServerMetadataRequest;
 import dev.resnetserve.api.grpc.proto.ServerReadyRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -20,6 +24,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.MetadataUtils;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +142,80 @@ class GrpcApiKeyInterceptorTest {
                 .isInstanceOfSatisfying(
                         StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    }
+
+    /**
+     * The interceptor's contract with the server, on a call that records what is done to it: a refused call is
+     * closed with its status, never reaches the service, and still gets a listener (gRPC throws on a null one,
+     * after the client has its answer, so no test through the network sees it); an accepted call is the service's.
+     */
+    @Test
+    void aRefusedCallIsClosedWithAListenerAndNeverStarted() {
+        GrpcApiKeyInterceptor interceptor = new GrpcApiKeyInterceptor(new ApiKeys(List.of(
+                new ApiKey("client", sha256("inference-key"), Set.of(Role.INFERENCE)),
+                new ApiKey("scraper", sha256("metrics-key"), Set.of(Role.METRICS)))));
+        ServerCall.Listener<ModelInferRequest> serviceListener = new ServerCall.Listener<>() {};
+        List<ServerCall<?, ?>> started = new ArrayList<>();
+        ServerCallHandler<ModelInferRequest, ModelInferResponse> service = (call, headers) -> {
+            started.add(call);
+            return serviceListener;
+        };
+
+        for (Map.Entry<String, Status.Code> each : Map.of(
+                        "", Status.Code.UNAUTHENTICATED,
+                        "Bearer wrong-key", Status.Code.UNAUTHENTICATED,
+                        "Bearer metrics-key", Status.Code.PERMISSION_DENIED)
+                .entrySet()) {
+            RecordingCall call = new RecordingCall();
+            Metadata headers = new Metadata();
+            if (!each.getKey().isEmpty()) {
+                headers.put(GrpcApiKeyInterceptor.AUTHORIZATION, each.getKey());
+            }
+
+            ServerCall.Listener<ModelInferRequest> listener = interceptor.interceptCall(call, headers, service);
+
+            assertThat(listener).as(each.getKey()).isNotNull().isNotSameAs(serviceListener);
+            assertThat(call.closed).as(each.getKey()).isNotNull();
+            assertThat(call.closed.getCode()).as(each.getKey()).isEqualTo(each.getValue());
+            assertThat(started).as(each.getKey()).isEmpty();
+        }
+
+        RecordingCall accepted = new RecordingCall();
+        Metadata headers = new Metadata();
+        headers.put(GrpcApiKeyInterceptor.AUTHORIZATION, "Bearer inference-key");
+        assertThat(interceptor.interceptCall(accepted, headers, service)).isSameAs(serviceListener);
+        assertThat(started).containsExactly(accepted);
+        assertThat(accepted.closed).isNull();
+    }
+
+    /** A call of ModelInfer that only records how it was closed. */
+    private static final class RecordingCall extends ServerCall<ModelInferRequest, ModelInferResponse> {
+
+        private Status closed;
+
+        @Override
+        public void request(int count) {}
+
+        @Override
+        public void sendHeaders(Metadata headers) {}
+
+        @Override
+        public void sendMessage(ModelInferResponse message) {}
+
+        @Override
+        public void close(Status status, Metadata trailers) {
+            closed = status;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        @Override
+        public MethodDescriptor<ModelInferRequest, ModelInferResponse> getMethodDescriptor() {
+            return GRPCInferenceServiceGrpc.getModelInferMethod();
+        }
     }
 
     private Status.Code infer(String authorization) {
