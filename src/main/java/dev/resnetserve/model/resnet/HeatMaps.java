@@ -76,8 +76,14 @@ public final class HeatMaps {
     /** An integrated-gradients map, {@code steps} path points, pooled to {@link #ATTRIBUTION_GRID} cells a side. */
     public static ClassMap integratedGradients(
             Block block, NDManager manager, float[] input, long[] shape, int target, int steps) {
+        return integratedGradients(block, manager, input, shape, target, steps, ATTRIBUTION_GRID);
+    }
+
+    /** An integrated-gradients map pooled to {@code grid} cells a side. */
+    public static ClassMap integratedGradients(
+            Block block, NDManager manager, float[] input, long[] shape, int target, int steps, int grid) {
         IntegratedGradients.Attributions attributions = attributions(block, manager, input, shape, target, steps);
-        return IntegratedGradients.map(attributions, (int) shape[2], (int) shape[3], ATTRIBUTION_GRID);
+        return IntegratedGradients.map(attributions, (int) shape[2], (int) shape[3], grid);
     }
 
     /** The signed attribution of every input element, as {@link #integratedGradients} pools them. */
