@@ -409,6 +409,42 @@ class OipWebTest {
     }
 
     @Test
+    void theReaderTakesEachValueAtItsEdgeAndLeavesItToTheModel() throws Exception {
+        // a dimension of 0 or of Integer.MAX_VALUE is a shape; the batch and answer bounds refuse them
+        refused(
+                "{\"inputs\": [{\"name\": \"image\", \"datatype\": \"BYTES\", \"shape\": [0], \"data\": []}]}",
+                "input 'image': between 1 and 4 inputs per request (resnet.limits.max-images-per-request), got 0");
+        refused(
+                "{\"inputs\": [{\"name\": \"image\", \"datatype\": \"BYTES\", \"shape\": [2147483647],"
+                        + " \"data\": []}]}",
+                "the answer would hold 6442450941 values; at most 320000");
+        // eight outputs may be named; these are not the model's
+        StringBuilder eight = new StringBuilder();
+        for (int i = 1; i <= 8; i++) {
+            eight.append(i == 1 ? "" : ", ").append("{\"name\": \"o").append(i).append("\"}");
+        }
+        refused(
+                "{\"inputs\": [{\"name\": \"image\", \"datatype\": \"BYTES\", \"shape\": [1], \"data\": [\"AQID\"]}],"
+                        + " \"outputs\": [" + eight + "]}",
+                "model 'demo' has no output 'o1'");
+        // binary_data_size 0: an input with no bytes, which its shape then refuses
+        String empty = "{\"inputs\": [{\"name\": \"image\", \"datatype\": \"BYTES\", \"shape\": [1],"
+                + " \"parameters\": {\"binary_data_size\": 0}}]}";
+        binaryRefused(empty, new byte[0], null, "input 'image': shape [1] holds 1 elements but the data has 0");
+        // a header length of 0: no JSON at all
+        binaryRefused("", "{}".getBytes(StandardCharsets.UTF_8), "0", "the request ");
+        // binary_data false is JSON
+        infer("/v2/models/demo/infer", """
+                        {"inputs": [{"name": "image", "datatype": "BYTES", "shape": [1], "data": ["AQID"]}],
+                         "outputs": [{"name": "probabilities", "parameters": {"binary_data": false}}],
+                         "parameters": {"binary_data_output": false}}""")
+                .andExpect(status().isOk())
+                .andExpect(content().contentType(MediaType.APPLICATION_JSON))
+                .andExpect(jsonPath("$.outputs[0].data.length()").value(3));
+        verify(classifier).classifyImages(same(V1), anyList(), isNull());
+    }
+
+    @Test
     void theBinaryLayoutMustAddUp() throws Exception {
         String header = "{\"inputs\": [{\"name\": \"image\", \"datatype\": \"BYTES\", \"shape\": [1],"
                 + " \"parameters\": {\"binary_data_size\": %s}}]}";
