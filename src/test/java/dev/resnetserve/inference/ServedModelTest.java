@@ -217,6 +217,26 @@ class ServedModelTest {
     }
 
     @Test
+    void aStoppedVersionLoadsAgainAndServes() throws Exception {
+        ServedModel model = demo("paused", ModelSettings.builder().workers(1).batchMaxSize(1));
+        model.load(loader, BatchObserver.NONE);
+        model.stop(Duration.ofSeconds(30));
+        assertThat(model.state()).isEqualTo(ModelState.STOPPED);
+
+        model.load(loader, BatchObserver.NONE); // a paused context restarting
+        try {
+            assertThat(model.state()).isEqualTo(ModelState.READY);
+            assertThat(model.runningWorkers("cpu")).isEqualTo(1);
+            float[] expected = direct(model.spec(), new float[][] {input(5)})[0];
+            assertThat(model.submit(input(5)).get(60, TimeUnit.SECONDS).logits())
+                    .as("the queue takes requests again")
+                    .containsExactly(expected, within(1e-4f));
+        } finally {
+            model.stop(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     void aMissingModelFailsWithItsReasonAndRefusesRequests() {
         ServedModel model = new ServedModel(
                 ModelSettings.builder()
