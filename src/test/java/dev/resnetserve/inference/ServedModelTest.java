@@ -14,13 +14,13 @@ import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.model.resnet.ClassMap;
+import dev.resnetserve.support.HeldBatches;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -162,7 +162,7 @@ class ServedModelTest {
 
     @Test
     void stoppingAnswersWhatIsQueuedThenReleasesTheModel() throws Exception {
-        HeldBatch held = new HeldBatch();
+        HeldBatches held = HeldBatches.alone();
         ServedModel model = demo("drained", ModelSettings.builder().workers(1).batchMaxSize(1));
         model.load(loader, held);
         float[][] inputs = {input(1), input(2), input(3)};
@@ -170,7 +170,7 @@ class ServedModelTest {
 
         held.hold();
         CompletableFuture<InferenceResult> running = model.submit(inputs[0]);
-        assertThat(held.entered.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(held.awaitHeld()).isTrue();
         List<CompletableFuture<InferenceResult>> queued = List.of(model.submit(inputs[1]), model.submit(inputs[2]));
         assertThat(model.queueDepth()).isEqualTo(2);
         assertThat(model.busyWorkers("cpu")).isEqualTo(1);
@@ -197,12 +197,12 @@ class ServedModelTest {
 
     @Test
     void pastTheGracePeriodWhatIsStillQueuedFails() throws Exception {
-        HeldBatch held = new HeldBatch();
+        HeldBatches held = HeldBatches.alone();
         ServedModel model = demo("cut", ModelSettings.builder().workers(1).batchMaxSize(1));
         model.load(loader, held);
         held.hold();
         CompletableFuture<InferenceResult> running = model.submit(input(1));
-        assertThat(held.entered.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(held.awaitHeld()).isTrue();
         CompletableFuture<InferenceResult> queued = model.submit(input(2));
 
         model.stop(Duration.ZERO); // interrupts the held worker, which ends after its batch
@@ -284,33 +284,6 @@ class ServedModelTest {
         assertThat(model.requestTimeout(Duration.ofSeconds(-2))).isEqualTo(Duration.ZERO);
         assertThat(model.name()).isEqualTo("timeouts");
         assertThat(model.scheduling().requestTimeout()).isEqualTo(Duration.ofSeconds(10));
-    }
-
-    /** Holds the first batch after its forward pass, before its requests are answered, until released. */
-    static final class HeldBatch implements BatchObserver {
-        final CountDownLatch entered = new CountDownLatch(1);
-        private volatile CountDownLatch gate = new CountDownLatch(0);
-
-        void hold() {
-            gate = new CountDownLatch(1);
-        }
-
-        void release() {
-            gate.countDown();
-        }
-
-        @Override
-        public void batchRun(String model, String device, int size, long nanos) {
-            CountDownLatch current = gate;
-            if (current.getCount() > 0) {
-                entered.countDown();
-                try {
-                    current.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
     }
 
     private ServedModel demo(String name, ModelSettings.Builder builder) {
