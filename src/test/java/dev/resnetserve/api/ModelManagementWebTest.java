@@ -14,6 +14,7 @@ import dev.resnetserve.inference.BatchObserver;
 import dev.resnetserve.inference.DeviceResolver;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ModelSettings;
+import dev.resnetserve.inference.ModelState;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.model.AllowedLocations;
 import dev.resnetserve.model.ModelLoader;
@@ -45,6 +46,7 @@ class ModelManagementWebTest {
     Path work;
 
     private ModelRegistry registry;
+    private ServedModel main;
     private MockMvc mvc;
     private Path allowed;
 
@@ -55,7 +57,7 @@ class ModelManagementWebTest {
         PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
         ModelLoader loader = new ModelLoader(new ModelLocator(resources, work.resolve("unpacked")), resources);
         ModelSettings settings = ModelSettings.builder().build();
-        ServedModel main = new ServedModel(
+        main = new ServedModel(
                 settings.spec("main", allowed.resolve("main.pt").toString()),
                 settings.scheduling(),
                 List.of(Device.cpu()));
@@ -202,6 +204,7 @@ class ModelManagementWebTest {
 
     @Test
     void onlyAManagerSeesWhereAModelComesFrom() throws Exception {
+        awaitFailure(main);
         String anonymous = mvc.perform(get("/v1/models/main"))
                 .andExpect(status().isOk())
                 .andReturn()
@@ -222,5 +225,14 @@ class ModelManagementWebTest {
                 .as("the load error names the path")
                 .contains("\"error\":\"")
                 .contains("main.pt");
+    }
+
+    /** The registry loads in the background: waits (at most 60 s) until the unloadable model has failed. */
+    private static void awaitFailure(ServedModel model) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (model.state() != ModelState.FAILED && System.nanoTime() < deadline) {
+            Thread.sleep(10); // waiting for the background load, not timing anything
+        }
+        assertThat(model.state()).isEqualTo(ModelState.FAILED);
     }
 }
