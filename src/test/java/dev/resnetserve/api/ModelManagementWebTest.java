@@ -20,6 +20,7 @@ import dev.resnetserve.model.AllowedLocations;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.WorkerThreads;
+import dev.resnetserve.support.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -204,7 +205,7 @@ class ModelManagementWebTest {
 
     @Test
     void onlyAManagerSeesWhereAModelComesFrom() throws Exception {
-        awaitFailure(main);
+        Await.until("the unloadable model failed", () -> main.state() == ModelState.FAILED);
         String anonymous = mvc.perform(get("/v1/models/main"))
                 .andExpect(status().isOk())
                 .andReturn()
@@ -225,14 +226,5 @@ class ModelManagementWebTest {
                 .as("the load error names the path")
                 .contains("\"error\":\"")
                 .contains("main.pt");
-    }
-
-    /** The registry loads in the background: waits (at most 60 s) until the unloadable model has failed. */
-    private static void awaitFailure(ServedModel model) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (model.state() != ModelState.FAILED && System.nanoTime() < deadline) {
-            Thread.sleep(10); // waiting for the background load, not timing anything
-        }
-        assertThat(model.state()).isEqualTo(ModelState.FAILED);
     }
 }

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
+import dev.resnetserve.support.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.health.contributor.Status;
@@ -60,7 +59,7 @@ class ModelRegistryServingTest {
         registry.start();
         try {
             assertThat(registry.isRunning()).isTrue();
-            await("version 1 ready", registry::allReady);
+            Await.until("version 1 ready", registry::allReady);
             assertThat(readiness.health().getStatus()).isEqualTo(Status.UP);
             assertThat(readiness.health().getDetails()).containsEntry("demo:1", "READY");
             assertThat(registry.all()).containsExactly(first);
@@ -74,7 +73,7 @@ class ModelRegistryServingTest {
 
             ServedModel second = registry.register(demo("2").spec(), scheduling(), true);
             assertThat(heard).containsExactly("added 2");
-            await("version 2 the default once ready", () -> registry.require("demo") == second);
+            Await.until("version 2 the default once ready", () -> registry.require("demo") == second);
             assertThat(second.state()).isEqualTo(ModelState.READY);
             assertThat(registry.isDefaultVersion(second)).isTrue();
             assertThat(registry.isDefaultVersion(first)).isFalse();
@@ -88,7 +87,7 @@ class ModelRegistryServingTest {
                     scheduling(),
                     true);
             // one loading thread: once version 4 has failed, version 3's load and its switch (if any) are done
-            await("version 4 failed", () -> broken.state() == ModelState.FAILED);
+            Await.until("version 4 failed", () -> broken.state() == ModelState.FAILED);
             assertThat(third.state()).isEqualTo(ModelState.READY);
             assertThat(registry.require("demo"))
                     .as("neither a version not asked to be the default nor a failed one became it")
@@ -112,7 +111,7 @@ class ModelRegistryServingTest {
 
             assertThat(registry.remove("demo", "1")).containsExactly(first);
             assertThat(heard).containsExactly("added 2", "added 3", "added 4", "removed 1");
-            await("version 1 drained and stopped", () -> first.state() == ModelState.STOPPED);
+            Await.until("version 1 drained and stopped", () -> first.state() == ModelState.STOPPED);
             assertThat(registry.versions("demo")).containsExactly(second, third, broken);
         } finally {
             registry.stop();
@@ -135,14 +134,5 @@ class ModelRegistryServingTest {
                 .build();
         return new ServedModel(
                 settings.spec("demo", "classpath:models/demo"), settings.scheduling(), List.of(Device.cpu()));
-    }
-
-    /** Waits at most a minute for background loading or draining; nothing is timed. */
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (!condition.getAsBoolean() && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
-        assertThat(condition.getAsBoolean()).as(what).isTrue();
     }
 }
