@@ -45,16 +45,20 @@ public final class Localisation {
     public static final int PATH_STEPS = 16;
 
     /**
-     * The maps' resolutions: cells a side of an integrated-gradients map and of an occlusion grid. {@link #DEFAULT}
+     * The maps' resolutions: cells a side of an integrated-gradients map and of an occlusion grid, and the stage
+     * Grad-CAM weights (0: the last residual stage; 1: the one before, at twice the resolution). {@link #DEFAULT}
      * is the service's; the experiment can try others.
      */
-    public record Grids(int attribution, int occlusion) {
-        public static final Grids DEFAULT = new Grids(HeatMaps.ATTRIBUTION_GRID, OCCLUSION_GRID);
+    public record Grids(int attribution, int occlusion, int gradCamStagesBack) {
+        public static final Grids DEFAULT = new Grids(HeatMaps.ATTRIBUTION_GRID, OCCLUSION_GRID, 0);
 
         public Grids {
             if (attribution < 1 || attribution > 128 || occlusion < 1 || occlusion > 64) {
                 throw new IllegalArgumentException(
                         "grids: attribution 1..128, occlusion 1..64; got " + attribution + ", " + occlusion);
+            }
+            if (gradCamStagesBack < 0 || gradCamStagesBack > 3) {
+                throw new IllegalArgumentException("Grad-CAM stages back: 0..3; got " + gradCamStagesBack);
             }
         }
     }
@@ -192,16 +196,11 @@ public final class Localisation {
             }
             for (String method : methods) {
                 ClassMap map = switch (method) {
-                    case "grad-cam" -> HeatMaps.gradCam(block, manager, image.input(), shape, target);
+                    case "grad-cam" ->
+                        HeatMaps.gradCam(block, manager, image.input(), shape, target, grids.gradCamStagesBack());
                     case "integrated-gradients" ->
                         HeatMaps.integratedGradients(
-                                block,
-                                manager,
-                                image.input(),
-                                shape,
-                                target,
-                                PATH_STEPS,
-                                Integer.getInteger("loc.ig", 16));
+                                block, manager, image.input(), shape, target, PATH_STEPS, grids.attribution());
                     case "occlusion" -> occlusion(block, manager, image.input(), spec, target, grids.occlusion());
                     default -> throw new IllegalArgumentException("method " + method + "; methods: " + METHODS);
                 };

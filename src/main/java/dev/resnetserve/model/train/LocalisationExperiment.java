@@ -23,7 +23,7 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 /**
  * {@code experiment localisation [--model classpath:models/demo] [--images 100] [--seed 2101] [--methods
  * grad-cam,integrated-gradients,occlusion] [--preprocessing imagenet|whole-image] [--out target/localisation]
- * [--pictures 0] [--attribution-grid 16] [--occlusion-grid 8]}:
+ * [--pictures 0] [--attribution-grid 16] [--occlusion-grid 8] [--grad-cam-stages-back 0]}:
  * {@link Localisation} on {@code images} generated images of set {@code seed}, each explained for its true class by
  * each method. Prints a Markdown table per method (mean share of the map's mass in the shape's box grown by 10 %, the
  * share of images at 70 % or more, the least share, and the grown box's mean share of the input, what an even map
@@ -100,7 +100,8 @@ final class LocalisationExperiment {
                 Integer.parseInt(options.getOrDefault(
                         "attribution-grid", Integer.toString(Localisation.Grids.DEFAULT.attribution()))),
                 Integer.parseInt(options.getOrDefault(
-                        "occlusion-grid", Integer.toString(Localisation.Grids.DEFAULT.occlusion()))));
+                        "occlusion-grid", Integer.toString(Localisation.Grids.DEFAULT.occlusion()))),
+                Integer.parseInt(options.getOrDefault("grad-cam-stages-back", "0")));
         Measured m = measure(location, Optional.ofNullable(options.get("preprocessing")), seed, count, methods, grids);
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Localisation.Score> scores = m.scores();
