@@ -90,12 +90,14 @@ class ServingConfiguration {
             ImageDecoder decoder,
             Preprocessor preprocessor,
             ExplainBudget budget,
+            InferenceMetrics metrics,
             ResnetProperties properties) {
         return new Explainer(
                 classifier,
                 decoder,
                 preprocessor,
                 budget,
+                metrics,
                 properties.explain().occlusionGrid(),
                 properties.explain().integratedGradientsSteps());
     }

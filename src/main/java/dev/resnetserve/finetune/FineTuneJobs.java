@@ -294,26 +294,12 @@ public final class FineTuneJobs implements AutoCloseable {
             try (ZooModel<NDList, NDList> base =
                     loader.load(located.model().spec(), located.artifact(), Device.cpu())) {
                 FineTuner tuner = new FineTuner(decoder, limits.threads());
-                JobProgress progress = new JobProgress(job, clock, deadline);
+                FineTuner.Task task = new FineTuner.Task(
+                        preprocessing, set, job.options(), job.name(), staged, new JobProgress(job, clock, deadline));
                 report = located.torchScript().isPresent()
                         ? tuner.runOnTorchScript(
-                                base.getBlock(),
-                                located.torchScript().get(),
-                                preprocessing,
-                                set,
-                                job.options(),
-                                job.name(),
-                                staged,
-                                progress)
-                        : tuner.run(
-                                base.getBlock(),
-                                located.descriptor().orElseThrow(),
-                                preprocessing,
-                                set,
-                                job.options(),
-                                job.name(),
-                                staged,
-                                progress);
+                                base.getBlock(), located.torchScript().get(), task)
+                        : tuner.run(base.getBlock(), located.descriptor().orElseThrow(), task);
             }
             Files.writeString(staged.resolve("fine-tune.json"), summary(job, report));
             repository.writeSettings(staged, located.model().scheduling());

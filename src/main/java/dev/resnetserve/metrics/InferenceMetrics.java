@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The request, stage and batch meters, fed by the API and the workers. Latency histograms have fixed buckets from
@@ -62,6 +63,19 @@ public final class InferenceMetrics implements ClassificationObserver, BatchObse
                 .tag("model", model)
                 .register(registry)
                 .record(Duration.ofNanos(nanos));
+    }
+
+    @Override
+    public void explanationStagesMeasured(String model, String version, String method, long[] nanosByStage) {
+        for (Stage stage : List.of(Stage.DECODE, Stage.PREPROCESS, Stage.INFERENCE)) {
+            latency("explain.stage.duration", "Duration of each stage of successful explanations")
+                    .tag("model", model)
+                    .tag("version", version)
+                    .tag("method", method)
+                    .tag("stage", stage.label())
+                    .register(registry)
+                    .record(Duration.ofNanos(nanosByStage[stage.ordinal()]));
+        }
     }
 
     @Override

@@ -17,4 +17,11 @@ public interface ClassificationObserver {
 
     /** Every explanation request ({@code /v1/models/{m}/explain}), whatever its outcome, counted apart. */
     default void explanationFinished(String model, Outcome outcome, long nanos) {}
+
+    /**
+     * A successful explanation's stages: {@link Stage#DECODE}, {@link Stage#PREPROCESS} and {@link Stage#INFERENCE}
+     * (every pass the map needed, from queuing the first to the last answer, queue waits included), by the version
+     * and method that made it.
+     */
+    default void explanationStagesMeasured(String model, String version, String method, long[] nanosByStage) {}
 }

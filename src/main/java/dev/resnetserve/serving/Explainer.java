@@ -32,10 +32,12 @@ public final class Explainer {
     private final ImageDecoder decoder;
     private final Preprocessor preprocessor;
     private final ExplainBudget budget;
+    private final ClassificationObserver observer;
     private final int occlusionGrid;
     private final int pathSteps;
 
     /**
+     * @param observer      told each successful explanation's stage durations (the stage histogram)
      * @param occlusionGrid cells a side of an occlusion map
      * @param pathSteps     path points of integrated gradients
      */
@@ -44,12 +46,14 @@ public final class Explainer {
             ImageDecoder decoder,
             Preprocessor preprocessor,
             ExplainBudget budget,
+            ClassificationObserver observer,
             int occlusionGrid,
             int pathSteps) {
         this.classifier = classifier;
         this.decoder = decoder;
         this.preprocessor = preprocessor;
         this.budget = budget;
+        this.observer = observer;
         this.occlusionGrid = occlusionGrid;
         this.pathSteps = pathSteps;
     }
@@ -81,8 +85,10 @@ public final class Explainer {
                     System.nanoTime() + model.scheduling().requestTimeout().toNanos();
             // room in the model's queue for what it will queue at once, checked before any decoding
             model.admit(chosen == ExplainMethod.OCCLUSION ? Math.max(1, model.batchMaxSize()) : 1);
-            float[] input = preprocess(model, body.read());
-            return switch (chosen) {
+            long[] nanos = new long[Stage.values().length];
+            float[] input = preprocess(model, body.read(), nanos);
+            long passes = System.nanoTime();
+            Explanation explanation = switch (chosen) {
                 case GRAD_CAM ->
                     mapped(model, labels, chosen, input, model.gradCam(input, target == null ? -1 : target));
                 case INTEGRATED_GRADIENTS ->
@@ -94,6 +100,9 @@ public final class Explainer {
                             model.integratedGradients(input, target == null ? -1 : target, pathSteps));
                 case OCCLUSION -> occlusion(model, labels, input, target, deadline);
             };
+            nanos[Stage.INFERENCE.ordinal()] = System.nanoTime() - passes;
+            observer.explanationStagesMeasured(model.name(), model.spec().version(), chosen.label(), nanos);
+            return explanation;
         }
     }
 
@@ -124,12 +133,18 @@ public final class Explainer {
         return named;
     }
 
-    private float[] preprocess(ServedModel model, byte[] image) {
+    /** Decodes and preprocesses {@code image}, each stage's time into {@code nanos} (by {@link Stage#ordinal()}). */
+    private float[] preprocess(ServedModel model, byte[] image, long[] nanos) {
         PreprocessingSpec spec = model.preprocessing();
-        OptionalLong deadline = OptionalLong.of(
-                System.nanoTime() + model.scheduling().requestTimeout().toNanos());
+        long start = System.nanoTime();
+        OptionalLong deadline =
+                OptionalLong.of(start + model.scheduling().requestTimeout().toNanos());
         RgbImage rgb = decoder.decode(image, spec.alpha(), spec.background(), deadline);
-        return preprocessor.toTensor(rgb, spec);
+        long decoded = System.nanoTime();
+        float[] tensor = preprocessor.toTensor(rgb, spec);
+        nanos[Stage.DECODE.ordinal()] = decoded - start;
+        nanos[Stage.PREPROCESS.ordinal()] = System.nanoTime() - decoded;
+        return tensor;
     }
 
     private Explanation mapped(

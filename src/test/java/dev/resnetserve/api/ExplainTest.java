@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -309,6 +310,25 @@ class ExplainTest extends RunningServiceTest {
 
         assertThat(metrics).contains("explain_requests_total{model=\"demo\",outcome=\"success\"}");
         assertThat(metrics).contains("explain_requests_total{model=\"demo\",outcome=\"bad_request\"}");
+        for (String stage : List.of("decode", "preprocess", "inference")) {
+            String series = "{method=\"occlusion\",model=\"demo\",stage=\"" + stage + "\",version=\"1\"}";
+            assertThat(sample(metrics, "explain_stage_duration_seconds_count" + series))
+                    .as(stage)
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(sample(metrics, "explain_stage_duration_seconds_sum" + series))
+                    .as(stage)
+                    .isPositive();
+        }
+    }
+
+    /** The value of one series in Prometheus's text format; fails if it is missing. */
+    private static double sample(String metrics, String series) {
+        return metrics.lines()
+                .filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line ->
+                        Double.parseDouble(line.substring(series.length() + 1).strip()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no series " + series));
     }
 
     private static byte[] shapeAt(String shape, int cx, int cy) {

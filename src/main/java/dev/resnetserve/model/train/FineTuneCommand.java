@@ -86,16 +86,15 @@ final class FineTuneCommand {
         ImageDecoder decoder = new ImageDecoder(new ImageLimits(40_000_000, 65_500));
         FineTuner tuner = new FineTuner(decoder, threads);
         FineTuner.Report report;
+        FineTuner.Task task = new FineTuner.Task(preprocessing, set, o, name, outDir, new Bar(out));
         try (ZooModel<NDList, NDList> model = loader.load(spec, artifact, Device.cpu())) {
             if (descriptor.isPresent()) {
-                report = tuner.run(
-                        model.getBlock(), descriptor.get(), preprocessing, set, o, name, outDir, new Bar(out));
+                report = tuner.run(model.getBlock(), descriptor.get(), task);
             } else if (!TorchScriptFeatures.hasFeatures(model.getBlock())) {
                 throw new ModelLoadException(base + " is a TorchScript module without a '" + TorchScriptFeatures.METHOD
                         + "' method (the penultimate features): export it with scripts/export-torchvision.py");
             } else {
-                report = tuner.runOnTorchScript(
-                        model.getBlock(), torchScript.get(), preprocessing, set, o, name, outDir, new Bar(out));
+                report = tuner.runOnTorchScript(model.getBlock(), torchScript.get(), task);
             }
         }
         out.println();

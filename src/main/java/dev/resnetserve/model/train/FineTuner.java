@@ -99,6 +99,23 @@ public final class FineTuner {
             int validationImages,
             Duration took) {}
 
+    /**
+     * What to teach and where the result goes, whatever the base.
+     *
+     * @param preprocessing the base model's, reused for the new one
+     * @param set the labelled images, split into training and validation
+     * @param name the new model's name
+     * @param out the directory the new model is written to
+     * @param progress told of each step; asked whether to stop
+     */
+    public record Task(
+            PreprocessingSpec preprocessing,
+            TrainingSet set,
+            FineTuneOptions options,
+            String name,
+            Path out,
+            Progress progress) {}
+
     private static final int EMBEDDING_BATCH = 16;
     /** The TorchScript module's file in a model fine-tuned from one. */
     public static final String BACKBONE_FILE = "backbone.pt";
@@ -121,17 +138,13 @@ public final class FineTuner {
      * null: a network of that architecture trained from scratch, as PyTorch initialises it) on {@code set} and saves the new model as {@code out/<name>-0000.params}, {@code synset.txt} and
      * {@code resnet-serve.properties}.
      */
-    public Report run(
-            Block base,
-            ModelDescriptor baseDescriptor,
-            PreprocessingSpec preprocessing,
-            TrainingSet set,
-            FineTuneOptions options,
-            String name,
-            Path out,
-            Progress progress)
-            throws IOException {
+    public Report run(Block base, ModelDescriptor baseDescriptor, Task task) throws IOException {
         long start = System.nanoTime();
+        PreprocessingSpec preprocessing = task.preprocessing();
+        TrainingSet set = task.set();
+        FineTuneOptions options = task.options();
+        String name = task.name();
+        Path out = task.out();
         ResNetSpec spec = ResNetSpec.named(
                         baseDescriptor.architecture(), set.labels().size())
                 .withInputSize(baseDescriptor.inputSize());
@@ -164,10 +177,7 @@ public final class FineTuner {
                     frozen,
                     trained,
                     manager,
-                    preprocessing,
-                    set,
-                    options,
-                    progress,
+                    task,
                     start,
                     () -> save(tuned, name, spec, preprocessing, set.labels(), out, baseDescriptor, options));
         }
@@ -180,16 +190,12 @@ public final class FineTuner {
      * {@link TorchScriptHead}'s parameters (the classifier's), {@code synset.txt} and {@code resnet-serve.properties}
      * naming the module as its backbone.
      */
-    public Report runOnTorchScript(
-            Block backbone,
-            Path backboneFile,
-            PreprocessingSpec preprocessing,
-            TrainingSet set,
-            FineTuneOptions options,
-            String name,
-            Path out,
-            Progress progress)
-            throws IOException {
+    public Report runOnTorchScript(Block backbone, Path backboneFile, Task task) throws IOException {
+        PreprocessingSpec preprocessing = task.preprocessing();
+        TrainingSet set = task.set();
+        FineTuneOptions options = task.options();
+        String name = task.name();
+        Path out = task.out();
         if (options.mode() != FineTuneMode.HEAD) {
             throw new IllegalArgumentException("a TorchScript base is fine-tuned in mode head only, not "
                     + options.mode().wireName());
@@ -211,7 +217,7 @@ public final class FineTuner {
             initialiseClassifier(children.get(1), options.seed());
             SequentialBlock frozen = new SequentialBlock().add(children.get(0));
             SequentialBlock trained = new SequentialBlock().add(children.get(1));
-            return fit(frozen, trained, manager, preprocessing, set, options, progress, start, () -> {
+            return fit(frozen, trained, manager, task, start, () -> {
                 Files.createDirectories(out);
                 tuned.save(out, name);
                 Files.copy(backboneFile, out.resolve(BACKBONE_FILE));
@@ -241,17 +247,12 @@ public final class FineTuner {
     }
 
     /** Embeds the images with {@code frozen}, trains {@code trained} on them, measures, saves. */
-    private Report fit(
-            Block frozen,
-            SequentialBlock trained,
-            NDManager manager,
-            PreprocessingSpec preprocessing,
-            TrainingSet set,
-            FineTuneOptions options,
-            Progress progress,
-            long start,
-            Saver saver)
+    private Report fit(Block frozen, SequentialBlock trained, NDManager manager, Task task, long start, Saver saver)
             throws IOException {
+        PreprocessingSpec preprocessing = task.preprocessing();
+        TrainingSet set = task.set();
+        FineTuneOptions options = task.options();
+        Progress progress = task.progress();
         try (NDManager cache = manager.newSubManager()) {
             AtomicInteger skipped = new AtomicInteger(set.skipped());
             Augmentation views = options.augmentation();

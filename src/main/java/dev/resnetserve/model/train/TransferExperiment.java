@@ -85,12 +85,13 @@ final class TransferExperiment {
         double oneEpoch = tuner.run(
                                 null,
                                 descriptor,
-                                preprocessing,
-                                set,
-                                probe,
-                                "probe",
-                                work.resolve("probe"),
-                                FineTuner.Progress.NONE)
+                                new FineTuner.Task(
+                                        preprocessing,
+                                        set,
+                                        probe,
+                                        "probe",
+                                        work.resolve("probe"),
+                                        FineTuner.Progress.NONE))
                         .took()
                         .toMillis()
                 / 1000.0;
@@ -117,12 +118,7 @@ final class TransferExperiment {
         FineTuner.Report report = tuner.run(
                 base == null ? null : base.getBlock(),
                 descriptor,
-                preprocessing,
-                set,
-                o,
-                "tuned",
-                dir,
-                FineTuner.Progress.NONE);
+                new FineTuner.Task(preprocessing, set, o, "tuned", dir, FineTuner.Progress.NONE));
         ModelSpec tuned =
                 new ModelSpec("tuned", "1", dir.toString(), Optional.empty(), Optional.empty(), Optional.empty());
         double testAccuracy;

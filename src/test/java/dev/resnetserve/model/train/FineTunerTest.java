@@ -74,12 +74,8 @@ class FineTunerTest {
         FineTuner.Report report = tuner.run(
                 demo.getBlock(),
                 descriptor,
-                preprocessing,
-                set,
-                options,
-                "shapes",
-                dir.resolve("head"),
-                FineTuner.Progress.NONE);
+                new FineTuner.Task(
+                        preprocessing, set, options, "shapes", dir.resolve("head"), FineTuner.Progress.NONE));
 
         assertThat(report.labels()).containsExactly("arrow", "crescent", "heart", "letter-t");
         assertThat(report.trainingImages()).isEqualTo(68);
@@ -132,12 +128,13 @@ class FineTunerTest {
         tuner.run(
                 demo.getBlock(),
                 descriptor,
-                preprocessing,
-                set,
-                FineTuneOptions.of(mode, 2, null, 7L, Augmentation.MIRROR),
-                name,
-                dir.resolve(name),
-                FineTuner.Progress.NONE);
+                new FineTuner.Task(
+                        preprocessing,
+                        set,
+                        FineTuneOptions.of(mode, 2, null, 7L, Augmentation.MIRROR),
+                        name,
+                        dir.resolve(name),
+                        FineTuner.Progress.NONE));
         return load(name, dir.resolve(name));
     }
 
