@@ -7,6 +7,8 @@ Only the ONNX exports of the committed parity model (needs python3-torch alone, 
     /usr/bin/python3 scripts/make-test-fixtures.py --onnx
 Only the explainable TorchScript export of the committed parity model (README's Grad-CAM recipe):
     /usr/bin/python3 scripts/make-test-fixtures.py --explainable
+Only the strong parity model and its expectations, from the committed parity images:
+    /usr/bin/python3 scripts/make-test-fixtures.py --strong
 
 Outputs, under src/test/resources/fixtures/:
   parity/model.pt            a small residual net (seeded random weights, 16 classes), TorchScript
@@ -18,9 +20,12 @@ Outputs, under src/test/resources/fixtures/:
   parity/*.jpg|png           photos of several sizes, aspect ratios and pixel formats
   parity/<image>.crop.gz     the 224x224 RGB uint8 crop torchvision feeds the model (HWC), gzip
   parity/expected.json       per image: softmax probabilities and top-5 from PyTorch
+  parity-strong/model.pt     a model whose output depends on every region of the input (1000 classes), TorchScript
+  parity-strong/expected.json.gz  per parity image: its softmax probabilities and top-5 from torchvision's input
   formats/*                  one small image per decoder path (GIF, BMP, WebP, TIFF, CMYK JPEG, 16-bit PNG, EXIF)
 Nothing here is downloaded: the photos ship with scikit-image.
 """
+import glob
 import gzip
 import io
 import json
@@ -142,6 +147,59 @@ def write_parity():
         json.dump(expected, f, indent=1)
 
 
+STRONG = os.path.join(ROOT, "parity-strong")
+STRONG_GRID = 14          # the input average-pooled to 3x14x14: one feature per 16x16 block of each channel
+STRONG_CLASSES = 1000
+STRONG_SCALE = 0.0028     # int8 weights times this: logits with a standard deviation of about 5 on the photos
+
+
+class StrongParity(nn.Module):
+    """The input average-pooled to a 3x14x14 grid, flattened, into a linear layer with large fixed-seed random
+    weights to 1000 classes. Every 16x16 block of every channel moves every logit, by about 0.2 per unit of
+    normalised input: a red mean off by 0.005 (0.022 in the normalised tensor) moves a logit by about 0.07, which
+    changes the top probabilities by several 1e-3. The parity model above (a small ResNet with global pooling) hardly
+    depends on the image. The weights are int8 (588 KB), turned to float in the graph."""
+
+    def __init__(self):
+        super().__init__()
+        generator = torch.Generator().manual_seed(20261201)
+        features = 3 * STRONG_GRID * STRONG_GRID
+        self.register_buffer("weight", torch.randint(-127, 128, (STRONG_CLASSES, features), generator=generator,
+                                                     dtype=torch.int8))
+
+    def forward(self, x):
+        pooled = torch.flatten(nn.functional.adaptive_avg_pool2d(x, STRONG_GRID), 1)
+        return pooled @ (self.weight.float() * STRONG_SCALE).t()
+
+
+def write_strong():
+    """The strong parity model, and the probabilities PyTorch gives for each committed parity image after
+    torchvision's own preprocessing (the crop is checked against the committed one first). Needs no scikit-image:
+    the images are the committed ones."""
+    os.makedirs(STRONG, exist_ok=True)
+    model = StrongParity().eval()
+    traced = torch.jit.trace(model, torch.zeros(1, 3, 224, 224))
+    traced.save(os.path.join(STRONG, "model.pt"))
+    traced = torch.jit.load(os.path.join(STRONG, "model.pt"))
+    resize_crop, to_tensor = torchvision_pipeline()
+    expected = {}
+    names = sorted(os.path.basename(p)[:-len(".drop.crop.gz")]
+                   for p in glob.glob(os.path.join(PARITY, "*.drop.crop.gz")))
+    for name in names:
+        crop = resize_crop(Image.open(os.path.join(PARITY, name)).convert("RGB"))
+        with gzip.open(os.path.join(PARITY, f"{name}.drop.crop.gz"), "rb") as f:
+            assert np.asarray(crop, dtype=np.uint8).tobytes() == f.read(), f"{name}: not the committed crop"
+        with torch.no_grad():
+            probs = torch.softmax(traced(to_tensor(crop).unsqueeze(0)), dim=1)[0]
+        expected[name] = {
+            "probabilities": [float(f"{float(p):.4e}") for p in probs],  # 5 significant digits: 1e-3 is the test's
+            "top5": [int(i) for i in torch.topk(probs, 5).indices],
+        }
+        print(name, "top-5", expected[name]["top5"], [round(float(p), 3) for p in torch.topk(probs, 5).values])
+    with gzip.GzipFile(os.path.join(STRONG, "expected.json.gz"), "wb", mtime=0) as f:
+        f.write(json.dumps(expected).encode())
+
+
 def write_onnx():
     """The committed TorchScript parity model's own weights, exported to ONNX twice: with a dynamic batch axis, and
     with the batch fixed to 1 (as a graph exported without dynamic_axes is), which the service must run one at a
@@ -245,9 +303,12 @@ if __name__ == "__main__":
         write_explainable()
         print("fixtures written under", os.path.normpath(ROOT))
         sys.exit(0)
-    if sys.argv[1:] != ["--onnx"]:
-        write_parity()
-        write_formats()
-    write_onnx()
-    write_explainable()
+    if sys.argv[1:] == ["--strong"]:
+        write_strong()
+    else:
+        if sys.argv[1:] != ["--onnx"]:
+            write_parity()
+            write_formats()
+        write_onnx()
+        write_explainable()
     print("fixtures written under", os.path.normpath(ROOT))

@@ -8,13 +8,18 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * A model's bounded queue of pending requests, shared by all its workers on all devices. It refuses at once when
  * it is full, and also when the wait it predicts (from the batches ahead and {@link BatchTimes}) would carry a
  * request past its deadline: under overload the requests it accepts are answered in time, the others are told so
  * without waiting. Workers pull batches from it, so a free worker always takes the next batch (the least-loaded
- * worker wins without a dispatcher).
+ * worker wins without a dispatcher). Requests whose deadline has passed while they waited are dropped (answered
+ * with a timeout) before a request would be refused for want of room or time.
+ *
+ * <p>Deadlines are read on a clock of their own ({@link System#nanoTime()} in service), so a test can hold time
+ * still and a slow machine cannot make a request expire where the test did not mean it to.
  */
 final class InferenceQueue {
 
@@ -24,6 +29,7 @@ final class InferenceQueue {
     private final BatchTimes batchTimes;
     private final AtomicInteger workers = new AtomicInteger();
     private final AtomicInteger busyWorkers = new AtomicInteger();
+    private final LongSupplier deadlineClock;
     private volatile boolean accepting = true;
 
     InferenceQueue(int capacity, Duration timeout) {
@@ -31,10 +37,20 @@ final class InferenceQueue {
     }
 
     InferenceQueue(int capacity, Duration timeout, int maxBatchSize) {
+        this(capacity, timeout, maxBatchSize, System::nanoTime);
+    }
+
+    InferenceQueue(int capacity, Duration timeout, int maxBatchSize, LongSupplier deadlineClock) {
         this.pending = new ArrayBlockingQueue<>(capacity);
         this.timeout = timeout;
         this.maxBatchSize = maxBatchSize;
         this.batchTimes = new BatchTimes(maxBatchSize);
+        this.deadlineClock = deadlineClock;
+    }
+
+    /** Now, on the clock the queued requests' deadlines are set on. */
+    long deadlineNow() {
+        return deadlineClock.getAsLong();
     }
 
     /** Batches of at most {@code size} from now on (a model whose input fixes a smaller batch size). */
@@ -52,11 +68,13 @@ final class InferenceQueue {
         if (!accepting) {
             throw new ModelNotReadyException("the model is shutting down");
         }
-        int depth = pending.size();
         if (pending.remainingCapacity() < count) {
-            throw new QueueFullException(depth);
+            dropExpired();
+            if (pending.remainingCapacity() < count) {
+                throw new QueueFullException(pending.size());
+            }
         }
-        checkExpectedWait(depth + count - 1, requestTimeout);
+        checkExpectedWait(count - 1, requestTimeout);
     }
 
     CompletableFuture<InferenceResult> submit(float[] input) {
@@ -79,13 +97,24 @@ final class InferenceQueue {
         if (!accepting) {
             throw new ModelNotReadyException("the model is shutting down");
         }
-        checkExpectedWait(pending.size(), requestTimeout);
-        long now = System.nanoTime();
-        InferenceTask task = new InferenceTask(input, job, now, now + requestTimeout.toNanos());
-        if (!pending.offer(task)) {
+        checkExpectedWait(0, requestTimeout);
+        InferenceTask task = new InferenceTask(input, job, System.nanoTime(), deadlineNow() + requestTimeout.toNanos());
+        if (!pending.offer(task) && (!dropExpired() || !pending.offer(task))) {
             throw new QueueFullException(pending.size());
         }
         return task.result();
+    }
+
+    /**
+     * Answers and removes the queued requests whose deadline has passed (a worker would only drop them), so they
+     * hold no room a live request could use. Whether any went.
+     */
+    private boolean dropExpired() {
+        long now = deadlineNow();
+        List<InferenceTask> expired = new ArrayList<>();
+        pending.removeIf(task -> task.expiredAt(now) && expired.add(task));
+        expired.forEach(task -> task.result().completeExceptionally(new DeadlineExceededException()));
+        return !expired.isEmpty();
     }
 
     /**
@@ -120,8 +149,14 @@ final class InferenceQueue {
         return pending.size();
     }
 
-    private void checkExpectedWait(int ahead, Duration requestTimeout) {
+    /** Refuses a request that would wait behind the queued ones and {@code alsoAhead} more past its deadline. */
+    private void checkExpectedWait(int alsoAhead, Duration requestTimeout) {
+        int ahead = pending.size() + alsoAhead;
         long expected = expectedCompletionNanos(ahead);
+        if (expected > requestTimeout.toNanos() && dropExpired()) {
+            ahead = pending.size() + alsoAhead;
+            expected = expectedCompletionNanos(ahead);
+        }
         if (expected > requestTimeout.toNanos()) {
             throw DeadlineExceededException.predicted(ahead, Duration.ofNanos(expected), requestTimeout);
         }

@@ -1,6 +1,7 @@
 package dev.resnetserve.inference;
 
 import dev.resnetserve.model.Labels;
+import dev.resnetserve.model.Softmax;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -10,26 +11,9 @@ public final class TopK {
 
     private TopK() {}
 
-    public static double[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double[] p = new double[logits.length];
-        double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
-    }
-
     /** The {@code k} most probable classes; ties keep the lower index first. */
     public static List<Prediction> of(float[] logits, int k, Labels labels) {
-        return ofProbabilities(softmax(logits), k, labels);
+        return ofProbabilities(Softmax.of(logits), k, labels);
     }
 
     /** The {@code k} most probable classes of a softmax output; ties keep the lower index first. */

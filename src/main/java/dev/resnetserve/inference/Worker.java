@@ -108,10 +108,11 @@ final class Worker implements Runnable {
 
     private void runBatch(List<InferenceTask> batch) {
         long start = System.nanoTime();
+        long deadlineNow = queue.deadlineNow();
         List<InferenceTask> live = new ArrayList<>(batch.size());
         List<InferenceTask> jobs = new ArrayList<>();
         for (InferenceTask task : batch) {
-            if (task.expiredAt(start)) {
+            if (task.expiredAt(deadlineNow)) {
                 task.result().completeExceptionally(new DeadlineExceededException());
             } else {
                 (task.job() == null ? live : jobs).add(task);
@@ -131,7 +132,7 @@ final class Worker implements Runnable {
      */
     private void runJob(InferenceTask task) {
         long start = System.nanoTime();
-        if (task.expiredAt(start)) {
+        if (task.expiredAt(queue.deadlineNow())) {
             task.result().completeExceptionally(new DeadlineExceededException());
             return;
         }

@@ -11,6 +11,7 @@ import dev.resnetserve.inference.Prediction;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.inference.TopK;
 import dev.resnetserve.model.Labels;
+import dev.resnetserve.model.Softmax;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.Preprocessor;
@@ -144,7 +145,7 @@ public class Classifier {
         List<Classified> classified = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
             InferenceResult result = results.get(i);
-            double[] probabilities = clock.time(i, Stage.POSTPROCESS, () -> TopK.softmax(result.logits()));
+            double[] probabilities = clock.time(i, Stage.POSTPROCESS, () -> Softmax.of(result.logits()));
             classified.add(new Classified(result, probabilities, clock.stop(i)));
         }
         return classified;

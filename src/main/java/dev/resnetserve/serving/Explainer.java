@@ -5,8 +5,8 @@ import dev.resnetserve.error.ServiceException;
 import dev.resnetserve.inference.DeadlineExceededException;
 import dev.resnetserve.inference.InferenceResult;
 import dev.resnetserve.inference.ServedModel;
-import dev.resnetserve.inference.TopK;
 import dev.resnetserve.model.Labels;
+import dev.resnetserve.model.Softmax;
 import dev.resnetserve.model.resnet.ClassMap;
 import dev.resnetserve.model.resnet.Occlusion;
 import dev.resnetserve.preprocess.ImageDecoder;
@@ -172,7 +172,7 @@ public final class Explainer {
 
     private static Explanation explanation(
             ServedModel model, Labels labels, ExplainMethod method, ClassMap result, float[] input) {
-        double[] probabilities = TopK.softmax(result.logits());
+        double[] probabilities = Softmax.of(result.logits());
         double[][] map = new double[result.height()][result.width()];
         for (int row = 0; row < result.height(); row++) {
             for (int col = 0; col < result.width(); col++) {

@@ -9,6 +9,7 @@ import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.inference.TopK;
 import dev.resnetserve.model.Labels;
 import dev.resnetserve.model.ModelFormat;
+import dev.resnetserve.model.Softmax;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -241,7 +242,7 @@ public final class TensorInference {
         }
         return classifier.infer(model, rows, remaining).stream()
                 .map(InferenceResult::logits)
-                .map(TopK::softmax)
+                .map(Softmax::of)
                 .toList();
     }
 

@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A canary under traffic, on the real engine and HTTP stack: the demo model registered as versions 1 and 2 (and 3),
@@ -52,7 +51,7 @@ class CanaryTrafficTest extends RunningServiceTest {
 
     private static final String CANARY = "/v1/models/canary/classify";
     private static final byte[] SHAPE = Fixtures.bytes("shapes-pil/002-triangle.png");
-    private static final String FAILURE = "failure:";
+    private static final String FAILURE = ApiClient.FAILURE;
     private static final int CLIENTS = 4;
     private static final int GRPC_PORT = freePort();
 
@@ -195,7 +194,7 @@ class CanaryTrafficTest extends RunningServiceTest {
         for (int i = 0; i < CLIENTS; i++) {
             loops.add(clients.submit(() -> {
                 while (running.get()) {
-                    answers.computeIfAbsent(answer(CANARY), k -> new AtomicLong())
+                    answers.computeIfAbsent(client.classifyVersion(CANARY, "image/png", SHAPE), k -> new AtomicLong())
                             .incrementAndGet();
                 }
             }));
@@ -252,7 +251,8 @@ class CanaryTrafficTest extends RunningServiceTest {
             for (int i = 0; i < CLIENTS; i++) {
                 loops.add(clients.submit(() -> {
                     while (more.get()) {
-                        answers.computeIfAbsent(answer(CANARY), k -> new AtomicLong())
+                        answers.computeIfAbsent(
+                                        client.classifyVersion(CANARY, "image/png", SHAPE), k -> new AtomicLong())
                                 .incrementAndGet();
                     }
                 }));
@@ -262,25 +262,6 @@ class CanaryTrafficTest extends RunningServiceTest {
             }
         } finally {
             clients.shutdownNow();
-        }
-    }
-
-    /**
-     * One request's answer as a key: "v" and the version for a 200 naming one; the status and body otherwise; a
-     * {@link #FAILURE} for a 200 without a version or no answer at all, so no failure goes unseen.
-     */
-    private String answer(String path) {
-        try {
-            ApiClient.Response response = client.post(path, "image/png", SHAPE);
-            if (response.status() != 200) {
-                return response.status() + " " + response.body();
-            }
-            JsonNode version = response.json().get("version");
-            return version == null || !version.isString()
-                    ? FAILURE + " 200 without a version: " + response.body()
-                    : "v" + version.asString();
-        } catch (RuntimeException e) {
-            return FAILURE + " " + e;
         }
     }
 

@@ -35,7 +35,7 @@ class ModelManagementTest extends RunningServiceTest {
     private static final String MODEL = "classpath:fixtures/parity/model.pt";
     private static final String LABELS = "classpath:fixtures/parity/labels.txt";
     private static final byte[] CAT = Fixtures.bytes("parity/chelsea-small.jpg");
-    private static final String FAILURE = "failure:";
+    private static final String FAILURE = ApiClient.FAILURE;
 
     @AfterEach
     void removeRegistered() {
@@ -88,7 +88,10 @@ class ModelManagementTest extends RunningServiceTest {
         for (int i = 0; i < 3; i++) {
             loops.add(clients.submit(() -> {
                 while (running.get()) {
-                    answers.computeIfAbsent(answer(), k -> new AtomicLong()).incrementAndGet();
+                    answers.computeIfAbsent(
+                                    client.classifyVersion("/v1/models/switch/classify", "image/jpeg", CAT),
+                                    k -> new AtomicLong())
+                            .incrementAndGet();
                 }
             }));
         }
@@ -208,26 +211,6 @@ class ModelManagementTest extends RunningServiceTest {
                 .getBytes();
         assertProblem(client.post("/v1/models", "application/json", large), 413, "body_too_large");
         assertThat(registry.serves("extra3")).isFalse();
-    }
-
-    /**
-     * One request to the model being switched, as a key of the answers: "v" and the version for a 200 naming one;
-     * the status and body for another status; {@link #FAILURE} and what went wrong for a 200 without a version,
-     * or a request that got no answer (a reset, a timeout), so that no failure ends a client loop unseen.
-     */
-    private String answer() {
-        try {
-            ApiClient.Response response = client.post("/v1/models/switch/classify", "image/jpeg", CAT);
-            if (response.status() != 200) {
-                return response.status() + " " + response.body();
-            }
-            JsonNode version = response.json().get("version");
-            return version == null || !version.isString()
-                    ? FAILURE + " 200 without a version: " + response.body()
-                    : "v" + version.asString();
-        } catch (RuntimeException e) {
-            return FAILURE + " " + e;
-        }
     }
 
     private ApiClient.Response register(String name, String version, boolean makeDefault) {

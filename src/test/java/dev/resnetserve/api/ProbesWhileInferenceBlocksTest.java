@@ -2,10 +2,9 @@ package dev.resnetserve.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.resnetserve.inference.BatchObserver;
 import dev.resnetserve.inference.ModelRegistry;
-import dev.resnetserve.metrics.InferenceMetrics;
 import dev.resnetserve.support.Fixtures;
+import dev.resnetserve.support.HeldBatches;
 import dev.resnetserve.support.Readiness;
 import java.io.IOException;
 import java.net.Socket;
@@ -27,10 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Import;
 
 /**
  * Health probes and metrics answer while the only worker is held inside a batch and more clients wait than the
@@ -49,6 +46,7 @@ import org.springframework.context.annotation.Primary;
             // refuses
             "resnet.limits.body-read-timeout=3s",
         })
+@Import(HeldBatches.Configuration.class)
 class ProbesWhileInferenceBlocksTest {
 
     private static final int CLIENTS = 24;
@@ -216,53 +214,5 @@ class ProbesWhileInferenceBlocksTest {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    /** Holds every batch inside the worker, after the forward pass and before its requests are answered. */
-    static final class HeldBatches implements BatchObserver {
-
-        private final BatchObserver metrics;
-        private volatile CountDownLatch gate = new CountDownLatch(0);
-        private final CountDownLatch entered = new CountDownLatch(1);
-
-        HeldBatches(BatchObserver metrics) {
-            this.metrics = metrics;
-        }
-
-        void hold() {
-            gate = new CountDownLatch(1);
-        }
-
-        void release() {
-            gate.countDown();
-        }
-
-        boolean awaitHeld() throws InterruptedException {
-            return entered.await(60, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void batchRun(String model, String device, int size, long nanos) {
-            metrics.batchRun(model, device, size, nanos);
-            CountDownLatch current = gate;
-            if (current.getCount() > 0) {
-                entered.countDown();
-                try {
-                    current.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-    }
-
-    @TestConfiguration
-    static class HoldingConfiguration {
-
-        @Bean
-        @Primary
-        HeldBatches heldBatches(InferenceMetrics metrics) {
-            return new HeldBatches(metrics);
-        }
     }
 }

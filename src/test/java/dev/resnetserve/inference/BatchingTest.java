@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -104,7 +105,8 @@ class BatchingTest {
 
     @Test
     void aRequestThatWouldBeAnsweredPastItsDeadlineIsRefusedAtOnce() throws Exception {
-        InferenceQueue queue = new InferenceQueue(16, Duration.ofMillis(150), 1);
+        // time stands still for deadlines: however slow the machine, nothing queued here expires by itself
+        InferenceQueue queue = new InferenceQueue(16, Duration.ofMillis(150), 1, () -> 0L);
         queue.recordBatch(1, Duration.ofMillis(60).toNanos());
         GatedRunner runner = new GatedRunner("cpu");
         start(queue, runner, 1, Duration.ZERO);
@@ -144,9 +146,58 @@ class BatchingTest {
     }
 
     @Test
+    void expiredRequestsMakeRoomForLiveOnesInAFullQueue() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        InferenceQueue queue = new InferenceQueue(2, Duration.ofSeconds(1), 1, clock::get);
+        CompletableFuture<InferenceResult> first = queue.submit(input(0));
+        CompletableFuture<InferenceResult> second = queue.submit(input(1));
+        assertThatThrownBy(() -> queue.checkRoom(1)).isInstanceOf(QueueFullException.class);
+
+        clock.addAndGet(Duration.ofSeconds(1).toNanos());
+        queue.checkRoom(2);
+        CompletableFuture<InferenceResult> live = queue.submit(input(2));
+
+        assertThat(queue.depth()).isEqualTo(1);
+        for (CompletableFuture<InferenceResult> expired : List.of(first, second)) {
+            assertThatThrownBy(() -> expired.get(10, TimeUnit.SECONDS))
+                    .as("answered with a timeout when dropped, not left hanging")
+                    .hasCauseInstanceOf(DeadlineExceededException.class);
+        }
+        GatedRunner runner = new GatedRunner("cpu");
+        runner.release();
+        start(queue, runner, 8, Duration.ZERO);
+        assertThat(live.get(10, TimeUnit.SECONDS).logits()).containsExactly(2f);
+        assertThat(runner.batchSizes).containsExactly(1);
+    }
+
+    @Test
+    void expiredRequestsAheadDoNotCountInTheWaitAdmissionPredicts() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        InferenceQueue queue = new InferenceQueue(16, Duration.ofMillis(150), 1, clock::get);
+        queue.recordBatch(1, Duration.ofMillis(60).toNanos());
+        GatedRunner runner = new GatedRunner("cpu");
+        start(queue, runner, 1, Duration.ZERO);
+        CompletableFuture<InferenceResult> running = queue.submit(input(0));
+        runner.awaitBatchStarted();
+        CompletableFuture<InferenceResult> stale = queue.submit(input(1));
+        assertThatThrownBy(() -> queue.submit(input(2))).isInstanceOf(DeadlineExceededException.class);
+
+        clock.addAndGet(Duration.ofMillis(150).toNanos()); // the queued one's deadline passes
+        CompletableFuture<InferenceResult> fresh = queue.submit(input(3));
+
+        assertThatThrownBy(() -> stale.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(DeadlineExceededException.class);
+        runner.release();
+        assertThat(running.get(10, TimeUnit.SECONDS).logits()).containsExactly(0f);
+        assertThat(fresh.get(10, TimeUnit.SECONDS).logits()).containsExactly(3f);
+        assertThat(runner.batchSizes).containsExactly(1, 1);
+    }
+
+    @Test
     void anExpiredRequestIsDroppedBeforeInference() throws Exception {
-        InferenceQueue queue = new InferenceQueue(4, Duration.ofNanos(1));
+        AtomicLong clock = new AtomicLong();
+        InferenceQueue queue = new InferenceQueue(4, Duration.ofSeconds(1), 1, clock::get);
         CompletableFuture<InferenceResult> expired = queue.submit(input(7));
+        clock.addAndGet(Duration.ofSeconds(1).toNanos());
         GatedRunner runner = new GatedRunner("cpu");
         runner.release();
         start(queue, runner, 8, Duration.ZERO);

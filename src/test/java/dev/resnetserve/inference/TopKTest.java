@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.resnetserve.model.Labels;
+import dev.resnetserve.model.Softmax;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class TopKTest {
 
     @Test
     void softmaxIsStableForLargeLogits() {
-        double[] p = TopK.softmax(new float[] {1000f, 1000f, -1000f});
+        double[] p = Softmax.of(new float[] {1000f, 1000f, -1000f});
 
         assertThat(p[0]).isCloseTo(0.5, within(1e-12));
         assertThat(p[2]).isZero();

@@ -29,6 +29,29 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    /** What a client loop records for one classification: see {@link #classifyVersion}. */
+    public static final String FAILURE = "failure:";
+
+    /**
+     * Classifies {@code image} at {@code path} and says which version answered: "v" and the version for a 200 naming
+     * one; the status and body for another status; {@link #FAILURE} and what went wrong for a 200 without a version
+     * or a request that got no answer (a reset, a timeout), so that no failure ends a client loop unseen.
+     */
+    public String classifyVersion(String path, String contentType, byte[] image) {
+        try {
+            Response response = post(path, contentType, image);
+            if (response.status() != 200) {
+                return response.status() + " " + response.body();
+            }
+            JsonNode version = response.json().get("version");
+            return version == null || !version.isString()
+                    ? FAILURE + " 200 without a version: " + response.body()
+                    : "v" + version.asString();
+        } catch (RuntimeException e) {
+            return FAILURE + " " + e;
+        }
+    }
+
     public Response postMultipart(String path, String partName, String fileName, byte[] content) {
         String boundary = "resnet-serve-test-boundary";
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + partName + "\"; filename=\""

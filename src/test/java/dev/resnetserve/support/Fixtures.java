@@ -43,7 +43,11 @@ public final class Fixtures {
     }
 
     public static tools.jackson.databind.JsonNode json(String path) {
-        return tools.jackson.databind.json.JsonMapper.builder().build().readTree(bytes(path));
+        return json(bytes(path));
+    }
+
+    public static tools.jackson.databind.JsonNode json(byte[] content) {
+        return tools.jackson.databind.json.JsonMapper.builder().build().readTree(content);
     }
 
     public static Path parityModel() {

@@ -1,5 +1,6 @@
 package dev.resnetserve.model.resnet;
 
+import dev.resnetserve.model.Softmax;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,11 +57,11 @@ public final class Occlusion {
             throw new IllegalArgumentException(
                     "expected " + (1 + patches * patches) + " outputs, got " + logits.size());
         }
-        double[] baseline = softmax(logits.get(0));
+        double[] baseline = Softmax.of(logits.get(0));
         int index = target >= 0 ? target : GradCam.argMax(logits.get(0));
         double[] drops = new double[patches * patches];
         for (int i = 0; i < drops.length; i++) {
-            drops[i] = Math.max(0, baseline[index] - softmax(logits.get(i + 1))[index]);
+            drops[i] = Math.max(0, baseline[index] - Softmax.of(logits.get(i + 1))[index]);
         }
         double[] map = new double[grid * grid];
         int[] covered = new int[grid * grid];
@@ -99,22 +100,5 @@ public final class Occlusion {
             }
         }
         return copy;
-    }
-
-    private static double[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double[] p = new double[logits.length];
-        double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
     }
 }
