@@ -148,9 +148,9 @@ function showPredictions(predictions) {
   }
 }
 
-// Explain: POST v1/models/{m}/versions/{v}/explain for the classified image, first as JSON (the method and the
-// target class, by default the top-1), then as a PNG of the same explanation drawn over the preprocessed image (the
-// heat map covers the image as the model saw it: padded or cropped, so it is shown as the service draws it).
+// Explain: POST v1/models/{m}/versions/{v}/explain?format=png for the classified image, once: the PNG is the heat map
+// drawn over the preprocessed image (the image as the model saw it: padded or cropped, so it is shown as the service
+// draws it), and its X-Explain-* headers name the method and the target class (by default the top-1).
 const explanation = { file: null, model: null, version: null, target: null, seq: 0 };
 
 function resetExplanation(file) {
@@ -186,20 +186,31 @@ async function explain() {
   if ($("explain-method").value) {
     params.set("method", $("explain-method").value);
   }
+  params.set("format", "png");
   $("explain-status").textContent = "Explaining…";
   try {
-    const json = await (await explainRequest(path, params, file, "application/json")).json();
+    const response = await fetch(`${path}?${params}`, {
+      method: "POST",
+      headers: { "Content-Type": file.type || "application/octet-stream", Accept: "image/png" },
+      body: file,
+    });
+    if (!response.ok) {
+      throw await problemOf(response);
+    }
+    const headers = response.headers;
+    const described = {
+      method: headers.get("X-Explain-Method"),
+      target: {
+        index: Number(headers.get("X-Explain-Target-Index")),
+        label: decodeURIComponent(headers.get("X-Explain-Target-Label") || ""),
+        probability: Number(headers.get("X-Explain-Target-Probability")),
+      },
+    };
+    const png = await response.blob();
     if (seq !== explanation.seq) {
       return;
     }
-    params.set("target", json.target.index);
-    params.set("method", json.method);
-    params.set("format", "png");
-    const png = await (await explainRequest(path, params, file, "image/png")).blob();
-    if (seq !== explanation.seq) {
-      return;
-    }
-    showExplanation(json, png);
+    showExplanation(described, png);
   } catch (problem) {
     if (seq === explanation.seq) {
       $("explain-status").textContent = "";
@@ -208,30 +219,18 @@ async function explain() {
   }
 }
 
-async function explainRequest(path, params, file, accept) {
-  const response = await fetch(`${path}?${params}`, {
-    method: "POST",
-    headers: { "Content-Type": file.type || "application/octet-stream", Accept: accept },
-    body: file,
-  });
-  if (!response.ok) {
-    throw await problemOf(response);
-  }
-  return response;
-}
-
-function showExplanation(json, png) {
+function showExplanation(described, png) {
   const image = $("explanation");
   if (image.src) {
     URL.revokeObjectURL(image.src);
   }
   image.src = URL.createObjectURL(png);
-  const target = json.target;
+  const target = described.target;
   const percent = formatPercent(target.probability * 100);
-  image.alt = `Heat map (${json.method}) of where the model found ${target.label}, over the image as it saw it`;
+  image.alt = `Heat map (${described.method}) of where the model found ${target.label}, over the image as it saw it`;
   const method = document.createElement("strong");
   method.id = "explanation-method";
-  method.textContent = json.method;
+  method.textContent = described.method;
   const label = document.createElement("strong");
   label.id = "explanation-target";
   label.textContent = target.label;
@@ -239,7 +238,7 @@ function showExplanation(json, png) {
   probability.id = "explanation-probability";
   probability.textContent = percent;
   $("explanation-caption").replaceChildren(method, " for ", label, " (", probability, "). ",
-    `Red: most evidence, blue: none; the image as the model saw it (${json.inputWidth} x ${json.inputHeight}).`);
+    "Red: most evidence, blue: none; the image as the model saw it, with the scale below it.");
   $("explain-status").textContent = "";
   $("explanation-figure").hidden = false;
   markExplained(target.index);

@@ -10,7 +10,6 @@ import dev.resnetserve.inference.ModelState;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelDescriptor;
-import dev.resnetserve.model.ModelFormat;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.train.Augmentation;
 import dev.resnetserve.model.train.FineTuneMode;
@@ -237,8 +236,7 @@ public final class FineTuneJobs implements AutoCloseable {
         if (descriptor.isPresent()) {
             return new Base(model, artifact, descriptor, Optional.empty()); // cut before its classifier
         }
-        Optional<Path> torchScript =
-                artifact.format() == ModelFormat.TORCHSCRIPT ? torchScriptFile(artifact) : Optional.empty();
+        Optional<Path> torchScript = artifact.torchScriptFile();
         if (torchScript.isEmpty()) {
             throw new ServiceException(
                     ErrorCode.INVALID_REQUEST,
@@ -253,20 +251,6 @@ public final class FineTuneJobs implements AutoCloseable {
                             + " features): export it with scripts/export-torchvision.py (docs/transfer-learning.md)");
         }
         return new Base(model, artifact, Optional.empty(), torchScript);
-    }
-
-    /** The local file of a TorchScript artifact, as the locator named it. */
-    private static Optional<Path> torchScriptFile(ModelArtifact artifact) {
-        if (artifact.directory().isEmpty() || artifact.modelName().isEmpty()) {
-            return Optional.empty();
-        }
-        for (String suffix : List.of("", ".pt", ".pth", ".torchscript")) {
-            Path file = artifact.directory().get().resolve(artifact.modelName().get() + suffix);
-            if (Files.isRegularFile(file)) {
-                return Optional.of(file);
-            }
-        }
-        return Optional.empty();
     }
 
     public Optional<FineTuneJob> get(String id) {

@@ -2,6 +2,7 @@ package dev.resnetserve.model;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -46,6 +47,20 @@ public record ModelArtifact(
         }
         Path named = directory.get().resolve(modelName.get());
         return Optional.of(Files.isRegularFile(named) ? named : directory.get().resolve(modelName.get() + ".onnx"));
+    }
+
+    /** The module file itself, for a local TorchScript artifact: {@code modelName} with or without its suffix. */
+    public Optional<Path> torchScriptFile() {
+        if (format != ModelFormat.TORCHSCRIPT || directory.isEmpty() || modelName.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String suffix : List.of("", ".pt", ".pth", ".torchscript")) {
+            Path file = directory.get().resolve(modelName.get() + suffix);
+            if (Files.isRegularFile(file)) {
+                return Optional.of(file);
+            }
+        }
+        return Optional.empty();
     }
 
     static ModelArtifact remote(String url) {

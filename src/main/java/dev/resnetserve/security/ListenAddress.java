@@ -18,13 +18,13 @@ public record ListenAddress(String address) {
             return false;
         }
         try {
-            InetAddress[] resolved = InetAddress.getAllByName(address.strip());
-            for (InetAddress each : resolved) {
+            // never empty: a name that resolves to nothing throws
+            for (InetAddress each : InetAddress.getAllByName(address.strip())) {
                 if (!each.isLoopbackAddress()) {
                     return false;
                 }
             }
-            return resolved.length > 0;
+            return true;
         } catch (UnknownHostException e) {
             return false;
         }

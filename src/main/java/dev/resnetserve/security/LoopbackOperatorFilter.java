@@ -19,7 +19,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * management, local paths and load errors are theirs); on any other address callers are anonymous and the
  * endpoints that change what is served answer 403 {@code management_disabled}. The operator must also name the
  * server as loopback in its {@code Host} header ({@code localhost}, {@code 127.x.x.x}, {@code [::1]}): a web page
- * whose own name was rebound to 127.0.0.1 (DNS rebinding) sends its name, and gets no role.
+ * whose own name was rebound to 127.0.0.1 (DNS rebinding) sends its name, and gets no role: it may classify, as
+ * anyone may, and the management endpoints answer it 403 {@code management_disabled}. The name is the request's
+ * server name (Tomcat's, from {@code Host} without the port).
  */
 final class LoopbackOperatorFilter extends OncePerRequestFilter {
 
@@ -41,11 +43,15 @@ final class LoopbackOperatorFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (loopback) {
+        if (loopback && loopbackHost(request.getServerName())) {
             SecurityContextHolder.getContext()
                     .setAuthentication(UsernamePasswordAuthenticationToken.authenticated(OPERATOR, null, EVERY_ROLE));
         } else if (management.matches(request)) {
-            ProblemResponses.managementDisabled(response, listening);
+            if (loopback) {
+                ProblemResponses.notTheOperator(response);
+            } else {
+                ProblemResponses.managementDisabled(response, listening);
+            }
             return;
         }
         chain.doFilter(request, response);

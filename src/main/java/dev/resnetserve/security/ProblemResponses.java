@@ -41,6 +41,19 @@ final class ProblemResponses {
                         + "holding the MANAGEMENT role (README, Security), or listen on 127.0.0.1 only");
     }
 
+    /**
+     * On a loopback-only server without API keys, a request whose {@code Host} names something else: a page whose
+     * name was rebound to 127.0.0.1. The name it sent is not echoed.
+     */
+    static void notTheOperator(HttpServletResponse response) throws IOException {
+        write(
+                response,
+                ErrorCode.MANAGEMENT_DISABLED,
+                "Forbidden",
+                "model management on this loopback-only server is for requests that name it as loopback "
+                        + "(Host: localhost, 127.x.x.x or [::1])");
+    }
+
     private static void write(HttpServletResponse response, ErrorCode error, String title, String detail)
             throws IOException {
         int status = error.status();

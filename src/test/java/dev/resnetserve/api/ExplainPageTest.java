@@ -64,7 +64,14 @@ class ExplainPageTest extends BrowserTest {
         waitForHeatMap();
         assertThat(text("explanation-method")).isEqualTo(api.get("method").asString());
         assertThat(text("explanation-target")).isEqualTo(top);
-        assertThat(text("explanation-probability")).endsWith("%");
+        assertThat(text("explanation-probability"))
+                .isEqualTo(String.format(
+                        java.util.Locale.ROOT,
+                        "%.1f %%",
+                        100 * api.get("target").get("probability").asDouble()));
+        assertThat(explainRequests())
+                .as("one request per explanation: the PNG, named by its headers")
+                .isEqualTo(1);
         assertThat(browser.findElement(By.cssSelector("#predictions li.explained .prediction-label"))
                         .getText())
                 .isEqualTo(top);
@@ -81,6 +88,7 @@ class ExplainPageTest extends BrowserTest {
         waitForHeatMap();
         assertThat(text("explanation-target")).isEqualTo(second);
         assertThat(text("explanation-method")).isEqualTo(api.get("method").asString());
+        assertThat(explainRequests()).isEqualTo(2);
 
         // off: the heat map goes
         browser.findElement(By.id("explain")).click();
@@ -140,5 +148,13 @@ class ExplainPageTest extends BrowserTest {
 
     private static <T> T waitUntil(ExpectedCondition<T> condition) {
         return new WebDriverWait(browser, Duration.ofSeconds(30)).until(condition);
+    }
+
+    /** The explain requests the page has sent (the browser's resource timing entries). */
+    private long explainRequests() {
+        return ((Number) ((JavascriptExecutor) browser)
+                        .executeScript("return performance.getEntriesByType('resource')"
+                                + ".filter(e => e.name.includes('/explain')).length"))
+                .longValue();
     }
 }

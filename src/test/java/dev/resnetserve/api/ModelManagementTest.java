@@ -228,6 +228,38 @@ class ModelManagementTest extends RunningServiceTest {
         return client.put(path, "application/json", json.getBytes());
     }
 
+    /**
+     * On this loopback-only server without keys, the operator is whoever names it as loopback: Tomcat's server
+     * name from a raw {@code Host} header, as a page whose own name was rebound to 127.0.0.1 would send it.
+     */
+    @Test
+    void aRequestNamingAnotherHostIsNotTheOperator() throws Exception {
+        String rebound = raw("PUT /v1/models/parity/workers", "evil.example.com:" + port, "{\"workers\": 2}");
+        assertThat(rebound).startsWith("HTTP/1.1 403 ").contains("\"code\":\"management_disabled\"");
+        assertThat(raw("GET /v1/models", "evil.example.com:" + port, null))
+                .as("no role: no location")
+                .startsWith("HTTP/1.1 200 ")
+                .doesNotContain("\"source\"");
+        assertThat(raw("GET /v1/models", "localhost:" + port, null))
+                .as("the operator sees where a model comes from")
+                .startsWith("HTTP/1.1 200 ")
+                .contains("\"source\"");
+    }
+
+    private String raw(String requestLine, String host, String json) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000); // a hung test, not a timing claim
+            byte[] body = json == null ? new byte[0] : json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            socket.getOutputStream()
+                    .write((requestLine + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n"
+                                    + (json == null ? "" : "Content-Type: application/json\r\n")
+                                    + "Content-Length: " + body.length + "\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     private String metrics() {
         return client.get("/actuator/prometheus").body();
     }

@@ -14,11 +14,13 @@ import dev.resnetserve.inference.BatchObserver;
 import dev.resnetserve.inference.DeviceResolver;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ModelSettings;
+import dev.resnetserve.inference.ModelState;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.model.AllowedLocations;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.WorkerThreads;
+import dev.resnetserve.support.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +47,7 @@ class ModelManagementWebTest {
     Path work;
 
     private ModelRegistry registry;
+    private ServedModel main;
     private MockMvc mvc;
     private Path allowed;
 
@@ -55,7 +58,7 @@ class ModelManagementWebTest {
         PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
         ModelLoader loader = new ModelLoader(new ModelLocator(resources, work.resolve("unpacked")), resources);
         ModelSettings settings = ModelSettings.builder().build();
-        ServedModel main = new ServedModel(
+        main = new ServedModel(
                 settings.spec("main", allowed.resolve("main.pt").toString()),
                 settings.scheduling(),
                 List.of(Device.cpu()));
@@ -202,6 +205,7 @@ class ModelManagementWebTest {
 
     @Test
     void onlyAManagerSeesWhereAModelComesFrom() throws Exception {
+        Await.until("the unloadable model failed", () -> main.state() == ModelState.FAILED);
         String anonymous = mvc.perform(get("/v1/models/main"))
                 .andExpect(status().isOk())
                 .andReturn()

@@ -9,14 +9,12 @@ import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Jobs;
 import dev.resnetserve.support.Multipart;
 import dev.resnetserve.support.Readiness;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.resnetserve.support.TorchvisionExport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -43,7 +41,7 @@ class FineTuneTorchScriptTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry properties) {
-        export();
+        TorchvisionExport.resnet18(BACKBONE);
         properties.add("resnet.model-repository", REPOSITORY::toString);
         properties.add("resnet.models.tv.location", () -> "file:" + BACKBONE);
         properties.add("resnet.models.tv.workers", () -> "1");
@@ -120,35 +118,5 @@ class FineTuneTorchScriptTest {
         fields.forEach(body::field);
         body.file("dataset", "dataset.zip", Multipart.zip(files));
         return client.post("/v1/models/tv/fine-tune", Multipart.CONTENT_TYPE, body.build());
-    }
-
-    /** The README's recipe: a torchvision ResNet-18, random weights from seed 7, with its features method. */
-    private static synchronized void export() {
-        if (Files.isRegularFile(BACKBONE)) {
-            return;
-        }
-        try {
-            Process python = new ProcessBuilder(
-                            "/usr/bin/python3",
-                            "scripts/export-torchvision.py",
-                            "--arch",
-                            "resnet18",
-                            "--seed",
-                            "7",
-                            "--classes",
-                            "10",
-                            "--out",
-                            BACKBONE.toString())
-                    .redirectErrorStream(true)
-                    .start();
-            String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(python.waitFor(5, TimeUnit.MINUTES)).isTrue();
-            assertThat(python.exitValue()).as(output).isZero();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -107,11 +107,8 @@ class BatchingTest {
     void aRequestThatWouldBeAnsweredPastItsDeadlineIsRefusedAtOnce() throws Exception {
         // time stands still for deadlines: however slow the machine, nothing queued here expires by itself
         InferenceQueue queue = new InferenceQueue(16, Duration.ofMillis(150), 1, () -> 0L);
-        queue.recordBatch(1, Duration.ofMillis(60).toNanos());
         GatedRunner runner = new GatedRunner("cpu");
-        start(queue, runner, 1, Duration.ZERO);
-        CompletableFuture<InferenceResult> running = queue.submit(input(0));
-        runner.awaitBatchStarted();
+        CompletableFuture<InferenceResult> running = busyWithSixtyMillisecondBatches(queue, runner);
 
         // the worker is busy: at most 60 ms left of its batch, then 60 ms for this one: 120 ms, within 150
         CompletableFuture<InferenceResult> next = queue.submit(input(1));
@@ -174,11 +171,8 @@ class BatchingTest {
     void expiredRequestsAheadDoNotCountInTheWaitAdmissionPredicts() throws Exception {
         AtomicLong clock = new AtomicLong();
         InferenceQueue queue = new InferenceQueue(16, Duration.ofMillis(150), 1, clock::get);
-        queue.recordBatch(1, Duration.ofMillis(60).toNanos());
         GatedRunner runner = new GatedRunner("cpu");
-        start(queue, runner, 1, Duration.ZERO);
-        CompletableFuture<InferenceResult> running = queue.submit(input(0));
-        runner.awaitBatchStarted();
+        CompletableFuture<InferenceResult> running = busyWithSixtyMillisecondBatches(queue, runner);
         CompletableFuture<InferenceResult> stale = queue.submit(input(1));
         assertThatThrownBy(() -> queue.submit(input(2))).isInstanceOf(DeadlineExceededException.class);
 
@@ -256,6 +250,16 @@ class BatchingTest {
         assertThatThrownBy(() -> queue.submit(input(1)).get(10, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(InferenceFailedException.class);
         assertThat(queue.submit(input(2)).get(10, TimeUnit.SECONDS).logits()).containsExactly(2f);
+    }
+
+    /** One worker whose batches of 1 take 60 ms, held in its first batch (input 0, the future returned). */
+    private CompletableFuture<InferenceResult> busyWithSixtyMillisecondBatches(InferenceQueue queue, GatedRunner runner)
+            throws InterruptedException {
+        queue.recordBatch(1, Duration.ofMillis(60).toNanos());
+        start(queue, runner, 1, Duration.ZERO);
+        CompletableFuture<InferenceResult> running = queue.submit(input(0));
+        runner.awaitBatchStarted();
+        return running;
     }
 
     private void start(InferenceQueue queue, BatchRunner runner, int maxBatch, Duration maxDelay) {

@@ -65,6 +65,23 @@ class ManagementEndpointsTest {
                 .isFalse();
         assertThat(LoopbackOperatorFilter.loopbackHost("127.0.0.1.nip.io")).isFalse();
         assertThat(LoopbackOperatorFilter.loopbackHost(null)).isFalse();
+        assertThat(LoopbackOperatorFilter.loopbackHost(" LocalHost ")).isTrue();
+        assertThat(LoopbackOperatorFilter.loopbackHost("::1")).isTrue();
+        assertThat(LoopbackOperatorFilter.loopbackHost("[0:0:0:0:0:0:0:1]")).isTrue();
+        assertThat(LoopbackOperatorFilter.loopbackHost("127.255.0.9")).isTrue();
+        assertThat(LoopbackOperatorFilter.loopbackHost("[::1"))
+                .as("half a bracket")
+                .isFalse();
+        assertThat(LoopbackOperatorFilter.loopbackHost("::1]")).isFalse();
+        assertThat(LoopbackOperatorFilter.loopbackHost("[::1x"))
+                .as("a bracket opened, not closed: nothing is cut")
+                .isFalse();
+        assertThat(LoopbackOperatorFilter.loopbackHost("localhost.example.com")).isFalse();
+        assertThat(LoopbackOperatorFilter.loopbackHost("127.0.0")).isFalse();
+        assertThat(LoopbackOperatorFilter.loopbackHost("1127.0.0.1")).isFalse();
+        assertThat(LoopbackOperatorFilter.loopbackHost("128.0.0.1")).isFalse();
+        assertThat(LoopbackOperatorFilter.loopbackHost("[::2]")).isFalse();
+        assertThat(LoopbackOperatorFilter.loopbackHost("")).isFalse();
     }
 
     private boolean matches(String method, String uri) {

@@ -21,6 +21,7 @@ import dev.resnetserve.model.train.ShapeGenerator;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.ImageLimits;
 import dev.resnetserve.preprocess.Preprocessor;
+import dev.resnetserve.support.Await;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,10 +124,7 @@ class ClassifierTest {
         Classifier classifier = classifier(List.of(missing("main", "1")), "main");
         registry.start();
         ServedModel failed = classifier.require(null, null);
-        for (int i = 0; i < 200 && failed.state() != ModelState.FAILED; i++) {
-            Thread.sleep(50);
-        }
-        assertThat(failed.state()).isEqualTo(ModelState.FAILED);
+        Await.until("the model failed", () -> failed.state() == ModelState.FAILED);
 
         // the reason names local paths: it is for GET /v1/models, not for every 503
         assertThatThrownBy(() -> classifier.classify(null, NOT_AN_IMAGE, null))

@@ -23,6 +23,11 @@ public final class HeldBatches implements BatchObserver {
         this.metrics = metrics;
     }
 
+    /** One that observes nothing else, for a test that builds the serving objects itself. */
+    public static HeldBatches alone() {
+        return new HeldBatches(BatchObserver.NONE);
+    }
+
     public void hold() {
         gate = new CountDownLatch(1);
     }

@@ -37,36 +37,66 @@ public final class GradCam {
         return net instanceof SequentialBlock && net.getChildren().size() > HEAD_BLOCKS;
     }
 
+    /** Grad-CAM on the last residual stage: {@link #compute(Block, NDManager, float[], long[], int, int)} with 0. */
+    public static ClassMap compute(Block net, NDManager manager, float[] input, long[] shape, int target) {
+        return compute(net, manager, input, shape, target, 0);
+    }
+
     /**
      * Runs {@code input} ({@code [3, H, W]} flattened, {@code shape} its {@code [1, 3, H, W]}) through {@code net}
      * on this thread, every array in a sub-manager of {@code manager} closed before returning.
      *
      * @param target the class to explain; negative: the top-1 class
+     * @param stagesBack whose activations are weighted: 0, the last residual stage's; 1, the stage before it (twice
+     *     the resolution: 16x16 instead of 8x8 for the demo at 128 px), and so on; the gradient then flows back
+     *     through the later stages as well
      */
-    public static ClassMap compute(Block net, NDManager manager, float[] input, long[] shape, int target) {
+    public static ClassMap compute(
+            Block net, NDManager manager, float[] input, long[] shape, int target, int stagesBack) {
         List<Block> children = new ArrayList<>(net.getChildren().values());
-        int head = children.size() - HEAD_BLOCKS;
+        int cut = cut(children, new Shape(shape), stagesBack);
         return compute(
                 manager,
                 input,
                 shape,
                 target,
-                x -> {
-                    ParameterStore parameters = new ParameterStore(x.getManager(), false);
-                    NDArray a = x;
-                    for (Block stage : children.subList(0, head)) {
-                        a = stage.forward(parameters, new NDList(a), false).singletonOrThrow();
-                    }
-                    return a;
-                },
-                a -> {
-                    ParameterStore parameters = new ParameterStore(a.getManager(), false);
-                    NDArray out = a;
-                    for (Block block : children.subList(head, children.size())) {
-                        out = block.forward(parameters, new NDList(out), false).singletonOrThrow();
-                    }
-                    return out;
-                });
+                x -> run(children.subList(0, cut), x),
+                a -> run(children.subList(cut, children.size()), a));
+    }
+
+    /**
+     * Where to split {@code children} for {@code stagesBack}: after the last child whose output has the resolution
+     * of the {@code stagesBack}-th stage before the last (resolutions read from the blocks' output shapes, so the
+     * stem and stages of any {@link ResNetBuilder} layout are found without naming them).
+     */
+    static int cut(List<Block> children, Shape input, int stagesBack) {
+        int head = children.size() - HEAD_BLOCKS;
+        if (stagesBack == 0) {
+            return head;
+        }
+        long[] side = new long[head];
+        Shape[] shapes = {input};
+        for (int i = 0; i < head; i++) {
+            shapes = children.get(i).getOutputShapes(shapes);
+            side[i] = shapes[0].get(shapes[0].dimension() - 1);
+        }
+        int back = 0;
+        for (int i = head - 1; i > 0; i--) {
+            if (side[i - 1] != side[i] && ++back == stagesBack) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("the network has no residual stage " + stagesBack
+                + " before its last (resolutions: " + java.util.Arrays.toString(side) + ")");
+    }
+
+    private static NDArray run(List<Block> blocks, NDArray x) {
+        ParameterStore parameters = new ParameterStore(x.getManager(), false);
+        NDArray out = x;
+        for (Block block : blocks) {
+            out = block.forward(parameters, new NDList(out), false).singletonOrThrow();
+        }
+        return out;
     }
 
     /**

@@ -65,19 +65,37 @@ public final class HeatMaps {
      * @param target the class to explain; negative: the top-1 class
      */
     public static ClassMap gradCam(Block block, NDManager manager, float[] input, long[] shape, int target) {
+        return gradCam(block, manager, input, shape, target, 0);
+    }
+
+    /**
+     * A Grad-CAM map on the residual stage {@code stagesBack} before the last ({@link GradCam#compute(Block,
+     * NDManager, float[], long[], int, int)}); a TorchScript module's recipe reaches the last stage only.
+     */
+    public static ClassMap gradCam(
+            Block block, NDManager manager, float[] input, long[] shape, int target, int stagesBack) {
         if (block instanceof PtSymbolBlock module) {
+            if (stagesBack != 0) {
+                throw new IllegalArgumentException("a TorchScript module's Grad-CAM reaches its last stage only");
+            }
             frozen(module, manager);
             return GradCam.compute(
                     manager, input, shape, target, x -> method(module, FEATURES, x), a -> method(module, HEAD, a));
         }
-        return GradCam.compute(block, manager, input, shape, target);
+        return GradCam.compute(block, manager, input, shape, target, stagesBack);
     }
 
     /** An integrated-gradients map, {@code steps} path points, pooled to {@link #ATTRIBUTION_GRID} cells a side. */
     public static ClassMap integratedGradients(
             Block block, NDManager manager, float[] input, long[] shape, int target, int steps) {
+        return integratedGradients(block, manager, input, shape, target, steps, ATTRIBUTION_GRID);
+    }
+
+    /** An integrated-gradients map pooled to {@code grid} cells a side. */
+    public static ClassMap integratedGradients(
+            Block block, NDManager manager, float[] input, long[] shape, int target, int steps, int grid) {
         IntegratedGradients.Attributions attributions = attributions(block, manager, input, shape, target, steps);
-        return IntegratedGradients.map(attributions, (int) shape[2], (int) shape[3], ATTRIBUTION_GRID);
+        return IntegratedGradients.map(attributions, (int) shape[2], (int) shape[3], grid);
     }
 
     /** The signed attribution of every input element, as {@link #integratedGradients} pools them. */

@@ -9,6 +9,7 @@ import dev.resnetserve.model.ModelLoadException;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.model.resnet.TorchScriptFeatures;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.ImageLimits;
 import dev.resnetserve.preprocess.PreprocessingSpec;
@@ -23,9 +24,12 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * {@code java -jar resnet-serve.jar fine-tune --base LOCATION --data DIR --out DIR [--mode head|last-stage]
- * [--name NAME] [--epochs N] [--augmentation none|mirror|dihedral] [--validation-split 0.15] [--seed 42] [--threads 2] [--test DIR]}: teaches the base
- * model the classes of an ImageFolder directory ({@code DIR/<label>/<file>}) with a progress bar, prints accuracy
- * per class and the confusion matrix, and saves the new model; {@code --test DIR}: accuracy on another directory.
+ * [--name NAME] [--epochs N] [--augmentation none|mirror|dihedral] [--validation-split 0.15] [--seed 42] [--threads 2]
+ * [--preprocessing imagenet|whole-image] [--test DIR]}: teaches the base model the classes of an ImageFolder
+ * directory ({@code DIR/<label>/<file>}) with a progress bar, prints accuracy per class and the confusion matrix,
+ * and saves the new model; {@code --test DIR}: accuracy on another directory. The base is a network trained by this
+ * project (its own preprocessing) or a TorchScript module exported by {@code scripts/export-torchvision.py} (mode
+ * head; {@code --preprocessing}, default {@value PreprocessingSpec#IMAGENET}), as for the service's fine-tune API.
  */
 final class FineTuneCommand {
 
@@ -67,16 +71,32 @@ final class FineTuneCommand {
                 new ModelLocator(resources, Files.createTempDirectory("resnet-serve-fine-tune")), resources);
         ModelSpec spec = new ModelSpec("base", "1", base, Optional.empty(), Optional.empty(), Optional.empty());
         ModelArtifact artifact = loader.locate(spec);
-        ModelDescriptor descriptor = artifact.descriptor()
-                .orElseThrow(() -> new ModelLoadException(base + " is not a model trained by this project (no "
-                        + ModelDescriptor.FILE_NAME + "): fine-tuning needs one"));
-        PreprocessingSpec preprocessing =
-                descriptor.preprocessing().orElse(PreprocessingSpec.wholeImage(descriptor.inputSize()));
+        Optional<ModelDescriptor> descriptor = artifact.descriptor();
+        Optional<Path> torchScript = artifact.torchScriptFile();
+        if (descriptor.isEmpty() && torchScript.isEmpty()) {
+            throw new ModelLoadException(base + " is neither a model trained by this project (no "
+                    + ModelDescriptor.FILE_NAME + ") nor a local TorchScript file: fine-tuning needs one");
+        }
+        PreprocessingSpec preprocessing = descriptor.isPresent()
+                ? descriptor
+                        .get()
+                        .preprocessing()
+                        .orElse(PreprocessingSpec.wholeImage(descriptor.get().inputSize()))
+                : PreprocessingSpec.preset(options.getOrDefault("preprocessing", PreprocessingSpec.IMAGENET));
         ImageDecoder decoder = new ImageDecoder(new ImageLimits(40_000_000, 65_500));
         FineTuner tuner = new FineTuner(decoder, threads);
         FineTuner.Report report;
         try (ZooModel<NDList, NDList> model = loader.load(spec, artifact, Device.cpu())) {
-            report = tuner.run(model.getBlock(), descriptor, preprocessing, set, o, name, outDir, new Bar(out));
+            if (descriptor.isPresent()) {
+                report = tuner.run(
+                        model.getBlock(), descriptor.get(), preprocessing, set, o, name, outDir, new Bar(out));
+            } else if (!TorchScriptFeatures.hasFeatures(model.getBlock())) {
+                throw new ModelLoadException(base + " is a TorchScript module without a '" + TorchScriptFeatures.METHOD
+                        + "' method (the penultimate features): export it with scripts/export-torchvision.py");
+            } else {
+                report = tuner.runOnTorchScript(
+                        model.getBlock(), torchScript.get(), preprocessing, set, o, name, outDir, new Bar(out));
+            }
         }
         out.println();
         out.printf(

@@ -44,6 +44,25 @@ public final class Localisation {
 
     public static final int PATH_STEPS = 16;
 
+    /**
+     * The maps' resolutions: cells a side of an integrated-gradients map and of an occlusion grid, and the stage
+     * Grad-CAM weights (0: the last residual stage; 1: the one before, at twice the resolution). {@link #DEFAULT}
+     * is the service's; the experiment can try others.
+     */
+    public record Grids(int attribution, int occlusion, int gradCamStagesBack) {
+        public static final Grids DEFAULT = new Grids(HeatMaps.ATTRIBUTION_GRID, OCCLUSION_GRID, 0);
+
+        public Grids {
+            if (attribution < 1 || attribution > 128 || occlusion < 1 || occlusion > 64) {
+                throw new IllegalArgumentException(
+                        "grids: attribution 1..128, occlusion 1..64; got " + attribution + ", " + occlusion);
+            }
+            if (gradCamStagesBack < 0 || gradCamStagesBack > 3) {
+                throw new IllegalArgumentException("Grad-CAM stages back: 0..3; got " + gradCamStagesBack);
+            }
+        }
+    }
+
     /** Forward passes of an occlusion run at once, as the service's default {@code batch.max-size}. */
     static final int OCCLUSION_BATCH = 8;
 
@@ -58,14 +77,28 @@ public final class Localisation {
      * @param box   the shape's bounding box in the input's pixels, {@code [x0, y0, x1, y1]}, grown by {@link #GROWTH}
      *              and cut to the input
      * @param boxShare the grown box's share of the input's area: what a map spread evenly would score
+     * @param image the image's own area in the input, {@code [x0, y0, x1, y1]}: the rest is padding
      */
-    public record Case(int index, String shape, float[] input, double[] box, double boxShare) {}
+    public record Case(int index, String shape, float[] input, double[] box, double boxShare, double[] image) {}
 
-    /** One map's score, with the map. */
-    public record Score(String method, Case image, int target, int predicted, double share, ClassMap map) {}
+    /**
+     * One map's score, with the map.
+     *
+     * @param share the map's mass inside the grown box
+     * @param onImage the map's mass on the image's own area (the rest lies on padding)
+     */
+    public record Score(
+            String method, Case image, int target, int predicted, double share, double onImage, ClassMap map) {}
 
     /** One method over all images. */
-    public record Summary(String method, int images, double meanShare, double atBar, double minShare, double meanBox) {}
+    public record Summary(
+            String method,
+            int images,
+            double meanShare,
+            double atBar,
+            double minShare,
+            double meanBox,
+            double meanOnImage) {}
 
     /**
      * Images {@code 0 .. count - 1} of set {@code seed} of {@link ShapeGenerator#sample} (the demo's training
@@ -86,16 +119,28 @@ public final class Localisation {
                             .box(b.getMinX(), b.getMinY(), b.getMaxX(), b.getMaxY());
                     double[] grown = grown(box, spec.width(), spec.height());
                     double share = (grown[2] - grown[0]) * (grown[3] - grown[1]) / (spec.width() * spec.height());
+                    double[] image = Preprocessor.placement(sample.width(), sample.height(), spec)
+                            .box(0, 0, sample.width(), sample.height());
                     return new Case(
-                            i, generator.classes().get(sample.label()), preprocessor.toTensor(rgb, spec), grown, share);
+                            i,
+                            generator.classes().get(sample.label()),
+                            preprocessor.toTensor(rgb, spec),
+                            grown,
+                            share,
+                            grown(image, spec.width(), spec.height(), 0));
                 })
                 .toList();
     }
 
     /** {@code box} with its width and height grown by {@link #GROWTH} about its centre, cut to the input. */
     static double[] grown(double[] box, int width, int height) {
-        double dx = (box[2] - box[0]) * GROWTH / 2;
-        double dy = (box[3] - box[1]) * GROWTH / 2;
+        return grown(box, width, height, GROWTH);
+    }
+
+    /** {@code box} grown by {@code growth} of its width and height about its centre, cut to the input. */
+    private static double[] grown(double[] box, int width, int height, double growth) {
+        double dx = (box[2] - box[0]) * growth / 2;
+        double dy = (box[3] - box[1]) * growth / 2;
         return new double[] {
             Math.max(0, box[0] - dx),
             Math.max(0, box[1] - dy),
@@ -138,7 +183,8 @@ public final class Localisation {
             Labels labels,
             PreprocessingSpec spec,
             List<Case> cases,
-            List<String> methods) {
+            List<String> methods,
+            Grids grids) {
         Block block = model.getBlock();
         NDManager manager = model.getNDManager();
         long[] shape = {1, 3, spec.height(), spec.width()};
@@ -150,10 +196,12 @@ public final class Localisation {
             }
             for (String method : methods) {
                 ClassMap map = switch (method) {
-                    case "grad-cam" -> HeatMaps.gradCam(block, manager, image.input(), shape, target);
+                    case "grad-cam" ->
+                        HeatMaps.gradCam(block, manager, image.input(), shape, target, grids.gradCamStagesBack());
                     case "integrated-gradients" ->
-                        HeatMaps.integratedGradients(block, manager, image.input(), shape, target, PATH_STEPS);
-                    case "occlusion" -> occlusion(block, manager, image.input(), spec, target);
+                        HeatMaps.integratedGradients(
+                                block, manager, image.input(), shape, target, PATH_STEPS, grids.attribution());
+                    case "occlusion" -> occlusion(block, manager, image.input(), spec, target, grids.occlusion());
                     default -> throw new IllegalArgumentException("method " + method + "; methods: " + METHODS);
                 };
                 scores.add(new Score(
@@ -162,6 +210,7 @@ public final class Localisation {
                         target,
                         argMax(map.logits()),
                         share(map, image.box(), spec.width(), spec.height()),
+                        share(map, image.image(), spec.width(), spec.height()),
                         map));
             }
         }
@@ -169,8 +218,8 @@ public final class Localisation {
     }
 
     private static ClassMap occlusion(
-            Block block, NDManager manager, float[] input, PreprocessingSpec spec, int target) {
-        int grid = Occlusion.grid(OCCLUSION_GRID, spec.height(), spec.width());
+            Block block, NDManager manager, float[] input, PreprocessingSpec spec, int target, int cells) {
+        int grid = Occlusion.grid(cells, spec.height(), spec.width());
         List<float[]> inputs = Occlusion.inputs(input, spec.height(), spec.width(), grid);
         long[] chw = {3, spec.height(), spec.width()};
         return Occlusion.map(HeatMaps.logits(block, manager, inputs, chw, OCCLUSION_BATCH), target, grid);
@@ -195,7 +244,8 @@ public final class Localisation {
                     mine.stream()
                             .mapToDouble(s -> s.image().boxShare())
                             .average()
-                            .orElse(0)));
+                            .orElse(0),
+                    mine.stream().mapToDouble(Score::onImage).average().orElse(0)));
         }
         return out;
     }

@@ -23,11 +23,11 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 /**
  * {@code experiment localisation [--model classpath:models/demo] [--images 100] [--seed 2101] [--methods
  * grad-cam,integrated-gradients,occlusion] [--preprocessing imagenet|whole-image] [--out target/localisation]
- * [--pictures 0]}:
+ * [--pictures 0] [--attribution-grid 16] [--occlusion-grid 8] [--grad-cam-stages-back 0]}:
  * {@link Localisation} on {@code images} generated images of set {@code seed}, each explained for its true class by
  * each method. Prints a Markdown table per method (mean share of the map's mass in the shape's box grown by 10 %, the
  * share of images at 70 % or more, the least share, and the grown box's mean share of the input, what an even map
- * would score) and writes {@code localisation.csv} (one row per image and method) and {@code summary.csv}; with
+ * would score, and the mean share on the image's own area, the rest lying on padding) and writes {@code localisation.csv} (one row per image and method) and {@code summary.csv}; with
  * {@code --pictures N}, for the first N images a PNG of the input with the grown box and each method's map.
  */
 final class LocalisationExperiment {
@@ -53,6 +53,17 @@ final class LocalisationExperiment {
      */
     static Measured measure(String location, Optional<String> preset, long seed, int count, List<String> methods)
             throws IOException {
+        return measure(location, preset, seed, count, methods, Localisation.Grids.DEFAULT);
+    }
+
+    static Measured measure(
+            String location,
+            Optional<String> preset,
+            long seed,
+            int count,
+            List<String> methods,
+            Localisation.Grids grids)
+            throws IOException {
         System.setProperty("ai.djl.offline", "true");
         PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
         Path work = Files.createTempDirectory("resnet-serve-localisation");
@@ -67,7 +78,7 @@ final class LocalisationExperiment {
         List<Localisation.Case> cases = Localisation.cases(seed, count, preprocessing);
         List<Localisation.Score> scores;
         try (ZooModel<NDList, NDList> model = loader.load(spec, artifact, Device.cpu())) {
-            scores = Localisation.measure(model, labels, preprocessing, cases, methods);
+            scores = Localisation.measure(model, labels, preprocessing, cases, methods, grids);
         }
         return new Measured(preprocessing, scores, Localisation.summarise(scores, methods));
     }
@@ -85,7 +96,13 @@ final class LocalisationExperiment {
         Files.createDirectories(dir);
 
         long start = System.nanoTime();
-        Measured m = measure(location, Optional.ofNullable(options.get("preprocessing")), seed, count, methods);
+        Localisation.Grids grids = new Localisation.Grids(
+                Integer.parseInt(options.getOrDefault(
+                        "attribution-grid", Integer.toString(Localisation.Grids.DEFAULT.attribution()))),
+                Integer.parseInt(options.getOrDefault(
+                        "occlusion-grid", Integer.toString(Localisation.Grids.DEFAULT.occlusion()))),
+                Integer.parseInt(options.getOrDefault("grad-cam-stages-back", "0")));
+        Measured m = measure(location, Optional.ofNullable(options.get("preprocessing")), seed, count, methods, grids);
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Localisation.Score> scores = m.scores();
         List<Localisation.Summary> summaries = m.summaries();
@@ -108,26 +125,27 @@ final class LocalisationExperiment {
                 count,
                 seconds);
         out.println("| method | images | mean share in the box + 10 % | images with >= 70 % | least | box's share"
-                + " of the input (an even map) |");
-        out.println("|---|---|---|---|---|---|");
+                + " of the input (an even map) | mean share on the image (the rest on padding) |");
+        out.println("|---|---|---|---|---|---|---|");
         for (Localisation.Summary s : summaries) {
             out.printf(
                     Locale.ROOT,
-                    "| %s | %d | %.3f | %.0f %% | %.3f | %.3f |%n",
+                    "| %s | %d | %.3f | %.0f %% | %.3f | %.3f | %.3f |%n",
                     s.method(),
                     s.images(),
                     s.meanShare(),
                     100 * s.atBar(),
                     s.minShare(),
-                    s.meanBox());
+                    s.meanBox(),
+                    s.meanOnImage());
         }
         List<String> rows = new ArrayList<>();
-        rows.add("method,image,shape,target,predicted,box_x0,box_y0,box_x1,box_y1,box_share,share");
+        rows.add("method,image,shape,target,predicted,box_x0,box_y0,box_x1,box_y1,box_share,share,on_image");
         for (Localisation.Score s : scores) {
             double[] b = s.image().box();
             rows.add(String.format(
                     Locale.ROOT,
-                    "%s,%d,%s,%d,%d,%.2f,%.2f,%.2f,%.2f,%.4f,%.4f",
+                    "%s,%d,%s,%d,%d,%.2f,%.2f,%.2f,%.2f,%.4f,%.4f,%.4f",
                     s.method(),
                     s.image().index(),
                     s.image().shape(),
@@ -138,21 +156,23 @@ final class LocalisationExperiment {
                     b[2],
                     b[3],
                     s.image().boxShare(),
-                    s.share()));
+                    s.share(),
+                    s.onImage()));
         }
         Files.write(dir.resolve("localisation.csv"), rows);
         List<String> summary = new ArrayList<>();
-        summary.add("method,images,mean_share,at_least_70,least_share,mean_box_share");
+        summary.add("method,images,mean_share,at_least_70,least_share,mean_box_share,mean_on_image");
         for (Localisation.Summary s : summaries) {
             summary.add(String.format(
                     Locale.ROOT,
-                    "%s,%d,%.4f,%.4f,%.4f,%.4f",
+                    "%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f",
                     s.method(),
                     s.images(),
                     s.meanShare(),
                     s.atBar(),
                     s.minShare(),
-                    s.meanBox()));
+                    s.meanBox(),
+                    s.meanOnImage()));
         }
         Files.write(dir.resolve("summary.csv"), summary);
         int pictures = Math.min(count, Integer.parseInt(options.getOrDefault("pictures", "0")));

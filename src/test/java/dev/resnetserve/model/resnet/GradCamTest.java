@@ -3,17 +3,21 @@ package dev.resnetserve.model.resnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import dev.resnetserve.model.ModelLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,6 +43,7 @@ class GradCamTest {
         }
         try (NDManager manager = NDManager.newBaseManager()) { // starts the engine
             boolean gradMode = JniUtils.isGradMode();
+            Engine.getEngine(ModelLoader.ENGINE).setRandomSeed(7); // a reproducible initialisation
             net.initialize(manager, DataType.FLOAT32, new Shape(shape));
             int arrays = manager.getManagedArrays().size();
 
@@ -48,6 +53,7 @@ class GradCamTest {
             assertThat(JniUtils.isGradMode()).isEqualTo(gradMode);
             assertThat(manager.getManagedArrays()).hasSize(arrays);
             float[] expected = classWeightedSum(net, manager, input, shape, 3);
+            assertThat(max(expected)).as("a map with something in it").isEqualTo(1f);
             assertThat(result.map()).hasSameSizeAs(expected);
             for (int i = 0; i < expected.length; i++) {
                 assertThat(result.map()[i]).as("cell %d", i).isCloseTo(expected[i], within(1e-4f));
@@ -63,6 +69,7 @@ class GradCamTest {
         Block net = ResNetBuilder.build(spec);
         long[] shape = {1, 3, 32, 32};
         try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getEngine(ModelLoader.ENGINE).setRandomSeed(7); // a reproducible initialisation
             net.initialize(manager, DataType.FLOAT32, new Shape(shape));
             float[] input = new float[3 * 32 * 32];
             java.util.Arrays.fill(input, 0.5f);
@@ -74,6 +81,104 @@ class GradCamTest {
                 assertThat(logits[result.target()]).isGreaterThanOrEqualTo(logit);
             }
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet-demo", "resnet18", "resnet50"})
+    void oneStageBackIsWhereTheLastStageStarts(String architecture) {
+        ResNetSpec spec = ResNetSpec.named(architecture, 5).withInputSize(64);
+        Block net = ResNetBuilder.build(spec);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getEngine(ModelLoader.ENGINE).setRandomSeed(7); // a reproducible initialisation
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+            List<Block> children = new ArrayList<>(net.getChildren().values());
+
+            assertThat(GradCam.cut(children, new Shape(1, 3, 64, 64), 1)).isEqualTo(ResNetBuilder.lastStageStart(spec));
+            assertThat(GradCam.cut(children, new Shape(1, 3, 64, 64), 0))
+                    .isEqualTo(children.size() - GradCam.HEAD_BLOCKS);
+        }
+    }
+
+    /**
+     * One stage back, the gradient flows through the last stage, so there is no closed form; the channel weights
+     * are checked against central differences instead: {@code w_k} is the mean over positions of the logit's
+     * gradient with respect to {@code A_k}, which is the logit's change when all of channel {@code k} moves by
+     * {@code eps}, divided by {@code eps h w}.
+     */
+    @Test
+    void oneStageBackWeightsTheEarlierStageByItsGradientAtTwiceTheResolution() {
+        ResNetSpec spec = ResNetSpec.named("resnet-demo", 5).withInputSize(64);
+        Block net = ResNetBuilder.build(spec);
+        long[] shape = {1, 3, 64, 64};
+        SplittableRandom random = new SplittableRandom(11);
+        float[] input = new float[3 * 64 * 64];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) random.nextGaussian();
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            boolean gradMode = JniUtils.isGradMode();
+            Engine.getEngine(ModelLoader.ENGINE).setRandomSeed(7); // a reproducible initialisation
+            net.initialize(manager, DataType.FLOAT32, new Shape(shape));
+            int arrays = manager.getManagedArrays().size();
+
+            ClassMap last = GradCam.compute(net, manager, input, shape, 2, 0);
+            ClassMap earlier = GradCam.compute(net, manager, input, shape, 2, 1);
+
+            assertThat(JniUtils.isGradMode()).isEqualTo(gradMode);
+            assertThat(manager.getManagedArrays()).hasSize(arrays);
+            assertThat(earlier.width()).isEqualTo(2 * last.width());
+            assertThat(earlier.height()).isEqualTo(2 * last.height());
+            float[] expected = differencedCam(net, manager, input, shape, 2);
+            assertThat(max(expected)).as("a map with something in it").isEqualTo(1f);
+            assertThat(earlier.map()).hasSameSizeAs(expected);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(earlier.map()[i]).as("cell %d", i).isCloseTo(expected[i], within(1e-2f));
+            }
+        }
+    }
+
+    /** Grad-CAM one stage back with each channel's weight from central differences of the logit. */
+    private static float[] differencedCam(Block net, NDManager manager, float[] input, long[] shape, int c) {
+        List<Block> children = new ArrayList<>(net.getChildren().values());
+        int cut = GradCam.cut(children, new Shape(shape), 1);
+        try (NDManager scope = manager.newSubManager()) {
+            boolean gradMode = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
+            try {
+                ParameterStore parameters = new ParameterStore(scope, false);
+                NDArray a = scope.create(input, new Shape(shape));
+                for (Block block : children.subList(0, cut)) {
+                    a = block.forward(parameters, new NDList(a), false).singletonOrThrow();
+                }
+                long k = a.getShape().get(1);
+                long h = a.getShape().get(2);
+                long w = a.getShape().get(3);
+                float eps = 1e-2f; // float32: smaller steps drown in rounding
+                float[] weights = new float[(int) k];
+                for (int channel = 0; channel < k; channel++) {
+                    NDArray step = scope.zeros(a.getShape());
+                    step.set(new NDIndex(":, {}", channel), eps);
+                    float up = logit(children.subList(cut, children.size()), parameters, a.add(step), c);
+                    float down = logit(children.subList(cut, children.size()), parameters, a.sub(step), c);
+                    weights[channel] = (up - down) / (2 * eps * h * w);
+                }
+                NDArray cam = a.get(0)
+                        .mul(scope.create(weights).reshape(k, 1, 1))
+                        .sum(new int[] {0})
+                        .maximum(0f);
+                return cam.div(cam.max()).toFloatArray();
+            } finally {
+                JniUtils.setGradMode(gradMode);
+            }
+        }
+    }
+
+    private static float logit(List<Block> blocks, ParameterStore parameters, NDArray a, int c) {
+        NDArray out = a;
+        for (Block block : blocks) {
+            out = block.forward(parameters, new NDList(out), false).singletonOrThrow();
+        }
+        return out.getFloat(0, c);
     }
 
     /** ReLU(sum_k W[c][k] A_k), scaled to a maximum of 1, computed without gradients. */
@@ -101,5 +206,13 @@ class GradCamTest {
                 JniUtils.setGradMode(gradMode);
             }
         }
+    }
+
+    private static float max(float[] values) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float value : values) {
+            max = Math.max(max, value);
+        }
+        return max;
     }
 }

@@ -1,0 +1,59 @@
+#!/usr/bin/python3
+"""PyTorch probe of the degradation experiment's data (docs/degradation.md).
+
+Trains a CIFAR-style plain or residual 20-layer network (3x3 stem, 16/32/64 channels, 3 basic blocks a stage,
+He initialisation) with SGD (momentum 0.9, weight decay 1e-4, batch 64, constant learning rate) on ImageFolder
+PNGs written by `java -jar target/resnet-serve.jar generate --square 64 --input 32 --folders true`, and prints the
+training and test error per epoch.
+
+    java -jar target/resnet-serve.jar generate --count 5000 --seed 42 --square 64 --input 32 --folders true --out train32
+    java -jar target/resnet-serve.jar generate --count 1000 --seed 43 --square 64 --input 32 --folders true --out test32
+    /usr/bin/python3 scripts/degradation-probe.py resnet20 12 0.1      # or plain20; epochs; learning rate
+"""
+import os, sys, time, torch, torch.nn as nn, torch.nn.functional as F
+from torchvision.io import read_image
+torch.manual_seed(0); torch.set_num_threads(1)
+def load(d):
+    xs, ys = [], []
+    classes = sorted(os.listdir(d))
+    for ci, c in enumerate(classes):
+        for f in sorted(os.listdir(os.path.join(d, c))):
+            xs.append(read_image(os.path.join(d, c, f))[:3].float() / 255); ys.append(ci)
+    x = torch.stack(xs); m = torch.tensor([0.485, 0.456, 0.406]).view(1,3,1,1); s = torch.tensor([0.229, 0.224, 0.225]).view(1,3,1,1)
+    return (x - m) / s, torch.tensor(ys)
+class Block(nn.Module):
+    def __init__(s, i, o, st, res):
+        super().__init__(); s.res = res
+        s.c1 = nn.Conv2d(i, o, 3, st, 1, bias=False); s.b1 = nn.BatchNorm2d(o)
+        s.c2 = nn.Conv2d(o, o, 3, 1, 1, bias=False); s.b2 = nn.BatchNorm2d(o)
+        s.sc = None
+        if res and (st != 1 or i != o):
+            s.sc = nn.Sequential(nn.Conv2d(i, o, 1, st, bias=False), nn.BatchNorm2d(o))
+    def forward(s, x):
+        y = s.b2(s.c2(F.relu(s.b1(s.c1(x)))))
+        if s.res: y = y + (x if s.sc is None else s.sc(x))
+        return F.relu(y)
+class Net(nn.Module):
+    def __init__(s, n, res, classes):
+        super().__init__()
+        s.stem = nn.Sequential(nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU())
+        layers = []; i = 16
+        for o, st in [(16, 1), (32, 2), (64, 2)]:
+            for b in range(n):
+                layers.append(Block(i, o, st if b == 0 else 1, res)); i = o
+        s.layers = nn.Sequential(*layers); s.fc = nn.Linear(64, classes)
+        for mod in s.modules():
+            if isinstance(mod, nn.Conv2d): nn.init.kaiming_normal_(mod.weight, mode='fan_out', nonlinearity='relu')
+    def forward(s, x): return s.fc(F.adaptive_avg_pool2d(s.layers(s.stem(x)), 1).flatten(1))
+xt, yt = load('train32'); xv, yv = load('test32'); k = int(yt.max()) + 1
+print(xt.shape, k, flush=True)
+for name, n, res in [(sys.argv[1], 3, sys.argv[1].startswith('res'))]:
+    net = Net(n, res, k); opt = torch.optim.SGD(net.parameters(), lr=float(sys.argv[3]), momentum=0.9, weight_decay=1e-4)
+    for ep in range(int(sys.argv[2])):
+        net.train(); perm = torch.randperm(len(yt)); wrong = 0; t = time.time()
+        for b in range(0, len(yt), 64):
+            idx = perm[b:b+64]; out = net(xt[idx]); loss = F.cross_entropy(out, yt[idx])
+            opt.zero_grad(); loss.backward(); opt.step(); wrong += (out.argmax(1) != yt[idx]).sum().item()
+        net.eval()
+        with torch.no_grad(): te = (net(xv).argmax(1) != yv).float().mean().item()
+        print(f"{name} epoch {ep+1}: train error {100*wrong/len(yt):.1f} %, test error {100*te:.1f} %, {time.time()-t:.0f} s", flush=True)
