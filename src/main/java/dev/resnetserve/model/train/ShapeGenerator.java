@@ -107,6 +107,42 @@ public final class ShapeGenerator {
     }
 
     /**
+     * A sample for small inputs (the degradation experiment's 32x32): one shape of half to nine tenths of a square
+     * canvas of {@code size}, at any place and rotation, filled in a colour that contrasts in brightness with a plain
+     * background, saved losslessly. No outline, texture, noise, blur or JPEG: at 32 px those leave a few pixels of
+     * shape (an outline's line is under a pixel), which kept PyTorch's own CIFAR ResNets at chance for hundreds of
+     * iterations (docs/degradation.md); CIFAR-10's objects, too, fill most of their images.
+     */
+    public Sample plainSample(long index, int size) {
+        SplittableRandom random = stream(seed, index);
+        int label = (int) Math.floorMod(index, (long) classes.size());
+        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        Color background = randomColour(random);
+        g.setColor(background);
+        g.fillRect(0, 0, size, size);
+        double diameter = size * random.nextDouble(0.5, 0.9);
+        double cx = random.nextDouble(diameter / 2, size - diameter / 2 + 1e-9);
+        double cy = random.nextDouble(diameter / 2, size - diameter / 2 + 1e-9);
+        AffineTransform place = new AffineTransform();
+        place.translate(cx, cy);
+        place.rotate(random.nextDouble(0, 2 * Math.PI));
+        Shape placed = place.createTransformedShape(outline(classes.get(label), diameter / 2, random));
+        g.setColor(contrastingColour(background, random));
+        g.fill(placed);
+        g.dispose();
+        return new Sample(
+                encode(image, false, 1f),
+                "png",
+                label,
+                size,
+                size,
+                tightBounds(placed),
+                Style.FILLED_BRIGHTNESS_CONTRAST);
+    }
+
+    /**
      * The random stream of image {@code index} of set {@code seed}: its own stream for every (seed, index). Seed and
      * index go through SplitMix64's finaliser (a bijective 64-bit mix) before they seed the generator. The earlier
      * {@code new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index)} multiplied by SplittableRandom's own

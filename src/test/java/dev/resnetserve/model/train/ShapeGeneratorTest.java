@@ -9,6 +9,7 @@ import dev.resnetserve.preprocess.RgbImage;
 import java.awt.Color;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -87,6 +88,51 @@ class ShapeGeneratorTest {
         }
         assertThat(formats).containsExactlyInAnyOrder("jpg", "png");
         assertThat(perClass).containsOnly(20);
+    }
+
+    /**
+     * The degradation experiment's data: two colours, far apart in brightness, and little else (the anti-aliased
+     * edge); the shape large on its canvas; lossless; every class alike.
+     */
+    @Test
+    void plainSamplesAreTwoColoursAndALargeShape() {
+        ShapeGenerator generator = new ShapeGenerator(42, List.of("circle", "square", "triangle", "star", "ring"));
+        int[] perClass = new int[5];
+        for (int i = 0; i < 50; i++) {
+            ShapeGenerator.Sample sample = generator.plainSample(i, 64);
+            RgbImage image = decoder.decode(sample.encoded(), AlphaMode.DROP, 0xFFFFFF);
+            Map<Integer, Integer> colours = new HashMap<>();
+            for (int y = 0; y < 64; y++) {
+                for (int x = 0; x < 64; x++) {
+                    int rgb = image.sample(x, y, 0) << 16 | image.sample(x, y, 1) << 8 | image.sample(x, y, 2);
+                    colours.merge(rgb, 1, Integer::sum);
+                }
+            }
+            List<Map.Entry<Integer, Integer>> common = colours.entrySet().stream()
+                    .sorted(Map.Entry.<Integer, Integer>comparingByValue().reversed())
+                    .limit(2)
+                    .toList();
+            int two = common.get(0).getValue() + common.get(1).getValue();
+
+            assertThat(sample.format()).isEqualTo("png");
+            assertThat(two).as("sample %d: background and fill", i).isGreaterThan(64 * 64 * 80 / 100);
+            assertThat(common.get(1).getValue())
+                    .as("sample %d: the shape's pixels", i)
+                    .isGreaterThan(64 * 64 / 50);
+            assertThat(Math.abs(
+                            luma(common.get(0).getKey()) - luma(common.get(1).getKey())))
+                    .as("sample %d: brightness contrast", i)
+                    .isGreaterThan(80);
+            assertThat(Math.max(sample.box().getWidth(), sample.box().getHeight()))
+                    .as("sample %d: at least half the canvas", i)
+                    .isGreaterThanOrEqualTo(0.5 * 64 * 0.75);
+            perClass[sample.label()]++;
+        }
+        assertThat(perClass).containsOnly(10);
+    }
+
+    private static double luma(int rgb) {
+        return 0.299 * (rgb >> 16 & 0xFF) + 0.587 * (rgb >> 8 & 0xFF) + 0.114 * (rgb & 0xFF);
     }
 
     @Test
