@@ -3,11 +3,12 @@
 
 Trains a CIFAR-style plain or residual 20-layer network (3x3 stem, 16/32/64 channels, 3 basic blocks a stage,
 He initialisation) with SGD (momentum 0.9, weight decay 1e-4, batch 64, constant learning rate) on ImageFolder
-PNGs written by `java -jar target/resnet-serve.jar generate --square 64 --input 32 --folders true`, and prints the
-training and test error per epoch.
+PNGs written by `java -jar target/resnet-serve.jar generate --square 64 --plain true --input 32 --folders true`
+(the experiment's data: ShapeGenerator.plainSample), and prints the training and test error per epoch.
 
-    java -jar target/resnet-serve.jar generate --count 5000 --seed 42 --square 64 --input 32 --folders true --out train32
-    java -jar target/resnet-serve.jar generate --count 1000 --seed 43 --square 64 --input 32 --folders true --out test32
+    C=circle,square,triangle,pentagon,hexagon,star,cross,ring,heart,crescent
+    java -jar target/resnet-serve.jar generate --count 5000 --seed 42 --square 64 --plain true --input 32 --folders true --classes $C --out train32
+    java -jar target/resnet-serve.jar generate --count 1000 --seed 43 --square 64 --plain true --input 32 --folders true --classes $C --out test32
     /usr/bin/python3 scripts/degradation-probe.py resnet20 12 0.1      # or plain20; epochs; learning rate
 """
 import os, sys, time, torch, torch.nn as nn, torch.nn.functional as F

@@ -9,7 +9,9 @@ import dev.resnetserve.support.Readiness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,13 +92,16 @@ class DemoModelTest {
     /**
      * The documented held-out accuracy, re-checked: 500 images freshly drawn from set 47, a seed used by none of the
      * training, validation, held-out or warm-up sets (each image an independent stream: ShapeGeneratorTest), must be
-     * classified at least 95 % right (docs/demo-model.md measures 97.6 % on 1,000 of set 46).
+     * classified at least 94 % right overall, and at least 88 % right in each drawing style, the hue-contrast fills
+     * the old demo missed included. Measured: 474 of 500 (94.8 %); per style 164/173 brightness contrast, 156/159
+     * hue contrast, 28/28 outline, 126/140 textured (docs/demo-model.md; 95.1 % on 2,000 of set 44). The images are
+     * a fixed function of the seed, so the margins are a few images against numerical differences between CPUs.
      */
     @Test
     void scoresFreshIndependentImagesAsDocumented() {
         ShapeGenerator fresh = new ShapeGenerator(47);
-        int correct = 0;
         int count = 500;
+        Map<ShapeGenerator.Style, int[]> byStyle = new EnumMap<>(ShapeGenerator.Style.class); // {correct, seen}
         for (int i = 0; i < count; i++) {
             ShapeGenerator.Sample sample = fresh.sample(i);
             ApiClient.Response response =
@@ -104,10 +109,17 @@ class DemoModelTest {
             assertThat(response.status()).isEqualTo(200);
             String label =
                     response.json().get("predictions").get(0).get("label").asString();
-            correct += label.equals(ShapeGenerator.CLASSES.get(sample.label())) ? 1 : 0;
+            int[] tally = byStyle.computeIfAbsent(sample.style(), style -> new int[2]);
+            tally[0] += label.equals(ShapeGenerator.CLASSES.get(sample.label())) ? 1 : 0;
+            tally[1]++;
         }
+        int correct = byStyle.values().stream().mapToInt(tally -> tally[0]).sum();
         assertThat((double) correct / count)
                 .as("accuracy on %d fresh images of set 47", count)
-                .isGreaterThanOrEqualTo(0.95);
+                .isGreaterThanOrEqualTo(0.94);
+        assertThat(byStyle).as("every style drawn").hasSize(ShapeGenerator.Style.values().length);
+        byStyle.forEach((style, tally) -> assertThat((double) tally[0] / tally[1])
+                .as("accuracy on the %d %s images", tally[1], style)
+                .isGreaterThanOrEqualTo(0.88));
     }
 }

@@ -96,14 +96,15 @@ public final class Commands {
     }
 
     /**
-     * {@code generate --count 80 --seed 7 --out shapes/ [--square SIZE] [--input SIZE]}: writes labelled sample
+     * {@code generate --count 80 --seed 7 --out shapes/ [--square SIZE] [--input SIZE] [--plain true]}: writes labelled sample
      * images, label in the name. {@code --square SIZE}: the training curriculum's square SIZE x SIZE canvases
      * ({@code train}'s warm-up set is seed + 3 at the input size) instead of the full distribution. {@code --input
      * SIZE}: instead of the encoded JPEG/PNG, the SIZE x SIZE model input the trainer makes of it (decoded and
      * fitted with {@code PreprocessingSpec.wholeImage(SIZE)}, before normalisation) as a lossless PNG, so that
      * another program can train on exactly the pixels {@code train} uses. {@code --classes novel} (or a comma-separated
      * list of shape names): other shapes than the demo's eight; {@code --folders true}: ImageFolder layout,
-     * {@code <label>/<file>}, as {@code fine-tune} reads it.
+     * {@code <label>/<file>}, as {@code fine-tune} reads it. {@code --plain true} (with {@code --square}): the
+     * degradation experiment's plain data ({@link ShapeGenerator#plainSample}).
      */
     static int generate(Map<String, String> options, PrintStream out) throws IOException {
         int count = Integer.parseInt(options.getOrDefault("count", "80"));
@@ -114,6 +115,10 @@ public final class Commands {
         Files.createDirectories(dir);
         String classes = options.getOrDefault("classes", "demo");
         boolean folders = Boolean.parseBoolean(options.getOrDefault("folders", "false"));
+        boolean plain = Boolean.parseBoolean(options.getOrDefault("plain", "false"));
+        if (plain && square <= 0) {
+            throw new IllegalArgumentException("--plain true draws on square canvases: give --square SIZE");
+        }
         ShapeGenerator generator = new ShapeGenerator(
                 seed,
                 switch (classes) {
@@ -124,7 +129,9 @@ public final class Commands {
         PreprocessingSpec fit = input > 0 ? PreprocessingSpec.wholeImage(input) : null;
         dev.resnetserve.preprocess.ImageDecoder decoder = TrainCommand.decoder();
         for (int i = 0; i < count; i++) {
-            ShapeGenerator.Sample s = square > 0 ? generator.squareSample(i, square) : generator.sample(i);
+            ShapeGenerator.Sample s = plain
+                    ? generator.plainSample(i, square)
+                    : square > 0 ? generator.squareSample(i, square) : generator.sample(i);
             String label = generator.classes().get(s.label());
             String name = String.format(Locale.ROOT, "%05d-%s.", i, label);
             Path folder = folders ? Files.createDirectories(dir.resolve(label)) : dir;

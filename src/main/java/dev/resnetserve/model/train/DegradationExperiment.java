@@ -123,7 +123,7 @@ final class DegradationExperiment {
         byte[][] images = new byte[count][];
         int[] labels = new int[count];
         IntStream.range(0, count).parallel().forEach(i -> {
-            ShapeGenerator.Sample sample = generator.squareSample(i, 2 * INPUT);
+            ShapeGenerator.Sample sample = generator.plainSample(i, 2 * INPUT);
             images[i] = TrainCommand.fit(decoder, sample, preprocessing);
             labels[i] = sample.label();
         });

@@ -1,10 +1,12 @@
 package dev.resnetserve.model.train;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.Shape;
+import java.awt.TexturePaint;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Area;
 import java.awt.geom.Ellipse2D;
@@ -28,9 +30,10 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Labelled images of eight filled shapes for the demo model. Each sample is a pure function of (seed, index):
- * image 96..1024 px a side with aspect ratio 1:4..4:1; solid, gradient or noisy background; a fill colour that
- * contrasts with it; any rotation; shape size 20% to 90% of the shorter side, anywhere in the frame; JPEG or PNG;
- * sometimes blurred.
+ * image 96..1024 px a side with aspect ratio 1:4..4:1; solid, gradient or noisy background; the shape filled with a
+ * colour that contrasts with it in brightness or, at close brightness, in hue or saturation, or with a striped or
+ * checked texture, or drawn as an outline only; any rotation; shape size 20% to 90% of the shorter side, anywhere in
+ * the frame; JPEG or PNG; sometimes blurred.
  */
 public final class ShapeGenerator {
 
@@ -65,8 +68,25 @@ public final class ShapeGenerator {
      *
      * @param box the shape's bounding box in the image's pixels (before any blur), where an explanation of the
      *            image should point
+     * @param style how the shape is drawn
      */
-    public record Sample(byte[] encoded, String format, int label, int width, int height, Rectangle2D box) {}
+    public record Sample(
+            byte[] encoded, String format, int label, int width, int height, Rectangle2D box, Style style) {}
+
+    /** How the shape is drawn: what a per-style accuracy separates. */
+    public enum Style {
+        /** Filled with one colour that differs from the background in brightness. */
+        FILLED_BRIGHTNESS_CONTRAST,
+        /** Filled with one colour at close brightness, different in hue or saturation. */
+        FILLED_HUE_CONTRAST,
+        /** Filled with stripes or checks of two colours. */
+        TEXTURED,
+        /** Its edge drawn as a line only. */
+        OUTLINE
+    }
+
+    /** A fill colour and whether it contrasts in hue (at close brightness) rather than in brightness. */
+    private record Fill(Color colour, boolean hue) {}
 
     public Sample sample(long index) {
         SplittableRandom random = stream(seed, index);
@@ -84,6 +104,42 @@ public final class ShapeGenerator {
     public Sample squareSample(long index, int size) {
         SplittableRandom random = stream(seed, index);
         return draw(random, (int) Math.floorMod(index, (long) classes.size()), size, size);
+    }
+
+    /**
+     * A sample for small inputs (the degradation experiment's 32x32): one shape of half to nine tenths of a square
+     * canvas of {@code size}, at any place and rotation, filled in a colour that contrasts in brightness with a plain
+     * background, saved losslessly. No outline, texture, noise, blur or JPEG: at 32 px those leave a few pixels of
+     * shape (an outline's line is under a pixel), which kept PyTorch's own CIFAR ResNets at chance for hundreds of
+     * iterations (docs/degradation.md); CIFAR-10's objects, too, fill most of their images.
+     */
+    public Sample plainSample(long index, int size) {
+        SplittableRandom random = stream(seed, index);
+        int label = (int) Math.floorMod(index, (long) classes.size());
+        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        Color background = randomColour(random);
+        g.setColor(background);
+        g.fillRect(0, 0, size, size);
+        double diameter = size * random.nextDouble(0.5, 0.9);
+        double cx = random.nextDouble(diameter / 2, size - diameter / 2 + 1e-9);
+        double cy = random.nextDouble(diameter / 2, size - diameter / 2 + 1e-9);
+        AffineTransform place = new AffineTransform();
+        place.translate(cx, cy);
+        place.rotate(random.nextDouble(0, 2 * Math.PI));
+        Shape placed = place.createTransformedShape(outline(classes.get(label), diameter / 2, random));
+        g.setColor(contrastingColour(background, random));
+        g.fill(placed);
+        g.dispose();
+        return new Sample(
+                encode(image, false, 1f),
+                "png",
+                label,
+                size,
+                size,
+                tightBounds(placed),
+                Style.FILLED_BRIGHTNESS_CONTRAST);
     }
 
     /**
@@ -110,17 +166,40 @@ public final class ShapeGenerator {
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         Color background = paintBackground(g, image, random);
-        g.setColor(contrastingColour(background, random));
         int shorter = Math.min(width, height);
         double size = shorter * random.nextDouble(0.2, 0.9);
         double cx = random.nextDouble(size / 2, width - size / 2 + 1e-9);
         double cy = random.nextDouble(size / 2, height - size / 2 + 1e-9);
-        Shape outline = outline(classes.get(label), size / 2, random);
+        String shape = classes.get(label);
+        Shape outline = outline(shape, size / 2, random);
         AffineTransform place = new AffineTransform();
         place.translate(cx, cy);
         place.rotate(random.nextDouble(0, 2 * Math.PI));
         Shape placed = place.createTransformedShape(outline);
-        g.fill(placed);
+        double look = random.nextDouble();
+        Style style;
+        // the demo model sees the image fitted into 128 px: a line must stay a line there
+        double modelPixel = Math.max(width, height) / 128.0;
+        if (look < 0.15 && hasOutlineForm(shape) && size >= 24 * modelPixel) {
+            // outline only: the shape's edge drawn as a line, the background showing through
+            g.setColor(fillColour(background, random).colour());
+            style = Style.OUTLINE;
+            float line = (float) Math.max(1.5 * modelPixel, size / 2 * random.nextDouble(0.06, 0.16));
+            g.setStroke(new BasicStroke(line, BasicStroke.CAP_ROUND, BasicStroke.JOIN_MITER));
+            g.draw(placed);
+        } else if (look < 0.35) {
+            // the stripes or checks at any angle: turn the canvas, fill the shape turned back
+            double angle = random.nextDouble(0, Math.PI);
+            g.setPaint(texture(background, size, random));
+            g.rotate(angle, cx, cy);
+            g.fill(AffineTransform.getRotateInstance(-angle, cx, cy).createTransformedShape(placed));
+            style = Style.TEXTURED;
+        } else {
+            Fill fill = fillColour(background, random);
+            g.setColor(fill.colour());
+            g.fill(placed);
+            style = fill.hue() ? Style.FILLED_HUE_CONTRAST : Style.FILLED_BRIGHTNESS_CONTRAST;
+        }
         g.dispose();
         if (random.nextDouble() < 0.3) {
             image = blur(image, 1 + 2 * random.nextInt(1 + shorter / 150));
@@ -132,7 +211,8 @@ public final class ShapeGenerator {
                 label,
                 width,
                 height,
-                tightBounds(placed));
+                tightBounds(placed),
+                style);
     }
 
     /**
@@ -318,6 +398,59 @@ public final class ShapeGenerator {
             }
         }
         return base;
+    }
+
+    /**
+     * Half the fills contrast with the background in brightness; the other half in hue or saturation at nearly the
+     * same brightness (a green square on purple, a red pentagon on green), which a model that looks only at
+     * brightness cannot see.
+     */
+    private static Fill fillColour(Color background, SplittableRandom random) {
+        return random.nextBoolean()
+                ? new Fill(contrastingColour(background, random), false)
+                : new Fill(hueContrastingColour(background, random), true);
+    }
+
+    /** A colour within 40 luma steps of the background but at least 150 apart from it in RGB. */
+    static Color hueContrastingColour(Color background, SplittableRandom random) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            Color c = randomColour(random);
+            if (Math.abs(luma(c) - luma(background)) < 40 && distance(c, background) > 150) {
+                return c;
+            }
+        }
+        return contrastingColour(background, random);
+    }
+
+    /**
+     * A striped or checked fill of two colours, each contrasting with the background, with a period of 6 % to 25 %
+     * of the shape's size: a textured object, whose outline is what tells its class.
+     */
+    private static TexturePaint texture(Color background, double size, SplittableRandom random) {
+        Color a = fillColour(background, random).colour();
+        Color b = fillColour(background, random).colour();
+        int period = Math.max(2, (int) Math.round(size * random.nextDouble(0.06, 0.25)));
+        BufferedImage tile = new BufferedImage(period, period, BufferedImage.TYPE_INT_RGB);
+        boolean checks = random.nextBoolean();
+        for (int y = 0; y < period; y++) {
+            for (int x = 0; x < period; x++) {
+                boolean first = checks ? (x < period / 2) == (y < period / 2) : x < period / 2;
+                tile.setRGB(x, y, (first ? a : b).getRGB());
+            }
+        }
+        return new TexturePaint(tile, new Rectangle2D.Double(0, 0, period, period));
+    }
+
+    /** A circle drawn as a line is a ring: those two are always filled. */
+    private static boolean hasOutlineForm(String shape) {
+        return !shape.equals("circle") && !shape.equals("ring");
+    }
+
+    private static double distance(Color a, Color b) {
+        int dr = a.getRed() - b.getRed();
+        int dg = a.getGreen() - b.getGreen();
+        int db = a.getBlue() - b.getBlue();
+        return Math.sqrt(dr * dr + dg * dg + db * db);
     }
 
     private static Color contrastingColour(Color background, SplittableRandom random) {

@@ -46,10 +46,10 @@ record TrainOptions(
         }
         return new TrainOptions(
                 options.getOrDefault("arch", "resnet-demo"),
-                Integer.parseInt(options.getOrDefault("train", "16000")),
+                Integer.parseInt(options.getOrDefault("train", "24000")),
                 Integer.parseInt(options.getOrDefault("val", "1000")),
                 Integer.parseInt(options.getOrDefault("test", "2000")),
-                Integer.parseInt(options.getOrDefault("warmup", "4")),
+                Integer.parseInt(options.getOrDefault("warmup", "3")),
                 Integer.parseInt(options.getOrDefault("epochs", "14")),
                 Integer.parseInt(options.getOrDefault("batch", "32")),
                 Float.parseFloat(options.getOrDefault("lr", "0.001")),
