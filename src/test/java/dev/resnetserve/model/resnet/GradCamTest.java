@@ -16,7 +16,6 @@ import ai.djl.training.ParameterStore;
 import dev.resnetserve.model.ModelLoader;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,11 +35,7 @@ class GradCamTest {
         ResNetSpec spec = ResNetSpec.named(architecture, 5).withInputSize(64);
         Block net = ResNetBuilder.build(spec);
         long[] shape = {1, 3, 64, 64};
-        SplittableRandom random = new SplittableRandom(7);
-        float[] input = new float[3 * 64 * 64];
-        for (int i = 0; i < input.length; i++) {
-            input[i] = (float) random.nextGaussian();
-        }
+        float[] input = GaussianInputs.of(7, 64);
         try (NDManager manager = NDManager.newBaseManager()) { // starts the engine
             boolean gradMode = JniUtils.isGradMode();
             Engine.getEngine(ModelLoader.ENGINE).setRandomSeed(7); // a reproducible initialisation
@@ -110,11 +105,7 @@ class GradCamTest {
         ResNetSpec spec = ResNetSpec.named("resnet-demo", 5).withInputSize(64);
         Block net = ResNetBuilder.build(spec);
         long[] shape = {1, 3, 64, 64};
-        SplittableRandom random = new SplittableRandom(11);
-        float[] input = new float[3 * 64 * 64];
-        for (int i = 0; i < input.length; i++) {
-            input[i] = (float) random.nextGaussian();
-        }
+        float[] input = GaussianInputs.of(11, 64);
         try (NDManager manager = NDManager.newBaseManager()) {
             boolean gradMode = JniUtils.isGradMode();
             Engine.getEngine(ModelLoader.ENGINE).setRandomSeed(7); // a reproducible initialisation

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,11 +24,7 @@ class IntegratedGradientsTest {
         ResNetSpec spec = ResNetSpec.named("resnet-demo", 5).withInputSize(32);
         Block net = ResNetBuilder.build(spec);
         long[] shape = {1, 3, 32, 32};
-        SplittableRandom random = new SplittableRandom(11);
-        float[] input = new float[3 * 32 * 32];
-        for (int i = 0; i < input.length; i++) {
-            input[i] = (float) random.nextGaussian();
-        }
+        float[] input = GaussianInputs.of(11, 32);
         try (NDManager manager = NDManager.newBaseManager()) { // starts the engine
             boolean gradMode = JniUtils.isGradMode();
             net.initialize(manager, DataType.FLOAT32, new Shape(shape));
