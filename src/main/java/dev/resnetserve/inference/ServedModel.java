@@ -138,7 +138,7 @@ public final class ServedModel {
     }
 
     /**
-     * Whether {@link #integratedGradients} can explain this model's answers: a ready network trained by this project
+     * Whether integrated gradients ({@link #pathGradients}) can explain this model's answers: a ready network trained by this project
      * or any TorchScript module, which libtorch can differentiate; not an ONNX graph.
      */
     public boolean supportsIntegratedGradients() {
@@ -174,19 +174,27 @@ public final class ServedModel {
     }
 
     /**
-     * Queues a preprocessed input for an integrated-gradients map of class {@code target} (negative: the top-1
-     * class), {@code steps} path points, pooled to {@link HeatMaps#ATTRIBUTION_GRID} cells a side; run by a worker as
-     * {@link #gradCam}.
+     * Queues one part of an integrated-gradients explanation: the summed gradients of {@code target}'s logit at
+     * path points {@code from} to {@code from + count - 1} of {@code steps} ({@link HeatMaps#pathGradients}), a
+     * job a worker runs as {@link #gradCam}. The service queues an explanation's parts one after another, so that
+     * classification batches run between them instead of waiting behind all of its passes at once.
      */
-    public CompletableFuture<ClassMap> integratedGradients(float[] input, int target, int steps) {
+    public CompletableFuture<float[]> pathGradients(float[] input, int target, int from, int count, int steps) {
         lifecycle.checkReady();
         long[] shape = {1, 3, preprocessing.height(), preprocessing.width()};
         return queue.submit(
                         input,
-                        deviceModel -> packed(HeatMaps.integratedGradients(
-                                deviceModel.getBlock(), deviceModel.getNDManager(), input, shape, target, steps)),
+                        deviceModel -> HeatMaps.pathGradients(
+                                deviceModel.getBlock(),
+                                deviceModel.getNDManager(),
+                                input,
+                                shape,
+                                target,
+                                from,
+                                count,
+                                steps),
                         scheduling.requestTimeout())
-                .thenApply(result -> unpacked(result.logits()));
+                .thenApply(InferenceResult::logits);
     }
 
     /** A job's result as one row: target, height, width, classes, the logits, then the map. */

@@ -8,6 +8,9 @@ import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.model.Labels;
 import dev.resnetserve.model.Softmax;
 import dev.resnetserve.model.resnet.ClassMap;
+import dev.resnetserve.model.resnet.GradCam;
+import dev.resnetserve.model.resnet.HeatMaps;
+import dev.resnetserve.model.resnet.IntegratedGradients;
 import dev.resnetserve.model.resnet.Occlusion;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.PreprocessingSpec;
@@ -91,13 +94,7 @@ public final class Explainer {
             Explanation explanation = switch (chosen) {
                 case GRAD_CAM ->
                     mapped(model, labels, chosen, input, model.gradCam(input, target == null ? -1 : target));
-                case INTEGRATED_GRADIENTS ->
-                    mapped(
-                            model,
-                            labels,
-                            chosen,
-                            input,
-                            model.integratedGradients(input, target == null ? -1 : target, pathSteps));
+                case INTEGRATED_GRADIENTS -> integratedGradients(model, labels, input, target, deadline);
                 case OCCLUSION -> occlusion(model, labels, input, target, deadline);
             };
             nanos[Stage.INFERENCE.ordinal()] = System.nanoTime() - passes;
@@ -159,6 +156,42 @@ public final class Explainer {
                 method,
                 Classifier.await(pending, model.scheduling().requestTimeout()),
                 input);
+    }
+
+    /**
+     * Integrated gradients ({@link IntegratedGradients}) of {@code pathSteps} path points, in parts: the input's
+     * logits as a classification (batched with others), then one job per {@link IntegratedGradients#CHUNK} path
+     * points, each awaited before the next is queued, so that a worker runs classification batches between the
+     * parts instead of holding them up for the whole explanation; the whole explanation keeps the request's deadline.
+     */
+    private Explanation integratedGradients(
+            ServedModel model, Labels labels, float[] input, Integer target, long deadline) {
+        PreprocessingSpec spec = model.preprocessing();
+        float[] logits = classifier.infer(model, List.of(input)).get(0).logits();
+        int chosen = target != null ? target : GradCam.argMax(logits);
+        float[] sum = new float[input.length];
+        for (int from = 0; from < pathSteps; from += IntegratedGradients.CHUNK) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw new DeadlineExceededException(); // the whole explanation keeps the request's deadline
+            }
+            float[] part = Classifier.await(
+                    model.pathGradients(
+                            input, chosen, from, Math.min(IntegratedGradients.CHUNK, pathSteps - from), pathSteps),
+                    model.scheduling().requestTimeout());
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += part[i];
+            }
+        }
+        float[] values = new float[input.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = sum[i] / pathSteps * input[i]; // the baseline is 0
+        }
+        ClassMap map = IntegratedGradients.map(
+                new IntegratedGradients.Attributions(chosen, logits, values),
+                spec.height(),
+                spec.width(),
+                HeatMaps.ATTRIBUTION_GRID);
+        return explanation(model, labels, ExplainMethod.INTEGRATED_GRADIENTS, map, input);
     }
 
     /**

@@ -139,7 +139,8 @@ public final class GradCam {
         }
     }
 
-    static int argMax(float[] values) {
+    /** The index of the largest value (the first, if several are). */
+    public static int argMax(float[] values) {
         int best = 0;
         for (int i = 1; i < values.length; i++) {
             if (values[i] > values[best]) {

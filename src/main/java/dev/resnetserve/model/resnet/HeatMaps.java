@@ -110,6 +110,22 @@ public final class HeatMaps {
     }
 
     /**
+     * The summed gradients of path points {@code from} to {@code from + count - 1} of {@code steps}
+     * ({@link IntegratedGradients#pathGradients}), for the block's kind (a network built here or a TorchScript
+     * module).
+     */
+    public static float[] pathGradients(
+            Block block, NDManager manager, float[] input, long[] shape, int target, int from, int count, int steps) {
+        if (block instanceof PtSymbolBlock module) {
+            frozen(module, manager);
+            return IntegratedGradients.pathGradients(
+                    x -> method(module, "forward", x), manager, input, shape, target, from, count, steps);
+        }
+        return IntegratedGradients.pathGradients(
+                IntegratedGradients.forward(block), manager, input, shape, target, from, count, steps);
+    }
+
+    /**
      * Runs {@code method} of {@code module} on {@code x} with autograd as the thread's grad mode says: DJL's
      * "training" call, which runs the method outside libtorch's inference mode (whose tensors cannot take part in a
      * backward pass) without switching the module to training mode. A method other than {@code forward} is named as

@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
 public final class IntegratedGradients {
 
     /** Path points per forward and backward pass. */
-    static final int CHUNK = 4;
+    public static final int CHUNK = 4;
 
     private IntegratedGradients() {}
 
@@ -36,14 +36,7 @@ public final class IntegratedGradients {
 
     public static Attributions attributions(
             Block net, NDManager manager, float[] input, long[] shape, int target, int steps) {
-        return attributions(
-                x -> net.forward(new ParameterStore(x.getManager(), false), new NDList(x), false)
-                        .singletonOrThrow(),
-                manager,
-                input,
-                shape,
-                target,
-                steps);
+        return attributions(forward(net), manager, input, shape, target, steps);
     }
 
     /**
@@ -60,30 +53,67 @@ public final class IntegratedGradients {
             int chosen = target >= 0 ? target : GradCam.argMax(logits);
             NDArray gradientSum = scope.zeros(new Shape(shape));
             for (int from = 0; from < steps; from += CHUNK) {
-                int n = Math.min(CHUNK, steps - from);
-                float[] alphas = new float[n];
-                for (int i = 0; i < n; i++) {
-                    alphas[i] = (from + i + 0.5f) / steps;
-                }
-                try (NDManager step = scope.newSubManager()) {
-                    JniUtils.setGradMode(false);
-                    NDArray path = step.create(alphas)
-                            .reshape(n, 1, 1, 1)
-                            .mul(x); // the baseline is 0: baseline + alpha (x - baseline) = alpha x
-                    JniUtils.setGradMode(true);
-                    path.setRequiresGradient(true);
-                    NDArray out = net.apply(path);
-                    NDArray score = out.get(":, " + chosen).sum();
-                    JniUtils.backward((PtNDArray) score, (PtNDArray) step.ones(score.getShape()), false, false);
-                    JniUtils.setGradMode(false);
-                    NDArray summed = path.getGradient().sum(new int[] {0}, true);
-                    gradientSum.addi(summed);
-                }
+                gradientSum.addi(pathGradients(net, scope, x, chosen, from, Math.min(CHUNK, steps - from), steps));
             }
             float[] values = gradientSum.div(steps).mul(x).toFloatArray();
             return new Attributions(chosen, logits, values);
         } finally {
             JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /**
+     * The gradients of {@code target}'s logit at path points {@code from} to {@code from + count - 1} of
+     * {@code steps} (midpoints), summed: one forward and backward pass of {@code count} inputs, the part of
+     * {@link #attributions} a worker runs as one job when the service splits an explanation (so classification
+     * batches run between its parts). {@code input} is {@code [3, H, W]} flattened, {@code shape} its {@code [1, 3, H,
+     * W]}; the result has {@code input}'s length; every array in a sub-manager of {@code manager}, closed.
+     */
+    public static float[] pathGradients(
+            UnaryOperator<NDArray> net,
+            NDManager manager,
+            float[] input,
+            long[] shape,
+            int target,
+            int from,
+            int count,
+            int steps) {
+        boolean gradMode = JniUtils.isGradMode();
+        try (NDManager scope = manager.newSubManager()) {
+            return pathGradients(net, scope, scope.create(input, new Shape(shape)), target, from, count, steps)
+                    .toFloatArray();
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /** A block's forward pass as {@link #attributions(UnaryOperator, NDManager, float[], long[], int, int)} takes it. */
+    static UnaryOperator<NDArray> forward(Block net) {
+        return x -> net.forward(new ParameterStore(x.getManager(), false), new NDList(x), false)
+                .singletonOrThrow();
+    }
+
+    /** The summed gradient of a chunk of path points, {@code [1, 3, H, W]}, in {@code scope}. */
+    private static NDArray pathGradients(
+            UnaryOperator<NDArray> net, NDManager scope, NDArray x, int target, int from, int count, int steps) {
+        float[] alphas = new float[count];
+        for (int i = 0; i < count; i++) {
+            alphas[i] = (from + i + 0.5f) / steps;
+        }
+        try (NDManager step = scope.newSubManager()) {
+            JniUtils.setGradMode(false);
+            NDArray path = step.create(alphas)
+                    .reshape(count, 1, 1, 1)
+                    .mul(x); // the baseline is 0: baseline + alpha (x - baseline) = alpha x
+            JniUtils.setGradMode(true);
+            path.setRequiresGradient(true);
+            NDArray out = net.apply(path);
+            NDArray score = out.get(":, " + target).sum();
+            JniUtils.backward((PtNDArray) score, (PtNDArray) step.ones(score.getShape()), false, false);
+            JniUtils.setGradMode(false);
+            NDArray summed = path.getGradient().sum(new int[] {0}, true);
+            summed.attach(scope);
+            return summed;
         }
     }
 
