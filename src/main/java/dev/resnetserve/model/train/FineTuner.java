@@ -143,12 +143,10 @@ public final class FineTuner {
         PreprocessingSpec preprocessing = task.preprocessing();
         TrainingSet set = task.set();
         FineTuneOptions options = task.options();
-        String name = task.name();
-        Path out = task.out();
         ResNetSpec spec = ResNetSpec.named(
                         baseDescriptor.architecture(), set.labels().size())
                 .withInputSize(baseDescriptor.inputSize());
-        try (Model tuned = Model.newInstance(name, Device.cpu(), ModelLoader.ENGINE)) {
+        try (Model tuned = Model.newInstance(task.name(), Device.cpu(), ModelLoader.ENGINE)) {
             Block net = ResNetBuilder.build(spec);
             tuned.setBlock(net);
             NDManager manager = tuned.getNDManager();
@@ -179,7 +177,15 @@ public final class FineTuner {
                     manager,
                     task,
                     start,
-                    () -> save(tuned, name, spec, preprocessing, set.labels(), out, baseDescriptor, options));
+                    () -> save(
+                            tuned,
+                            task.name(),
+                            spec,
+                            preprocessing,
+                            set.labels(),
+                            task.out(),
+                            baseDescriptor,
+                            options));
         }
     }
 

@@ -16,6 +16,7 @@ import ai.djl.training.ParameterStore;
 import dev.resnetserve.model.ModelLoader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -132,71 +133,66 @@ class GradCamTest {
     private static float[] differencedCam(Block net, NDManager manager, float[] input, long[] shape, int c) {
         List<Block> children = new ArrayList<>(net.getChildren().values());
         int cut = GradCam.cut(children, new Shape(shape), 1);
+        return withoutGradients(manager, input, shape, (x, parameters) -> {
+            NDArray a = run(children.subList(0, cut), parameters, x);
+            long k = a.getShape().get(1);
+            long h = a.getShape().get(2);
+            long w = a.getShape().get(3);
+            float eps = 1e-2f; // float32: smaller steps drown in rounding
+            float[] weights = new float[(int) k];
+            for (int channel = 0; channel < k; channel++) {
+                NDArray step = x.getManager().zeros(a.getShape());
+                step.set(new NDIndex(":, {}", channel), eps);
+                List<Block> tail = children.subList(cut, children.size());
+                float up = run(tail, parameters, a.add(step)).getFloat(0, c);
+                float down = run(tail, parameters, a.sub(step)).getFloat(0, c);
+                weights[channel] = (up - down) / (2 * eps * h * w);
+            }
+            NDArray cam = a.get(0)
+                    .mul(x.getManager().create(weights).reshape(k, 1, 1))
+                    .sum(new int[] {0})
+                    .maximum(0f);
+            return cam.div(cam.max()).toFloatArray();
+        });
+    }
+
+    /** Runs {@code work} on {@code input} as an array in a sub-manager of {@code manager}, grad mode off. */
+    private static float[] withoutGradients(
+            NDManager manager, float[] input, long[] shape, BiFunction<NDArray, ParameterStore, float[]> work) {
         try (NDManager scope = manager.newSubManager()) {
             boolean gradMode = JniUtils.isGradMode();
             JniUtils.setGradMode(false);
             try {
-                ParameterStore parameters = new ParameterStore(scope, false);
-                NDArray a = scope.create(input, new Shape(shape));
-                for (Block block : children.subList(0, cut)) {
-                    a = block.forward(parameters, new NDList(a), false).singletonOrThrow();
-                }
-                long k = a.getShape().get(1);
-                long h = a.getShape().get(2);
-                long w = a.getShape().get(3);
-                float eps = 1e-2f; // float32: smaller steps drown in rounding
-                float[] weights = new float[(int) k];
-                for (int channel = 0; channel < k; channel++) {
-                    NDArray step = scope.zeros(a.getShape());
-                    step.set(new NDIndex(":, {}", channel), eps);
-                    float up = logit(children.subList(cut, children.size()), parameters, a.add(step), c);
-                    float down = logit(children.subList(cut, children.size()), parameters, a.sub(step), c);
-                    weights[channel] = (up - down) / (2 * eps * h * w);
-                }
-                NDArray cam = a.get(0)
-                        .mul(scope.create(weights).reshape(k, 1, 1))
-                        .sum(new int[] {0})
-                        .maximum(0f);
-                return cam.div(cam.max()).toFloatArray();
+                return work.apply(scope.create(input, new Shape(shape)), new ParameterStore(scope, false));
             } finally {
                 JniUtils.setGradMode(gradMode);
             }
         }
     }
 
-    private static float logit(List<Block> blocks, ParameterStore parameters, NDArray a, int c) {
-        NDArray out = a;
+    private static NDArray run(List<Block> blocks, ParameterStore parameters, NDArray x) {
+        NDArray out = x;
         for (Block block : blocks) {
             out = block.forward(parameters, new NDList(out), false).singletonOrThrow();
         }
-        return out.getFloat(0, c);
+        return out;
     }
 
     /** ReLU(sum_k W[c][k] A_k), scaled to a maximum of 1, computed without gradients. */
     private static float[] classWeightedSum(Block net, NDManager manager, float[] input, long[] shape, int c) {
         List<Block> children = new ArrayList<>(net.getChildren().values());
-        try (NDManager scope = manager.newSubManager()) {
-            boolean gradMode = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-            try {
-                ParameterStore parameters = new ParameterStore(scope, false);
-                NDArray a = scope.create(input, new Shape(shape));
-                for (Block stage : children.subList(0, children.size() - GradCam.HEAD_BLOCKS)) {
-                    a = stage.forward(parameters, new NDList(a), false).singletonOrThrow();
-                }
-                NDArray weight = children.get(children.size() - 1)
-                        .getParameters()
-                        .get("weight")
-                        .getArray()
-                        .get(c); // [K]
-                long k = weight.getShape().get(0);
-                NDArray cam =
-                        a.get(0).mul(weight.reshape(k, 1, 1)).sum(new int[] {0}).maximum(0f);
-                return cam.div(cam.max()).toFloatArray();
-            } finally {
-                JniUtils.setGradMode(gradMode);
-            }
-        }
+        return withoutGradients(manager, input, shape, (x, parameters) -> {
+            NDArray a = run(children.subList(0, children.size() - GradCam.HEAD_BLOCKS), parameters, x);
+            NDArray weight = children.get(children.size() - 1)
+                    .getParameters()
+                    .get("weight")
+                    .getArray()
+                    .get(c); // [K]
+            long k = weight.getShape().get(0);
+            NDArray cam =
+                    a.get(0).mul(weight.reshape(k, 1, 1)).sum(new int[] {0}).maximum(0f);
+            return cam.div(cam.max()).toFloatArray();
+        });
     }
 
     private static float max(float[] values) {
