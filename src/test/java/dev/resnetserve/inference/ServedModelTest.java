@@ -14,6 +14,7 @@ import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.model.resnet.ClassMap;
+import dev.resnetserve.model.resnet.GradCam;
 import dev.resnetserve.support.HeldBatches;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +114,7 @@ class ServedModelTest {
         try {
             float[] input = input(7);
             float[] logits = direct(model.spec(), new float[][] {input})[0];
-            int top = argmax(logits);
+            int top = GradCam.argMax(logits);
 
             ClassMap cam = model.gradCam(input, -1).get(60, TimeUnit.SECONDS);
             assertThat(cam.target()).as("top-1 class").isEqualTo(top);
@@ -321,16 +322,6 @@ class ServedModelTest {
             input[i] = (float) random.nextGaussian();
         }
         return input;
-    }
-
-    private static int argmax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static List<String> workerThreads(String model) {

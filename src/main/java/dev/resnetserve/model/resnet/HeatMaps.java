@@ -13,6 +13,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The heat-map methods on a loaded model's block, run on the calling thread: the service's workers run them as a
@@ -101,12 +102,7 @@ public final class HeatMaps {
     /** The signed attribution of every input element, as {@link #integratedGradients} pools them. */
     static IntegratedGradients.Attributions attributions(
             Block block, NDManager manager, float[] input, long[] shape, int target, int steps) {
-        if (block instanceof PtSymbolBlock module) {
-            frozen(module, manager);
-            return IntegratedGradients.attributions(
-                    x -> method(module, "forward", x), manager, input, shape, target, steps);
-        }
-        return IntegratedGradients.attributions(block, manager, input, shape, target, steps);
+        return IntegratedGradients.attributions(differentiable(block, manager), manager, input, shape, target, steps);
     }
 
     /**
@@ -116,13 +112,20 @@ public final class HeatMaps {
      */
     public static float[] pathGradients(
             Block block, NDManager manager, float[] input, long[] shape, int target, int from, int count, int steps) {
+        return IntegratedGradients.pathGradients(
+                differentiable(block, manager), manager, input, shape, target, from, count, steps);
+    }
+
+    /**
+     * The block's forward pass from inputs to logits, recording for autograd when grad mode is on: a TorchScript
+     * module's {@code forward} (its parameters frozen first), or the forward pass of a network built here.
+     */
+    private static UnaryOperator<NDArray> differentiable(Block block, NDManager manager) {
         if (block instanceof PtSymbolBlock module) {
             frozen(module, manager);
-            return IntegratedGradients.pathGradients(
-                    x -> method(module, "forward", x), manager, input, shape, target, from, count, steps);
+            return x -> method(module, "forward", x);
         }
-        return IntegratedGradients.pathGradients(
-                IntegratedGradients.forward(block), manager, input, shape, target, from, count, steps);
+        return IntegratedGradients.forward(block);
     }
 
     /**

@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import ai.djl.repository.zoo.ZooModel;
 import dev.resnetserve.model.Labels;
 import dev.resnetserve.model.resnet.ClassMap;
+import dev.resnetserve.model.resnet.GradCam;
 import dev.resnetserve.model.resnet.HeatMaps;
 import dev.resnetserve.model.resnet.Occlusion;
 import dev.resnetserve.preprocess.ImageDecoder;
@@ -208,7 +209,7 @@ public final class Localisation {
                         method,
                         image,
                         target,
-                        argMax(map.logits()),
+                        GradCam.argMax(map.logits()),
                         share(map, image.box(), spec.width(), spec.height()),
                         share(map, image.image(), spec.width(), spec.height()),
                         map));
@@ -284,15 +285,5 @@ public final class Localisation {
         }
         g.dispose();
         return out;
-    }
-
-    private static int argMax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }
