@@ -173,7 +173,8 @@ class ServingConfiguration {
         return new ModelLoader(
                 new ModelLocator(resources, workDirectory()),
                 resources,
-                properties.engine().onnx().settings());
+                properties.engine().onnx().settings(),
+                properties.engine().intraOpThreads());
     }
 
     @Bean
@@ -204,15 +205,6 @@ class ServingConfiguration {
         List<ServedModel> served = new ArrayList<>();
         for (Map.Entry<String, ModelProperties> entry : properties.models().entrySet()) {
             ModelSettings settings = settings(entry.getKey(), entry.getValue());
-            if (settings.workersDerived()) {
-                log.info(
-                        "model '{}': {} worker(s) per device, derived from {} core(s) (WorkerThreads; set "
-                                + "resnet.models.{}.workers to choose)",
-                        entry.getKey(),
-                        settings.workers(),
-                        Runtime.getRuntime().availableProcessors(),
-                        entry.getKey());
-            }
             served.add(new ServedModel(
                     settings.spec(entry.getKey(), entry.getValue().location()),
                     settings.scheduling(),

@@ -103,7 +103,14 @@ public record ModelSettings(
     /** How its requests are queued, batched and spread over devices. */
     public SchedulingSpec scheduling() {
         return new SchedulingSpec(
-                devices, workers, queueCapacity, batchMaxSize, batchMaxDelay, requestTimeout, cpuFallback);
+                devices,
+                workers,
+                queueCapacity,
+                batchMaxSize,
+                batchMaxDelay,
+                requestTimeout,
+                cpuFallback,
+                workersDerived);
     }
 
     private static void check(boolean valid, String setting, String rule) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.ZooModel;
+import dev.resnetserve.model.EngineSettings;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -19,24 +20,40 @@ final class PredictorBatchRunner implements BatchRunner {
     private final Predictor<NDList, NDList> predictor;
     private final long[] inputShape;
     private final OptionalInt fixedBatchSize;
+    private final int torchThreads;
+    private Thread threadsSetOn; // the thread whose libtorch thread count was last set; runs are on one at a time
 
     PredictorBatchRunner(ZooModel<NDList, NDList> model, long[] inputShape) {
-        this(model, inputShape, OptionalInt.empty());
+        this(model, inputShape, OptionalInt.empty(), 0);
     }
 
     /**
      * @param fixedBatchSize the batch size the model's input fixes, if any: smaller batches are padded with zeros
      *                       to it (the padding's outputs are dropped)
+     * @param torchThreads   libtorch intra-op threads for the thread that runs a batch, set before its first one
+     *                       there (warm-up, then the worker's own); 0: leave the thread's count as it is
      */
-    PredictorBatchRunner(ZooModel<NDList, NDList> model, long[] inputShape, OptionalInt fixedBatchSize) {
+    PredictorBatchRunner(
+            ZooModel<NDList, NDList> model, long[] inputShape, OptionalInt fixedBatchSize, int torchThreads) {
         this.model = model;
         this.predictor = model.newPredictor();
         this.inputShape = inputShape.clone();
         this.fixedBatchSize = fixedBatchSize;
+        this.torchThreads = torchThreads;
+    }
+
+    /** Sets this thread's libtorch intra-op threads, once per thread that runs the model. */
+    private void useThreadsHere() {
+        Thread current = Thread.currentThread();
+        if (torchThreads > 0 && current != threadsSetOn) {
+            EngineSettings.useTorchThreadsOnThisThread(torchThreads);
+            threadsSetOn = current;
+        }
     }
 
     @Override
     public float[][] run(List<float[]> inputs) throws Exception {
+        useThreadsHere();
         int n = inputs.size();
         int size = inputs.get(0).length;
         int rows = Math.max(n, fixedBatchSize.orElse(n));
@@ -62,6 +79,7 @@ final class PredictorBatchRunner implements BatchRunner {
 
     @Override
     public float[] runJob(ModelJob job) throws Exception {
+        useThreadsHere();
         return job.run(model);
     }
 

@@ -14,6 +14,8 @@ import java.util.List;
  * @param requestTimeout deadline from arrival: a request predicted to be answered after it is refused at once, one
  *                       still queued by then is dropped, never run
  * @param cpuFallback    run on the CPU when an asked-for GPU is absent, instead of failing at start
+ * @param workersDerived {@code workers} was not configured: the load replaces it with {@code WorkerThreads}' rule
+ *                       for the model's engine and size, once its files are local
  */
 public record SchedulingSpec(
         List<String> devices,
@@ -22,7 +24,20 @@ public record SchedulingSpec(
         int batchMaxSize,
         Duration batchMaxDelay,
         Duration requestTimeout,
-        boolean cpuFallback) {
+        boolean cpuFallback,
+        boolean workersDerived) {
+
+    /** Settings whose workers were configured. */
+    public SchedulingSpec(
+            List<String> devices,
+            int workers,
+            int queueCapacity,
+            int batchMaxSize,
+            Duration batchMaxDelay,
+            Duration requestTimeout,
+            boolean cpuFallback) {
+        this(devices, workers, queueCapacity, batchMaxSize, batchMaxDelay, requestTimeout, cpuFallback, false);
+    }
 
     public SchedulingSpec {
         devices = List.copyOf(devices);

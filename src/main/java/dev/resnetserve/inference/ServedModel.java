@@ -8,6 +8,7 @@ import dev.resnetserve.model.Labels;
 import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.model.WorkerThreads;
 import dev.resnetserve.model.resnet.ClassMap;
 import dev.resnetserve.model.resnet.HeatMaps;
 import dev.resnetserve.model.resnet.TorchScriptFeatures;
@@ -265,6 +266,9 @@ public final class ServedModel {
             }
             Optional<Labels> configuredLabels = loader.labels(spec, artifact);
             fitBatchesTo(loader.inputSignature(spec, artifact));
+            if (scheduling.workersDerived()) {
+                deriveWorkers(loader, artifact);
+            }
             warmUp = new WorkerWarmUp(
                     name(),
                     queue,
@@ -272,7 +276,8 @@ public final class ServedModel {
                     input.fixedBatchSize(),
                     batchMaxSize,
                     scheduling.batchMaxDelay(),
-                    observer);
+                    observer,
+                    loader.torchThreadsPerWorker(artifact, workersPerDevice));
             List<List<Worker>> workersByPool = new ArrayList<>();
             for (Device device : devices) {
                 workersByPool.add(loadOn(device, loader, artifact));
@@ -328,6 +333,25 @@ public final class ServedModel {
             batchMaxSize = fixed.getAsInt();
             queue.limitBatchSize(batchMaxSize);
         }
+    }
+
+    /** Workers per device by {@link WorkerThreads}' rule for this model's engine and size, logged. */
+    private void deriveWorkers(ModelLoader loader, ModelArtifact artifact) {
+        boolean gpu = devices.stream().anyMatch(Device::isGpu);
+        WorkerThreads chosen = loader.defaultWorkers(artifact, gpu);
+        workersPerDevice = chosen.workers();
+        long bytes = artifact.weightBytes();
+        log.info(
+                "model '{}' version '{}': {} per device, derived from {} core(s), {}, {}, weights of {} "
+                        + "(WorkerThreads; set resnet.models.{}.workers to choose)",
+                name(),
+                spec.version(),
+                chosen,
+                Runtime.getRuntime().availableProcessors(),
+                gpu ? "GPU" : "CPU",
+                artifact.format().engine(),
+                bytes == WorkerThreads.UNKNOWN_SIZE ? "unknown size" : (bytes >> 20) + " MiB",
+                name());
     }
 
     /** One device's copy of the model and its warmed-up workers, not yet started. */

@@ -20,6 +20,7 @@ final class WorkerWarmUp {
     private final int batchMaxSize;
     private final Duration batchMaxDelay;
     private final BatchObserver observer;
+    private final int torchThreads;
     private volatile int outputClasses;
 
     WorkerWarmUp(
@@ -29,7 +30,8 @@ final class WorkerWarmUp {
             OptionalInt fixedBatchSize,
             int batchMaxSize,
             Duration batchMaxDelay,
-            BatchObserver observer) {
+            BatchObserver observer,
+            int torchThreads) {
         this.model = model;
         this.queue = queue;
         this.inputShape = inputShape.clone();
@@ -37,11 +39,12 @@ final class WorkerWarmUp {
         this.batchMaxSize = batchMaxSize;
         this.batchMaxDelay = batchMaxDelay;
         this.observer = observer;
+        this.torchThreads = torchThreads;
     }
 
     /** A worker with its own predictor on {@code model}'s device, warmed up on a thread that ends with it. */
     Worker warmWorker(ZooModel<NDList, NDList> deviceModel) {
-        PredictorBatchRunner runner = new PredictorBatchRunner(deviceModel, inputShape, fixedBatchSize);
+        PredictorBatchRunner runner = new PredictorBatchRunner(deviceModel, inputShape, fixedBatchSize, torchThreads);
         WarmUpThread.runToEnd("warm-up-" + model, () -> warmUp(runner));
         return new Worker(queue, runner, batchMaxSize, batchMaxDelay, model, observer);
     }

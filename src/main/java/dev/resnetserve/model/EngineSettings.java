@@ -16,6 +16,20 @@ public record EngineSettings(boolean offline, boolean graphOptimizer, int intraO
         return WorkerThreads.intraOpThreads(Runtime.getRuntime().availableProcessors(), cpuWorkers);
     }
 
+    /**
+     * Makes libtorch run this thread's operators on {@code threads} threads. libtorch keeps the count per thread
+     * (OpenMP's), and a thread that never sets it takes the process's ({@code ai.djl.pytorch.num_threads}), so each
+     * model's workers set their own: a large model's worker may use two cores while a small model's uses one.
+     */
+    public static void useTorchThreadsOnThisThread(int threads) {
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    }
+
+    /** The libtorch intra-op threads this thread runs operators on. */
+    public static int torchThreadsOnThisThread() {
+        return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    }
+
     /** Applies the settings; true when freed native memory is kept (asked for, and taken by the C library). */
     public boolean apply() {
         System.setProperty("ai.djl.offline", Boolean.toString(offline));

@@ -1,9 +1,11 @@
 package dev.resnetserve.model;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A model location resolved to what DJL's {@code Criteria} needs: a local directory plus model name, or a URL
@@ -61,6 +63,44 @@ public record ModelArtifact(
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The size of the model's weights in bytes: the ONNX or TorchScript file, or a trained model's parameters (the
+     * newest {@code .params}) and its TorchScript backbone; {@link WorkerThreads#UNKNOWN_SIZE} for a model DJL
+     * downloads itself.
+     */
+    public long weightBytes() {
+        Optional<Path> file = onnxFile().or(this::torchScriptFile);
+        if (file.isPresent()) {
+            return size(file.get());
+        }
+        if (directory.isEmpty() || descriptor.isEmpty()) {
+            return WorkerThreads.UNKNOWN_SIZE;
+        }
+        long params;
+        try (Stream<Path> files = Files.list(directory.get())) {
+            params = files.filter(f -> f.getFileName().toString().endsWith(".params"))
+                    .mapToLong(ModelArtifact::size)
+                    .max()
+                    .orElse(0);
+        } catch (IOException e) {
+            return WorkerThreads.UNKNOWN_SIZE;
+        }
+        return params
+                + descriptor
+                        .get()
+                        .backbone()
+                        .map(b -> size(directory.get().resolve(b.file())))
+                        .orElse(0L);
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     static ModelArtifact remote(String url) {

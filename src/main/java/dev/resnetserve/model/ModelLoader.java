@@ -54,15 +54,49 @@ public final class ModelLoader {
     private final ModelLocator locator;
     private final ResourceLoader resources;
     private final OnnxSettings onnx;
+    private final int torchIntraOpThreads;
 
     public ModelLoader(ModelLocator locator, ResourceLoader resources) {
         this(locator, resources, OnnxSettings.defaults());
     }
 
     public ModelLoader(ModelLocator locator, ResourceLoader resources, OnnxSettings onnx) {
+        this(locator, resources, onnx, 0);
+    }
+
+    /**
+     * @param torchIntraOpThreads libtorch threads per CPU worker ({@code resnet.engine.intra-op-threads}); 0: each
+     *                            model's own, from {@link WorkerThreads}
+     */
+    public ModelLoader(ModelLocator locator, ResourceLoader resources, OnnxSettings onnx, int torchIntraOpThreads) {
         this.locator = locator;
         this.resources = resources;
         this.onnx = onnx;
+        this.torchIntraOpThreads = torchIntraOpThreads;
+    }
+
+    /** The default workers and threads for a located model: {@link WorkerThreads}' rule for its engine and size. */
+    public WorkerThreads defaultWorkers(ModelArtifact artifact, boolean gpu) {
+        return WorkerThreads.defaults(
+                Runtime.getRuntime().availableProcessors(),
+                gpu,
+                artifact.format().engine(),
+                artifact.weightBytes());
+    }
+
+    /**
+     * The libtorch intra-op threads each CPU worker of a located model runs its batches with, set on the worker's
+     * own thread (libtorch keeps the count per thread): {@code resnet.engine.intra-op-threads} if set, else the
+     * cores shared among the model's {@code workers}; 0 for ONNX Runtime, whose threads belong to the model's
+     * session ({@link OnnxSettings}).
+     */
+    public int torchThreadsPerWorker(ModelArtifact artifact, int workers) {
+        if (!ModelFormat.PYTORCH.equals(artifact.format().engine())) {
+            return 0;
+        }
+        return torchIntraOpThreads > 0
+                ? torchIntraOpThreads
+                : WorkerThreads.intraOpThreads(Runtime.getRuntime().availableProcessors(), workers);
     }
 
     /** Resolves the model's location once; the artifact is then loaded onto each device. */

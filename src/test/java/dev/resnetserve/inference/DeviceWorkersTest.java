@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.ZooModel;
+import dev.resnetserve.model.EngineSettings;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,9 +85,33 @@ class DeviceWorkersTest {
     }
 
     @Test
+    void eachThreadThatRunsARunnerGetsItsLibtorchThreadCount() throws Exception {
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        ExecutorService second = Executors.newSingleThreadExecutor();
+        try {
+            PredictorBatchRunner threeThreads = new PredictorBatchRunner(shared, SHAPE, OptionalInt.empty(), 3);
+            PredictorBatchRunner oneThread = new PredictorBatchRunner(shared, SHAPE, OptionalInt.empty(), 1);
+            List<float[]> batch = List.of(input(1));
+            first.submit(() -> threeThreads.run(batch)).get();
+            second.submit(() -> oneThread.run(batch)).get();
+
+            assertThat(first.submit(EngineSettings::torchThreadsOnThisThread).get())
+                    .as("libtorch's count is the thread's own: another thread setting 1 leaves it at 3")
+                    .isEqualTo(3);
+            assertThat(second.submit(EngineSettings::torchThreadsOnThisThread).get())
+                    .isEqualTo(1);
+            threeThreads.close();
+            oneThread.close();
+        } finally {
+            first.shutdownNow();
+            second.shutdownNow();
+        }
+    }
+
+    @Test
     void aFixedBatchSizeIsPaddedAndThePaddingsRowsDropped() throws Exception {
         PredictorBatchRunner plain = new PredictorBatchRunner(shared, SHAPE);
-        PredictorBatchRunner fixed = new PredictorBatchRunner(shared, SHAPE, OptionalInt.of(4));
+        PredictorBatchRunner fixed = new PredictorBatchRunner(shared, SHAPE, OptionalInt.of(4), 0);
         try {
             float[][] padded = fixed.run(List.of(input(5), input(6)));
             assertThat(padded).hasNumberOfRows(2);
@@ -116,7 +143,7 @@ class DeviceWorkersTest {
     void theWarmUpLearnsTheClassesAndTeachesAdmissionBeforeTheFirstRequest() throws Exception {
         InferenceQueue queue = new InferenceQueue(8, Duration.ofSeconds(30), 3);
         WorkerWarmUp warmUp = new WorkerWarmUp(
-                "warm", queue, SHAPE, OptionalInt.empty(), 3, Duration.ofMillis(5), BatchObserver.NONE);
+                "warm", queue, SHAPE, OptionalInt.empty(), 3, Duration.ofMillis(5), BatchObserver.NONE, 0);
         assertThat(warmUp.outputClasses()).isZero();
 
         Worker worker = warmUp.warmWorker(shared);
@@ -150,7 +177,7 @@ class DeviceWorkersTest {
     void aWarmUpThatFailsSaysAtWhichBatchSize() {
         InferenceQueue queue = new InferenceQueue(8, Duration.ofSeconds(30), 2);
         WorkerWarmUp warmUp = new WorkerWarmUp(
-                "wrong", queue, new long[] {5, 128, 128}, OptionalInt.empty(), 2, Duration.ZERO, BatchObserver.NONE);
+                "wrong", queue, new long[] {5, 128, 128}, OptionalInt.empty(), 2, Duration.ZERO, BatchObserver.NONE, 0);
 
         assertThatThrownBy(() -> warmUp.warmWorker(shared))
                 .isInstanceOf(IllegalStateException.class)
@@ -162,7 +189,7 @@ class DeviceWorkersTest {
         ZooModel<NDList, NDList> model = newModel();
         InferenceQueue queue = new InferenceQueue(16, Duration.ofSeconds(60), 1);
         WorkerWarmUp warmUp =
-                new WorkerWarmUp("pool", queue, SHAPE, OptionalInt.empty(), 1, Duration.ZERO, BatchObserver.NONE);
+                new WorkerWarmUp("pool", queue, SHAPE, OptionalInt.empty(), 1, Duration.ZERO, BatchObserver.NONE, 0);
         DevicePool pool = new DevicePool(Device.cpu(), model);
         assertThat(pool.device()).isEqualTo("cpu");
         assertThat(pool.model()).isSameAs(model);

@@ -13,6 +13,7 @@ import ai.djl.repository.zoo.ZooModel;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.model.WorkerThreads;
 import dev.resnetserve.model.resnet.ClassMap;
 import dev.resnetserve.model.resnet.GradCam;
 import dev.resnetserve.support.HeldBatches;
@@ -109,9 +110,16 @@ class ServedModelTest {
 
     @Test
     void explanationsRunOnTheWorkers() throws Exception {
-        ServedModel model = demo("explained", ModelSettings.builder().batchMaxSize(1));
+        // workers not set: the settings' provisional count (here from one core) is replaced at load by the rule for
+        // the model's engine and size, on this machine's cores
+        ServedModel model =
+                demo("explained", ModelSettings.builder().batchMaxSize(1).cores(1));
+        assertThat(model.targetWorkersPerDevice()).isEqualTo(1);
         model.load(loader, BatchObserver.NONE);
         try {
+            assertThat(model.targetWorkersPerDevice())
+                    .as("derived at load: one worker per core for a model as small as the demo")
+                    .isEqualTo(Math.min(Runtime.getRuntime().availableProcessors(), WorkerThreads.MAX_DEFAULT_WORKERS));
             float[] input = input(7);
             float[] logits = direct(model.spec(), new float[][] {input})[0];
             int top = GradCam.argMax(logits);

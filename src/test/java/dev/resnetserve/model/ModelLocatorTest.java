@@ -3,6 +3,7 @@ package dev.resnetserve.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,5 +71,30 @@ class ModelLocatorTest {
                         locator.locate("p", "2", "classpath:fixtures/parity", java.util.Optional.of(ModelFormat.ONNX)))
                 .as("two .onnx files there: which one is not guessed")
                 .hasMessageContaining("expected one .onnx file");
+    }
+
+    @Test
+    void theWeightsSizeIsTheModelFileOrTheNewestParameters() throws Exception {
+        ModelLocator locator = new ModelLocator(new PathMatchingResourcePatternResolver(), work);
+
+        ModelArtifact torchScript = locator.locate("p", "1", "classpath:fixtures/parity/model.pt");
+        assertThat(torchScript.weightBytes())
+                .isEqualTo(Files.size(torchScript.torchScriptFile().orElseThrow()))
+                .isPositive();
+
+        ModelArtifact demo = locator.locate("demo", "1", "classpath:models/demo");
+        Path dir = demo.directory().orElseThrow();
+        long params;
+        try (var files = Files.list(dir)) {
+            params = files.filter(f -> f.toString().endsWith(".params"))
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
+        }
+        assertThat(demo.weightBytes()).isEqualTo(params).isPositive();
+        Files.write(dir.resolve("demo-0001.params"), new byte[10]); // an older, smaller epoch beside it
+        assertThat(demo.weightBytes()).as("the largest .params, not their sum").isEqualTo(params);
+
+        assertThat(ModelArtifact.remote("djl://ai.djl.pytorch/resnet").weightBytes())
+                .isEqualTo(WorkerThreads.UNKNOWN_SIZE);
     }
 }

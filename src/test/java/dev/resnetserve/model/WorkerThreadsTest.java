@@ -33,4 +33,34 @@ class WorkerThreadsTest {
         assertThat(WorkerThreads.intraOpThreads(2, 4)).isEqualTo(1);
         assertThat(WorkerThreads.intraOpThreads(0, 0)).isEqualTo(1);
     }
+
+    @Test
+    void aLargeModelOnLibtorchGetsTwoThreadsPerWorker() {
+        long resnet50 = 103_000_000L;
+        assertThat(WorkerThreads.defaults(2, false, ModelFormat.PYTORCH, resnet50))
+                .isEqualTo(new WorkerThreads(1, 2));
+        assertThat(WorkerThreads.defaults(1, false, ModelFormat.PYTORCH, resnet50))
+                .isEqualTo(new WorkerThreads(1, 1));
+        assertThat(WorkerThreads.defaults(8, false, ModelFormat.PYTORCH, resnet50))
+                .isEqualTo(new WorkerThreads(4, 2));
+        assertThat(WorkerThreads.defaults(32, false, ModelFormat.PYTORCH, resnet50))
+                .isEqualTo(new WorkerThreads(8, 4));
+        assertThat(WorkerThreads.defaults(2, false, ModelFormat.PYTORCH, WorkerThreads.LARGE_MODEL_BYTES))
+                .isEqualTo(new WorkerThreads(1, 2));
+    }
+
+    @Test
+    void smallUnknownAndOnnxModelsGetOneWorkerPerCore() {
+        long resnet18 = 46_900_000L;
+        assertThat(WorkerThreads.defaults(2, false, ModelFormat.PYTORCH, resnet18))
+                .isEqualTo(new WorkerThreads(2, 1));
+        assertThat(WorkerThreads.defaults(2, false, ModelFormat.PYTORCH, WorkerThreads.LARGE_MODEL_BYTES - 1))
+                .isEqualTo(new WorkerThreads(2, 1));
+        assertThat(WorkerThreads.defaults(2, false, ModelFormat.PYTORCH, WorkerThreads.UNKNOWN_SIZE))
+                .isEqualTo(new WorkerThreads(2, 1));
+        assertThat(WorkerThreads.defaults(2, false, ModelFormat.ONNX_RUNTIME, 103_000_000L))
+                .isEqualTo(new WorkerThreads(2, 1));
+        assertThat(WorkerThreads.defaults(4, true, ModelFormat.PYTORCH, 103_000_000L))
+                .isEqualTo(new WorkerThreads(1, 4));
+    }
 }
