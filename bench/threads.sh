@@ -8,8 +8,9 @@
 #     CONFIG: WORKERSxTHREADS (e.g. 1x2, 2x1) or "default" (no workers, no threads set: the derived default)
 #   e.g. bench/threads.sh resnet18 3 1x2 2x1 default
 # Environment: LOAD (seconds of load before measuring, default 60), MEASURE (seconds measured, default 20),
-# CLIENTS (default 24). Needs the jar (mvn -B -ntp -q -DskipTests package). Prints one line per measurement and a
-# mean per configuration; run it with nothing else on the machine.
+# CLIENTS (default 24), OPTIONS (more service options, e.g. a TorchScript model's preprocessing). Needs the jar
+# (mvn -B -ntp -q -DskipTests package). Prints one line per measurement and a mean per configuration; run it with
+# nothing else on the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=$1 ROUNDS=$2
@@ -32,14 +33,14 @@ for round in $(seq 1 "$ROUNDS"); do
       options=(--resnet.models.$name.workers="${config%x*}" "$threads=${config#*x}")
     fi
     java -jar target/resnet-serve.jar --server.port=$PORT --resnet.default-model=$name "${location[@]}" \
-      --resnet.models.$name.batch.max-size=8 --resnet.models.$name.batch.max-delay=5ms "${options[@]}" \
+      --resnet.models.$name.batch.max-size=8 --resnet.models.$name.batch.max-delay=5ms "${options[@]}" ${OPTIONS:-} \
       > target/bench/server.log 2>&1 &
     server=$!
     for _ in $(seq 1 120); do
       curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null && break
       sleep 1
     done
-    chosen=$(grep -o "derived from .*\|engine started: [^,]*\|on ONNX Runtime [^:]*: [^,]*" target/bench/server.log \
+    chosen=$(grep -o "model '$name' version '1': [^,]*\|on ONNX Runtime [^:]*: [^,]*" target/bench/server.log \
       | tr '\n' ' ' || true)
     line=$(java -jar target/resnet-serve.jar bench --url "http://127.0.0.1:$PORT/v1/models/$name/classify" \
       --images target/bench/images --clients "$CLIENTS" --seconds "$MEASURE" --warmup "$LOAD" 2>/dev/null \

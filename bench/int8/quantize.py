@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""INT8 experiment (issue 20): static post-training quantisation (fbgemm, torch 1.13 from Debian) of
+"""INT8 experiment (issue 20): static post-training quantisation (fbgemm, or onednn where the build lacks it, as
+Debian's torch 1.13 does) of
   - the bundled demo model, ported to a PyTorch twin from the weights bench/int8/ExportParams.java writes, and
   - torchvision ResNet-18 and ResNet-50 with bench/make-bench-models.py's random weights (seed 0),
 each written as fp32 and int8 TorchScript so that the service can serve both, and the int8 model's top-1 compared
@@ -25,7 +26,9 @@ import torch.nn.functional as F
 from PIL import Image
 from torch.ao.quantization import DeQuantStub, QuantStub, convert, fuse_modules, get_default_qconfig, prepare
 
-torch.backends.quantized.engine = "fbgemm"
+# fbgemm where the build has it; Debian's torch 1.13 has onednn (x86) and qnnpack (Arm) instead
+QENGINE = "fbgemm" if "fbgemm" in torch.backends.quantized.supported_engines else "onednn"
+torch.backends.quantized.engine = QENGINE
 MEAN = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
 STD = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
 
@@ -140,7 +143,9 @@ def torchvision_input(files):
 
 def quantise(model, calibration, batch=32):
     model.eval()
-    model.qconfig = get_default_qconfig("fbgemm")
+    model.qconfig = get_default_qconfig(QENGINE)
+    if isinstance(model, Demo):
+        model.fc.qconfig = None  # after the dequantisation: stays float
     prepared = prepare(model, inplace=False)
     with torch.no_grad():
         for i in range(0, len(calibration), batch):
@@ -202,9 +207,11 @@ def demo(export, calibration_dir, evaluation_dir, out):
         diff = (model(tensors["input"]) - tensors["logits"]).abs().max().item()
     print("twin against DJL's logits on the exported batch: max |difference| %.2e" % diff)
     assert diff < 1e-3, "the twin does not compute what the Java network computes"
-    calibration_files, classes_seen = folder_images(calibration_dir)
+    calibration_files, _ = folder_images(calibration_dir)
     evaluation_files, _ = folder_images(evaluation_dir)
-    labels = torch.tensor([classes_seen.index(os.path.basename(os.path.dirname(f))) for f in evaluation_files])
+    with open(os.path.join(export, "synset.txt")) as f:  # the model's class order
+        synset = [line.strip() for line in f if line.strip()]
+    labels = torch.tensor([synset.index(os.path.basename(os.path.dirname(f))) for f in evaluation_files])
     size = tensors["input"].shape[2]
     fused = Demo(stem, widths, classes).eval()
     fused.load_djl(tensors)
@@ -242,6 +249,7 @@ def tv(calibration_dir, photos_dir, out):
 
 if __name__ == "__main__":
     torch.set_num_threads(1)
+    print("torch %s, quantisation engine %s" % (torch.__version__, QENGINE))
     if sys.argv[1] == "demo":
         demo(*sys.argv[2:6])
     else:

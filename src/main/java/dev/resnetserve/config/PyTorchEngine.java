@@ -30,8 +30,8 @@ final class PyTorchEngine implements GpuInventory {
         }
         this.engine = Engine.getEngine(ModelLoader.ENGINE);
         log.info(
-                "PyTorch {} engine started: {} intra-op thread(s) per worker, {} GPU(s) visible, offline={}, "
-                        + "freed native memory kept={}",
+                "PyTorch {} engine started: {} intra-op thread(s) for threads that set none (each model's workers "
+                        + "set their own), {} GPU(s) visible, offline={}, freed native memory kept={}",
                 engine.getVersion(),
                 threads,
                 engine.getGpuCount(),
