@@ -38,7 +38,7 @@ final class ServingSettingsFile {
         static Settings of(SchedulingSpec scheduling) {
             return new Settings(
                     scheduling.devices(),
-                    scheduling.workers(),
+                    scheduling.workersDerived() ? null : scheduling.workers(), // derived again at each load
                     scheduling.queueCapacity(),
                     scheduling.batchMaxSize(),
                     scheduling.batchMaxDelay().toMillis(),

@@ -30,6 +30,18 @@ class ServingSettingsFileTest {
     }
 
     @Test
+    void derivedWorkersAreNotWrittenSoTheyAreDerivedAgainAtTheNextLoad() throws IOException {
+        SchedulingSpec derived = ModelSettings.builder().cores(3).build().scheduling();
+        assertThat(derived.workersDerived()).isTrue();
+        ServingSettingsFile.write(model, derived);
+
+        assertThat(Files.readString(model.resolve(ServingSettingsFile.FILE_NAME)))
+                .doesNotContainPattern("\"workers\"\\s*:\\s*\\d");
+        SchedulingSpec read = ServingSettingsFile.read(model, "1").scheduling();
+        assertThat(read.workersDerived()).as("read back as not set").isTrue();
+    }
+
+    @Test
     void noFileMeansTheDefaults() throws IOException {
         assertThat(ServingSettingsFile.read(model, "1").scheduling())
                 .isEqualTo(ModelSettings.builder().build().scheduling());
