@@ -27,18 +27,6 @@ public record SchedulingSpec(
         boolean cpuFallback,
         boolean workersDerived) {
 
-    /** Settings whose workers were configured. */
-    public SchedulingSpec(
-            List<String> devices,
-            int workers,
-            int queueCapacity,
-            int batchMaxSize,
-            Duration batchMaxDelay,
-            Duration requestTimeout,
-            boolean cpuFallback) {
-        this(devices, workers, queueCapacity, batchMaxSize, batchMaxDelay, requestTimeout, cpuFallback, false);
-    }
-
     public SchedulingSpec {
         devices = List.copyOf(devices);
         if (devices.isEmpty()

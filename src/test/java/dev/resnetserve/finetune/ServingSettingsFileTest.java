@@ -22,7 +22,7 @@ class ServingSettingsFileTest {
     @Test
     void settingsComeBackAsWritten() throws IOException {
         SchedulingSpec served =
-                new SchedulingSpec(List.of("cpu"), 3, 17, 5, Duration.ofMillis(7), Duration.ofSeconds(9), true);
+                new SchedulingSpec(List.of("cpu"), 3, 17, 5, Duration.ofMillis(7), Duration.ofSeconds(9), true, false);
         ServingSettingsFile.write(model, served);
         ModelSettings read = ServingSettingsFile.read(model, "4");
         assertThat(read.scheduling()).isEqualTo(served);

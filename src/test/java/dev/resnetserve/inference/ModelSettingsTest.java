@@ -61,7 +61,7 @@ class ModelSettingsTest {
         });
         assertThat(settings.scheduling())
                 .isEqualTo(new SchedulingSpec(
-                        List.of("gpu0", "cpu"), 3, 10, 4, Duration.ZERO, Duration.ofSeconds(2), true));
+                        List.of("gpu0", "cpu"), 3, 10, 4, Duration.ZERO, Duration.ofSeconds(2), true, false));
     }
 
     @Test
