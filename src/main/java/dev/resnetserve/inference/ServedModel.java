@@ -267,7 +267,7 @@ public final class ServedModel {
             Optional<Labels> configuredLabels = loader.labels(spec, artifact);
             fitBatchesTo(loader.inputSignature(spec, artifact));
             if (scheduling.workersDerived()) {
-                deriveWorkers(loader, artifact);
+                deriveWorkers(artifact);
             }
             warmUp = new WorkerWarmUp(
                     name(),
@@ -336,18 +336,20 @@ public final class ServedModel {
     }
 
     /** Workers per device by {@link WorkerThreads}' rule for this model's engine and size, logged. */
-    private void deriveWorkers(ModelLoader loader, ModelArtifact artifact) {
+    private void deriveWorkers(ModelArtifact artifact) {
         boolean gpu = devices.stream().anyMatch(Device::isGpu);
-        WorkerThreads chosen = loader.defaultWorkers(artifact, gpu);
-        workersPerDevice = chosen.workers();
+        int cores = Runtime.getRuntime().availableProcessors();
         long bytes = artifact.weightBytes();
+        WorkerThreads chosen =
+                WorkerThreads.defaults(cores, gpu, artifact.format().engine(), bytes);
+        workersPerDevice = chosen.workers();
         log.info(
                 "model '{}' version '{}': {} per device, derived from {} core(s), {}, {}, weights of {} "
                         + "(WorkerThreads; set resnet.models.{}.workers to choose)",
                 name(),
                 spec.version(),
                 chosen,
-                Runtime.getRuntime().availableProcessors(),
+                cores,
                 gpu ? "GPU" : "CPU",
                 artifact.format().engine(),
                 bytes == WorkerThreads.UNKNOWN_SIZE ? "unknown size" : (bytes >> 20) + " MiB",

@@ -75,15 +75,6 @@ public final class ModelLoader {
         this.torchIntraOpThreads = torchIntraOpThreads;
     }
 
-    /** The default workers and threads for a located model: {@link WorkerThreads}' rule for its engine and size. */
-    public WorkerThreads defaultWorkers(ModelArtifact artifact, boolean gpu) {
-        return WorkerThreads.defaults(
-                Runtime.getRuntime().availableProcessors(),
-                gpu,
-                artifact.format().engine(),
-                artifact.weightBytes());
-    }
-
     /**
      * The libtorch intra-op threads each CPU worker of a located model runs its batches with, set on the worker's
      * own thread (libtorch keeps the count per thread): {@code resnet.engine.intra-op-threads} if set, else the
