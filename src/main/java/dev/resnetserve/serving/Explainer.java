@@ -182,12 +182,8 @@ public final class Explainer {
                 sum[i] += part[i];
             }
         }
-        float[] values = new float[input.length];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = sum[i] / pathSteps * input[i]; // the baseline is 0
-        }
         ClassMap map = IntegratedGradients.map(
-                new IntegratedGradients.Attributions(chosen, logits, values),
+                IntegratedGradients.Attributions.of(chosen, logits, sum, input, pathSteps),
                 spec.height(),
                 spec.width(),
                 HeatMaps.ATTRIBUTION_GRID);

@@ -32,7 +32,21 @@ public final class IntegratedGradients {
      * {@code target} (negative: the top-1 class): the logits, the target, and the signed attribution of every input
      * element, {@code [3, H, W]} flattened.
      */
-    public record Attributions(int target, float[] logits, float[] values) {}
+    public record Attributions(int target, float[] logits, float[] values) {
+
+        /**
+         * The attributions from the gradients summed over all {@code steps} path points ({@link #pathGradients}):
+         * their mean times the input's difference from the baseline (0), element by element. The service sums the
+         * parts its workers return and the direct path sums them on the engine; both end here.
+         */
+        public static Attributions of(int target, float[] logits, float[] gradientSum, float[] input, int steps) {
+            float[] values = new float[input.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = gradientSum[i] / steps * input[i];
+            }
+            return new Attributions(target, logits, values);
+        }
+    }
 
     public static Attributions attributions(
             Block net, NDManager manager, float[] input, long[] shape, int target, int steps) {
@@ -55,8 +69,7 @@ public final class IntegratedGradients {
             for (int from = 0; from < steps; from += CHUNK) {
                 gradientSum.addi(pathGradients(net, scope, x, chosen, from, Math.min(CHUNK, steps - from), steps));
             }
-            float[] values = gradientSum.div(steps).mul(x).toFloatArray();
-            return new Attributions(chosen, logits, values);
+            return Attributions.of(chosen, logits, gradientSum.toFloatArray(), input, steps);
         } finally {
             JniUtils.setGradMode(gradMode);
         }

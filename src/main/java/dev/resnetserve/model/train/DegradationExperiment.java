@@ -33,12 +33,13 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * {@code experiment degradation [--quick] [--train 5000] [--test 2000] [--epochs 12] [--batch 64] [--seed 42]
+ * {@code experiment degradation [--quick] [--train 5000] [--test 2000] [--epochs 20] [--batch 128] [--seed 42]
  * [--out target/degradation]}: He et al.'s degradation experiment (section 4.2, figure 6) on generated data: plain-20,
  * plain-56, ResNet-20 and ResNet-56 (the CIFAR family: 3x3 stem, 16/32/64 channels, basic blocks) trained on the same
  * 32x32 images of ten shapes with the paper's recipe: SGD, momentum 0.9, weight decay 1e-4, batch norm, He
- * initialisation, learning rate 0.1 ({@code --lr}) divided by 10 at half and three quarters of the iterations, and 0.01 for the
- * first 400 iterations of the 56-layer nets ({@code --quick}: its first 5 %). Writes {@code iterations.csv}
+ * initialisation, batches of 128, learning rate 0.1 ({@code --lr}) divided by 10 at half and three quarters of the
+ * iterations; the 56-layer nets first run at 0.01 for 400 iterations (a quarter of the run at most; {@code --quick}:
+ * its first 5 %), their main schedule starting after it. Writes {@code iterations.csv}
  * (training error of every batch), {@code epochs.csv} (training and test error per epoch) and {@code training-error.svg}
  * (training error against iterations, one line per network, as the paper's figures); prints the table.
  */
@@ -66,8 +67,8 @@ final class DegradationExperiment {
         boolean quick = Boolean.parseBoolean(options.getOrDefault("quick", "false"));
         int trainSize = Integer.parseInt(options.getOrDefault("train", quick ? "128" : "5000"));
         int testSize = Integer.parseInt(options.getOrDefault("test", quick ? "64" : "2000"));
-        int epochs = Integer.parseInt(options.getOrDefault("epochs", quick ? "2" : "12"));
-        int batch = Integer.parseInt(options.getOrDefault("batch", quick ? "32" : "64"));
+        int epochs = Integer.parseInt(options.getOrDefault("epochs", quick ? "2" : "20"));
+        int batch = Integer.parseInt(options.getOrDefault("batch", quick ? "32" : "128"));
         long seed = Long.parseLong(options.getOrDefault("seed", "42"));
         learningRate = Float.parseFloat(options.getOrDefault("lr", "0.1"));
         Path dir = Path.of(options.getOrDefault("out", "target/degradation"));
