@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param maxConcurrent  explanations running at once, over all models; more get 503 {@code explain_busy}; 0 turns
  *                       them off
- * @param occlusionGrid  cells a side of the occlusion map: (grid - 1)^2 + 1 forward passes per explanation
+ * @param occlusionGrid  cells a side of the occlusion map, each hidden in turn: grid^2 + 1 forward passes per explanation
  * @param integratedGradientsSteps path points of integrated gradients: as many forward and backward passes (in
  *                       batches of 4) per explanation
  */

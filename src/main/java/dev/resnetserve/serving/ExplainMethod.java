@@ -19,7 +19,7 @@ public enum ExplainMethod {
      * models trained by this project, any TorchScript model.
      */
     INTEGRATED_GRADIENTS,
-    /** The drop of the class's probability as a grey patch slides over the input: any model, forward passes only. */
+    /** The drop of the class's probability as each cell of the input is greyed out: any model, forward passes only. */
     OCCLUSION;
 
     private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -38,8 +38,8 @@ import java.util.stream.IntStream;
  * plain-56, ResNet-20 and ResNet-56 (the CIFAR family: 3x3 stem, 16/32/64 channels, basic blocks) trained on the same
  * 32x32 images of ten shapes with the paper's recipe: SGD, momentum 0.9, weight decay 1e-4, batch norm, He
  * initialisation, batches of 128, learning rate 0.1 ({@code --lr}) divided by 10 at half and three quarters of the
- * iterations; the 56-layer nets first run at 0.01 for 400 iterations (a quarter of the run at most; {@code --quick}:
- * its first 5 %), their main schedule starting after it. Writes {@code iterations.csv}
+ * iterations; the 56-layer nets first run at 0.01 for 400 iterations ({@code --warm-up}, 0 for none; a quarter of
+ * the run at most; {@code --quick}: its first 5 %), their main schedule starting after it. Writes {@code iterations.csv}
  * (training error of every batch), {@code epochs.csv} (training and test error per epoch) and {@code training-error.svg}
  * (training error against iterations, one line per network, as the paper's figures); prints the table.
  */
@@ -55,6 +55,7 @@ final class DegradationExperiment {
 
     private final PrintStream out;
     private float learningRate = 0.1f;
+    private int warmUpIterations = 400;
 
     DegradationExperiment(PrintStream out) {
         this.out = out;
@@ -71,6 +72,11 @@ final class DegradationExperiment {
         int batch = Integer.parseInt(options.getOrDefault("batch", quick ? "32" : "128"));
         long seed = Long.parseLong(options.getOrDefault("seed", "42"));
         learningRate = Float.parseFloat(options.getOrDefault("lr", "0.1"));
+        warmUpIterations = Integer.parseInt(options.getOrDefault("warm-up", "400"));
+        if (warmUpIterations < 0) {
+            throw new IllegalArgumentException(
+                    "--warm-up must be 0 (none) or more iterations, got " + warmUpIterations);
+        }
         Path dir = Path.of(options.getOrDefault("out", "target/degradation"));
         Files.createDirectories(dir);
         System.setProperty("ai.djl.offline", "true");
@@ -145,10 +151,11 @@ final class DegradationExperiment {
                 .setBaseValue(learningRate)
                 .optFactor(0.1f)
                 .build();
-        if (deep) { // the paper: 0.01 until training error is below 80 % (about 400 iterations), then 0.1
+        int warmUp = quick ? Math.max(1, steps / 20) : Math.min(warmUpIterations, steps / 4);
+        if (deep && warmUp > 0) { // the paper: 0.01 until training error is below 80 % (about 400 iterations), then 0.1
             schedule = WarmUpTracker.builder()
                     .setMainTracker(schedule)
-                    .optWarmUpSteps(quick ? Math.max(1, steps / 20) : Math.min(400, steps / 4))
+                    .optWarmUpSteps(warmUp)
                     .optWarmUpBeginValue(0.01f)
                     .optWarmUpMode(WarmUpTracker.Mode.CONSTANT)
                     .build();
