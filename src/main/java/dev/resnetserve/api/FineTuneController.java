@@ -11,10 +11,7 @@ import dev.resnetserve.model.train.FineTuneOptions;
 import dev.resnetserve.model.train.ImageFolder;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -154,8 +151,10 @@ class FineTuneController {
         parser.setSizeMax(limits.dataset().maxTotalBytes() + (1 << 20));
         int parts = 0;
         try {
-            FileItemInputIterator items = parser.getItemIterator(
-                    new Deadline(request, System.nanoTime() + limits.timeout().toNanos()));
+            FileItemInputIterator items = parser.getItemIterator(new DeadlineRequest(
+                    request,
+                    System.nanoTime() + limits.timeout().toNanos(),
+                    "the upload did not arrive within resnet.training.upload-timeout"));
             while (items.hasNext()) {
                 FileItemInput item = items.next();
                 if (++parts > limits.dataset().maxImages() + FIELDS.size() + 1) {
@@ -213,58 +212,6 @@ class FineTuneController {
     private void checkEnabled() {
         if (!policy.enabled()) {
             throw new ServiceException(ErrorCode.NOT_FOUND, "model management is off (resnet.management.enabled)");
-        }
-    }
-
-    /** The request with a body that must arrive whole before a deadline: a trickled upload ends in 408. */
-    private static final class Deadline extends HttpServletRequestWrapper {
-
-        private final long deadlineNanos;
-
-        Deadline(HttpServletRequest request, long deadlineNanos) {
-            super(request);
-            this.deadlineNanos = deadlineNanos;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() throws IOException {
-            ServletInputStream in = super.getInputStream();
-            return new ServletInputStream() {
-                @Override
-                public int read() throws IOException {
-                    check();
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    check();
-                    return in.read(b, off, len);
-                }
-
-                private void check() {
-                    if (System.nanoTime() > deadlineNanos) {
-                        throw new ServiceException(
-                                ErrorCode.BODY_TIMEOUT,
-                                "the upload did not arrive within resnet.training.upload-timeout");
-                    }
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return in.isFinished();
-                }
-
-                @Override
-                public boolean isReady() {
-                    return in.isReady();
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    in.setReadListener(listener);
-                }
-            };
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.resnetserve.config;
 
+import dev.resnetserve.api.BoundedMultipartResolver;
 import dev.resnetserve.api.ManagementPolicy;
 import dev.resnetserve.api.RequestLimits;
 import dev.resnetserve.inference.BatchObserver;
@@ -27,7 +28,6 @@ import dev.resnetserve.serving.Explainer;
 import dev.resnetserve.serving.TensorInference;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
-import jakarta.servlet.MultipartConfigElement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,7 +43,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
-import org.springframework.util.unit.DataSize;
+import org.springframework.web.multipart.MultipartResolver;
+import org.springframework.web.servlet.DispatcherServlet;
 
 /** The composition root: turns {@link ResnetProperties} into the services of each stage. */
 @Configuration(proxyBeanMethods = false)
@@ -237,16 +238,13 @@ class ServingConfiguration {
     }
 
     /**
-     * Multipart uploads get the same size limit as raw bodies. A part stays in memory up to 1 MB (most photos);
-     * larger ones go to the temporary directory, so its use is bounded by the body size times the inference
-     * requests admitted at once (resnet.limits.max-concurrent-requests).
+     * Multipart inference requests are read within a raw body's bounds, the body-read timeout included (Tomcat's
+     * parser, off: {@code spring.servlet.multipart.enabled=false}, would wait on a trickled body as long as its size
+     * allowed).
      */
-    @Bean
-    MultipartConfigElement multipartConfigElement(ResnetProperties properties) {
-        long max = properties.limits().maxBodySize().toBytes();
-        int inMemory = (int) Math.min(max, DataSize.ofMegabytes(1).toBytes());
-        return new MultipartConfigElement(
-                "", max, max + DataSize.ofKilobytes(64).toBytes(), inMemory);
+    @Bean(name = DispatcherServlet.MULTIPART_RESOLVER_BEAN_NAME)
+    MultipartResolver multipartResolver(RequestLimits limits, ResnetProperties properties) {
+        return new BoundedMultipartResolver(limits, properties.limits().maxParts());
     }
 
     private static Path workDirectory() {

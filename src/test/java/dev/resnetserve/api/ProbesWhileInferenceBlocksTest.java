@@ -172,6 +172,64 @@ class ProbesWhileInferenceBlocksTest {
         assertThat(after.statusCode()).as("serving again").isEqualTo(200);
     }
 
+    /**
+     * A multipart body is held to the same body-read timeout as a raw one, on every endpoint that takes one: a
+     * client trickling its image part (a byte every 200 ms) gets 408 body_timeout, not a thread for as long as its
+     * declared size allows.
+     */
+    @Test
+    void multipartBodiesTrickledToAnyInferenceEndpointAreCutOffAtTheBodyReadTimeout() throws Exception {
+        ScheduledExecutorService trickle = Executors.newScheduledThreadPool(1);
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (String[] endpoint : List.of(
+                    new String[] {"/v1/classify", "image"},
+                    new String[] {"/v1/models/demo/explain", "image"},
+                    new String[] {"/predictions/demo", "data"})) {
+                Socket socket = new Socket("127.0.0.1", port);
+                socket.setSoTimeout(30_000); // a hung test, not a timing claim
+                socket.getOutputStream()
+                        .write(("POST " + endpoint[0] + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                        + "Content-Type: multipart/form-data; boundary=b\r\n"
+                                        + "Content-Length: 100000\r\n\r\n--b\r\nContent-Disposition: form-data; name=\""
+                                        + endpoint[1] + "\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                sockets.add(socket);
+            }
+            trickle.scheduleAtFixedRate(
+                    () -> sockets.forEach(socket -> {
+                        try {
+                            socket.getOutputStream().write(0);
+                        } catch (IOException closedByTheServer) {
+                            // answered already
+                        }
+                    }),
+                    0,
+                    200,
+                    TimeUnit.MILLISECONDS);
+            for (Socket socket : sockets) {
+                assertThat(answerUntil(socket, "body_timeout")).startsWith("HTTP/1.1 408");
+            }
+        } finally {
+            trickle.shutdownNow();
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /** What the server answered on the socket, read until it contains {@code expected} or the server closes. */
+    private static String answerUntil(Socket socket, String expected) throws IOException {
+        StringBuilder answer = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        int read;
+        while (!answer.toString().contains(expected)
+                && (read = socket.getInputStream().read(buffer)) >= 0) {
+            answer.append(new String(buffer, 0, read, StandardCharsets.US_ASCII));
+        }
+        return answer.toString();
+    }
+
     private HttpResponse<String> classifyTriangle() throws Exception {
         return http.send(
                 HttpRequest.newBuilder(uri("/v1/classify"))

@@ -39,7 +39,8 @@ import java.util.stream.IntStream;
  * 32x32 images of ten shapes with the paper's recipe: SGD, momentum 0.9, weight decay 1e-4, batch norm, He
  * initialisation, batches of 128, learning rate 0.1 ({@code --lr}) divided by 10 at half and three quarters of the
  * iterations; the 56-layer nets first run at 0.01 for 400 iterations ({@code --warm-up}, 0 for none; a quarter of
- * the run at most; {@code --quick}: its first 5 %), their main schedule starting after it. Writes {@code iterations.csv}
+ * the run at most; {@code --quick}: its first 5 %; {@code --warm-up-mode linear}: rising from 0.01 to the rate instead),
+ * their main schedule starting after it. Writes {@code iterations.csv}
  * (training error of every batch), {@code epochs.csv} (training and test error per epoch) and {@code training-error.svg}
  * (training error against iterations, one line per network, as the paper's figures); prints the table.
  */
@@ -56,6 +57,7 @@ final class DegradationExperiment {
     private final PrintStream out;
     private float learningRate = 0.1f;
     private int warmUpIterations = 400;
+    private WarmUpTracker.Mode warmUpMode = WarmUpTracker.Mode.CONSTANT;
 
     DegradationExperiment(PrintStream out) {
         this.out = out;
@@ -77,6 +79,12 @@ final class DegradationExperiment {
             throw new IllegalArgumentException(
                     "--warm-up must be 0 (none) or more iterations, got " + warmUpIterations);
         }
+        String mode = options.getOrDefault("warm-up-mode", "constant");
+        warmUpMode = switch (mode) {
+            case "constant" -> WarmUpTracker.Mode.CONSTANT;
+            case "linear" -> WarmUpTracker.Mode.LINEAR;
+            default -> throw new IllegalArgumentException("--warm-up-mode must be constant or linear, got " + mode);
+        };
         Path dir = Path.of(options.getOrDefault("out", "target/degradation"));
         Files.createDirectories(dir);
         System.setProperty("ai.djl.offline", "true");
@@ -157,7 +165,7 @@ final class DegradationExperiment {
                     .setMainTracker(schedule)
                     .optWarmUpSteps(warmUp)
                     .optWarmUpBeginValue(0.01f)
-                    .optWarmUpMode(WarmUpTracker.Mode.CONSTANT)
+                    .optWarmUpMode(warmUpMode)
                     .build();
         }
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
