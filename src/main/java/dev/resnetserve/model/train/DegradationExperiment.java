@@ -73,18 +73,7 @@ final class DegradationExperiment {
         int epochs = Integer.parseInt(options.getOrDefault("epochs", quick ? "2" : "20"));
         int batch = Integer.parseInt(options.getOrDefault("batch", quick ? "32" : "128"));
         long seed = Long.parseLong(options.getOrDefault("seed", "42"));
-        learningRate = Float.parseFloat(options.getOrDefault("lr", "0.1"));
-        warmUpIterations = Integer.parseInt(options.getOrDefault("warm-up", "400"));
-        if (warmUpIterations < 0) {
-            throw new IllegalArgumentException(
-                    "--warm-up must be 0 (none) or more iterations, got " + warmUpIterations);
-        }
-        String mode = options.getOrDefault("warm-up-mode", "constant");
-        warmUpMode = switch (mode) {
-            case "constant" -> WarmUpTracker.Mode.CONSTANT;
-            case "linear" -> WarmUpTracker.Mode.LINEAR;
-            default -> throw new IllegalArgumentException("--warm-up-mode must be constant or linear, got " + mode);
-        };
+        configureSchedule(options);
         Path dir = Path.of(options.getOrDefault("out", "target/degradation"));
         Files.createDirectories(dir);
         System.setProperty("ai.djl.offline", "true");
@@ -154,20 +143,7 @@ final class DegradationExperiment {
         Engine.getEngine(ModelLoader.ENGINE).setRandomSeed((int) seed);
         ResNetSpec spec = ResNetSpec.named(network, CLASSES.size()).withInputSize(INPUT);
         boolean deep = spec.depth() > 50;
-        Tracker schedule = MultiFactorTracker.builder()
-                .setSteps(new int[] {steps / 2, steps * 3 / 4})
-                .setBaseValue(learningRate)
-                .optFactor(0.1f)
-                .build();
-        int warmUp = quick ? Math.max(1, steps / 20) : Math.min(warmUpIterations, steps / 4);
-        if (deep && warmUp > 0) { // the paper: 0.01 until training error is below 80 % (about 400 iterations), then 0.1
-            schedule = WarmUpTracker.builder()
-                    .setMainTracker(schedule)
-                    .optWarmUpSteps(warmUp)
-                    .optWarmUpBeginValue(0.01f)
-                    .optWarmUpMode(warmUpMode)
-                    .build();
-        }
+        Tracker schedule = schedule(steps, deep, quick);
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(new TorchSgd(schedule, 0.9f, 1e-4f));
         List<double[]> iterations = new ArrayList<>();
@@ -211,6 +187,46 @@ final class DegradationExperiment {
             }
         }
         return new Curve(network, iterations, perEpoch, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Reads {@code --lr}, {@code --warm-up} and {@code --warm-up-mode}, refusing bad values before any work. */
+    void configureSchedule(Map<String, String> options) {
+        learningRate = Float.parseFloat(options.getOrDefault("lr", "0.1"));
+        warmUpIterations = Integer.parseInt(options.getOrDefault("warm-up", "400"));
+        if (warmUpIterations < 0) {
+            throw new IllegalArgumentException(
+                    "--warm-up must be 0 (none) or more iterations, got " + warmUpIterations);
+        }
+        String mode = options.getOrDefault("warm-up-mode", "constant");
+        warmUpMode = switch (mode) {
+            case "constant" -> WarmUpTracker.Mode.CONSTANT;
+            case "linear" -> WarmUpTracker.Mode.LINEAR;
+            default -> throw new IllegalArgumentException("--warm-up-mode must be constant or linear, got " + mode);
+        };
+    }
+
+    /**
+     * The learning rate of update {@code t} (1, 2, ...): {@code --lr} divided by 10 at half and three quarters of
+     * {@code steps}; for a deep net ({@code deep}) first a warm-up of {@code --warm-up} updates (a quarter of the
+     * run at most; {@code quick}: a twentieth) at 0.01 or ({@code --warm-up-mode linear}) rising from 0.01 to the
+     * rate, the main schedule starting after it (DJL's {@code WarmUpTracker}).
+     */
+    Tracker schedule(int steps, boolean deep, boolean quick) {
+        Tracker schedule = MultiFactorTracker.builder()
+                .setSteps(new int[] {steps / 2, steps * 3 / 4})
+                .setBaseValue(learningRate)
+                .optFactor(0.1f)
+                .build();
+        int warmUp = quick ? Math.max(1, steps / 20) : Math.min(warmUpIterations, steps / 4);
+        if (deep && warmUp > 0) { // the paper: 0.01 until training error is below 80 % (about 400 iterations), then 0.1
+            schedule = WarmUpTracker.builder()
+                    .setMainTracker(schedule)
+                    .optWarmUpSteps(warmUp)
+                    .optWarmUpBeginValue(0.01f)
+                    .optWarmUpMode(warmUpMode)
+                    .build();
+        }
+        return schedule;
     }
 
     private static long wrong(NDList logits, NDList labels) {
