@@ -133,17 +133,7 @@ class ProbesWhileInferenceBlocksTest {
                                 .getBytes(StandardCharsets.US_ASCII));
                 sockets.add(socket);
             }
-            trickle.scheduleAtFixedRate(
-                    () -> sockets.forEach(socket -> {
-                        try {
-                            socket.getOutputStream().write(0);
-                        } catch (IOException closedByTheServer) {
-                            // answered already
-                        }
-                    }),
-                    0,
-                    200,
-                    TimeUnit.MILLISECONDS);
+            trickle(trickle, sockets);
 
             HttpResponse<String> liveness = get("/actuator/health/liveness");
             assertThat(liveness.statusCode()).isEqualTo(200);
@@ -196,17 +186,7 @@ class ProbesWhileInferenceBlocksTest {
                                 .getBytes(StandardCharsets.US_ASCII));
                 sockets.add(socket);
             }
-            trickle.scheduleAtFixedRate(
-                    () -> sockets.forEach(socket -> {
-                        try {
-                            socket.getOutputStream().write(0);
-                        } catch (IOException closedByTheServer) {
-                            // answered already
-                        }
-                    }),
-                    0,
-                    200,
-                    TimeUnit.MILLISECONDS);
+            trickle(trickle, sockets);
             for (Socket socket : sockets) {
                 assertThat(answerUntil(socket, "body_timeout")).startsWith("HTTP/1.1 408");
             }
@@ -216,6 +196,21 @@ class ProbesWhileInferenceBlocksTest {
                 socket.close();
             }
         }
+    }
+
+    /** Sends one more byte of each body every 200 ms, well inside the connection timeout. */
+    private static void trickle(ScheduledExecutorService trickle, List<Socket> sockets) {
+        trickle.scheduleAtFixedRate(
+                () -> sockets.forEach(socket -> {
+                    try {
+                        socket.getOutputStream().write(0);
+                    } catch (IOException closedByTheServer) {
+                        // answered already
+                    }
+                }),
+                0,
+                200,
+                TimeUnit.MILLISECONDS);
     }
 
     /** What the server answered on the socket, read until it contains {@code expected} or the server closes. */
