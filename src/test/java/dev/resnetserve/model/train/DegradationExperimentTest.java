@@ -60,7 +60,7 @@ class DegradationExperimentTest {
     @Test
     void theWarmUpHoldsOrRampsTheRateThenTheMainScheduleFollows() {
         DegradationExperiment experiment = new DegradationExperiment(System.out);
-        experiment.configureSchedule(Map.of("warm-up", "200"));
+        experiment.configure(Map.of("warm-up", "200"));
         Tracker shallow = experiment.schedule(800, false, false);
         assertThat(shallow.getNewValue(1)).isCloseTo(0.1f, within(1e-6f));
         assertThat(shallow.getNewValue(400)).isCloseTo(0.1f, within(1e-6f));
@@ -73,7 +73,7 @@ class DegradationExperimentTest {
         assertThat(constant.getNewValue(600)).isCloseTo(0.1f, within(1e-6f));
         assertThat(constant.getNewValue(601)).isCloseTo(0.01f, within(1e-6f));
 
-        experiment.configureSchedule(Map.of("warm-up", "200", "warm-up-mode", "linear"));
+        experiment.configure(Map.of("warm-up", "200", "warm-up-mode", "linear"));
         Tracker linear = experiment.schedule(800, true, false);
         assertThat(linear.getNewValue(0)).isCloseTo(0.01f, within(1e-6f));
         assertThat(linear.getNewValue(100)).isCloseTo(0.055f, within(1e-6f));
@@ -85,9 +85,39 @@ class DegradationExperimentTest {
     @Test
     void badScheduleOptionsAreRefusedBeforeAnyWork() {
         DegradationExperiment experiment = new DegradationExperiment(System.out);
-        assertThatThrownBy(() -> experiment.configureSchedule(Map.of("warm-up", "-1")))
-                .hasMessageContaining("--warm-up");
-        assertThatThrownBy(() -> experiment.configureSchedule(Map.of("warm-up-mode", "cosine")))
+        assertThatThrownBy(() -> experiment.configure(Map.of("warm-up", "-1"))).hasMessageContaining("--warm-up");
+        assertThatThrownBy(() -> experiment.configure(Map.of("warm-up-mode", "cosine")))
                 .hasMessageContaining("constant or linear");
+        assertThatThrownBy(() -> experiment.configure(Map.of("init", "xavier")))
+                .hasMessageContaining("torchvision or djl");
+    }
+
+    /**
+     * torchvision's initialisation, not DJL's: the classifier within PyTorch's linear bound 1/sqrt(64) (DJL's
+     * N(0, 2/64) exceeds it for about half its weights), convolutions N(0, 2/fan_out) (the stem's 16x3x3x3: a
+     * standard deviation of sqrt(2/144) = 0.118, against DJL's fan-in sqrt(2/27) = 0.27).
+     */
+    @Test
+    void theNetworksStartAsTorchvisionsDo() {
+        ai.djl.nn.Block block = dev.resnetserve.model.resnet.ResNetBuilder.build(
+                dev.resnetserve.model.resnet.ResNetSpec.named("resnet20", 10).withInputSize(32));
+        DegradationExperiment.initialiseLikeTorchvision(block);
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(
+                ai.djl.Device.cpu(), dev.resnetserve.model.ModelLoader.ENGINE)) {
+            block.initialize(
+                    manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3, 32, 32));
+            var parameters = block.getParameters();
+            ai.djl.ndarray.NDArray stem = parameters.get(0).getValue().getArray();
+            assertThat(stem.getShape().toString()).isEqualTo("(16, 3, 3, 3)");
+            float std = (float) Math.sqrt(stem.pow(2).mean().getFloat());
+            assertThat(std).isCloseTo((float) Math.sqrt(2.0 / 144), within(0.02f));
+            var classifier = parameters.stream()
+                    .filter(p -> p.getValue().getArray().getShape().equals(new ai.djl.ndarray.types.Shape(10, 64)))
+                    .findFirst()
+                    .orElseThrow()
+                    .getValue()
+                    .getArray();
+            assertThat(classifier.abs().max().getFloat()).isLessThanOrEqualTo(0.125f);
+        }
     }
 }
