@@ -45,7 +45,7 @@ import java.util.stream.IntStream;
  * initialisation, batches of 128, learning rate 0.1 ({@code --lr}) divided by 10 at half and three quarters of the
  * iterations; the 56-layer nets first run at 0.01 for 400 iterations ({@code --warm-up}, 0 for none; a quarter of
  * the run at most; {@code --quick}: its first 5 %; {@code --warm-up-mode linear}: rising from 0.01 to the rate instead),
- * their main schedule starting after it. Writes {@code iterations.csv}
+ * every network stepping down at the same iterations. Writes {@code iterations.csv}
  * (training error of every batch), {@code epochs.csv} (training and test error per epoch) and {@code training-error.svg}
  * (training error against iterations, one line per network, as the paper's figures); prints the table.
  */
@@ -231,16 +231,18 @@ final class DegradationExperiment {
      * The learning rate of update {@code t} (1, 2, ...): {@code --lr} divided by 10 at half and three quarters of
      * {@code steps}; for a deep net ({@code deep}) first a warm-up of {@code --warm-up} updates (a quarter of the
      * run at most; {@code quick}: a twentieth) at 0.01 or ({@code --warm-up-mode linear}) rising from 0.01 to the
-     * rate, the main schedule starting after it (DJL's {@code WarmUpTracker}).
+     * rate. Every network steps down at the same iterations, warm-up or not.
      */
     Tracker schedule(int steps, boolean deep, boolean quick) {
+        int warmUp = !deep ? 0 : quick ? Math.max(1, steps / 20) : Math.min(warmUpIterations, steps / 4);
+        // DJL's WarmUpTracker starts its main schedule when the warm-up ends: its steps are shifted back by the
+        // warm-up, so that every network steps down at the same iterations, as in the paper
         Tracker schedule = MultiFactorTracker.builder()
-                .setSteps(new int[] {steps / 2, steps * 3 / 4})
+                .setSteps(new int[] {steps / 2 - warmUp, steps * 3 / 4 - warmUp})
                 .setBaseValue(learningRate)
                 .optFactor(0.1f)
                 .build();
-        int warmUp = quick ? Math.max(1, steps / 20) : Math.min(warmUpIterations, steps / 4);
-        if (deep && warmUp > 0) { // the paper: 0.01 until training error is below 80 % (about 400 iterations), then 0.1
+        if (warmUp > 0) { // the paper: 0.01 until training error is below 80 % (about 400 iterations), then 0.1
             schedule = WarmUpTracker.builder()
                     .setMainTracker(schedule)
                     .optWarmUpSteps(warmUp)

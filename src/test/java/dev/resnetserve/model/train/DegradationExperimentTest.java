@@ -55,7 +55,7 @@ class DegradationExperimentTest {
     /**
      * The schedules the runs compare: the 20-layer nets at 0.1 from the first update, divided by 10 after half and
      * three quarters of the run; the 56-layer nets first at 0.01 (constant warm-up) or rising from 0.01 to 0.1
-     * (linear), their main schedule shifted by the warm-up.
+     * (linear), then stepping down at the same iterations as the 20-layer nets.
      */
     @Test
     void theWarmUpHoldsOrRampsTheRateThenTheMainScheduleFollows() {
@@ -70,8 +70,9 @@ class DegradationExperimentTest {
         assertThat(constant.getNewValue(1)).isCloseTo(0.01f, within(1e-6f));
         assertThat(constant.getNewValue(199)).isCloseTo(0.01f, within(1e-6f));
         assertThat(constant.getNewValue(200)).isCloseTo(0.1f, within(1e-6f));
-        assertThat(constant.getNewValue(600)).isCloseTo(0.1f, within(1e-6f));
-        assertThat(constant.getNewValue(601)).isCloseTo(0.01f, within(1e-6f));
+        assertThat(constant.getNewValue(400)).isCloseTo(0.1f, within(1e-6f));
+        assertThat(constant.getNewValue(401)).isCloseTo(0.01f, within(1e-6f));
+        assertThat(constant.getNewValue(601)).isCloseTo(0.001f, within(1e-6f));
 
         experiment.configure(Map.of("warm-up", "200", "warm-up-mode", "linear"));
         Tracker linear = experiment.schedule(800, true, false);
@@ -79,7 +80,8 @@ class DegradationExperimentTest {
         assertThat(linear.getNewValue(100)).isCloseTo(0.055f, within(1e-6f));
         assertThat(linear.getNewValue(199)).isBetween(0.099f, 0.1f);
         assertThat(linear.getNewValue(200)).isCloseTo(0.1f, within(1e-6f));
-        assertThat(linear.getNewValue(601)).isCloseTo(0.01f, within(1e-6f));
+        assertThat(linear.getNewValue(401)).isCloseTo(0.01f, within(1e-6f));
+        assertThat(linear.getNewValue(601)).isCloseTo(0.001f, within(1e-6f));
     }
 
     @Test
