@@ -238,7 +238,7 @@ final class DegradationExperiment {
         // DJL's WarmUpTracker starts its main schedule when the warm-up ends: its steps are shifted back by the
         // warm-up, so that every network steps down at the same iterations, as in the paper
         Tracker schedule = MultiFactorTracker.builder()
-                .setSteps(new int[] {steps / 2 - warmUp, steps * 3 / 4 - warmUp})
+                .setSteps(new int[] {Math.max(1, steps / 2 - warmUp), Math.max(2, steps * 3 / 4 - warmUp)})
                 .setBaseValue(learningRate)
                 .optFactor(0.1f)
                 .build();

@@ -82,6 +82,9 @@ class DegradationExperimentTest {
         assertThat(linear.getNewValue(200)).isCloseTo(0.1f, within(1e-6f));
         assertThat(linear.getNewValue(401)).isCloseTo(0.01f, within(1e-6f));
         assertThat(linear.getNewValue(601)).isCloseTo(0.001f, within(1e-6f));
+        assertThat(experiment.schedule(2, true, true).getNewValue(1))
+                .as("a run of two updates still has a schedule")
+                .isCloseTo(0.1f, within(1e-6f));
     }
 
     @Test
