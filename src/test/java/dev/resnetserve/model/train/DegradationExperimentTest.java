@@ -104,9 +104,10 @@ class DegradationExperimentTest {
      */
     @Test
     void theNetworksStartAsTorchvisionsDo() {
-        ai.djl.nn.Block block = dev.resnetserve.model.resnet.ResNetBuilder.build(
-                dev.resnetserve.model.resnet.ResNetSpec.named("resnet20", 10).withInputSize(32));
-        DegradationExperiment.initialiseLikeTorchvision(block);
+        dev.resnetserve.model.resnet.ResNetSpec spec =
+                dev.resnetserve.model.resnet.ResNetSpec.named("resnet20", 10).withInputSize(32);
+        ai.djl.nn.Block block = dev.resnetserve.model.resnet.ResNetBuilder.build(spec);
+        DegradationExperiment.initialiseLikeTorchvision(block, spec);
         try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(
                 ai.djl.Device.cpu(), dev.resnetserve.model.ModelLoader.ENGINE)) {
             block.initialize(
