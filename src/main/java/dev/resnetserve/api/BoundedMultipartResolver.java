@@ -1,7 +1,5 @@
 package dev.resnetserve.api;
 
-import dev.resnetserve.error.ErrorCode;
-import dev.resnetserve.error.ServiceException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -104,8 +102,7 @@ public final class BoundedMultipartResolver implements MultipartResolver {
         HttpServletRequest bounded = new DeadlineRequest(
                 request,
                 System.nanoTime() + limits.bodyReadTimeout().toNanos(),
-                "the multipart body did not arrive within "
-                        + limits.bodyReadTimeout().toSeconds() + " s (resnet.limits.body-read-timeout)");
+                RequestBodyReader.timeoutMessage(limits));
         int parts = 0;
         try {
             FileItemInputIterator items = parser.getItemIterator(bounded);
@@ -141,8 +138,7 @@ public final class BoundedMultipartResolver implements MultipartResolver {
         } catch (FileUploadSizeException tooLarge) {
             throw new MaxUploadSizeExceededException(maxFile, tooLarge);
         } catch (SocketTimeoutException stalled) {
-            throw new ServiceException(
-                    ErrorCode.BODY_TIMEOUT, "the multipart body stalled for longer than the connection timeout");
+            throw RequestBodyReader.timedOut(limits);
         } catch (IOException malformed) {
             if (malformed.getCause() instanceof FileUploadSizeException tooLarge) {
                 throw new MaxUploadSizeExceededException(maxFile, tooLarge);

@@ -68,12 +68,15 @@ public final class RequestBodyReader {
         }
     }
 
-    private static ServiceException timedOut(RequestLimits limits) {
-        return new ServiceException(
-                ErrorCode.BODY_TIMEOUT,
-                "the request body did not arrive within "
-                        + limits.bodyReadTimeout().toSeconds() + " s (resnet.limits.body-read-timeout), or stalled for "
-                        + "longer than the connection timeout");
+    /** 408 {@code body_timeout}: a body, raw or multipart, past its deadline or stalled. */
+    static ServiceException timedOut(RequestLimits limits) {
+        return new ServiceException(ErrorCode.BODY_TIMEOUT, timeoutMessage(limits));
+    }
+
+    static String timeoutMessage(RequestLimits limits) {
+        return "the request body did not arrive within "
+                + limits.bodyReadTimeout().toSeconds() + " s (resnet.limits.body-read-timeout), or stalled for "
+                + "longer than the connection timeout";
     }
 
     static ServiceException tooLarge(long limit) {
