@@ -40,7 +40,7 @@ import java.util.stream.IntStream;
  * [--out target/degradation]}: He et al.'s degradation experiment (section 4.2, figure 6) on generated data: plain-20,
  * plain-56, ResNet-20 and ResNet-56 (the CIFAR family: 3x3 stem, 16/32/64 channels, basic blocks) trained on the same
  * 32x32 images of ten shapes with the paper's recipe: SGD, momentum 0.9, weight decay 1e-4, batch norm, He
- * initialisation, batches of 128, learning rate 0.1 ({@code --lr}) divided by 10 at half and three quarters of the
+ * initialisation (DJL's; {@code --init torchvision}: torchvision's), batches of 128, learning rate 0.1 ({@code --lr}) divided by 10 at half and three quarters of the
  * iterations; the 56-layer nets first run at 0.01 for 400 iterations ({@code --warm-up}, 0 for none; a quarter of
  * the run at most; {@code --quick}: its first 5 %; {@code --warm-up-mode linear}: rising from 0.01 to the rate instead),
  * every network stepping down at the same iterations. Writes {@code iterations.csv}
