@@ -14,11 +14,18 @@ PNGs written by `java -jar target/resnet-serve.jar generate --square 64 --plain 
     /usr/bin/python3 scripts/degradation-probe.py resnet20 12 0.1      # or plain20; epochs; learning rate
     /usr/bin/python3 scripts/degradation-probe.py resnet56 20 0.1 128 200 linear   # batch, warm-up iterations, mode
     /usr/bin/python3 scripts/degradation-probe.py resnet56 20 0.1 128 200 constant djl  # DJL's default initialisation
+    /usr/bin/python3 scripts/degradation-probe.py resnet56 20 0.1 128 200 constant torchvision augment  # as Java's
+        # turns and mirrors: each training image one of the square's 8 symmetries at random, per batch
 """
 import os, sys, time, torch, torch.nn as nn, torch.nn.functional as F
 from torchvision.io import read_image
 torch.manual_seed(0); torch.set_num_threads(1)
 DJL_INIT = len(sys.argv) > 7 and sys.argv[7] == 'djl'; FAN = 'fan_in' if DJL_INIT else 'fan_out'
+AUGMENT = len(sys.argv) > 8 and sys.argv[8] == 'augment'
+def dihedral(x):
+    """Each image of the batch turned by a random multiple of 90 degrees, half of them mirrored first."""
+    k = torch.randint(0, 8, (len(x),))
+    return torch.stack([torch.rot90(torch.flip(im, [2]) if t >= 4 else im, int(t) % 4, [1, 2]) for im, t in zip(x, k)])
 def load(d):
     xs, ys = [], []
     classes = sorted(os.listdir(d))
@@ -67,7 +74,7 @@ for name, n, res in [(sys.argv[1], 9 if sys.argv[1].endswith('56') else 3, sys.a
         for b in range(0, len(yt), batch):
             for g in opt.param_groups: g['lr'] = rate(it)
             it += 1
-            idx = perm[b:b+batch]; out = net(xt[idx]); loss = F.cross_entropy(out, yt[idx])
+            idx = perm[b:b+batch]; out = net(dihedral(xt[idx]) if AUGMENT else xt[idx]); loss = F.cross_entropy(out, yt[idx])
             opt.zero_grad(); loss.backward(); opt.step(); wrong += (out.argmax(1) != yt[idx]).sum().item()
         net.eval()
         with torch.no_grad(): te = (net(xv).argmax(1) != yv).float().mean().item()

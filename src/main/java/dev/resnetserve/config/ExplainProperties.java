@@ -1,5 +1,7 @@
 package dev.resnetserve.config;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -12,8 +14,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param occlusionGrid  cells a side of the occlusion map, each hidden in turn: grid^2 + 1 forward passes per explanation
  * @param integratedGradientsSteps path points of integrated gradients: as many forward and backward passes (in
  *                       batches of 4) per explanation
+ * @param shareUnderLoad the most of a worker's time an explanation's parts hold while other requests arrive for the
+ *                       model: after a part of d seconds it pauses d (1 - share) / share before the next; 1: never
  */
 public record ExplainProperties(
         @Min(0) @Max(64) @DefaultValue("1") int maxConcurrent,
         @Min(2) @Max(32) @DefaultValue("8") int occlusionGrid,
-        @Min(1) @Max(256) @DefaultValue("16") int integratedGradientsSteps) {}
+        @Min(1) @Max(256) @DefaultValue("16") int integratedGradientsSteps,
+
+        @DecimalMin(value = "0.05") @DecimalMax(value = "1.0") @DefaultValue("0.5")
+        double shareUnderLoad) {}

@@ -100,7 +100,8 @@ class ServingConfiguration {
                 budget,
                 metrics,
                 properties.explain().occlusionGrid(),
-                properties.explain().integratedGradientsSteps());
+                properties.explain().integratedGradientsSteps(),
+                properties.explain().shareUnderLoad());
     }
 
     @Bean

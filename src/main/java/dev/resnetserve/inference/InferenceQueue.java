@@ -8,6 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,6 +30,7 @@ final class InferenceQueue {
     private final BatchTimes batchTimes;
     private final AtomicInteger workers = new AtomicInteger();
     private final AtomicInteger busyWorkers = new AtomicInteger();
+    private final LongAdder queued = new LongAdder();
     private final LongSupplier deadlineClock;
     private volatile boolean accepting = true;
 
@@ -102,7 +104,13 @@ final class InferenceQueue {
         if (!pending.offer(task) && (!dropExpired() || !pending.offer(task))) {
             throw new QueueFullException(pending.size());
         }
+        queued.increment();
         return task.result();
+    }
+
+    /** Every request and job queued since this queue was made: a count that only grows. */
+    long queuedSoFar() {
+        return queued.sum();
     }
 
     /**

@@ -110,6 +110,14 @@ public final class ServedModel {
         return queue.depth();
     }
 
+    /**
+     * Every request and job queued for this version so far, a count that only grows: the difference between two
+     * readings, less one's own, is the traffic that arrived between them.
+     */
+    public long queuedSoFar() {
+        return queue.queuedSoFar();
+    }
+
     /** The number of classes, once loaded. */
     public Optional<Labels> labels() {
         return details().map(ModelDetails::labels);

@@ -79,6 +79,16 @@ public final class InferenceMetrics implements ClassificationObserver, BatchObse
     }
 
     @Override
+    public void explanationPaused(String model, long nanos) {
+        Counter.builder("explain.paused")
+                .description("Time explanations paused between their parts while other requests arrived")
+                .baseUnit("seconds")
+                .tag("model", model)
+                .register(registry)
+                .increment(nanos / 1e9);
+    }
+
+    @Override
     public void stagesMeasured(String model, String version, StageTimings timings) {
         for (Stage stage : Stage.parts()) {
             latency("inference.stage.duration", "Duration of each stage of successful classifications")

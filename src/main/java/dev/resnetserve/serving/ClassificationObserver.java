@@ -24,4 +24,7 @@ public interface ClassificationObserver {
      * and method that made it.
      */
     default void explanationStagesMeasured(String model, String version, String method, long[] nanosByStage) {}
+
+    /** An explanation paused {@code nanos} between two of its parts while other requests arrived for the model. */
+    default void explanationPaused(String model, long nanos) {}
 }

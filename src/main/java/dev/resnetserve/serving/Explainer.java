@@ -38,11 +38,14 @@ public final class Explainer {
     private final ClassificationObserver observer;
     private final int occlusionGrid;
     private final int pathSteps;
+    private final ExplainPacing pacing;
 
     /**
-     * @param observer      told each successful explanation's stage durations (the stage histogram)
-     * @param occlusionGrid cells a side of an occlusion map
-     * @param pathSteps     path points of integrated gradients
+     * @param observer       told each successful explanation's stage durations (the stage histogram) and its pauses
+     * @param occlusionGrid  cells a side of an occlusion map
+     * @param pathSteps      path points of integrated gradients
+     * @param shareUnderLoad the most of a worker's time an explanation's parts hold while other requests arrive
+     *                       ({@link ExplainPacing}); 1: no pauses
      */
     public Explainer(
             Classifier classifier,
@@ -51,7 +54,8 @@ public final class Explainer {
             ExplainBudget budget,
             ClassificationObserver observer,
             int occlusionGrid,
-            int pathSteps) {
+            int pathSteps,
+            double shareUnderLoad) {
         this.classifier = classifier;
         this.decoder = decoder;
         this.preprocessor = preprocessor;
@@ -59,6 +63,7 @@ public final class Explainer {
         this.observer = observer;
         this.occlusionGrid = occlusionGrid;
         this.pathSteps = pathSteps;
+        this.pacing = new ExplainPacing(shareUnderLoad);
     }
 
     /** The image of a request, read only once the explanation may run (a raw body, a multipart part). */
@@ -144,6 +149,19 @@ public final class Explainer {
         return tensor;
     }
 
+    /**
+     * Pauses after a part that was queued at {@code partStart} while {@code others} other requests were queued for
+     * the model, as {@link ExplainPacing} says, and tells the observer.
+     */
+    private void pace(ServedModel model, long partStart, long others, long deadline) {
+        long now = System.nanoTime();
+        long pause = pacing.pauseNanos(now - partStart, others, deadline - now);
+        if (pause > 0) {
+            observer.explanationPaused(model.name(), pause);
+            ExplainPacing.pause(pause);
+        }
+    }
+
     private Explanation mapped(
             ServedModel model,
             Labels labels,
@@ -162,7 +180,8 @@ public final class Explainer {
      * Integrated gradients ({@link IntegratedGradients}) of {@code pathSteps} path points, in parts: the input's
      * logits as a classification (batched with others), then one job per {@link IntegratedGradients#CHUNK} path
      * points, each awaited before the next is queued, so that a worker runs classification batches between the
-     * parts instead of holding them up for the whole explanation; the whole explanation keeps the request's deadline.
+     * parts instead of holding them up for the whole explanation, and pausing between them while others wait
+     * ({@link ExplainPacing}); the whole explanation keeps the request's deadline.
      */
     private Explanation integratedGradients(
             ServedModel model, Labels labels, float[] input, Integer target, long deadline) {
@@ -174,12 +193,17 @@ public final class Explainer {
             if (System.nanoTime() - deadline >= 0) {
                 throw new DeadlineExceededException(); // the whole explanation keeps the request's deadline
             }
+            long queued = model.queuedSoFar();
+            long start = System.nanoTime();
             float[] part = Classifier.await(
                     model.pathGradients(
                             input, chosen, from, Math.min(IntegratedGradients.CHUNK, pathSteps - from), pathSteps),
                     model.scheduling().requestTimeout());
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += part[i];
+            }
+            if (from + IntegratedGradients.CHUNK < pathSteps) {
+                pace(model, start, model.queuedSoFar() - queued - 1, deadline);
             }
         }
         ClassMap map = IntegratedGradients.map(
@@ -192,8 +216,8 @@ public final class Explainer {
 
     /**
      * Occlusion ({@link Occlusion}) on a grid of {@code occlusionGrid} cells a side: the occluded inputs run through
-     * the model's queue in chunks of its batch size, each chunk awaited before the next is queued, and the whole
-     * explanation keeps the request's deadline.
+     * the model's queue in chunks of its batch size, each chunk awaited before the next is queued and followed by a
+     * pause while others wait ({@link ExplainPacing}), and the whole explanation keeps the request's deadline.
      */
     private Explanation occlusion(ServedModel model, Labels labels, float[] input, Integer target, long deadline) {
         PreprocessingSpec spec = model.preprocessing();
@@ -205,9 +229,14 @@ public final class Explainer {
             if (System.nanoTime() - deadline >= 0) {
                 throw new DeadlineExceededException(); // the whole explanation keeps the request's deadline
             }
-            for (InferenceResult result :
-                    classifier.infer(model, inputs.subList(from, Math.min(inputs.size(), from + chunk)))) {
+            int to = Math.min(inputs.size(), from + chunk);
+            long queued = model.queuedSoFar();
+            long start = System.nanoTime();
+            for (InferenceResult result : classifier.infer(model, inputs.subList(from, to))) {
                 logits.add(result.logits());
+            }
+            if (to < inputs.size()) {
+                pace(model, start, model.queuedSoFar() - queued - (to - from), deadline);
             }
         }
         ClassMap map = Occlusion.map(logits, target == null ? -1 : target, grid);

@@ -14,6 +14,9 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -319,6 +322,62 @@ class ExplainTest extends RunningServiceTest {
                     .as(stage)
                     .isPositive();
         }
+    }
+
+    @Test
+    void anExplanationAloneOnTheModelNeverPauses() {
+        double before = pausedSeconds();
+
+        assertThat(client.post(DEMO + "?method=occlusion", "image/png", shapeAt("star", 64, 64))
+                        .status())
+                .isEqualTo(200);
+
+        assertThat(pausedSeconds()).isEqualTo(before);
+    }
+
+    /**
+     * Occlusion's 65 passes run as 9 parts; with classifications arriving all the while, the explanation pauses
+     * between them ({@code resnet.explain.share-under-load}, 0.5 by default) and is still answered.
+     */
+    @Test
+    void whileClassificationsArriveAnExplanationPausesBetweenItsParts() throws Exception {
+        byte[] image = shapeAt("square", 64, 64);
+        double before = pausedSeconds();
+        AtomicBoolean explaining = new AtomicBoolean(true);
+        CountDownLatch firstAnswered = new CountDownLatch(1);
+        Thread classifying = new Thread(() -> {
+            while (explaining.get()) {
+                if (client.post("/v1/models/demo/classify", "image/png", image).status() == 200) {
+                    firstAnswered.countDown();
+                }
+            }
+        });
+        classifying.start();
+        try {
+            assertThat(firstAnswered.await(30, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(client.post(DEMO + "?method=occlusion", "image/png", image)
+                            .status())
+                    .isEqualTo(200);
+        } finally {
+            explaining.set(false);
+            classifying.join();
+        }
+
+        assertThat(pausedSeconds()).isGreaterThan(before);
+    }
+
+    /** Seconds explanations of the demo model have paused so far (0 before the first pause). */
+    private double pausedSeconds() {
+        String series = "explain_paused_seconds_total{model=\"demo\"}";
+        return client.get("/actuator/prometheus")
+                .body()
+                .lines()
+                .filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line ->
+                        Double.parseDouble(line.substring(series.length() + 1).strip()))
+                .findFirst()
+                .orElse(0);
     }
 
     /** The value of one series in Prometheus's text format; fails if it is missing. */

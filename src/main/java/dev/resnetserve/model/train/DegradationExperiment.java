@@ -43,7 +43,8 @@ import java.util.stream.IntStream;
  * initialisation (DJL's; {@code --init torchvision}: torchvision's), batches of 128, learning rate 0.1 ({@code --lr}) divided by 10 at half and three quarters of the
  * iterations; the 56-layer nets first run at 0.01 for 400 iterations ({@code --warm-up}, 0 for none; a quarter of
  * the run at most; {@code --quick}: its first 5 %; {@code --warm-up-mode linear}: rising from 0.01 to the rate instead),
- * every network stepping down at the same iterations. Writes {@code iterations.csv}
+ * every network stepping down at the same iterations; each training image turned or mirrored at random
+ * ({@code --augment false}: as drawn). Writes {@code iterations.csv}
  * (training error of every batch), {@code epochs.csv} (training and test error per epoch) and {@code training-error.svg}
  * (training error against iterations, one line per network, as the paper's figures); prints the table.
  */
@@ -62,6 +63,7 @@ final class DegradationExperiment {
     private int warmUpIterations = 400;
     private WarmUpTracker.Mode warmUpMode = WarmUpTracker.Mode.CONSTANT;
     private boolean torchvisionInit;
+    private boolean augment = true;
 
     DegradationExperiment(PrintStream out) {
         this.out = out;
@@ -137,7 +139,7 @@ final class DegradationExperiment {
         });
         ShapeDataset.Builder builder =
                 ShapeDataset.builder().samples(images, labels, preprocessing).setSampling(batch, shuffle);
-        return (shuffle ? builder.augmented(seed) : builder).build();
+        return (shuffle && augment ? builder.augmented(seed) : builder).build();
     }
 
     private Curve train(
@@ -198,8 +200,8 @@ final class DegradationExperiment {
     }
 
     /**
-     * Reads {@code --lr}, {@code --warm-up}, {@code --warm-up-mode} and {@code --init}, refusing bad values before any
-     * work.
+     * Reads {@code --lr}, {@code --warm-up}, {@code --warm-up-mode}, {@code --init} and {@code --augment}, refusing
+     * bad values before any work.
      */
     void configure(Map<String, String> options) {
         String init = options.getOrDefault("init", "djl");
@@ -219,6 +221,12 @@ final class DegradationExperiment {
             case "constant" -> WarmUpTracker.Mode.CONSTANT;
             case "linear" -> WarmUpTracker.Mode.LINEAR;
             default -> throw new IllegalArgumentException("--warm-up-mode must be constant or linear, got " + mode);
+        };
+        String augmentation = options.getOrDefault("augment", "true");
+        augment = switch (augmentation) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("--augment must be true or false, got " + augmentation);
         };
     }
 

@@ -95,6 +95,7 @@ class DegradationExperimentTest {
                 .hasMessageContaining("constant or linear");
         assertThatThrownBy(() -> experiment.configure(Map.of("init", "xavier")))
                 .hasMessageContaining("torchvision or djl");
+        assertThatThrownBy(() -> experiment.configure(Map.of("augment", "no"))).hasMessageContaining("true or false");
     }
 
     /**

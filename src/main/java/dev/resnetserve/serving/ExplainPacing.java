@@ -1,0 +1,45 @@
+package dev.resnetserve.serving;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * How long an explanation waits between its parts ({@code resnet.explain.share-under-load}). An explanation runs
+ * in parts (occlusion's batches, integrated gradients' path points), each on one of the model's workers. When
+ * other requests were queued for the model while a part ran, the explanation pauses before its next part, so that
+ * its parts hold a worker for at most {@code share} of the time: a part of {@code d} is followed by a pause of
+ * {@code d (1 - share) / share}. Alone on the model it never waits. Classification keeps most of the workers'
+ * time while explanations run (docs/benchmarks.md, "Classification while explanations run"); explanations take
+ * longer under load instead.
+ */
+final class ExplainPacing {
+
+    private final double share;
+
+    /** @param share the most of a worker's time an explanation's parts may hold while others wait, above 0 up to 1 */
+    ExplainPacing(double share) {
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("share-under-load must be above 0 and at most 1, got " + share);
+        }
+        this.share = share;
+    }
+
+    /**
+     * The pause owed after a part that took {@code partNanos} from queuing to its answer, during which {@code others}
+     * requests or jobs other than its own were queued for the model; never past {@code untilDeadlineNanos}.
+     */
+    long pauseNanos(long partNanos, long others, long untilDeadlineNanos) {
+        if (others <= 0 || share >= 1 || partNanos <= 0) {
+            return 0;
+        }
+        long owed = (long) (partNanos * (1 - share) / share);
+        return Math.max(0, Math.min(owed, untilDeadlineNanos));
+    }
+
+    /** Waits {@code nanos} on this thread; returns early, with the interrupt flag set, when interrupted. */
+    static void pause(long nanos) {
+        long end = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0 && !Thread.currentThread().isInterrupted(); left = end - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+    }
+}
