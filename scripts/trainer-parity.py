@@ -21,7 +21,11 @@ Tensors:
   step<s>/loss           the batch loss of step s
   step<s>/<k>:<name>     every parameter after step s
   eval/logits            eval-mode output (running statistics) on batch 1 after the last step
+  sgd/step<s>/loss, sgd/step<s>/<k>:<name>  the same from the same initial weights and batches with the degradation
+                         experiment's optimiser instead (torch.optim.SGD: learning rate 0.1, momentum 0.9, weight
+                         decay 1e-4 on every parameter), as DegradationExperiment trains with TorchSgd
 """
+import copy
 import math
 import os
 
@@ -40,6 +44,9 @@ STEPS = 3
 BASE_LR = 0.001
 FINAL_LR = BASE_LR / 100
 MAX_UPDATES = 1000
+SGD_LR = 0.1
+SGD_MOMENTUM = 0.9
+SGD_WEIGHT_DECAY = 1e-4
 
 
 def conv(cin, cout, k, stride):
@@ -129,6 +136,7 @@ def main():
     ordered = model.ordered()
     for k, (name, t, _) in enumerate(ordered):
         put("init/%d:%s" % (k, name), t)
+    sgd_model = copy.deepcopy(model)  # the same initial weights, for the SGD steps after Adam's
     optimiser = torch.optim.Adam(model.parameters(), lr=BASE_LR, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)
     batches = []
     for s in range(1, STEPS + 1):
@@ -157,6 +165,18 @@ def main():
     model.eval()
     with torch.no_grad():
         put("eval/logits", model(batches[0][0]))
+
+    sgd = torch.optim.SGD(sgd_model.parameters(), lr=SGD_LR, momentum=SGD_MOMENTUM, weight_decay=SGD_WEIGHT_DECAY)
+    sgd_ordered = sgd_model.ordered()
+    sgd_model.train()
+    for s, (x, y) in enumerate(batches, start=1):
+        sgd.zero_grad()
+        loss = F.cross_entropy(sgd_model(x), y)
+        loss.backward()
+        sgd.step()
+        put("sgd/step%d/loss" % s, loss.reshape(1))
+        for k, (name, t, _) in enumerate(sgd_ordered):
+            put("sgd/step%d/%d:%s" % (s, k, name), t)
 
     os.makedirs(OUT, exist_ok=True)
     offset = 0

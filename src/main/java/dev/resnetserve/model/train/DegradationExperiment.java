@@ -150,8 +150,7 @@ final class DegradationExperiment {
         ResNetSpec spec = ResNetSpec.named(network, CLASSES.size()).withInputSize(INPUT);
         boolean deep = spec.depth() > 50;
         Tracker schedule = schedule(steps, deep, quick);
-        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(new TorchSgd(schedule, 0.9f, 1e-4f));
+        DefaultTrainingConfig config = trainingConfig(schedule);
         List<double[]> iterations = new ArrayList<>();
         List<double[]> perEpoch = new ArrayList<>();
         JniUtils.setGradMode(false);
@@ -197,6 +196,16 @@ final class DegradationExperiment {
             }
         }
         return new Curve(network, iterations, perEpoch, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The paper's loss and optimiser: softmax cross-entropy, SGD as PyTorch's with momentum 0.9 and weight decay
+     * 1e-4 on every parameter, at the rates of {@code schedule} ({@code TrainerParityTest} holds three steps of it to
+     * PyTorch's).
+     */
+    static DefaultTrainingConfig trainingConfig(Tracker schedule) {
+        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(new TorchSgd(schedule, 0.9f, 1e-4f));
     }
 
     /**
