@@ -26,6 +26,7 @@ Tensors:
                          decay 1e-4 on every parameter), as DegradationExperiment trains with TorchSgd
 """
 import copy
+import sys
 import math
 import os
 
@@ -97,20 +98,108 @@ class TinyDemo(nn.Module):
 
     def ordered(self):
         """(name, tensor, trainable) in the order DJL's Block.getParameters() lists them."""
-        layers = [("stem.conv", self.conv), ("stem.bn", self.bn)]
-        for i, u in enumerate(self.units):
-            layers += u.ordered("unit%d" % (i + 1))
-        layers.append(("fc", self.fc))
-        out = []
-        for name, m in layers:
+        return ordered_parameters(self)
+
+
+def ordered_parameters(net):
+    """(name, tensor, trainable) of a net with conv, bn, units and fc, in DJL's Block.getParameters() order."""
+    layers = [("stem.conv", net.conv), ("stem.bn", net.bn)]
+    for i, u in enumerate(net.units):
+        layers += u.ordered("unit%d" % (i + 1))
+    layers.append(("fc", net.fc))
+    out = []
+    for name, m in layers:
+        if isinstance(m, nn.Conv2d):
+            out.append((name + ".weight", m.weight, True))
+        elif isinstance(m, nn.BatchNorm2d):  # DJL: gamma, beta, runningMean, runningVar
+            out += [(name + ".gamma", m.weight, True), (name + ".beta", m.bias, True),
+                    (name + ".runningMean", m.running_mean, False), (name + ".runningVar", m.running_var, False)]
+        else:
+            out += [(name + ".weight", m.weight, True), (name + ".bias", m.bias, True)]
+    return out
+
+
+class Cifar(nn.Module):
+    """He et al.'s CIFAR ResNet-(6n+2) as ResNetBuilder builds it: 3x3/1 stem of 16, three stages of n basic blocks
+    (16, 32, 64; strides 1, 2, 2; 1x1 projection shortcuts where the shape changes), global average pooling, linear."""
+
+    def __init__(self, n, classes):
+        super().__init__()
+        self.conv, self.bn = conv(3, 16, 3, 1), bn(16)
+        units, cin = [], 16
+        for stage, w in enumerate([16, 32, 64]):
+            for b in range(n):
+                units.append(Unit(cin, w, 2 if stage > 0 and b == 0 else 1))
+                cin = w
+        self.units = nn.ModuleList(units)
+        self.fc = nn.Linear(cin, classes)
+        for m in self.modules():  # torchvision's initialisation (DegradationExperiment --init torchvision)
             if isinstance(m, nn.Conv2d):
-                out.append((name + ".weight", m.weight, True))
-            elif isinstance(m, nn.BatchNorm2d):  # DJL: gamma, beta, runningMean, runningVar
-                out += [(name + ".gamma", m.weight, True), (name + ".beta", m.bias, True),
-                        (name + ".runningMean", m.running_mean, False), (name + ".runningVar", m.running_var, False)]
-            else:
-                out += [(name + ".weight", m.weight, True), (name + ".bias", m.bias, True)]
-        return out
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+
+    def forward(self, x):
+        x = F.relu(self.bn(self.conv(x)))
+        for u in self.units:
+            x = u(x)
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+    def ordered(self):
+        return ordered_parameters(self)
+
+
+def write(out, tensors):
+    os.makedirs(out, exist_ok=True)
+    offset = 0
+    with open(os.path.join(out, "tensors.bin"), "wb") as blob, open(os.path.join(out, "tensors.txt"), "w") as index:
+        index.write("# written by scripts/trainer-parity.py with torch %s; name shape offset count\n"
+                    % torch.__version__)
+        for name, a in tensors:
+            blob.write(a.astype("<f4").tobytes())
+            index.write("%s %s %d %d\n" % (name, ",".join(str(d) for d in a.shape) or "-", offset, a.size))
+            offset += a.size
+    print("wrote %d tensors, %d floats (%.1f kB); losses %s" % (
+        len(tensors), offset, offset * 4 / 1024,
+        [float(a[0]) for n, a in tensors if n.endswith("/loss")]))
+
+
+def cifar_main(n, out, steps, batch):
+    """The experiment's CIFAR ResNet-(6n+2) and SGD (0.1, momentum 0.9, weight decay 1e-4): the initial weights,
+    STEPS batches of random inputs, step 1's logits and gradients, every step's loss and the weights after step 1
+    (sgd/ names as in the main fixture). Only step 1's weights: at this rate the deep net is chaotic, PyTorch's own
+    weights after step 3 move by 0.04 when step 1's are perturbed by 1e-7 (docs/degradation.md)."""
+    torch.manual_seed(20261202)
+    torch.set_num_threads(1)
+    model = Cifar(n, 10)
+    tensors = []
+
+    def put(name, t):
+        tensors.append((name, t.detach().to(torch.float32).contiguous().numpy().copy()))
+
+    ordered = model.ordered()
+    for k, (name, t, _) in enumerate(ordered):
+        put("init/%d:%s" % (k, name), t)
+    sgd = torch.optim.SGD(model.parameters(), lr=SGD_LR, momentum=SGD_MOMENTUM, weight_decay=SGD_WEIGHT_DECAY)
+    model.train()
+    for s in range(1, steps + 1):
+        x = torch.randn(batch, 3, 32, 32)
+        y = torch.arange(batch) % 10
+        put("batch%d/x" % s, x)
+        put("batch%d/y" % s, y.float())
+        sgd.zero_grad()
+        logits = model(x)
+        loss = F.cross_entropy(logits, y)
+        loss.backward()
+        if s == 1:
+            put("step1/logits", logits)
+            for k, (name, t, trainable) in enumerate(ordered):
+                if trainable:
+                    put("step1/grad/%d:%s" % (k, name), t.grad)
+        sgd.step()
+        put("sgd/step%d/loss" % s, loss.reshape(1))
+        if s == 1:  # later steps are chaotic at 0.1: noise of 1e-7 on step 1's weights moves step 3's by 0.04
+            for k, (name, t, _) in enumerate(ordered):
+                put("sgd/step%d/%d:%s" % (s, k, name), t)
+    write(out, tensors)
 
 
 def djl_cosine(t):
@@ -178,19 +267,13 @@ def main():
         for k, (name, t, _) in enumerate(sgd_ordered):
             put("sgd/step%d/%d:%s" % (s, k, name), t)
 
-    os.makedirs(OUT, exist_ok=True)
-    offset = 0
-    with open(os.path.join(OUT, "tensors.bin"), "wb") as blob, open(os.path.join(OUT, "tensors.txt"), "w") as index:
-        index.write("# written by scripts/trainer-parity.py with torch %s; name shape offset count\n"
-                    % torch.__version__)
-        for name, a in tensors:
-            blob.write(a.astype("<f4").tobytes())
-            index.write("%s %s %d %d\n" % (name, ",".join(str(d) for d in a.shape) or "-", offset, a.size))
-            offset += a.size
-    print("wrote %d tensors, %d floats (%.1f kB); losses %s" % (
-        len(tensors), offset, offset * 4 / 1024,
-        [float(a[0]) for n, a in tensors if n.endswith("/loss")]))
+    write(OUT, tensors)
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "--cifar":
+        # --cifar N OUT [STEPS] [BATCH]: the degradation experiment's ResNet-(6N+2), written to OUT (not committed)
+        cifar_main(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 2,
+                   int(sys.argv[5]) if len(sys.argv) > 5 else 32)
+    else:
+        main()

@@ -25,12 +25,15 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,13 +49,23 @@ class TrainerParityTest {
     /** float32 sums in a different order (libtorch 2.7.1 vs 1.13, threads): differences of ~1e-6 expected. */
     private static final double TOLERANCE = 1e-4;
 
-    private static final int STEPS = 3;
+    /** The main fixture's network: resnet-demo at low width, 32x32 input, 8 classes. */
+    private static final ResNetSpec TINY = new ResNetSpec(
+            "tiny-resnet-demo",
+            Stem.SMALL,
+            BlockType.BASIC,
+            new int[] {8, 16, 16, 32},
+            new int[] {1, 1, 1, 1},
+            8,
+            8,
+            32,
+            true);
 
     @Test
     void javaTrainingStepsMatchPyTorch() throws Exception {
         List<String> failures = new ArrayList<>();
         for (int r = Integer.getInteger("parity.repeat", 1); r > 0; r--) {
-            failures.addAll(runOnce(TrainCommand.trainingConfig(0.001f, 1000), ""));
+            failures.addAll(runOnce(TINY, TrainCommand.trainingConfig(0.001f, 1000), Fixture.classpath(), ""));
         }
         assertThat(failures)
                 .as("tensors that differ from PyTorch by more than %s", TOLERANCE)
@@ -65,31 +78,74 @@ class TrainerParityTest {
      */
     @Test
     void theExperimentsSgdStepsMatchPyTorch() throws Exception {
-        assertThat(runOnce(DegradationExperiment.trainingConfig(Tracker.fixed(0.1f)), "sgd/"))
+        assertThat(runOnce(
+                        TINY, DegradationExperiment.trainingConfig(Tracker.fixed(0.1f)), Fixture.classpath(), "sgd/"))
                 .as("tensors that differ from PyTorch by more than %s", TOLERANCE)
                 .isEmpty();
     }
 
     /**
-     * {@code STEPS} steps with {@code config} from the fixture's initial weights, compared with the fixture's tensors
-     * under {@code prefix}: every one for Adam's (""), the losses and the weights after each step for SGD's.
+     * The experiment's ResNet-56 itself (0.85 M weights, too many to commit: {@code scripts/trainer-parity.py --cifar
+     * 9} writes them at test time with Debian's torch, torchvision's initialisation): step 1's logits, loss and every
+     * gradient, the weights after step 1 of the experiment's SGD and step 2's loss, on batches of 32. Not later
+     * weights: at 0.1 the 56-layer net is chaotic (PyTorch's own step-3 weights move by 0.04 when step 1's are
+     * perturbed by 1e-7; Java's differ from PyTorch's by 0.035 there), so they would test float rounding, not the
+     * trainer.
      */
-    private List<String> runOnce(TrainingConfig config, String prefix) throws Exception {
+    @Test
+    void theExperimentsResNet56StepsMatchPyTorch() throws Exception {
+        Path dir = Path.of("target", "trainer-parity-resnet56");
+        Process python = new ProcessBuilder(
+                        "/usr/bin/python3", "scripts/trainer-parity.py", "--cifar", "9", dir.toString(), "2", "32")
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(python.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(python.exitValue()).as(output).isZero();
+
+        assertThat(runOnce(
+                        ResNetSpec.named("resnet56", 10).withInputSize(32),
+                        DegradationExperiment.trainingConfig(Tracker.fixed(0.1f)),
+                        Fixture.in(dir),
+                        "sgd/"))
+                .as("tensors that differ from PyTorch by more than %s", TOLERANCE)
+                .isEmpty();
+    }
+
+    /** Where a fixture's {@code tensors.bin} and {@code tensors.txt} are read from. */
+    private record Fixture(Path dir) {
+
+        static Fixture classpath() {
+            return new Fixture(null);
+        }
+
+        static Fixture in(Path dir) {
+            return new Fixture(dir);
+        }
+
+        byte[] read(String file) throws IOException {
+            if (dir != null) {
+                return Files.readAllBytes(dir.resolve(file));
+            }
+            try (InputStream in = TrainerParityTest.class.getResourceAsStream(FIXTURE + file)) {
+                assertThat(in).as("run scripts/trainer-parity.py").isNotNull();
+                return in.readAllBytes();
+            }
+        }
+    }
+
+    /**
+     * As many steps as the fixture has batches, of {@code spec} with {@code config} from its initial weights, compared with every
+     * tensor the fixture has: step 1's logits and gradients, the losses and weights under {@code prefix} ("" for
+     * Adam's, "sgd/" for SGD's) after each step it lists, and for Adam's the eval-mode logits after the last.
+     */
+    private List<String> runOnce(ResNetSpec spec, TrainingConfig config, Fixture fixture, String prefix)
+            throws Exception {
         boolean full = prefix.isEmpty();
         Map<String, float[]> ref = new LinkedHashMap<>();
         Map<String, Shape> shapes = new LinkedHashMap<>();
-        load(ref, shapes);
+        load(fixture, ref, shapes);
 
-        ResNetSpec spec = new ResNetSpec(
-                "tiny-resnet-demo",
-                Stem.SMALL,
-                BlockType.BASIC,
-                new int[] {8, 16, 16, 32},
-                new int[] {1, 1, 1, 1},
-                8,
-                8,
-                32,
-                true);
         List<String> report = new ArrayList<>();
         double worst = 0;
         System.setProperty("ai.djl.offline", "true");
@@ -119,7 +175,10 @@ class TrainerParityTest {
                     }
                 }
                 NDManager manager = model.getNDManager();
-                for (int s = 1; s <= STEPS; s++) {
+                int steps = (int) ref.keySet().stream()
+                        .filter(n -> n.startsWith("batch") && n.endsWith("/x"))
+                        .count();
+                for (int s = 1; s <= steps; s++) {
                     try (NDManager step = manager.newSubManager()) {
                         NDList x = new NDList(step.create(ref.get("batch" + s + "/x"), shapes.get("batch" + s + "/x"))
                                 .duplicate());
@@ -128,7 +187,7 @@ class TrainerParityTest {
                         try (GradientCollector collector = trainer.newGradientCollector()) {
                             NDList logits = trainer.forward(x, y);
                             NDArray loss = trainer.getLoss().evaluate(y, logits);
-                            if (s == 1 && full) {
+                            if (s == 1 && ref.containsKey("step1/logits")) {
                                 worst = Math.max(
                                         worst,
                                         compare(
@@ -146,7 +205,7 @@ class TrainerParityTest {
                                             ref.get(prefix + "step" + s + "/loss")));
                             collector.backward(loss);
                         }
-                        if (s == 1 && full) {
+                        if (s == 1) {
                             for (int k = 0; k < params.size(); k++) {
                                 String name = "step1/grad/" + names.get(k).substring("init/".length());
                                 if (ref.containsKey(name)) {
@@ -167,6 +226,9 @@ class TrainerParityTest {
                         for (int k = 0; k < params.size(); k++) {
                             String name =
                                     prefix + "step" + s + "/" + names.get(k).substring("init/".length());
+                            if (!ref.containsKey(name)) {
+                                continue; // a fixture may list the weights after some steps only
+                            }
                             worst = Math.max(
                                     worst,
                                     compare(
@@ -222,15 +284,10 @@ class TrainerParityTest {
         return max;
     }
 
-    private static void load(Map<String, float[]> tensors, Map<String, Shape> shapes) throws IOException {
-        byte[] blob;
-        String index;
-        try (InputStream in = TrainerParityTest.class.getResourceAsStream(FIXTURE + "tensors.bin");
-                InputStream txt = TrainerParityTest.class.getResourceAsStream(FIXTURE + "tensors.txt")) {
-            assertThat(in).as("run scripts/trainer-parity.py").isNotNull();
-            blob = in.readAllBytes();
-            index = new String(txt.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    private static void load(Fixture fixture, Map<String, float[]> tensors, Map<String, Shape> shapes)
+            throws IOException {
+        byte[] blob = fixture.read("tensors.bin");
+        String index = new String(fixture.read("tensors.txt"), StandardCharsets.UTF_8);
         ByteBuffer buffer = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
         for (String line : index.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
