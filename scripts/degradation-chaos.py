@@ -16,7 +16,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location("parity", os.path.join(here, "trainer-parity.py"))
 parity = importlib.util.module_from_spec(spec); spec.loader.exec_module(parity)
 torch.manual_seed(20261202); torch.set_num_threads(1)
-first = parity.Cifar(9, 10); second = copy.deepcopy(first)
+first = parity.cifar(9, 10); second = copy.deepcopy(first)
 batches = [torch.randn(32, 3, 32, 32) for _ in range(3)]; labels = torch.arange(32) % 10
 
 def run(model, noise):

@@ -79,72 +79,60 @@ class Unit(nn.Module):
         return out
 
 
-class TinyDemo(nn.Module):
-    def __init__(self):
+class Net(nn.Module):
+    """A 3x3 stem of `stem` channels with stride `stem_stride`, stages of `blocks` basic units (`widths`; the first
+    stage at stride 1, the others halving), global `pool`ing, linear: the shape ResNetBuilder builds."""
+
+    def __init__(self, stem, stem_stride, widths, blocks, classes, pool):
         super().__init__()
-        self.conv, self.bn = conv(3, STEM, 3, 2), bn(STEM)
-        units, cin = [], STEM
-        for stage, w in enumerate(WIDTHS):
-            units.append(Unit(cin, w, 1 if stage == 0 else 2))
-            cin = w
-        self.units = nn.ModuleList(units)
-        self.fc = nn.Linear(cin, CLASSES)
-
-    def forward(self, x):
-        x = F.relu(self.bn(self.conv(x)))
-        for u in self.units:
-            x = u(x)
-        return self.fc(torch.flatten(F.adaptive_max_pool2d(x, 1), 1))
-
-    def ordered(self):
-        """(name, tensor, trainable) in the order DJL's Block.getParameters() lists them."""
-        return ordered_parameters(self)
-
-
-def ordered_parameters(net):
-    """(name, tensor, trainable) of a net with conv, bn, units and fc, in DJL's Block.getParameters() order."""
-    layers = [("stem.conv", net.conv), ("stem.bn", net.bn)]
-    for i, u in enumerate(net.units):
-        layers += u.ordered("unit%d" % (i + 1))
-    layers.append(("fc", net.fc))
-    out = []
-    for name, m in layers:
-        if isinstance(m, nn.Conv2d):
-            out.append((name + ".weight", m.weight, True))
-        elif isinstance(m, nn.BatchNorm2d):  # DJL: gamma, beta, runningMean, runningVar
-            out += [(name + ".gamma", m.weight, True), (name + ".beta", m.bias, True),
-                    (name + ".runningMean", m.running_mean, False), (name + ".runningVar", m.running_var, False)]
-        else:
-            out += [(name + ".weight", m.weight, True), (name + ".bias", m.bias, True)]
-    return out
-
-
-class Cifar(nn.Module):
-    """He et al.'s CIFAR ResNet-(6n+2) as ResNetBuilder builds it: 3x3/1 stem of 16, three stages of n basic blocks
-    (16, 32, 64; strides 1, 2, 2; 1x1 projection shortcuts where the shape changes), global average pooling, linear."""
-
-    def __init__(self, n, classes):
-        super().__init__()
-        self.conv, self.bn = conv(3, 16, 3, 1), bn(16)
-        units, cin = [], 16
-        for stage, w in enumerate([16, 32, 64]):
-            for b in range(n):
+        self.pool = pool
+        self.conv, self.bn = conv(3, stem, 3, stem_stride), bn(stem)
+        units, cin = [], stem
+        for stage, w in enumerate(widths):
+            for b in range(blocks):
                 units.append(Unit(cin, w, 2 if stage > 0 and b == 0 else 1))
                 cin = w
         self.units = nn.ModuleList(units)
         self.fc = nn.Linear(cin, classes)
-        for m in self.modules():  # torchvision's initialisation (DegradationExperiment --init torchvision)
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
 
     def forward(self, x):
         x = F.relu(self.bn(self.conv(x)))
         for u in self.units:
             x = u(x)
-        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+        return self.fc(torch.flatten(self.pool(x, 1), 1))
 
     def ordered(self):
-        return ordered_parameters(self)
+        """(name, tensor, trainable) in the order DJL's Block.getParameters() lists them."""
+        layers = [("stem.conv", self.conv), ("stem.bn", self.bn)]
+        for i, u in enumerate(self.units):
+            layers += u.ordered("unit%d" % (i + 1))
+        layers.append(("fc", self.fc))
+        out = []
+        for name, m in layers:
+            if isinstance(m, nn.Conv2d):
+                out.append((name + ".weight", m.weight, True))
+            elif isinstance(m, nn.BatchNorm2d):  # DJL: gamma, beta, runningMean, runningVar
+                out += [(name + ".gamma", m.weight, True), (name + ".beta", m.bias, True),
+                        (name + ".runningMean", m.running_mean, False), (name + ".runningVar", m.running_var, False)]
+            else:
+                out += [(name + ".weight", m.weight, True), (name + ".bias", m.bias, True)]
+        return out
+
+
+def tiny_demo():
+    """resnet-demo at low width: 3x3/2 stem, one block a stage, global MAX pooling."""
+    return Net(STEM, 2, WIDTHS, 1, CLASSES, F.adaptive_max_pool2d)
+
+
+def cifar(n, classes):
+    """He et al.'s CIFAR ResNet-(6n+2) as ResNetBuilder builds it: 3x3/1 stem of 16, three stages of n basic blocks
+    (16, 32, 64; 1x1 projection shortcuts where the shape changes), global average pooling, linear; torchvision's
+    initialisation (DegradationExperiment --init torchvision)."""
+    net = Net(16, 1, [16, 32, 64], n, classes, F.adaptive_avg_pool2d)
+    for m in net.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+    return net
 
 
 def write(out, tensors):
@@ -162,6 +150,36 @@ def write(out, tensors):
         [float(a[0]) for n, a in tensors if n.endswith("/loss")]))
 
 
+def recorder():
+    """The tensors to write, as (name, float32 array), and the function that adds one."""
+    tensors = []
+
+    def put(name, t):
+        tensors.append((name, t.detach().to(torch.float32).contiguous().numpy().copy()))
+
+    return tensors, put
+
+
+def put_weights(put, prefix, ordered):
+    """Every parameter and running statistic of `ordered`, as prefix + "k:name"."""
+    for k, (name, t, _) in enumerate(ordered):
+        put("%s%d:%s" % (prefix, k, name), t)
+
+
+def step_loss(model, x, y, put, ordered):
+    """Forward and backward of one batch (the loss: log-softmax of the logits, mean over the batch); with `put`,
+    also records the logits and every trainable parameter's gradient as step 1's."""
+    logits = model(x)
+    loss = F.cross_entropy(logits, y)
+    loss.backward()
+    if put is not None:
+        put("step1/logits", logits)
+        for k, (name, t, trainable) in enumerate(ordered):
+            if trainable:
+                put("step1/grad/%d:%s" % (k, name), t.grad)
+    return loss
+
+
 def cifar_main(n, out, steps, batch):
     """The experiment's CIFAR ResNet-(6n+2) and SGD (0.1, momentum 0.9, weight decay 1e-4): the initial weights,
     STEPS batches of random inputs, step 1's logits and gradients, every step's loss and the weights after step 1
@@ -169,15 +187,10 @@ def cifar_main(n, out, steps, batch):
     weights after step 3 move by 0.04 when step 1's are perturbed by 1e-7 (docs/degradation.md)."""
     torch.manual_seed(20261202)
     torch.set_num_threads(1)
-    model = Cifar(n, 10)
-    tensors = []
-
-    def put(name, t):
-        tensors.append((name, t.detach().to(torch.float32).contiguous().numpy().copy()))
-
+    model = cifar(n, 10)
+    tensors, put = recorder()
     ordered = model.ordered()
-    for k, (name, t, _) in enumerate(ordered):
-        put("init/%d:%s" % (k, name), t)
+    put_weights(put, "init/", ordered)
     sgd = torch.optim.SGD(model.parameters(), lr=SGD_LR, momentum=SGD_MOMENTUM, weight_decay=SGD_WEIGHT_DECAY)
     model.train()
     for s in range(1, steps + 1):
@@ -186,19 +199,11 @@ def cifar_main(n, out, steps, batch):
         put("batch%d/x" % s, x)
         put("batch%d/y" % s, y.float())
         sgd.zero_grad()
-        logits = model(x)
-        loss = F.cross_entropy(logits, y)
-        loss.backward()
-        if s == 1:
-            put("step1/logits", logits)
-            for k, (name, t, trainable) in enumerate(ordered):
-                if trainable:
-                    put("step1/grad/%d:%s" % (k, name), t.grad)
+        loss = step_loss(model, x, y, put if s == 1 else None, ordered)
         sgd.step()
         put("sgd/step%d/loss" % s, loss.reshape(1))
         if s == 1:  # later steps are chaotic at 0.1: noise of 1e-7 on step 1's weights moves step 3's by 0.04
-            for k, (name, t, _) in enumerate(ordered):
-                put("sgd/step%d/%d:%s" % (s, k, name), t)
+            put_weights(put, "sgd/step1/", ordered)
     write(out, tensors)
 
 
@@ -210,21 +215,16 @@ def main():
     torch.manual_seed(20261126)
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
-    model = TinyDemo()
+    model = tiny_demo()
     # non-trivial batch-norm affine parameters and running statistics, so that every convention shows
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, nn.BatchNorm2d):
                 m.weight.uniform_(0.5, 1.5)
                 m.bias.uniform_(-0.2, 0.2)
-    tensors = []
-
-    def put(name, t):
-        tensors.append((name, t.detach().to(torch.float32).contiguous().numpy().copy()))
-
+    tensors, put = recorder()
     ordered = model.ordered()
-    for k, (name, t, _) in enumerate(ordered):
-        put("init/%d:%s" % (k, name), t)
+    put_weights(put, "init/", ordered)
     sgd_model = copy.deepcopy(model)  # the same initial weights, for the SGD steps after Adam's
     optimiser = torch.optim.Adam(model.parameters(), lr=BASE_LR, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)
     batches = []
@@ -239,18 +239,10 @@ def main():
         for group in optimiser.param_groups:
             group["lr"] = djl_cosine(s)
         optimiser.zero_grad()
-        logits = model(x)
-        loss = F.cross_entropy(logits, y)  # log-softmax of the logits, mean over the batch
-        loss.backward()
-        if s == 1:
-            put("step1/logits", logits)
-            for k, (name, t, trainable) in enumerate(ordered):
-                if trainable:
-                    put("step1/grad/%d:%s" % (k, name), t.grad)
+        loss = step_loss(model, x, y, put if s == 1 else None, ordered)
         optimiser.step()
         put("step%d/loss" % s, loss.reshape(1))
-        for k, (name, t, _) in enumerate(ordered):
-            put("step%d/%d:%s" % (s, k, name), t)
+        put_weights(put, "step%d/" % s, ordered)
     model.eval()
     with torch.no_grad():
         put("eval/logits", model(batches[0][0]))
@@ -264,8 +256,7 @@ def main():
         loss.backward()
         sgd.step()
         put("sgd/step%d/loss" % s, loss.reshape(1))
-        for k, (name, t, _) in enumerate(sgd_ordered):
-            put("sgd/step%d/%d:%s" % (s, k, name), t)
+        put_weights(put, "sgd/step%d/" % s, sgd_ordered)
 
     write(OUT, tensors)
 
