@@ -1,6 +1,6 @@
 package dev.resnetserve.serving;
 
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How long an explanation waits between its parts ({@code resnet.explain.share-under-load}). An explanation runs
@@ -37,9 +37,10 @@ final class ExplainPacing {
 
     /** Waits {@code nanos} on this thread; returns early, with the interrupt flag set, when interrupted. */
     static void pause(long nanos) {
-        long end = System.nanoTime() + nanos;
-        for (long left = nanos; left > 0 && !Thread.currentThread().isInterrupted(); left = end - System.nanoTime()) {
-            LockSupport.parkNanos(left);
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -150,11 +150,13 @@ public final class Explainer {
     }
 
     /**
-     * Pauses after a part that was queued at {@code partStart} while {@code others} other requests were queued for
-     * the model, as {@link ExplainPacing} says, and tells the observer.
+     * Pauses after a part that was queued at {@code partStart}, when the model's queue had taken {@code queuedBefore}
+     * requests, {@code own} of them the part's: the rest arrived from others meanwhile. As {@link ExplainPacing}
+     * says, and tells the observer.
      */
-    private void pace(ServedModel model, long partStart, long others, long deadline) {
+    private void pace(ServedModel model, long partStart, long queuedBefore, int own, long deadline) {
         long now = System.nanoTime();
+        long others = model.queuedSoFar() - queuedBefore - own;
         long pause = pacing.pauseNanos(now - partStart, others, deadline - now);
         if (pause > 0) {
             observer.explanationPaused(model.name(), pause);
@@ -203,7 +205,7 @@ public final class Explainer {
                 sum[i] += part[i];
             }
             if (from + IntegratedGradients.CHUNK < pathSteps) {
-                pace(model, start, model.queuedSoFar() - queued - 1, deadline);
+                pace(model, start, queued, 1, deadline);
             }
         }
         ClassMap map = IntegratedGradients.map(
@@ -236,7 +238,7 @@ public final class Explainer {
                 logits.add(result.logits());
             }
             if (to < inputs.size()) {
-                pace(model, start, model.queuedSoFar() - queued - (to - from), deadline);
+                pace(model, start, queued, to - from, deadline);
             }
         }
         ClassMap map = Occlusion.map(logits, target == null ? -1 : target, grid);

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -369,25 +370,21 @@ class ExplainTest extends RunningServiceTest {
 
     /** Seconds explanations of the demo model have paused so far (0 before the first pause). */
     private double pausedSeconds() {
-        String series = "explain_paused_seconds_total{model=\"demo\"}";
-        return client.get("/actuator/prometheus")
-                .body()
-                .lines()
-                .filter(line -> line.startsWith(series + " "))
-                .mapToDouble(line ->
-                        Double.parseDouble(line.substring(series.length() + 1).strip()))
-                .findFirst()
+        return series(client.get("/actuator/prometheus").body(), "explain_paused_seconds_total{model=\"demo\"}")
                 .orElse(0);
     }
 
     /** The value of one series in Prometheus's text format; fails if it is missing. */
     private static double sample(String metrics, String series) {
+        return series(metrics, series).orElseThrow(() -> new AssertionError("no series " + series));
+    }
+
+    private static OptionalDouble series(String metrics, String series) {
         return metrics.lines()
                 .filter(line -> line.startsWith(series + " "))
                 .mapToDouble(line ->
                         Double.parseDouble(line.substring(series.length() + 1).strip()))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no series " + series));
+                .findFirst();
     }
 
     private static byte[] shapeAt(String shape, int cx, int cy) {
