@@ -65,7 +65,7 @@ final class HeatMapImage {
         return out.toByteArray();
     }
 
-    /** The legend's font size for a picture {@code width} wide: 10 px at the demo's 128, 14 at 224. */
+    /** The legend's font size for a picture {@code width} wide: 10 px up to 175 px wide (the demo), 14 at 224. */
     static int fontSize(int width) {
         return Math.max(10, Math.min(24, width / 16));
     }

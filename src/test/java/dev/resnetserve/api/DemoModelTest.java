@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.model.train.ShapeGenerator;
 import dev.resnetserve.support.ApiClient;
+import dev.resnetserve.support.Fixtures;
 import dev.resnetserve.support.Readiness;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,8 @@ class DemoModelTest {
         assertThat(demo.get("format").asString()).isEqualTo("DJL_RESNET");
         assertThat(demo.get("parameters").asLong()).isEqualTo(308_568);
         assertThat(demo.get("preprocessing").get("mode").asString()).isEqualTo("pad");
-        assertThat(demo.get("inputShape").toString()).isEqualTo("[3,128,128]");
+        assertThat(demo.get("inputShape").toString())
+                .isEqualTo("[3," + Fixtures.DEMO_INPUT + "," + Fixtures.DEMO_INPUT + "]");
     }
 
     @Test
@@ -92,10 +94,11 @@ class DemoModelTest {
     /**
      * The documented held-out accuracy, re-checked: 500 images freshly drawn from set 47, a seed used by none of the
      * training, validation, held-out or warm-up sets (each image an independent stream: ShapeGeneratorTest), must be
-     * classified at least 94 % right overall, and at least 88 % right in each drawing style, the hue-contrast fills
-     * the old demo missed included. Measured: 474 of 500 (94.8 %); per style 164/173 brightness contrast, 156/159
-     * hue contrast, 28/28 outline, 126/140 textured (docs/demo-model.md; 95.1 % on 2,000 of set 44). The images are
-     * a fixed function of the seed, so the margins are a few images against numerical differences between CPUs.
+     * classified at least 95 % right overall (the issue's bar), and at least 90 % right in each drawing style, the
+     * hue-contrast fills the first demo missed included. Measured: 487 of 500 (97.4 %); per style 170/173 brightness
+     * contrast, 158/159 hue contrast, 28/28 outline, 131/140 textured (docs/demo-model.md; 97.25 % on 2,000 of set
+     * 44). The images are a fixed function of the seed, so the margins are a few images against numerical
+     * differences between CPUs.
      */
     @Test
     void scoresFreshIndependentImagesAsDocumented() {
@@ -116,10 +119,10 @@ class DemoModelTest {
         int correct = byStyle.values().stream().mapToInt(tally -> tally[0]).sum();
         assertThat((double) correct / count)
                 .as("accuracy on %d fresh images of set 47", count)
-                .isGreaterThanOrEqualTo(0.94);
+                .isGreaterThanOrEqualTo(0.95);
         assertThat(byStyle).as("every style drawn").hasSize(ShapeGenerator.Style.values().length);
         byStyle.forEach((style, tally) -> assertThat((double) tally[0] / tally[1])
                 .as("accuracy on the %d %s images", tally[1], style)
-                .isGreaterThanOrEqualTo(0.88));
+                .isGreaterThanOrEqualTo(0.90));
     }
 }

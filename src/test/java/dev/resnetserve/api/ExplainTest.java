@@ -37,14 +37,15 @@ class ExplainTest extends RunningServiceTest {
 
     private static final String DEMO = "/v1/models/demo/explain";
     private static final String PARITY_EXPLAIN = "/v1/models/parity/explain";
-    private static final int SIDE = 128; // the demo model's input: the image is its own preprocessed input
+    private static final int SIDE = Fixtures.DEMO_INPUT; // the demo model's input: the maps' and pictures' size
+    private static final int CANVAS = 128; // the test images: square, so scaled to the input without padding
     private static final double DIAMETER = 44;
 
     @Autowired
     ExplainBudget budget;
 
     /**
-     * A shape in one quadrant: its centre (x, y), on a 128x128 canvas; and the least share of the map's mass that
+     * A shape in one quadrant: its centre (x, y), on the 128x128 canvas; and the least share of the map's mass that
      * must lie in that quadrant. Occlusion's maps are 0 away from the shape (measured: 0.81 or more in the quadrant);
      * Grad-CAM's on the demo model (global max pooling) peak on the shape but keep a floor of 0.05-0.2 elsewhere, so
      * 0.47-0.8 of their mass is in the quadrant. Integrated gradients, on a 16x16 grid: 0.76-0.86.
@@ -81,8 +82,8 @@ class ExplainTest extends RunningServiceTest {
         assertThat(body.get("height").asInt()).isEqualTo(rows);
         assertThat(body.get("width").asInt()).isEqualTo(cols);
         // the quadrant of the canvas that holds the shape, in cells of the map
-        int rowFrom = cy < SIDE / 2 ? 0 : rows / 2;
-        int colFrom = cx < SIDE / 2 ? 0 : cols / 2;
+        int rowFrom = cy < CANVAS / 2 ? 0 : rows / 2;
+        int colFrom = cx < CANVAS / 2 ? 0 : cols / 2;
         double total = 0;
         double inside = 0;
         int peakRow = 0;
@@ -200,7 +201,7 @@ class ExplainTest extends RunningServiceTest {
         assertThat(demo.statusCode()).isEqualTo(200);
         assertThat(demo.headers().firstValue("Content-Type")).hasValue("image/png");
         BufferedImage demoImage = ImageIO.read(new ByteArrayInputStream(demo.body()));
-        // the preprocessed input, and below it the legend: two lines of 10 px text at 128 px wide (29 rows)
+        // the preprocessed input, and below it the legend: two lines of 10 px text at the demo's width (29 rows)
         assertThat(demoImage.getWidth()).isEqualTo(SIDE);
         assertThat(demoImage.getHeight()).isEqualTo(SIDE + 29);
         // the hottest cell's centre is tinted red, the coldest's blue
@@ -389,7 +390,7 @@ class ExplainTest extends RunningServiceTest {
 
     private static byte[] shapeAt(String shape, int cx, int cy) {
         return ShapeGenerator.placed(
-                shape, SIDE, SIDE, cx, cy, DIAMETER, new Color(235, 235, 225), new Color(30, 60, 150));
+                shape, CANVAS, CANVAS, cx, cy, DIAMETER, new Color(235, 235, 225), new Color(30, 60, 150));
     }
 
     private static double[][] heatmap(JsonNode body) {

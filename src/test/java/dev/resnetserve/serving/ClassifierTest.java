@@ -139,7 +139,7 @@ class ClassifierTest {
         assertThat(observer.measured).isEmpty();
     }
 
-    /** The bundled demo model, loaded once on the CPU: eight classes, 128x128 input. */
+    /** The bundled demo model, loaded once on the CPU: eight classes, its own input size. */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class OnTheDemoModel {

@@ -17,6 +17,9 @@ public final class Fixtures {
         "rocket-tall.png", "coffee-wide.jpg", "chelsea-small.jpg", "astronaut-rgba.png", "chelsea-palette.png",
     };
 
+    /** The bundled demo model's input side (its {@code resnet-serve.properties}: {@code input-size}). */
+    public static final int DEMO_INPUT = 160;
+
     private Fixtures() {}
 
     public static byte[] bytes(String path) {

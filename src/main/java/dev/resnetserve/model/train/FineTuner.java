@@ -158,7 +158,7 @@ public final class FineTuner {
             }
             net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, spec.inputSize(), spec.inputSize()));
             if (base != null) {
-                copyAllButTheClassifier(base, net);
+                copyParameters(base, net, 2);
             }
             List<Block> children = new ArrayList<>(net.getChildren().values());
             initialiseClassifier(children.get(children.size() - 1), options.seed());
@@ -545,17 +545,18 @@ public final class FineTuner {
     }
 
     /**
-     * Every parameter of {@code base} into {@code net} but the classifier's (the last two: its weight and bias),
-     * batch-norm running statistics included. Both were built from the same architecture, so they pair in order.
+     * Every parameter of {@code base} into {@code net} but the last {@code leftOut} (2: the classifier's weight and
+     * bias), batch-norm running statistics included. Both were built from the same architecture, so they pair in
+     * order.
      */
-    static void copyAllButTheClassifier(Block base, Block net) {
+    static void copyParameters(Block base, Block net, int leftOut) {
         PairList<String, Parameter> from = base.getParameters();
         PairList<String, Parameter> to = net.getParameters();
         if (from.size() != to.size()) {
             throw new IllegalArgumentException("the base network has " + from.size() + " parameters, the new one "
                     + to.size() + ": not the same architecture");
         }
-        for (int i = 0; i < to.size() - 2; i++) {
+        for (int i = 0; i < to.size() - leftOut; i++) {
             NDArray source = from.valueAt(i).getArray();
             NDArray target = to.valueAt(i).getArray();
             if (!source.getShape().equals(target.getShape())) {

@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
@@ -14,8 +15,11 @@ import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.tracker.CosineTracker;
+import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelDescriptor;
 import dev.resnetserve.model.ModelLoader;
+import dev.resnetserve.model.ModelLocator;
+import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.model.resnet.Complexity;
 import dev.resnetserve.model.resnet.ResNetBuilder;
 import dev.resnetserve.model.resnet.ResNetSpec;
@@ -34,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * {@code java -jar resnet-serve.jar train [--arch resnet-demo] [--train 12000] [--val 2000] [--test 2000]
@@ -66,6 +71,8 @@ public final class TrainCommand {
                 o.inputSize(),
                 o.inputSize());
 
+        Optional<StartFrom> from =
+                o.from().isEmpty() ? Optional.empty() : Optional.of(StartFrom.locate(o.from(), spec));
         long start = System.nanoTime();
         ShapeDataset warmup = generate(
                 "warm-up (square)",
@@ -103,11 +110,20 @@ public final class TrainCommand {
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.setMetrics(new ai.djl.metric.Metrics());
                 trainer.initialize(new Shape(1, 3, o.inputSize(), o.inputSize()));
+                if (from.isPresent()) {
+                    from.get().copyInto(model.getBlock());
+                    out.printf(
+                            Locale.ROOT,
+                            "starting from %s (%s, input %d)%n",
+                            o.from(),
+                            from.get().descriptor().name(),
+                            from.get().descriptor().inputSize());
+                }
                 NDArray stem = model.getBlock().getParameters().valueAt(0).getArray();
                 out.printf(
                         Locale.ROOT,
-                        "initialisation %s: stem weights rms %.4f, max |w| %.4f%n",
-                        o.initialisation(),
+                        "%s: stem weights rms %.4f, max |w| %.4f%n",
+                        from.isPresent() ? "start" : "initialisation " + o.initialisation(),
                         stem.square().mean().sqrt().getFloat(),
                         stem.abs().max().getFloat());
                 if (o.warmupEpochs() > 0) {
@@ -128,6 +144,43 @@ public final class TrainCommand {
             save(model, o, spec, accuracy, took);
         }
         return 0;
+    }
+
+    /**
+     * The model {@code --from} names, checked before any work: one this project trained, of the same architecture
+     * and classes. Its weights fit any input size (the network is fully convolutional up to its global pooling), so
+     * a model can go on training at another input.
+     */
+    private record StartFrom(ModelLoader loader, ModelSpec spec, ModelArtifact artifact, ModelDescriptor descriptor) {
+
+        static StartFrom locate(String location, ResNetSpec net) throws IOException {
+            PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
+            ModelLoader loader = new ModelLoader(
+                    new ModelLocator(resources, Files.createTempDirectory("resnet-serve-train-from")), resources);
+            ModelSpec spec = new ModelSpec("from", "1", location, Optional.empty(), Optional.empty(), Optional.empty());
+            ModelArtifact artifact = loader.locate(spec);
+            ModelDescriptor descriptor = artifact.descriptor()
+                    .orElseThrow(() -> new IllegalArgumentException("--from " + location
+                            + " is not a model trained by this project (no " + ModelDescriptor.FILE_NAME + ")"));
+            if (!descriptor.architecture().equals(net.name()) || descriptor.classes() != net.classes()) {
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT,
+                        "--from %s is %s with %d classes, not %s with %d",
+                        location,
+                        descriptor.architecture(),
+                        descriptor.classes(),
+                        net.name(),
+                        net.classes()));
+            }
+            return new StartFrom(loader, spec, artifact, descriptor);
+        }
+
+        /** Every weight and batch-norm statistic of the model into {@code block}. */
+        void copyInto(ai.djl.nn.Block block) throws Exception {
+            try (ZooModel<NDList, NDList> model = loader.load(spec, artifact, Device.cpu())) {
+                FineTuner.copyParameters(model.getBlock(), block, 0);
+            }
+        }
     }
 
     /**

@@ -19,7 +19,8 @@ record TrainOptions(
         String name,
         int inputSize,
         boolean squareValidation,
-        String initialisation) {
+        String initialisation,
+        String from) {
 
     private static final Set<String> KNOWN = Set.of(
             "arch",
@@ -35,7 +36,8 @@ record TrainOptions(
             "name",
             "input",
             "val-square",
-            "init");
+            "init",
+            "from");
 
     static TrainOptions from(Map<String, String> options) {
         for (String key : options.keySet()) {
@@ -58,7 +60,8 @@ record TrainOptions(
                 options.getOrDefault("name", "demo"),
                 Integer.parseInt(options.getOrDefault("input", "128")),
                 Boolean.parseBoolean(options.getOrDefault("val-square", "false")),
-                initialisation(options.getOrDefault("init", "torch")));
+                initialisation(options.getOrDefault("init", "torch")),
+                options.getOrDefault("from", ""));
     }
 
     /** {@code torch}: PyTorch's default initialisation (TrainCommand.initialiseLikePyTorch); {@code djl}: DJL's. */
@@ -73,7 +76,7 @@ record TrainOptions(
         return String.format(
                 java.util.Locale.ROOT,
                 "--arch %s --train %d --val %d --test %d --warmup %d --epochs %d --batch %d "
-                        + "--lr %s --seed %d --input %d --init %s --out %s --name %s%s",
+                        + "--lr %s --seed %d --input %d --init %s --out %s --name %s%s%s",
                 architecture,
                 trainSize,
                 validationSize,
@@ -87,6 +90,7 @@ record TrainOptions(
                 initialisation,
                 out,
                 name,
-                squareValidation ? " --val-square true" : "");
+                squareValidation ? " --val-square true" : "",
+                from.isEmpty() ? "" : " --from " + from);
     }
 }

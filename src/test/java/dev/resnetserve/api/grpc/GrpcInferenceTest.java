@@ -216,7 +216,8 @@ class GrpcInferenceTest extends RunningServiceTest {
         assertThat(metadata.getInputsList())
                 .extracting(ModelMetadataResponse.TensorMetadata::getName)
                 .containsExactly("image", "input");
-        assertThat(metadata.getInputs(1).getShapeList()).containsExactly(-1L, 3L, 128L, 128L);
+        assertThat(metadata.getInputs(1).getShapeList())
+                .containsExactly(-1L, 3L, (long) Fixtures.DEMO_INPUT, (long) Fixtures.DEMO_INPUT);
         assertThat(metadata.getOutputs(0).getName()).isEqualTo("probabilities");
 
         HealthGrpc.HealthBlockingStub health =
@@ -338,7 +339,7 @@ class GrpcInferenceTest extends RunningServiceTest {
         return ModelInferRequest.InferInputTensor.newBuilder()
                 .setName("input")
                 .setDatatype("FP32")
-                .addAllShape(List.of(1L, 3L, 128L, 128L));
+                .addAllShape(List.of(1L, 3L, (long) Fixtures.DEMO_INPUT, (long) Fixtures.DEMO_INPUT));
     }
 
     /**

@@ -125,22 +125,23 @@ class OpenInferenceProtocolTest extends RunningServiceTest {
 
     @Test
     void preprocessedFp32TensorsNestedAsJson() {
-        // the demo model's 3x128x128 input keeps the nested JSON under the test profile's 1 MB body limit
+        // the demo model's input (3x160x160) keeps the nested JSON under the test profile's 1 MB body limit
         byte[] image = Fixtures.bytes("shapes-pil/002-triangle.png");
         float[] tensor = preprocess(image, client.get("/v1/models/demo").json());
+        int side = Fixtures.DEMO_INPUT;
         ArrayNode nested = JSON.createArrayNode();
         ArrayNode batch = nested.addArray();
         for (int c = 0; c < 3; c++) {
             ArrayNode channel = batch.addArray();
-            for (int y = 0; y < 128; y++) {
+            for (int y = 0; y < side; y++) {
                 ArrayNode row = channel.addArray();
-                for (int x = 0; x < 128; x++) {
-                    row.add(tensor[(c * 128 + y) * 128 + x]);
+                for (int x = 0; x < side; x++) {
+                    row.add(tensor[(c * side + y) * side + x]);
                 }
             }
         }
 
-        JsonNode output = infer("demo", request(null, "input", "FP32", new long[] {1, 3, 128, 128}, nested))
+        JsonNode output = infer("demo", request(null, "input", "FP32", new long[] {1, 3, side, side}, nested))
                 .get("outputs")
                 .get(0);
 

@@ -1,6 +1,7 @@
 package dev.resnetserve.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
@@ -19,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
@@ -79,5 +82,43 @@ class TrainCommandTest {
             NDList output = predictor.predict(new NDList(manager.zeros(new Shape(2, 3, 32, 32))));
             assertThat(output.singletonOrThrow().getShape()).isEqualTo(new Shape(2, 8));
         }
+    }
+
+    @Test
+    void goesOnFromAnotherModelsWeights() throws Exception {
+        // one update at a negligible rate: the held-out score is the bundled demo's own, where a new network
+        // (without --from) is at chance, an eighth
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        int status = new TrainCommand(new PrintStream(log, true, StandardCharsets.UTF_8))
+                .run(Map.ofEntries(
+                        Map.entry("from", "classpath:models/demo"),
+                        Map.entry("train", "16"),
+                        Map.entry("val", "16"),
+                        Map.entry("test", "200"),
+                        Map.entry("warmup", "0"),
+                        Map.entry("epochs", "1"),
+                        Map.entry("batch", "16"),
+                        Map.entry("lr", "1e-9"),
+                        Map.entry("input", "128"),
+                        Map.entry("out", dir.resolve("from").toString()),
+                        Map.entry("name", "from")));
+
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertThat(status).isZero();
+        assertThat(printed).contains("starting from classpath:models/demo (demo, input ");
+        Matcher heldOut = Pattern.compile("held-out accuracy: ([0-9.]+)%").matcher(printed);
+        assertThat(heldOut.find()).as(printed).isTrue();
+        assertThat(Double.parseDouble(heldOut.group(1))).isGreaterThan(85);
+    }
+
+    @Test
+    void startsOnlyFromAModelOfTheSameArchitecture() {
+        assertThatThrownBy(() -> new TrainCommand(
+                                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                        .run(Map.of("arch", "resnet18", "from", "classpath:models/demo", "out", dir.toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "--from classpath:models/demo is resnet-demo with 8 classes, not resnet18 with 8");
+        assertThat(dir).isEmptyDirectory();
     }
 }
