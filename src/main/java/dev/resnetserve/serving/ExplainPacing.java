@@ -3,10 +3,11 @@ package dev.resnetserve.serving;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How long an explanation waits between its parts ({@code resnet.explain.share-under-load}). An explanation runs
- * in parts (occlusion's batches, integrated gradients' path points), each on one of the model's workers. When
- * other requests were queued for the model while a part ran, the explanation pauses before its next part, so that
- * its parts hold a worker for at most {@code share} of the time: a part of {@code d} is followed by a pause of
+ * How long an explanation waits after its parts ({@code resnet.explain.share-under-load}). An explanation runs
+ * in parts (occlusion's batches, integrated gradients' path points, Grad-CAM's one job), each on one of the model's
+ * workers. When other requests were queued for the model while a part ran, the explanation pauses after it (after
+ * the last one too, before it answers, still holding its place in the explanation budget), so that its parts hold a
+ * worker for at most {@code share} of the time: a part of {@code d} is followed by a pause of
  * {@code d (1 - share) / share}. Alone on the model it never waits. Classification keeps most of the workers'
  * time while explanations run (docs/benchmarks.md, "Classification while explanations run"); explanations take
  * longer under load instead.

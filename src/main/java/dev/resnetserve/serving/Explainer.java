@@ -97,8 +97,7 @@ public final class Explainer {
             float[] input = preprocess(model, body.read(), nanos);
             long passes = System.nanoTime();
             Explanation explanation = switch (chosen) {
-                case GRAD_CAM ->
-                    mapped(model, labels, chosen, input, model.gradCam(input, target == null ? -1 : target));
+                case GRAD_CAM -> gradCam(model, labels, input, target, deadline);
                 case INTEGRATED_GRADIENTS -> integratedGradients(model, labels, input, target, deadline);
                 case OCCLUSION -> occlusion(model, labels, input, target, deadline);
             };
@@ -152,30 +151,29 @@ public final class Explainer {
     /**
      * Pauses after a part that was queued at {@code partStart}, when the model's queue had taken {@code queuedBefore}
      * requests, {@code own} of them the part's: the rest arrived from others meanwhile. As {@link ExplainPacing}
-     * says, and tells the observer.
+     * says, and tells the observer. The last part pauses too, before the answer, while the explanation still holds
+     * its place in the explanation budget: explanations back to back (Grad-CAM is a single part) keep to the share
+     * as parts do; that pause takes at most half the time left, so a finished map is never held to the deadline.
      */
-    private void pace(ServedModel model, long partStart, long queuedBefore, int own, long deadline) {
+    private void pace(ServedModel model, long partStart, long queuedBefore, int own, long deadline, boolean last) {
         long now = System.nanoTime();
         long others = model.queuedSoFar() - queuedBefore - own;
-        long pause = pacing.pauseNanos(now - partStart, others, deadline - now);
+        long pause = pacing.pauseNanos(now - partStart, others, last ? (deadline - now) / 2 : deadline - now);
         if (pause > 0) {
             observer.explanationPaused(model.name(), pause);
             ExplainPacing.pause(pause);
         }
     }
 
-    private Explanation mapped(
-            ServedModel model,
-            Labels labels,
-            ExplainMethod method,
-            float[] input,
-            java.util.concurrent.CompletableFuture<ClassMap> pending) {
-        return explanation(
-                model,
-                labels,
-                method,
-                Classifier.await(pending, model.scheduling().requestTimeout()),
-                input);
+    /** Grad-CAM ({@link GradCam}): one job on a worker, then the pause it owes while others wait. */
+    private Explanation gradCam(ServedModel model, Labels labels, float[] input, Integer target, long deadline) {
+        long queued = model.queuedSoFar();
+        long start = System.nanoTime();
+        ClassMap map = Classifier.await(
+                model.gradCam(input, target == null ? -1 : target),
+                model.scheduling().requestTimeout());
+        pace(model, start, queued, 1, deadline, true);
+        return explanation(model, labels, ExplainMethod.GRAD_CAM, map, input);
     }
 
     /**
@@ -204,9 +202,7 @@ public final class Explainer {
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += part[i];
             }
-            if (from + IntegratedGradients.CHUNK < pathSteps) {
-                pace(model, start, queued, 1, deadline);
-            }
+            pace(model, start, queued, 1, deadline, from + IntegratedGradients.CHUNK >= pathSteps);
         }
         ClassMap map = IntegratedGradients.map(
                 IntegratedGradients.Attributions.of(chosen, logits, sum, input, pathSteps),
@@ -237,9 +233,7 @@ public final class Explainer {
             for (InferenceResult result : classifier.infer(model, inputs.subList(from, to))) {
                 logits.add(result.logits());
             }
-            if (to < inputs.size()) {
-                pace(model, start, queued, to - from, deadline);
-            }
+            pace(model, start, queued, to - from, deadline, to == inputs.size());
         }
         ClassMap map = Occlusion.map(logits, target == null ? -1 : target, grid);
         return explanation(model, labels, ExplainMethod.OCCLUSION, map, input);

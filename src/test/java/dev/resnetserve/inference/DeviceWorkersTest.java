@@ -12,6 +12,7 @@ import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.preprocess.PreprocessingSpec;
+import dev.resnetserve.support.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,7 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  */
 class DeviceWorkersTest {
 
-    private static final long[] SHAPE = {3, 128, 128};
+    private static final long[] SHAPE = {3, Fixtures.DEMO_INPUT, Fixtures.DEMO_INPUT};
 
     private static Path work;
     private static ModelLoader loader;

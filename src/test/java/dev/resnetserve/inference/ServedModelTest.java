@@ -16,6 +16,7 @@ import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.model.WorkerThreads;
 import dev.resnetserve.model.resnet.ClassMap;
 import dev.resnetserve.model.resnet.GradCam;
+import dev.resnetserve.support.Fixtures;
 import dev.resnetserve.support.HeldBatches;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,8 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 class ServedModelTest {
 
     private static final String DEMO = "classpath:models/demo";
-    private static final int PIXELS = 3 * 128 * 128;
+    private static final int SIDE = Fixtures.DEMO_INPUT;
+    private static final int PIXELS = 3 * SIDE * SIDE;
 
     @TempDir
     Path work;
@@ -67,8 +69,8 @@ class ServedModelTest {
             assertThat(model.failure()).isEmpty();
             assertThat(model.inputShape())
                     .as("the model directory's preprocessing")
-                    .containsExactly(3, 128, 128);
-            assertThat(model.preprocessing().width()).isEqualTo(128);
+                    .containsExactly(3, SIDE, SIDE);
+            assertThat(model.preprocessing().width()).isEqualTo(SIDE);
             assertThat(model.devices()).containsExactly("cpu");
             assertThat(model.labels())
                     .hasValueSatisfying(labels -> assertThat(labels.size()).isEqualTo(8));
@@ -316,7 +318,7 @@ class ServedModelTest {
                 NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             float[][] logits = new float[inputs.length][];
             for (int i = 0; i < inputs.length; i++) {
-                NDList out = predictor.predict(new NDList(manager.create(inputs[i], new Shape(1, 3, 128, 128))));
+                NDList out = predictor.predict(new NDList(manager.create(inputs[i], new Shape(1, 3, SIDE, SIDE))));
                 logits[i] = out.get(0).toFloatArray();
             }
             return logits;

@@ -39,13 +39,15 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.util.FileSystemUtils;
 
 /**
- * {@code java -jar resnet-serve.jar train [--arch resnet-demo] [--train 12000] [--val 2000] [--test 2000]
- * [--epochs 8] [--batch 64] [--lr 0.003] [--seed 42] [--out models/demo] [--name demo]}: generates the shapes data
- * set, trains on the CPU with DJL, reports per-epoch loss/accuracy and held-out accuracy, and saves a model
- * directory the service loads as any other ({@code <name>-0000.params}, {@code synset.txt},
- * {@code resnet-serve.properties}).
+ * {@code java -jar resnet-serve.jar train [--arch resnet-demo] [--train 24000] [--val 1000] [--test 2000]
+ * [--warmup 3] [--epochs 14] [--batch 32] [--lr 0.001] [--seed 42] [--input 128] [--init torch|djl]
+ * [--from LOCATION] [--out models/demo] [--name demo]} ({@link TrainOptions}: the defaults are the demo's first
+ * step): generates the shapes data set, trains on the CPU with DJL (from a model this project trained, with
+ * {@code --from}), reports per-epoch loss/accuracy and held-out accuracy, and saves a model directory the service
+ * loads as any other ({@code <name>-<epochs>.params}, {@code synset.txt}, {@code resnet-serve.properties}).
  */
 public final class TrainCommand {
 
@@ -71,8 +73,16 @@ public final class TrainCommand {
                 o.inputSize(),
                 o.inputSize());
 
-        Optional<StartFrom> from =
-                o.from().isEmpty() ? Optional.empty() : Optional.of(StartFrom.locate(o.from(), spec));
+        Optional<StartFrom> from = o.from().isEmpty() ? Optional.empty() : Optional.of(StartFrom.load(o.from(), spec));
+        try {
+            return train(o, spec, preprocessing, from);
+        } finally {
+            from.ifPresent(StartFrom::close);
+        }
+    }
+
+    private int train(TrainOptions o, ResNetSpec spec, PreprocessingSpec preprocessing, Optional<StartFrom> from)
+            throws Exception {
         long start = System.nanoTime();
         ShapeDataset warmup = generate(
                 "warm-up (square)",
@@ -112,12 +122,7 @@ public final class TrainCommand {
                 trainer.initialize(new Shape(1, 3, o.inputSize(), o.inputSize()));
                 if (from.isPresent()) {
                     from.get().copyInto(model.getBlock());
-                    out.printf(
-                            Locale.ROOT,
-                            "starting from %s (%s, input %d)%n",
-                            o.from(),
-                            from.get().descriptor().name(),
-                            from.get().descriptor().inputSize());
+                    out.println(from.get().provenance());
                 }
                 NDArray stem = model.getBlock().getParameters().valueAt(0).getArray();
                 out.printf(
@@ -141,45 +146,67 @@ public final class TrainCommand {
                     o.seed() + 2,
                     took.toMinutes(),
                     took.toSecondsPart());
-            save(model, o, spec, accuracy, took);
+            save(model, o, spec, accuracy, took, from.map(StartFrom::provenance));
         }
         return 0;
     }
 
     /**
-     * The model {@code --from} names, checked before any work: one this project trained, of the same architecture
-     * and classes. Its weights fit any input size (the network is fully convolutional up to its global pooling), so
-     * a model can go on training at another input.
+     * The model {@code --from} names, loaded and checked before any work: one this project trained (not a
+     * TorchScript backbone with a head), of the same architecture and classes. Its weights fit any input size (the
+     * network is fully convolutional up to its global pooling), so a model can go on training at another input.
      */
-    private record StartFrom(ModelLoader loader, ModelSpec spec, ModelArtifact artifact, ModelDescriptor descriptor) {
+    private record StartFrom(String location, ModelDescriptor descriptor, ZooModel<NDList, NDList> model)
+            implements AutoCloseable {
 
-        static StartFrom locate(String location, ResNetSpec net) throws IOException {
+        static StartFrom load(String location, ResNetSpec net) throws IOException {
             PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
-            ModelLoader loader = new ModelLoader(
-                    new ModelLocator(resources, Files.createTempDirectory("resnet-serve-train-from")), resources);
-            ModelSpec spec = new ModelSpec("from", "1", location, Optional.empty(), Optional.empty(), Optional.empty());
-            ModelArtifact artifact = loader.locate(spec);
-            ModelDescriptor descriptor = artifact.descriptor()
-                    .orElseThrow(() -> new IllegalArgumentException("--from " + location
-                            + " is not a model trained by this project (no " + ModelDescriptor.FILE_NAME + ")"));
-            if (!descriptor.architecture().equals(net.name()) || descriptor.classes() != net.classes()) {
-                throw new IllegalArgumentException(String.format(
-                        Locale.ROOT,
-                        "--from %s is %s with %d classes, not %s with %d",
-                        location,
-                        descriptor.architecture(),
-                        descriptor.classes(),
-                        net.name(),
-                        net.classes()));
+            Path work = Files.createTempDirectory("resnet-serve-train-from");
+            try {
+                ModelLoader loader = new ModelLoader(new ModelLocator(resources, work), resources);
+                ModelSpec spec =
+                        new ModelSpec("from", "1", location, Optional.empty(), Optional.empty(), Optional.empty());
+                ModelArtifact artifact = loader.locate(spec);
+                ModelDescriptor descriptor = artifact.descriptor()
+                        .filter(d -> d.backbone().isEmpty())
+                        .orElseThrow(() -> new IllegalArgumentException("--from " + location
+                                + " is not a network trained by this project (no " + ModelDescriptor.FILE_NAME
+                                + ", or a TorchScript backbone)"));
+                if (!descriptor.architecture().equals(net.name()) || descriptor.classes() != net.classes()) {
+                    throw new IllegalArgumentException(String.format(
+                            Locale.ROOT,
+                            "--from %s is %s with %d classes, not %s with %d",
+                            location,
+                            descriptor.architecture(),
+                            descriptor.classes(),
+                            net.name(),
+                            net.classes()));
+                }
+                return new StartFrom(location, descriptor, loader.load(spec, artifact, Device.cpu()));
+            } finally {
+                FileSystemUtils.deleteRecursively(work); // the weights are in memory once loaded
             }
-            return new StartFrom(loader, spec, artifact, descriptor);
         }
 
         /** Every weight and batch-norm statistic of the model into {@code block}. */
-        void copyInto(ai.djl.nn.Block block) throws Exception {
-            try (ZooModel<NDList, NDList> model = loader.load(spec, artifact, Device.cpu())) {
-                FineTuner.copyParameters(model.getBlock(), block, 0);
-            }
+        void copyInto(ai.djl.nn.Block block) {
+            FineTuner.copyParameters(model.getBlock(), block, 0);
+        }
+
+        /** What the saved model's properties say it started from. */
+        String provenance() {
+            return String.format(
+                    Locale.ROOT,
+                    "started from %s: %s, %s, input %d",
+                    location,
+                    descriptor.name(),
+                    descriptor.architecture(),
+                    descriptor.inputSize());
+        }
+
+        @Override
+        public void close() {
+            model.close();
         }
     }
 
@@ -280,7 +307,9 @@ public final class TrainCommand {
         return total == 0 ? Double.NaN : (double) correct / total;
     }
 
-    private void save(Model model, TrainOptions o, ResNetSpec spec, double accuracy, Duration took) throws IOException {
+    private void save(
+            Model model, TrainOptions o, ResNetSpec spec, double accuracy, Duration took, Optional<String> provenance)
+            throws IOException {
         Path dir = Path.of(o.out());
         Files.createDirectories(dir);
         model.save(dir, o.name());
@@ -295,10 +324,11 @@ public final class TrainCommand {
                                 Optional.of(PreprocessingSpec.wholeImage(o.inputSize())))
                         .toProperties(String.format(
                                 Locale.ROOT,
-                                "trained by: java -jar resnet-serve.jar train %s%nheld-out accuracy %.4f, %d s",
+                                "trained by: java -jar resnet-serve.jar train %s%nheld-out accuracy %.4f, %d s%s",
                                 o.commandLine(),
                                 accuracy,
-                                took.toSeconds())));
+                                took.toSeconds(),
+                                provenance.map(p -> "\n" + p).orElse(""))));
         out.println("saved " + dir.toAbsolutePath());
     }
 }

@@ -105,10 +105,13 @@ class TrainCommandTest {
 
         String printed = log.toString(StandardCharsets.UTF_8);
         assertThat(status).isZero();
-        assertThat(printed).contains("starting from classpath:models/demo (demo, input ");
+        assertThat(printed).contains("started from classpath:models/demo: demo, resnet-demo, input ");
         Matcher heldOut = Pattern.compile("held-out accuracy: ([0-9.]+)%").matcher(printed);
         assertThat(heldOut.find()).as(printed).isTrue();
         assertThat(Double.parseDouble(heldOut.group(1))).isGreaterThan(85);
+        assertThat(Files.readString(dir.resolve("from").resolve("resnet-serve.properties")))
+                .as("what it started from, kept with the model")
+                .contains("#started from classpath:models/demo: demo, resnet-demo, input ");
     }
 
     @Test
