@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * Explains one prediction with a heat map: which parts of the preprocessed input the model's answer for a class
@@ -149,30 +150,37 @@ public final class Explainer {
     }
 
     /**
-     * Pauses after a part that was queued at {@code partStart}, when the model's queue had taken {@code queuedBefore}
-     * requests, {@code own} of them the part's: the rest arrived from others meanwhile. As {@link ExplainPacing}
-     * says, and tells the observer. The last part pauses too, before the answer, while the explanation still holds
-     * its place in the explanation budget: explanations back to back (Grad-CAM is a single part) keep to the share
-     * as parts do; that pause takes at most half the time left, so a finished map is never held to the deadline.
+     * Runs one part of an explanation, which queues {@code own} requests for the model, and then pauses as
+     * {@link ExplainPacing} says when others queued requests meanwhile (the queue's count before and after, less the
+     * part's own), telling the observer. The last part pauses too, before the answer, while the explanation still
+     * holds its place in the explanation budget: explanations back to back (Grad-CAM is a single part) keep to the
+     * share as parts do; that pause takes at most half the time left, so a finished map is never held to the
+     * deadline.
      */
-    private void pace(ServedModel model, long partStart, long queuedBefore, int own, long deadline, boolean last) {
+    private <T> T part(ServedModel model, int own, long deadline, boolean last, Supplier<T> run) {
+        long queuedBefore = model.queuedSoFar();
+        long start = System.nanoTime();
+        T result = run.get();
         long now = System.nanoTime();
         long others = model.queuedSoFar() - queuedBefore - own;
-        long pause = pacing.pauseNanos(now - partStart, others, last ? (deadline - now) / 2 : deadline - now);
+        long pause = pacing.pauseNanos(now - start, others, last ? (deadline - now) / 2 : deadline - now);
         if (pause > 0) {
             observer.explanationPaused(model.name(), pause);
             ExplainPacing.pause(pause);
         }
+        return result;
     }
 
     /** Grad-CAM ({@link GradCam}): one job on a worker, then the pause it owes while others wait. */
     private Explanation gradCam(ServedModel model, Labels labels, float[] input, Integer target, long deadline) {
-        long queued = model.queuedSoFar();
-        long start = System.nanoTime();
-        ClassMap map = Classifier.await(
-                model.gradCam(input, target == null ? -1 : target),
-                model.scheduling().requestTimeout());
-        pace(model, start, queued, 1, deadline, true);
+        ClassMap map = part(
+                model,
+                1,
+                deadline,
+                true,
+                () -> Classifier.await(
+                        model.gradCam(input, target == null ? -1 : target),
+                        model.scheduling().requestTimeout()));
         return explanation(model, labels, ExplainMethod.GRAD_CAM, map, input);
     }
 
@@ -193,16 +201,19 @@ public final class Explainer {
             if (System.nanoTime() - deadline >= 0) {
                 throw new DeadlineExceededException(); // the whole explanation keeps the request's deadline
             }
-            long queued = model.queuedSoFar();
-            long start = System.nanoTime();
-            float[] part = Classifier.await(
-                    model.pathGradients(
-                            input, chosen, from, Math.min(IntegratedGradients.CHUNK, pathSteps - from), pathSteps),
-                    model.scheduling().requestTimeout());
+            int first = from;
+            int count = Math.min(IntegratedGradients.CHUNK, pathSteps - from);
+            float[] gradients = part(
+                    model,
+                    1,
+                    deadline,
+                    first + count == pathSteps,
+                    () -> Classifier.await(
+                            model.pathGradients(input, chosen, first, count, pathSteps),
+                            model.scheduling().requestTimeout()));
             for (int i = 0; i < sum.length; i++) {
-                sum[i] += part[i];
+                sum[i] += gradients[i];
             }
-            pace(model, start, queued, 1, deadline, from + IntegratedGradients.CHUNK >= pathSteps);
         }
         ClassMap map = IntegratedGradients.map(
                 IntegratedGradients.Attributions.of(chosen, logits, sum, input, pathSteps),
@@ -227,13 +238,12 @@ public final class Explainer {
             if (System.nanoTime() - deadline >= 0) {
                 throw new DeadlineExceededException(); // the whole explanation keeps the request's deadline
             }
-            int to = Math.min(inputs.size(), from + chunk);
-            long queued = model.queuedSoFar();
-            long start = System.nanoTime();
-            for (InferenceResult result : classifier.infer(model, inputs.subList(from, to))) {
+            List<float[]> chunkInputs = inputs.subList(from, Math.min(inputs.size(), from + chunk));
+            boolean last = from + chunkInputs.size() == inputs.size();
+            for (InferenceResult result :
+                    part(model, chunkInputs.size(), deadline, last, () -> classifier.infer(model, chunkInputs))) {
                 logits.add(result.logits());
             }
-            pace(model, start, queued, to - from, deadline, to == inputs.size());
         }
         ClassMap map = Occlusion.map(logits, target == null ? -1 : target, grid);
         return explanation(model, labels, ExplainMethod.OCCLUSION, map, input);
