@@ -3,7 +3,6 @@ package dev.resnetserve.bench;
 import dev.resnetserve.inference.PredictorCeiling;
 import dev.resnetserve.model.EngineSettings;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.ImageLimits;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * {@code java -jar resnet-serve.jar bench --url http://127.0.0.1:8080/v1/models/m/classify --images DIR
@@ -127,9 +125,7 @@ public final class BenchCommand {
                         new ImageDecoder(new ImageLimits(40_000_000, 65_500))
                                 .decode(image, preprocessing.alpha(), preprocessing.background()),
                         preprocessing);
-        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
-        ModelLoader loader =
-                new ModelLoader(new ModelLocator(resources, Files.createTempDirectory("bench")), resources);
+        ModelLoader loader = ModelLoader.standalone(Files.createTempDirectory("bench"));
         ModelSpec spec = new ModelSpec(
                 "ceiling",
                 "1",

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * Loads a model onto one device, and its labels: TorchScript and this project's models on libtorch through DJL's
@@ -58,6 +59,15 @@ public final class ModelLoader {
 
     public ModelLoader(ModelLocator locator, ResourceLoader resources) {
         this(locator, resources, OnnxSettings.defaults());
+    }
+
+    /**
+     * A loader for a command-line tool, outside the service: locations on the file system and the class path,
+     * downloads and unpacked archives in {@code work}, default engine settings.
+     */
+    public static ModelLoader standalone(Path work) {
+        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
+        return new ModelLoader(new ModelLocator(resources, work), resources);
     }
 
     public ModelLoader(ModelLocator locator, ResourceLoader resources, OnnxSettings onnx) {

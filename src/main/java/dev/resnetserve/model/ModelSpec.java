@@ -35,4 +35,10 @@ public record ModelSpec(
             Optional<PreprocessingSpec> preprocessing) {
         this(name, version, location, labels, architecture, preprocessing, Optional.empty());
     }
+
+    /** Version 1 of the model at {@code location}, everything else (labels, architecture, preprocessing, format) as
+     * its files say. */
+    public static ModelSpec asFilesSay(String name, String location) {
+        return new ModelSpec(name, "1", location, Optional.empty(), Optional.empty(), Optional.empty());
+    }
 }

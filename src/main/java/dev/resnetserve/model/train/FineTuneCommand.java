@@ -7,7 +7,6 @@ import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelDescriptor;
 import dev.resnetserve.model.ModelLoadException;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.model.resnet.TorchScriptFeatures;
 import dev.resnetserve.preprocess.ImageDecoder;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * {@code java -jar resnet-serve.jar fine-tune --base LOCATION --data DIR --out DIR [--mode head|last-stage]
@@ -66,10 +64,8 @@ final class FineTuneCommand {
                 set.validation().size(),
                 set.skipped());
 
-        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
-        ModelLoader loader = new ModelLoader(
-                new ModelLocator(resources, Files.createTempDirectory("resnet-serve-fine-tune")), resources);
-        ModelSpec spec = new ModelSpec("base", "1", base, Optional.empty(), Optional.empty(), Optional.empty());
+        ModelLoader loader = ModelLoader.standalone(Files.createTempDirectory("resnet-serve-fine-tune"));
+        ModelSpec spec = ModelSpec.asFilesSay("base", base);
         ModelArtifact artifact = loader.locate(spec);
         Optional<ModelDescriptor> descriptor = artifact.descriptor();
         Optional<Path> torchScript = artifact.torchScriptFile();
@@ -117,8 +113,7 @@ final class FineTuneCommand {
             List<LabelledImage> test = new ImageFolder(limits)
                     .addDirectory(Path.of(options.get("test")))
                     .images();
-            ModelSpec tuned =
-                    new ModelSpec(name, "1", outDir.toString(), Optional.empty(), Optional.empty(), Optional.empty());
+            ModelSpec tuned = ModelSpec.asFilesSay(name, outDir.toString());
             try (ZooModel<NDList, NDList> model = loader.load(tuned, loader.locate(tuned), Device.cpu())) {
                 int[][] confusion = tuner.evaluate(model.getBlock(), report.labels(), test, preprocessing);
                 out.printf(

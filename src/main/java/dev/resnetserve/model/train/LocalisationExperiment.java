@@ -6,7 +6,6 @@ import ai.djl.repository.zoo.ZooModel;
 import dev.resnetserve.model.Labels;
 import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import java.io.IOException;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * {@code experiment localisation [--model classpath:models/demo] [--images 100] [--seed 2101] [--methods
@@ -65,9 +63,8 @@ final class LocalisationExperiment {
             Localisation.Grids grids)
             throws IOException {
         System.setProperty("ai.djl.offline", "true");
-        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
         Path work = Files.createTempDirectory("resnet-serve-localisation");
-        ModelLoader loader = new ModelLoader(new ModelLocator(resources, work), resources);
+        ModelLoader loader = ModelLoader.standalone(work);
         Optional<PreprocessingSpec> asked = preset.map(PreprocessingSpec::preset);
         ModelSpec spec = new ModelSpec("model", "1", location, Optional.empty(), Optional.empty(), asked);
         ModelArtifact artifact = loader.locate(spec);

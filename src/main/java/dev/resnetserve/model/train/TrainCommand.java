@@ -18,7 +18,6 @@ import ai.djl.training.tracker.CosineTracker;
 import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelDescriptor;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.model.resnet.Complexity;
 import dev.resnetserve.model.resnet.ResNetBuilder;
@@ -38,7 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -160,12 +158,10 @@ public final class TrainCommand {
             implements AutoCloseable {
 
         static StartFrom load(String location, ResNetSpec net) throws IOException {
-            PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
             Path work = Files.createTempDirectory("resnet-serve-train-from");
             try {
-                ModelLoader loader = new ModelLoader(new ModelLocator(resources, work), resources);
-                ModelSpec spec =
-                        new ModelSpec("from", "1", location, Optional.empty(), Optional.empty(), Optional.empty());
+                ModelLoader loader = ModelLoader.standalone(work);
+                ModelSpec spec = ModelSpec.asFilesSay("from", location);
                 ModelArtifact artifact = loader.locate(spec);
                 ModelDescriptor descriptor = artifact.descriptor()
                         .filter(d -> d.backbone().isEmpty())

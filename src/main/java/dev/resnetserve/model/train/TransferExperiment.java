@@ -6,7 +6,6 @@ import ai.djl.repository.zoo.ZooModel;
 import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelDescriptor;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.ImageLimits;
@@ -19,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * {@code experiment transfer [--base classpath:models/demo] [--per-class 20] [--test 200] [--seed 1001]}: the
@@ -47,10 +44,9 @@ final class TransferExperiment {
         List<LabelledImage> training = images(seed, perClass * ShapeGenerator.NOVEL_CLASSES.size());
         List<LabelledImage> test = images(seed + 1, testCount);
 
-        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
         Path work = Files.createTempDirectory("resnet-serve-transfer");
-        ModelLoader loader = new ModelLoader(new ModelLocator(resources, work), resources);
-        ModelSpec spec = new ModelSpec("base", "1", baseLocation, Optional.empty(), Optional.empty(), Optional.empty());
+        ModelLoader loader = ModelLoader.standalone(work);
+        ModelSpec spec = ModelSpec.asFilesSay("base", baseLocation);
         ModelArtifact artifact = loader.locate(spec);
         ModelDescriptor descriptor = artifact.descriptor().orElseThrow();
         PreprocessingSpec preprocessing =
@@ -119,8 +115,7 @@ final class TransferExperiment {
                 base == null ? null : base.getBlock(),
                 descriptor,
                 new FineTuner.Task(preprocessing, set, o, "tuned", dir, FineTuner.Progress.NONE));
-        ModelSpec tuned =
-                new ModelSpec("tuned", "1", dir.toString(), Optional.empty(), Optional.empty(), Optional.empty());
+        ModelSpec tuned = ModelSpec.asFilesSay("tuned", dir.toString());
         double testAccuracy;
         try (ZooModel<NDList, NDList> model = loader.load(tuned, loader.locate(tuned), Device.cpu())) {
             testAccuracy = FineTuner.accuracy(tuner.evaluate(model.getBlock(), report.labels(), test, preprocessing));
