@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Would a linear head on other features of the demo do better on the four new shapes? (FeatureProbe; docs/transfer-
+# learning.md, "Would other features do better?"). Results: target/bench/feature-probe.txt. About a minute.
+#   bench/feature-probe.sh [model location, default classpath:models/demo]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -ntp -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/test-classpath.txt -Dfuzz.skip=true
+mkdir -p target/bench
+java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+  dev.resnetserve.model.train.FeatureProbe "$@" | grep -v '^\[' | tee target/bench/feature-probe.txt
