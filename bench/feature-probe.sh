@@ -8,4 +8,4 @@ mvn -B -ntp -q test-compile dependency:build-classpath -Dmdep.includeScope=test 
   -Dmdep.outputFile=target/test-classpath.txt -Dfuzz.skip=true
 mkdir -p target/bench
 java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  dev.resnetserve.model.train.FeatureProbe "$@" | grep -v '^\[' | tee target/bench/feature-probe.txt
+  dev.resnetserve.model.train.FeatureProbe "$@" | grep -v '^[0-9:.]* \[' | tee target/bench/feature-probe.txt

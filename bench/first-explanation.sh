@@ -14,7 +14,12 @@ for jar in "$@"; do
   for m in grad-cam integrated-gradients occlusion; do
     java -jar "$jar" --server.port=18080 > "$work/log" 2>&1 &
     pid=$!
-    until curl -sf http://127.0.0.1:18080/actuator/health/readiness > /dev/null 2>&1; do sleep 0.5; done
+    for _ in $(seq 1 240); do
+      kill -0 $pid 2> /dev/null || { cat "$work/log"; echo "$jar did not start" >&2; exit 1; }
+      curl -sf http://127.0.0.1:18080/actuator/health/readiness > /dev/null 2>&1 && break
+      sleep 0.5
+    done
+    grep -q 'ready on' "$work/log" || { echo "not ready after 2 minutes (or port 18080 taken)" >&2; kill $pid; exit 1; }
     times=""
     for i in 1 2 3 4; do
       times="$times $(curl -s -o /dev/null -w '%{time_total}' --data-binary @"$img" -H 'Content-Type: image/png' \

@@ -14,10 +14,6 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -348,51 +344,17 @@ class ExplainTest extends RunningServiceTest {
     @ParameterizedTest
     @ValueSource(strings = {"grad-cam", "integrated-gradients", "occlusion"})
     void whileClassificationsArriveAnExplanationPauses(String method) throws Exception {
-        byte[] image = shapeAt("square", 64, 64);
-        double before = pausedSeconds();
-        AtomicBoolean explaining = new AtomicBoolean(true);
-        CountDownLatch firstAnswered = new CountDownLatch(1);
-        Thread classifying = new Thread(() -> {
-            while (explaining.get()) {
-                if (client.post("/v1/models/demo/classify", "image/png", image).status() == 200) {
-                    firstAnswered.countDown();
-                }
-            }
-        });
-        classifying.start();
-        try {
-            assertThat(firstAnswered.await(30, TimeUnit.SECONDS)).isTrue();
-
-            for (int i = 0; i < 20 && pausedSeconds() == before; i++) {
-                assertThat(client.post(DEMO + "?method=" + method, "image/png", image)
-                                .status())
-                        .isEqualTo(200);
-            }
-        } finally {
-            explaining.set(false);
-            classifying.join();
-        }
-
-        assertThat(pausedSeconds()).isGreaterThan(before);
+        assertThat(ExplainPauses.pausesWhileClassifying(client, method, shapeAt("square", 64, 64)))
+                .isTrue();
     }
 
-    /** Seconds explanations of the demo model have paused so far (0 before the first pause). */
     private double pausedSeconds() {
-        return series(client.get("/actuator/prometheus").body(), "explain_paused_seconds_total{model=\"demo\"}")
-                .orElse(0);
+        return ExplainPauses.pausedSeconds(client);
     }
 
     /** The value of one series in Prometheus's text format; fails if it is missing. */
     private static double sample(String metrics, String series) {
-        return series(metrics, series).orElseThrow(() -> new AssertionError("no series " + series));
-    }
-
-    private static OptionalDouble series(String metrics, String series) {
-        return metrics.lines()
-                .filter(line -> line.startsWith(series + " "))
-                .mapToDouble(line ->
-                        Double.parseDouble(line.substring(series.length() + 1).strip()))
-                .findFirst();
+        return ExplainPauses.series(metrics, series).orElseThrow(() -> new AssertionError("no series " + series));
     }
 
     private static byte[] shapeAt(String shape, int cx, int cy) {

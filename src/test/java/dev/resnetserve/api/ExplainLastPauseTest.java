@@ -1,0 +1,31 @@
+package dev.resnetserve.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.resnetserve.model.train.ShapeGenerator;
+import java.awt.Color;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The pause after an explanation's last part, for the methods whose explanations have several ({@code ExplainTest}
+ * sees their pauses, most of which come after earlier parts). Here every explanation is a single part: integrated
+ * gradients at 4 path points (one part of {@code IntegratedGradients.CHUNK}), occlusion on a 2x2 grid (5 forward
+ * passes, one chunk of the demo's batches of 8). So the only pause such an explanation can take is the one after
+ * its last part, before it answers; without it, these fail.
+ */
+@TestPropertySource(properties = {"resnet.explain.integrated-gradients-steps=4", "resnet.explain.occlusion-grid=2"})
+class ExplainLastPauseTest extends RunningServiceTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"integrated-gradients", "occlusion"})
+    void aSinglePartExplanationPausesAfterItWhileClassificationsArrive(String method) throws Exception {
+        byte[] image =
+                ShapeGenerator.placed("square", 128, 128, 64, 64, 44, new Color(235, 235, 225), new Color(30, 60, 150));
+
+        assertThat(ExplainPauses.pausesWhileClassifying(client, method, image))
+                .as("a pause after the only part")
+                .isTrue();
+    }
+}
