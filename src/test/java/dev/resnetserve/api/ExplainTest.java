@@ -35,6 +35,9 @@ class ExplainTest extends RunningServiceTest {
     private static final String DEMO = "/v1/models/demo/explain";
     private static final String PARITY_EXPLAIN = "/v1/models/parity/explain";
     private static final int SIDE = Fixtures.DEMO_INPUT; // the demo model's input: the maps' and pictures' size
+    /** Rows of the PNG's legend below the demo's picture: two lines of 12 px text (a font of width / 16). */
+    private static final int LEGEND = 34;
+
     private static final int CANVAS = 128; // the test images: square, so scaled to the input without padding
     private static final double DIAMETER = 44;
 
@@ -198,9 +201,9 @@ class ExplainTest extends RunningServiceTest {
         assertThat(demo.statusCode()).isEqualTo(200);
         assertThat(demo.headers().firstValue("Content-Type")).hasValue("image/png");
         BufferedImage demoImage = ImageIO.read(new ByteArrayInputStream(demo.body()));
-        // the preprocessed input, and below it the legend: two lines of 10 px text at the demo's width (29 rows)
+        // the preprocessed input, and below it the legend
         assertThat(demoImage.getWidth()).isEqualTo(SIDE);
-        assertThat(demoImage.getHeight()).isEqualTo(SIDE + 29);
+        assertThat(demoImage.getHeight()).isEqualTo(SIDE + LEGEND);
         // the hottest cell's centre is tinted red, the coldest's blue
         int cell = SIDE / map.length;
         int[] hottest = extreme(map, 1);
@@ -210,11 +213,11 @@ class ExplainTest extends RunningServiceTest {
         assertThat(hot.getRed()).isGreaterThan(hot.getBlue());
         assertThat(cold.getBlue()).isGreaterThan(cold.getRed());
         // the legend: white, with dark text on both lines at the left
-        assertThat(new Color(demoImage.getRGB(SIDE / 2, SIDE + 28))).isEqualTo(Color.WHITE);
-        assertThat(darkPixels(demoImage, SIDE, SIDE + 14))
+        assertThat(new Color(demoImage.getRGB(SIDE / 2, SIDE + LEGEND - 1))).isEqualTo(Color.WHITE);
+        assertThat(darkPixels(demoImage, SIDE, SIDE + LEGEND / 2))
                 .as("text on the method's line")
                 .isGreaterThan(10);
-        assertThat(darkPixels(demoImage, SIDE + 14, SIDE + 29))
+        assertThat(darkPixels(demoImage, SIDE + LEGEND / 2, SIDE + LEGEND))
                 .as("text on the class's line")
                 .isGreaterThan(10);
         assertThat(parity.statusCode()).isEqualTo(200);
@@ -252,7 +255,7 @@ class ExplainTest extends RunningServiceTest {
                 .isCloseTo(target.get("probability").asDouble(), within(1e-6));
         BufferedImage picture = ImageIO.read(new ByteArrayInputStream(png.body()));
         assertThat(picture.getWidth()).isEqualTo(SIDE);
-        assertThat(picture.getHeight()).isEqualTo(SIDE + 29);
+        assertThat(picture.getHeight()).isEqualTo(SIDE + LEGEND);
     }
 
     @Test

@@ -18,7 +18,7 @@ public final class Fixtures {
     };
 
     /** The bundled demo model's input side (its {@code resnet-serve.properties}: {@code input-size}). */
-    public static final int DEMO_INPUT = 160;
+    public static final int DEMO_INPUT = 192;
 
     private Fixtures() {}
 
