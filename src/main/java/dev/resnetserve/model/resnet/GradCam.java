@@ -48,7 +48,7 @@ public final class GradCam {
      *
      * @param target the class to explain; negative: the top-1 class
      * @param stagesBack whose activations are weighted: 0, the last residual stage's; 1, the stage before it (twice
-     *     the resolution: 20x20 instead of 10x10 for the demo at 160 px), and so on; the gradient then flows back
+     *     the resolution: 24x24 instead of 12x12 for the demo at 192 px), and so on; the gradient then flows back
      *     through the later stages as well
      */
     public static ClassMap compute(
