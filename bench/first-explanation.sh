@@ -4,6 +4,7 @@
 #   bench/first-explanation.sh target/resnet-serve.jar [other.jar ...]
 # Prints one line per jar and method: the four requests' times as curl saw them, and the model's load time.
 set -euo pipefail
+source "$(dirname "$0")/service.sh"
 [ $# -ge 1 ] || { echo "usage: $0 JAR [JAR...]" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -12,14 +13,7 @@ img="$work/shapes/$(ls "$work/shapes" | sed -n 4p)"
 echo "image $(basename "$img"); $(lscpu | grep 'Model name' | tr -s ' ')"
 for jar in "$@"; do
   for m in grad-cam integrated-gradients occlusion; do
-    java -jar "$jar" --server.port=18080 > "$work/log" 2>&1 &
-    pid=$!
-    for _ in $(seq 1 240); do
-      kill -0 $pid 2> /dev/null || { cat "$work/log"; echo "$jar did not start" >&2; exit 1; }
-      curl -sf http://127.0.0.1:18080/actuator/health/readiness > /dev/null 2>&1 && break
-      sleep 0.5
-    done
-    grep -q 'ready on' "$work/log" || { echo "not ready after 2 minutes (or port 18080 taken)" >&2; kill $pid; exit 1; }
+    start_service "$jar" "$work/log"
     times=""
     for i in 1 2 3 4; do
       times="$times $(curl -s -o /dev/null -w '%{time_total}' --data-binary @"$img" -H 'Content-Type: image/png' \

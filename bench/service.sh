@@ -1,0 +1,13 @@
+# Sourced by the bench scripts: start_service JAR LOG starts JAR on port 18080 in the background, sets $pid and
+# returns once the service is ready; exits when it dies first, or is not ready within 2 minutes (or the port is
+# taken by another process).
+start_service() {
+  java -jar "$1" --server.port=18080 > "$2" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 240); do
+    kill -0 $pid 2> /dev/null || { cat "$2"; echo "$1 did not start" >&2; exit 1; }
+    curl -sf http://127.0.0.1:18080/actuator/health/readiness > /dev/null 2>&1 && break
+    sleep 0.5
+  done
+  grep -q 'ready on' "$2" || { echo "not ready after 2 minutes (or port 18080 taken)" >&2; kill $pid; exit 1; }
+}
