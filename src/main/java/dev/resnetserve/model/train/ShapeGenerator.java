@@ -178,7 +178,7 @@ public final class ShapeGenerator {
         Shape placed = place.createTransformedShape(outline);
         double look = random.nextDouble();
         Style style;
-        // the demo model was first trained on the image fitted into 128 px (now 160): a line must stay a line there
+        // the demo model was first trained on the image fitted into 128 px (now 192): a line must stay a line there
         double modelPixel = Math.max(width, height) / 128.0;
         if (look < 0.15 && hasOutlineForm(shape) && size >= 24 * modelPixel) {
             // outline only: the shape's edge drawn as a line, the background showing through
