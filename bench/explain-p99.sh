@@ -3,18 +3,20 @@
 # The service on the bundled demo model and its defaults; `bench --clients 4` over 40 generated shape images, each
 # measurement SECONDS long: alone, then with one more client asking for explanations back to back (one method at a
 # time), the whole sequence twice so that drift hits every row alike. Writes target/bench/explain/results.txt.
-#   bench/explain-p99.sh [seconds] ["grad-cam occlusion integrated-gradients"]
+#   bench/explain-p99.sh [seconds] ["grad-cam occlusion integrated-gradients"] [service arguments]
+# e.g. bench/explain-p99.sh 30 occlusion --resnet.explain.occlusion-batch=8
 # Takes about 2 x (1 + methods) x SECONDS plus a minute of warm-up. Nothing else should run on the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-60}
 METHODS=${2:-grad-cam occlusion integrated-gradients}
+SERVICE_ARGS=("${@:3}")
 PORT=18080
 OUT=target/bench/explain
 [ -f target/resnet-serve.jar ] || mvn -B -ntp -q -DskipTests package
 rm -rf "$OUT" && mkdir -p "$OUT"
 java -jar target/resnet-serve.jar generate --count 40 --seed 7 --out "$OUT/images" > /dev/null
-java -jar target/resnet-serve.jar --server.port=$PORT > "$OUT/server.log" 2>&1 &
+java -jar target/resnet-serve.jar --server.port=$PORT "${SERVICE_ARGS[@]}" > "$OUT/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
@@ -23,7 +25,8 @@ for _ in $(seq 1 120); do
 done
 curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" > /dev/null || { echo "service not ready" >&2; exit 1; }
 RESULTS=$OUT/results.txt
-{ lscpu | grep -m1 "Model name"; lscpu | grep -m1 "CPU family"; lscpu | grep -m1 "^Model:"; nproc; } > "$RESULTS"
+{ lscpu | grep -m1 "Model name"; lscpu | grep -m1 "CPU family"; lscpu | grep -m1 "^Model:"; nproc
+  echo "service arguments: ${SERVICE_ARGS[*]:-none}"; } > "$RESULTS"
 IMAGE=$(ls "$OUT"/images/* | head -1)
 TYPE=image/png
 [[ $IMAGE == *.jpg ]] && TYPE=image/jpeg

@@ -1,8 +1,9 @@
-# Sourced by the bench scripts: start_service JAR LOG starts JAR on port 18080 in the background, sets $pid and
+# Sourced by the bench scripts: start_service JAR LOG [ARG...] starts JAR (with the service arguments ARG) on port
+# 18080 in the background, sets $pid and
 # returns once the service is ready; exits when it dies first, or is not ready within 2 minutes (or the port is
 # taken by another process).
 start_service() {
-  java -jar "$1" --server.port=18080 > "$2" 2>&1 &
+  java -jar "$1" --server.port=18080 "${@:3}" > "$2" 2>&1 &
   pid=$!
   for _ in $(seq 1 240); do
     kill -0 $pid 2> /dev/null || { cat "$2"; echo "$1 did not start" >&2; exit 1; }

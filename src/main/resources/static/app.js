@@ -571,6 +571,9 @@ function trainingRequest() {
       form.append(field, value);
     }
   }
+  if ($("teach-test-views").checked) {
+    form.append("testViews", "true");
+  }
   const labels = new Set();
   let images = 0;
   for (const [item, files] of teach.files) {

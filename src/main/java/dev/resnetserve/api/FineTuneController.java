@@ -5,7 +5,7 @@ import dev.resnetserve.error.ServiceException;
 import dev.resnetserve.finetune.FineTuneJob;
 import dev.resnetserve.finetune.FineTuneJobs;
 import dev.resnetserve.inference.ModelSettings;
-import dev.resnetserve.model.train.Augmentation;
+import dev.resnetserve.model.Augmentation;
 import dev.resnetserve.model.train.FineTuneMode;
 import dev.resnetserve.model.train.FineTuneOptions;
 import dev.resnetserve.model.train.ImageFolder;
@@ -46,7 +46,7 @@ import org.springframework.web.bind.annotation.RestController;
 class FineTuneController {
 
     private static final Set<String> FIELDS =
-            Set.of("name", "version", "mode", "epochs", "validationSplit", "seed", "augmentation");
+            Set.of("name", "version", "mode", "epochs", "validationSplit", "seed", "augmentation", "testViews");
     private static final int MAX_FIELD_BYTES = 256;
 
     private final FineTuneJobs jobs;
@@ -99,7 +99,8 @@ class FineTuneController {
                     field(f, "epochs", Integer::valueOf),
                     field(f, "validationSplit", Double::valueOf),
                     field(f, "seed", Long::valueOf),
-                    field(f, "augmentation", Augmentation::parse));
+                    field(f, "augmentation", Augmentation::parse),
+                    field(f, "testViews", v -> FineTuneOptions.flag("testViews", v)));
         } catch (IllegalArgumentException invalid) {
             throw new ServiceException(ErrorCode.INVALID_PARAMETER, invalid.getMessage());
         }

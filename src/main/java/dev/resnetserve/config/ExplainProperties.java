@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxConcurrent  explanations running at once, over all models; more get 503 {@code explain_busy}; 0 turns
  *                       them off
  * @param occlusionGrid  cells a side of the occlusion map, each hidden in turn: grid^2 + 1 forward passes per explanation
+ * @param occlusionBatch occluded inputs queued at once, each such part awaited (and paced) before the next; at
+ *                       most the model's batch size
  * @param integratedGradientsSteps path points of integrated gradients: as many forward and backward passes (in
  *                       batches of 4) per explanation
  * @param shareUnderLoad the most of a worker's time an explanation's parts hold while other requests arrive for the
@@ -20,6 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ExplainProperties(
         @Min(0) @Max(64) @DefaultValue("1") int maxConcurrent,
         @Min(2) @Max(32) @DefaultValue("8") int occlusionGrid,
+        @Min(1) @Max(64) @DefaultValue("4") int occlusionBatch,
         @Min(1) @Max(256) @DefaultValue("16") int integratedGradientsSteps,
 
         @DecimalMin(value = "0.05") @DecimalMax(value = "1.0") @DefaultValue("0.5")

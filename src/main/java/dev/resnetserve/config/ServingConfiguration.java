@@ -100,6 +100,7 @@ class ServingConfiguration {
                 budget,
                 metrics,
                 properties.explain().occlusionGrid(),
+                properties.explain().occlusionBatch(),
                 properties.explain().integratedGradientsSteps(),
                 properties.explain().shareUnderLoad());
     }

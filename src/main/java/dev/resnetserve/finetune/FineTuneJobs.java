@@ -8,10 +8,10 @@ import dev.resnetserve.error.ServiceException;
 import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ModelState;
 import dev.resnetserve.inference.ServedModel;
+import dev.resnetserve.model.Augmentation;
 import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelDescriptor;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.train.Augmentation;
 import dev.resnetserve.model.train.FineTuneMode;
 import dev.resnetserve.model.train.FineTuneOptions;
 import dev.resnetserve.model.train.FineTuner;
@@ -134,7 +134,8 @@ public final class FineTuneJobs implements AutoCloseable {
             throw new ServiceException(ErrorCode.INVALID_DATASET, unusable.getMessage());
         }
         long views = (long) set.training().size() * options.augmentation().views()
-                + set.validation().size();
+                + (long) set.validation().size()
+                        * (options.testViews() ? options.augmentation().views() : 1);
         if (located.torchScript().isPresent() && options.mode() != FineTuneMode.HEAD) {
             throw new ServiceException(
                     ErrorCode.INVALID_PARAMETER,
@@ -362,6 +363,7 @@ public final class FineTuneJobs implements AutoCloseable {
         summary.put("mode", job.options().mode().wireName());
         summary.put("epochs", job.options().epochs());
         summary.put("augmentation", job.options().augmentation().wireName());
+        summary.put("testViews", job.options().testViews());
         summary.put("seed", job.options().seed());
         summary.put("validationSplit", job.options().validationSplit());
         summary.put("report", report);

@@ -16,6 +16,9 @@ import java.util.Properties;
  * {@code resnet-serve.properties} in a model directory trained by this project: which Java architecture the
  * parameters file belongs to, so the service can rebuild the network before loading its weights. A model fine-tuned
  * from a TorchScript ResNet names its {@link Backbone} instead: the module's file beside it and its features.
+ *
+ * @param testViews the views of each image whose answers the model averages ({@code test-views}: {@code mirror} or
+ *                  {@code dihedral}, {@code model.resnet.ViewMean}); {@link Augmentation#NONE}: the image alone
  */
 public record ModelDescriptor(
         String name,
@@ -23,7 +26,8 @@ public record ModelDescriptor(
         int classes,
         int inputSize,
         Optional<PreprocessingSpec> preprocessing,
-        Optional<Backbone> backbone) {
+        Optional<Backbone> backbone,
+        Augmentation testViews) {
 
     public static final String FILE_NAME = "resnet-serve.properties";
     /** What a backbone's file may be called: a file beside the descriptor, never a path. */
@@ -49,7 +53,12 @@ public record ModelDescriptor(
     /** A network of this project's architectures. */
     public ModelDescriptor(
             String name, String architecture, int classes, int inputSize, Optional<PreprocessingSpec> preprocessing) {
-        this(name, architecture, classes, inputSize, preprocessing, Optional.empty());
+        this(name, architecture, classes, inputSize, preprocessing, Optional.empty(), Augmentation.NONE);
+    }
+
+    /** The same model, answering the mean over {@code views} of each image. */
+    public ModelDescriptor withTestViews(Augmentation views) {
+        return new ModelDescriptor(name, architecture, classes, inputSize, preprocessing, backbone, views);
     }
 
     public static Optional<ModelDescriptor> readFrom(Path directory) {
@@ -73,7 +82,8 @@ public record ModelDescriptor(
                     p.getProperty("backbone") == null
                             ? Optional.empty()
                             : Optional.of(new Backbone(
-                                    required(p, "backbone"), Integer.parseInt(required(p, "backbone.features"))))));
+                                    required(p, "backbone"), Integer.parseInt(required(p, "backbone.features")))),
+                    testViews(p)));
         } catch (IllegalArgumentException e) {
             throw new ModelLoadException(file + " has a malformed number: " + e.getMessage());
         }
@@ -85,6 +95,9 @@ public record ModelDescriptor(
         p.setProperty("architecture", architecture);
         p.setProperty("classes", Integer.toString(classes));
         p.setProperty("input-size", Integer.toString(inputSize));
+        if (testViews != Augmentation.NONE) {
+            p.setProperty("test-views", testViews.wireName());
+        }
         backbone.ifPresent(b -> {
             p.setProperty("backbone", b.file());
             p.setProperty("backbone.features", Integer.toString(b.features()));
@@ -106,6 +119,19 @@ public record ModelDescriptor(
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    private static Augmentation testViews(Properties p) {
+        String views = p.getProperty("test-views");
+        if (views == null) {
+            return Augmentation.NONE;
+        }
+        try {
+            return Augmentation.parse(views);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(
+                    FILE_NAME + ": test-views " + e.getMessage().replace("augmentation ", ""));
+        }
     }
 
     private static Optional<PreprocessingSpec> readPreprocessing(Properties p) {

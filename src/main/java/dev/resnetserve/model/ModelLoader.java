@@ -23,6 +23,7 @@ import dev.resnetserve.model.resnet.ResNetBuilder;
 import dev.resnetserve.model.resnet.ResNetSpec;
 import dev.resnetserve.model.resnet.TorchScriptFeatures;
 import dev.resnetserve.model.resnet.TorchScriptHead;
+import dev.resnetserve.model.resnet.ViewMean;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -148,18 +149,22 @@ public final class ModelLoader {
 
     /**
      * The network a descriptor names, its weights not loaded yet: this project's ResNet, or a TorchScript backbone
-     * (its file beside the descriptor, loaded with the weights) and the classifier trained on its features.
+     * (its file beside the descriptor, loaded with the weights) and the classifier trained on its features; answering
+     * the mean over its {@link ModelDescriptor#testViews} when it names some ({@link ViewMean}).
      */
     private static Block block(ModelDescriptor d, Optional<Path> directory) {
+        Block network;
         if (d.backbone().isPresent()) {
             Path file = directory
                     .orElseThrow(() -> new ModelLoadException("a model with a backbone must be a local directory"))
                     .resolve(d.backbone().get().file());
-            return new TorchScriptHead(
+            network = new TorchScriptHead(
                     new TorchScriptFeatures(file, d.backbone().get().features()), d.classes());
+        } else {
+            network = ResNetBuilder.build(
+                    ResNetSpec.named(d.architecture(), d.classes()).withInputSize(d.inputSize()));
         }
-        return ResNetBuilder.build(
-                ResNetSpec.named(d.architecture(), d.classes()).withInputSize(d.inputSize()));
+        return d.testViews() == Augmentation.NONE ? network : new ViewMean(network, d.testViews());
     }
 
     /**

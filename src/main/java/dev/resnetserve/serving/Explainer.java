@@ -38,12 +38,14 @@ public final class Explainer {
     private final ExplainBudget budget;
     private final ClassificationObserver observer;
     private final int occlusionGrid;
+    private final int occlusionBatch;
     private final int pathSteps;
     private final ExplainPacing pacing;
 
     /**
      * @param observer       told each successful explanation's stage durations (the stage histogram) and its pauses
      * @param occlusionGrid  cells a side of an occlusion map
+     * @param occlusionBatch occluded inputs queued per part of an occlusion (at most the model's batch size)
      * @param pathSteps      path points of integrated gradients
      * @param shareUnderLoad the most of a worker's time an explanation's parts hold while other requests arrive
      *                       ({@link ExplainPacing}); 1: no pauses
@@ -55,6 +57,7 @@ public final class Explainer {
             ExplainBudget budget,
             ClassificationObserver observer,
             int occlusionGrid,
+            int occlusionBatch,
             int pathSteps,
             double shareUnderLoad) {
         this.classifier = classifier;
@@ -63,6 +66,7 @@ public final class Explainer {
         this.budget = budget;
         this.observer = observer;
         this.occlusionGrid = occlusionGrid;
+        this.occlusionBatch = occlusionBatch;
         this.pathSteps = pathSteps;
         this.pacing = new ExplainPacing(shareUnderLoad);
     }
@@ -93,7 +97,7 @@ public final class Explainer {
             long deadline =
                     System.nanoTime() + model.scheduling().requestTimeout().toNanos();
             // room in the model's queue for what it will queue at once, checked before any decoding
-            model.admit(chosen == ExplainMethod.OCCLUSION ? Math.max(1, model.batchMaxSize()) : 1);
+            model.admit(chosen == ExplainMethod.OCCLUSION ? occlusionPart(model) : 1);
             long[] nanos = new long[Stage.values().length];
             float[] input = preprocess(model, body.read(), nanos);
             long passes = System.nanoTime();
@@ -225,15 +229,15 @@ public final class Explainer {
 
     /**
      * Occlusion ({@link Occlusion}) on a grid of {@code occlusionGrid} cells a side: the occluded inputs run through
-     * the model's queue in chunks of its batch size, each chunk awaited before the next is queued and followed by a
-     * pause while others wait ({@link ExplainPacing}), and the whole explanation keeps the request's deadline.
+     * the model's queue in parts of {@link #occlusionPart}, each part awaited before the next is queued and followed
+     * by a pause while others wait ({@link ExplainPacing}), and the whole explanation keeps the request's deadline.
      */
     private Explanation occlusion(ServedModel model, Labels labels, float[] input, Integer target, long deadline) {
         PreprocessingSpec spec = model.preprocessing();
         int grid = Occlusion.grid(occlusionGrid, spec.height(), spec.width());
         List<float[]> inputs = Occlusion.inputs(input, spec.height(), spec.width(), grid);
         List<float[]> logits = new ArrayList<>(inputs.size());
-        int chunk = Math.max(1, model.batchMaxSize());
+        int chunk = occlusionPart(model);
         for (int from = 0; from < inputs.size(); from += chunk) {
             if (System.nanoTime() - deadline >= 0) {
                 throw new DeadlineExceededException(); // the whole explanation keeps the request's deadline
@@ -247,6 +251,15 @@ public final class Explainer {
         }
         ClassMap map = Occlusion.map(logits, target == null ? -1 : target, grid);
         return explanation(model, labels, ExplainMethod.OCCLUSION, map, input);
+    }
+
+    /**
+     * Occluded inputs queued at once: {@code occlusion-batch}, at most the model's batch size. A part shares its
+     * worker's batch with classifications queued before it, and they wait for the whole batch: smaller parts keep
+     * that wait short (docs/benchmarks.md, "Classification while explanations run").
+     */
+    private int occlusionPart(ServedModel model) {
+        return Math.max(1, Math.min(occlusionBatch, model.batchMaxSize()));
     }
 
     private static Explanation explanation(

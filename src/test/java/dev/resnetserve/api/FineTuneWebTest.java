@@ -20,7 +20,7 @@ import dev.resnetserve.finetune.FineTuneJob;
 import dev.resnetserve.finetune.FineTuneJobs;
 import dev.resnetserve.finetune.JobState;
 import dev.resnetserve.model.AllowedLocations;
-import dev.resnetserve.model.train.Augmentation;
+import dev.resnetserve.model.Augmentation;
 import dev.resnetserve.model.train.FineTuneMode;
 import dev.resnetserve.model.train.FineTuneOptions;
 import dev.resnetserve.model.train.ImageFolder;
@@ -61,7 +61,7 @@ class FineTuneWebTest {
         when(job.base()).thenReturn("demo");
         when(job.name()).thenReturn("shapes");
         when(job.version()).thenReturn("3");
-        when(job.options()).thenReturn(FineTuneOptions.of(FineTuneMode.LAST_STAGE, 5, null, null, null));
+        when(job.options()).thenReturn(FineTuneOptions.of(FineTuneMode.LAST_STAGE, 5, null, null, null, null));
         when(job.submitted()).thenReturn(Instant.parse("2026-12-01T21:00:00Z"));
         when(job.progress()).thenReturn(new FineTuneJob.Progress("embedding", 2, 8, 0, 5));
         when(job.report()).thenReturn(Optional.empty());
@@ -90,6 +90,7 @@ class FineTuneWebTest {
                         .field("validationSplit", "0.25")
                         .field("seed", "7")
                         .field("augmentation", "dihedral")
+                        .field("testViews", "true")
                         .file("images", "circle/a.png", PNG)
                         .file("images", "square/b.png", PNG))
                 .andExpect(status().isAccepted())
@@ -113,6 +114,7 @@ class FineTuneWebTest {
         assertThat(options.getValue().validationSplit()).isEqualTo(0.25);
         assertThat(options.getValue().seed()).isEqualTo(7L);
         assertThat(options.getValue().augmentation()).isEqualTo(Augmentation.DIHEDRAL);
+        assertThat(options.getValue().testViews()).isTrue();
         assertThat(images.getValue()).extracting(LabelledImage::label).containsExactly("circle", "square");
         assertThat(images.getValue().get(0).bytes()).isEqualTo(PNG);
     }
@@ -123,7 +125,7 @@ class FineTuneWebTest {
                 .andExpect(status().isAccepted());
         ArgumentCaptor<FineTuneOptions> options = ArgumentCaptor.forClass(FineTuneOptions.class);
         verify(jobs).submit(eq("demo"), eq("shapes"), eq(Optional.empty()), options.capture(), anyList());
-        assertThat(options.getValue()).isEqualTo(FineTuneOptions.of(null, null, null, null, null));
+        assertThat(options.getValue()).isEqualTo(FineTuneOptions.of(null, null, null, null, null, null));
     }
 
     @Test
@@ -148,6 +150,12 @@ class FineTuneWebTest {
                 400,
                 "invalid_parameter",
                 "mode must be head, last-stage or all");
+        refused(named("shapes").field("testViews", "yes"), 400, "invalid_parameter", "testViews must be true or false");
+        refused(
+                named("shapes").field("augmentation", "none").field("testViews", "true"),
+                400,
+                "invalid_parameter",
+                "testViews needs an augmentation");
         refused(named("shapes").field("colour", "red"), 400, "invalid_parameter", "unknown field 'colour'; fields: ");
         refused(named("shapes").field("col\tour", "red"), 400, "invalid_parameter", "unknown field 'col?our'");
         refused(named("shapes").field("seed", "1".repeat(257)), 400, "invalid_parameter", "'seed' is too long");
@@ -173,13 +181,17 @@ class FineTuneWebTest {
 
     @Test
     void anUploadIsBoundedInPartsAndBytes() throws Exception {
-        // the images the limits allow (4), every field (7) and one more part: 12; the 13th is refused
-        Multipart twelve = named("shapes");
-        for (int i = 0; i < 10; i++) {
-            twelve.field("seed", "1");
+        // the images the limits allow (4), every field (8) and one more part: 13; the 14th is refused
+        Multipart thirteen = named("shapes");
+        for (int i = 0; i < 11; i++) {
+            thirteen.field("seed", "1");
         }
-        upload(twelve.file("images", "circle/a.png", PNG)).andExpect(status().isAccepted());
-        refused(twelve.field("seed", "1"), 413, "body_too_large", "more parts than resnet.training.max-images allows");
+        upload(thirteen.file("images", "circle/a.png", PNG)).andExpect(status().isAccepted());
+        refused(
+                thirteen.field("seed", "1"),
+                413,
+                "body_too_large",
+                "more parts than resnet.training.max-images allows");
 
         Multipart huge = named("shapes");
         huge.file("images", "circle/big.png", new byte[(1 << 20) + 4096]);

@@ -18,7 +18,6 @@ import dev.resnetserve.inference.ModelState;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.model.AllowedLocations;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.WorkerThreads;
 import dev.resnetserve.support.Await;
 import java.nio.file.Files;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
@@ -55,8 +53,7 @@ class ModelManagementWebTest {
     void web() throws Exception {
         allowed = Files.createDirectories(work.resolve("models"));
         Files.writeString(allowed.resolve("m.pt"), "not really a model");
-        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
-        ModelLoader loader = new ModelLoader(new ModelLocator(resources, work.resolve("unpacked")), resources);
+        ModelLoader loader = ModelLoader.standalone(work.resolve("unpacked"));
         ModelSettings settings = ModelSettings.builder().build();
         main = new ServedModel(
                 settings.spec("main", allowed.resolve("main.pt").toString()),

@@ -2,6 +2,7 @@ package dev.resnetserve.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.resnetserve.model.ModelDescriptor;
 import dev.resnetserve.model.train.ShapeGenerator;
 import dev.resnetserve.support.Multipart;
 import java.io.IOException;
@@ -98,6 +99,8 @@ class TeachPageTest extends BrowserTest {
         String model = "taught";
         type("teach-name", model);
         type("teach-epochs", "5");
+        browser.findElement(By.cssSelector(".teach-more summary")).click();
+        click("teach-test-views"); // the new model answers the mean over each image and its mirror image
         recordTrainingView();
         click("train");
 
@@ -160,6 +163,9 @@ class TeachPageTest extends BrowserTest {
                 .isEqualTo(metrics.get("validationImages").asInt())
                 .isEqualTo(4);
         assertThat(result.getText()).contains("16 images (12 to train on, 4 held out)");
+        assertThat(Files.readString(REPOSITORY.resolve(model).resolve("1").resolve(ModelDescriptor.FILE_NAME)))
+                .as("the model answers the mean of the views it learned from (mirror, the default)")
+                .contains("test-views=mirror");
 
         browser.manage().window().setSize(new Dimension(1200, 1600));
         Files.write(Path.of("target/teach-page.png"), browser.getScreenshotAs(OutputType.BYTES));

@@ -158,6 +158,7 @@ class ResnetPropertiesTest {
             ExplainProperties explain = context.getBean(ResnetProperties.class).explain();
             assertThat(explain.maxConcurrent()).isEqualTo(1);
             assertThat(explain.occlusionGrid()).isEqualTo(8);
+            assertThat(explain.occlusionBatch()).isEqualTo(4);
             assertThat(explain.integratedGradientsSteps()).isEqualTo(16);
         });
         runner.withPropertyValues("resnet.explain.max-concurrent=0")
@@ -167,6 +168,8 @@ class ResnetPropertiesTest {
             "resnet.explain.max-concurrent=65",
             "resnet.explain.occlusion-grid=1",
             "resnet.explain.occlusion-grid=33",
+            "resnet.explain.occlusion-batch=0",
+            "resnet.explain.occlusion-batch=65",
             "resnet.explain.integrated-gradients-steps=0",
             "resnet.explain.integrated-gradients-steps=257"
         }) {

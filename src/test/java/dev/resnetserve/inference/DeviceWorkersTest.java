@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.ZooModel;
 import dev.resnetserve.model.EngineSettings;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.support.Fixtures;
@@ -28,7 +27,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * One device's side of a served model, on the real engine and the bundled demo model: a worker's predictor runs a
@@ -48,8 +46,7 @@ class DeviceWorkersTest {
     @BeforeAll
     static void load() throws Exception {
         work = Files.createTempDirectory("device-workers");
-        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
-        loader = new ModelLoader(new ModelLocator(resources, work), resources);
+        loader = ModelLoader.standalone(work);
         spec = ModelSettings.builder().architecture("resnet-demo").build().spec("demo", "classpath:models/demo");
         shared = newModel();
     }

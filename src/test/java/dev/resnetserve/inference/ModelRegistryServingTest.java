@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.support.Await;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +13,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * The registry with models that load, on the real engine and the bundled demo model, without the application: it
@@ -30,8 +28,7 @@ class ModelRegistryServingTest {
 
     @Test
     void versionsLoadSwitchSplitAndDrain() throws Exception {
-        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
-        ModelLoader loader = new ModelLoader(new ModelLocator(resources, work), resources);
+        ModelLoader loader = ModelLoader.standalone(work);
         ServedModel first = demo("1");
         ModelRegistry registry = new ModelRegistry(
                 List.of(first),

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.ModelLocator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * The registry's version rules without the application or an engine: models whose files do not exist (they fail
@@ -29,8 +27,7 @@ class ModelRegistryTest {
 
     @BeforeEach
     void registry() {
-        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
-        ModelLoader loader = new ModelLoader(new ModelLocator(resources, work), resources);
+        ModelLoader loader = ModelLoader.standalone(work);
         registry = new ModelRegistry(
                 List.of(served("main", "1"), served("other", "1")),
                 "main",

@@ -11,7 +11,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.ZooModel;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.model.WorkerThreads;
 import dev.resnetserve.model.resnet.ClassMap;
@@ -29,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * A model version as served, without the application: the bundled demo model (0.065 GFLOPs an image) loaded on the
@@ -50,8 +48,7 @@ class ServedModelTest {
 
     @BeforeEach
     void loader() {
-        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
-        loader = new ModelLoader(new ModelLocator(resources, work), resources);
+        loader = ModelLoader.standalone(work);
     }
 
     @Test

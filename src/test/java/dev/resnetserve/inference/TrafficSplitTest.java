@@ -7,7 +7,6 @@ import ai.djl.Device;
 import dev.resnetserve.error.ErrorCode;
 import dev.resnetserve.error.ServiceException;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.ModelLocator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * The weighted choice of a canary's version, the checks of a requested split, and the registry's routing around a
@@ -88,11 +86,10 @@ class TrafficSplitTest {
 
     @Test
     void theRegistryRoutesADrawnVersionThatIsNotReadyToTheDefaultVersion() throws Exception {
-        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
         ModelRegistry registry = new ModelRegistry(
                 List.of(one),
                 "m",
-                new ModelLoader(new ModelLocator(resources, work), resources),
+                ModelLoader.standalone(work),
                 new DeviceResolver(() -> 0),
                 Duration.ofSeconds(1),
                 BatchObserver.NONE,

@@ -11,7 +11,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A descriptor's backbone: written and read back, and only ever a .pt file beside the descriptor. */
+/**
+ * A descriptor's backbone and test views: written and read back; a backbone only ever a .pt file beside the
+ * descriptor, test views only the augmentations' names.
+ */
 class ModelDescriptorBackboneTest {
 
     @TempDir
@@ -25,11 +28,30 @@ class ModelDescriptorBackboneTest {
                 4,
                 224,
                 Optional.of(PreprocessingSpec.preset(PreprocessingSpec.IMAGENET)),
-                Optional.of(new ModelDescriptor.Backbone("backbone.pt", 512)));
+                Optional.of(new ModelDescriptor.Backbone("backbone.pt", 512)),
+                Augmentation.DIHEDRAL);
         Files.writeString(model.resolve(ModelDescriptor.FILE_NAME), written.toProperties("test"));
         ModelDescriptor read = ModelDescriptor.readFrom(model).orElseThrow();
         assertThat(read.backbone()).contains(new ModelDescriptor.Backbone("backbone.pt", 512));
         assertThat(read.classes()).isEqualTo(4);
+        assertThat(read.testViews()).isEqualTo(Augmentation.DIHEDRAL);
+    }
+
+    @Test
+    void withoutTestViewsTheModelAnswersForTheImageAloneAndOtherNamesAreRefused() throws IOException {
+        String plain = "name=x\narchitecture=resnet-demo\nclasses=4\ninput-size=64\n";
+        Files.writeString(model.resolve(ModelDescriptor.FILE_NAME), plain);
+        assertThat(ModelDescriptor.readFrom(model).orElseThrow().testViews()).isEqualTo(Augmentation.NONE);
+        assertThat(ModelDescriptor.readFrom(model).orElseThrow().toProperties("x"))
+                .doesNotContain("test-views");
+
+        Files.writeString(model.resolve(ModelDescriptor.FILE_NAME), plain + "test-views=mirror\n");
+        assertThat(ModelDescriptor.readFrom(model).orElseThrow().testViews()).isEqualTo(Augmentation.MIRROR);
+
+        Files.writeString(model.resolve(ModelDescriptor.FILE_NAME), plain + "test-views=crops\n");
+        assertThatThrownBy(() -> ModelDescriptor.readFrom(model))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("test-views must be none, mirror or dihedral, not 'crops'");
     }
 
     @Test

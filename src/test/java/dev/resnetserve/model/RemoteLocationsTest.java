@@ -68,8 +68,7 @@ class RemoteLocationsTest {
 
     @Test
     void labelsAreFetchedWithoutRedirects() {
-        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
-        ModelLoader loader = new ModelLoader(new ModelLocator(resources, work), resources);
+        ModelLoader loader = ModelLoader.standalone(work);
         ModelArtifact none = new ModelArtifact(
                 Optional.empty(), Optional.empty(), Optional.empty(), ModelFormat.TORCHSCRIPT, Optional.empty());
         assertThatThrownBy(() -> loader.labels(spec(base + "/away/labels.txt"), none))

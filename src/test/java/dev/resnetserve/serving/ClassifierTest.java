@@ -16,7 +16,6 @@ import dev.resnetserve.inference.ModelSettings;
 import dev.resnetserve.inference.ModelState;
 import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.train.ShapeGenerator;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.ImageLimits;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * The serving core without the application: which version a request reaches, that a model which cannot serve
@@ -54,11 +52,10 @@ class ClassifierTest {
     private ModelRegistry registry;
 
     private Classifier classifier(List<ServedModel> served, String defaultModel) {
-        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
         registry = new ModelRegistry(
                 served,
                 defaultModel,
-                new ModelLoader(new ModelLocator(resources, work), resources),
+                ModelLoader.standalone(work),
                 new DeviceResolver(() -> 0),
                 Duration.ofSeconds(1),
                 BatchObserver.NONE);
@@ -157,11 +154,10 @@ class ClassifierTest {
                     .build();
             ServedModel model = new ServedModel(
                     settings.spec("demo", "classpath:models/demo"), settings.scheduling(), List.of(Device.cpu()));
-            PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
             demoRegistry = new ModelRegistry(
                     List.of(model),
                     "demo",
-                    new ModelLoader(new ModelLocator(resources, unpacked), resources),
+                    ModelLoader.standalone(unpacked),
                     new DeviceResolver(() -> 0),
                     Duration.ofSeconds(5),
                     BatchObserver.NONE);

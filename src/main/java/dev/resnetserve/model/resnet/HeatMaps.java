@@ -47,7 +47,8 @@ public final class HeatMaps {
     private HeatMaps() {}
 
     /** Whether Grad-CAM can reach the block's last residual stage. */
-    public static boolean supportsGradCam(Block block) {
+    public static boolean supportsGradCam(Block model) {
+        Block block = ViewMean.network(model);
         if (block instanceof PtSymbolBlock module) {
             List<String> methods = List.of(JniUtils.getMethodNames(module));
             return methods.contains(FEATURES) && methods.contains(HEAD);
@@ -56,7 +57,8 @@ public final class HeatMaps {
     }
 
     /** Whether the block can be run with gradients with respect to its input (integrated gradients). */
-    public static boolean supportsInputGradients(Block block) {
+    public static boolean supportsInputGradients(Block model) {
+        Block block = ViewMean.network(model);
         return block instanceof PtSymbolBlock || GradCam.supports(block);
     }
 
@@ -74,7 +76,8 @@ public final class HeatMaps {
      * NDManager, float[], long[], int, int)}); a TorchScript module's recipe reaches the last stage only.
      */
     public static ClassMap gradCam(
-            Block block, NDManager manager, float[] input, long[] shape, int target, int stagesBack) {
+            Block model, NDManager manager, float[] input, long[] shape, int target, int stagesBack) {
+        Block block = ViewMean.network(model);
         if (block instanceof PtSymbolBlock module) {
             if (stagesBack != 0) {
                 throw new IllegalArgumentException("a TorchScript module's Grad-CAM reaches its last stage only");
@@ -120,7 +123,8 @@ public final class HeatMaps {
      * The block's forward pass from inputs to logits, recording for autograd when grad mode is on: a TorchScript
      * module's {@code forward} (its parameters frozen first), or the forward pass of a network built here.
      */
-    private static UnaryOperator<NDArray> differentiable(Block block, NDManager manager) {
+    private static UnaryOperator<NDArray> differentiable(Block model, NDManager manager) {
+        Block block = ViewMean.network(model);
         if (block instanceof PtSymbolBlock module) {
             frozen(module, manager);
             return x -> method(module, "forward", x);

@@ -1,9 +1,11 @@
 package dev.resnetserve.model.train;
 
+import dev.resnetserve.model.Augmentation;
+
 /** The eight rotations and mirror images of a square RGB image, as training augmentation. */
 final class Dihedral {
 
-    static final int COUNT = 8;
+    static final int COUNT = Augmentation.DIHEDRAL.views();
 
     private Dihedral() {}
 

@@ -3,6 +3,7 @@ package dev.resnetserve.model.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.ZooModel;
+import dev.resnetserve.model.Augmentation;
 import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelDescriptor;
 import dev.resnetserve.model.ModelLoadException;
@@ -22,7 +23,8 @@ import java.util.Optional;
 
 /**
  * {@code java -jar resnet-serve.jar fine-tune --base LOCATION --data DIR --out DIR [--mode head|last-stage]
- * [--name NAME] [--epochs N] [--augmentation none|mirror|dihedral] [--validation-split 0.15] [--seed 42] [--threads 2]
+ * [--name NAME] [--epochs N] [--augmentation none|mirror|dihedral] [--test-views true] [--validation-split 0.15]
+ * [--seed 42] [--threads 2]
  * [--preprocessing imagenet|whole-image] [--test DIR]}: teaches the base model the classes of an ImageFolder
  * directory ({@code DIR/<label>/<file>}) with a progress bar, prints accuracy per class and the confusion matrix,
  * and saves the new model; {@code --test DIR}: accuracy on another directory. The base is a network trained by this
@@ -47,7 +49,10 @@ final class FineTuneCommand {
                 options.containsKey("epochs") ? Integer.valueOf(options.get("epochs")) : null,
                 options.containsKey("validation-split") ? Double.valueOf(options.get("validation-split")) : null,
                 options.containsKey("seed") ? Long.valueOf(options.get("seed")) : null,
-                options.containsKey("augmentation") ? Augmentation.parse(options.get("augmentation")) : null);
+                options.containsKey("augmentation") ? Augmentation.parse(options.get("augmentation")) : null,
+                options.containsKey("test-views")
+                        ? FineTuneOptions.flag("test-views", options.get("test-views"))
+                        : null);
         int threads = Integer.parseInt(options.getOrDefault(
                 "threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
         System.setProperty("ai.djl.offline", "true");

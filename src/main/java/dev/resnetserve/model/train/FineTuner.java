@@ -19,12 +19,14 @@ import ai.djl.training.Trainer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import dev.resnetserve.error.ServiceException;
+import dev.resnetserve.model.Augmentation;
 import dev.resnetserve.model.ModelDescriptor;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.resnet.ResNetBuilder;
 import dev.resnetserve.model.resnet.ResNetSpec;
 import dev.resnetserve.model.resnet.TorchScriptFeatures;
 import dev.resnetserve.model.resnet.TorchScriptHead;
+import dev.resnetserve.model.resnet.ViewMean;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.Preprocessor;
@@ -138,8 +140,9 @@ public final class FineTuner {
      * null: a network of that architecture trained from scratch, as PyTorch initialises it) on {@code set} and saves the new model as {@code out/<name>-0000.params}, {@code synset.txt} and
      * {@code resnet-serve.properties}.
      */
-    public Report run(Block base, ModelDescriptor baseDescriptor, Task task) throws IOException {
+    public Report run(Block baseModel, ModelDescriptor baseDescriptor, Task task) throws IOException {
         long start = System.nanoTime();
+        Block base = baseModel == null ? null : ViewMean.network(baseModel); // a base with test views: its network
         PreprocessingSpec preprocessing = task.preprocessing();
         TrainingSet set = task.set();
         FineTuneOptions options = task.options();
@@ -236,7 +239,8 @@ public final class FineTuner {
                                         set.labels().size(),
                                         preprocessing.width(),
                                         Optional.of(preprocessing),
-                                        Optional.of(new ModelDescriptor.Backbone(BACKBONE_FILE, features)))
+                                        Optional.of(new ModelDescriptor.Backbone(BACKBONE_FILE, features)),
+                                        testViews(options))
                                 .toProperties(String.format(
                                         Locale.ROOT,
                                         "fine-tuned from the TorchScript module %s, mode head, %d epochs, seed %d",
@@ -245,6 +249,11 @@ public final class FineTuner {
                                         options.seed())));
             });
         }
+    }
+
+    /** The views the new model answers the mean of: the augmentation's with {@code testViews}, else none. */
+    private static Augmentation testViews(FineTuneOptions options) {
+        return options.testViews() ? options.augmentation() : Augmentation.NONE;
     }
 
     /** Writes the new model once it has learned. */
@@ -262,7 +271,10 @@ public final class FineTuner {
         try (NDManager cache = manager.newSubManager()) {
             AtomicInteger skipped = new AtomicInteger(set.skipped());
             Augmentation views = options.augmentation();
-            int total = views.views() * set.training().size() + set.validation().size();
+            // a model with test views is validated as it will answer: the mean over each image's views
+            Augmentation validationViews = options.testViews() ? views : Augmentation.NONE;
+            int total = views.views() * set.training().size()
+                    + validationViews.views() * set.validation().size();
             AtomicInteger done = new AtomicInteger();
             Embedded training =
                     embed(frozen, set, set.training(), views, preprocessing, cache, skipped, done, total, progress);
@@ -270,7 +282,7 @@ public final class FineTuner {
                     frozen,
                     set,
                     set.validation(),
-                    Augmentation.NONE,
+                    validationViews,
                     preprocessing,
                     cache,
                     skipped,
@@ -279,8 +291,9 @@ public final class FineTuner {
                     progress);
             requireEveryClass(set.labels(), training);
             train(trained, training, options, cache, progress);
-            int[][] trainConfusion = confusion(trained, training, set.labels().size(), cache);
-            int[][] confusion = confusion(trained, validation, set.labels().size(), cache);
+            int[][] trainConfusion = confusion(trained, training, set.labels().size(), cache, 1);
+            int[][] confusion = confusion(trained, validation, set.labels().size(), cache, validationViews.views());
+            int validationImages = validation.count() / validationViews.views();
             Map<String, Double> perClass = new LinkedHashMap<>();
             for (int c = 0; c < set.labels().size(); c++) {
                 int row = IntStream.of(confusion[c]).sum();
@@ -290,13 +303,13 @@ public final class FineTuner {
             return new Report(
                     set.labels(),
                     accuracy(trainConfusion),
-                    validation.count() == 0 ? null : accuracy(confusion),
+                    validationImages == 0 ? null : accuracy(confusion),
                     perClass,
                     confusion,
-                    training.count() / views.views() + validation.count(),
+                    training.count() / views.views() + validationImages,
                     skipped.get(),
                     training.count() / views.views(),
-                    validation.count(),
+                    validationImages,
                     Duration.ofNanos(System.nanoTime() - start));
         }
     }
@@ -524,20 +537,28 @@ public final class FineTuner {
     }
 
     /** Row: true class, column: predicted class. */
-    private static int[][] confusion(Block trained, Embedded data, int classes, NDManager cache) {
+    /**
+     * Counts {@code trained}'s answers on {@code data}, whose rows are {@code views} consecutive views of each image:
+     * an image's answer is the class of the highest mean probability over its views (as {@code ViewMean} answers).
+     */
+    private static int[][] confusion(Block trained, Embedded data, int classes, NDManager cache, int views) {
         int[][] counts = new int[classes][classes];
         ParameterStore parameters = new ParameterStore(cache, false);
-        for (int from = 0; from < data.count(); from += EMBEDDING_BATCH) {
-            int to = Math.min(data.count(), from + EMBEDDING_BATCH);
+        int rows = EMBEDDING_BATCH * views;
+        for (int from = 0; from < data.count(); from += rows) {
+            int to = Math.min(data.count(), from + rows);
             try (NDManager scope = cache.newSubManager()) {
                 NDArray x = data.inputs().get(from + ":" + to);
                 x.attach(scope);
                 long[] predicted = trained.forward(parameters, new NDList(x), false)
                         .singletonOrThrow()
+                        .softmax(1)
+                        .reshape((to - from) / views, views, classes)
+                        .mean(new int[] {1})
                         .argMax(1)
                         .toLongArray();
                 for (int i = 0; i < predicted.length; i++) {
-                    counts[data.labels()[from + i]][(int) predicted[i]]++;
+                    counts[data.labels()[from + i * views]][(int) predicted[i]]++;
                 }
             }
         }
@@ -602,6 +623,7 @@ public final class FineTuner {
         Files.writeString(
                 out.resolve(ModelDescriptor.FILE_NAME),
                 new ModelDescriptor(name, spec.name(), labels.size(), spec.inputSize(), Optional.of(preprocessing))
+                        .withTestViews(testViews(options))
                         .toProperties(String.format(
                                 Locale.ROOT,
                                 "fine-tuned from %s (%s), mode %s, %d epochs, seed %d",

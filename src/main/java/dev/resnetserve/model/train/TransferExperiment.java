@@ -3,6 +3,7 @@ package dev.resnetserve.model.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.ZooModel;
+import dev.resnetserve.model.Augmentation;
 import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelDescriptor;
 import dev.resnetserve.model.ModelLoader;
@@ -24,7 +25,8 @@ import java.util.Map;
  * transfer-learning result of docs/transfer-learning.md. Four shapes the demo never saw ({@link
  * ShapeGenerator#NOVEL_CLASSES}), {@code per-class} training images each (set {@code seed}) and {@code test}
  * independent ones (set {@code seed + 1}, another random stream per image by construction); fine-tuned in each mode,
- * and the same architecture trained from scratch on the same images for the wall time head mode took. Prints one
+ * and the same architecture trained from scratch on the same images for the wall time head mode took; head and
+ * last-stage mode with dihedral views once more, answering the mean over the eight views. Prints one
  * Markdown table row per run: validation and independent-test accuracy, and wall time.
  */
 final class TransferExperiment {
@@ -68,7 +70,7 @@ final class TransferExperiment {
         try (ZooModel<NDList, NDList> base = loader.load(spec, artifact, Device.cpu())) {
             for (Augmentation augmentation : List.of(Augmentation.MIRROR, Augmentation.DIHEDRAL)) {
                 for (FineTuneMode mode : FineTuneMode.values()) {
-                    FineTuneOptions o = FineTuneOptions.of(mode, null, null, seed, augmentation);
+                    FineTuneOptions o = FineTuneOptions.of(mode, null, null, seed, augmentation, null);
                     double seconds =
                             runOne("fine-tuned", base, descriptor, preprocessing, set, test, o, loader, work, tuner);
                     if (mode == FineTuneMode.HEAD && augmentation == Augmentation.DIHEDRAL) {
@@ -76,8 +78,13 @@ final class TransferExperiment {
                     }
                 }
             }
+            for (FineTuneMode mode : List.of(FineTuneMode.HEAD, FineTuneMode.LAST_STAGE)) {
+                // the same jobs answering the mean over the eight views they learned from
+                FineTuneOptions o = FineTuneOptions.of(mode, null, null, seed, Augmentation.DIHEDRAL, true);
+                runOne("fine-tuned", base, descriptor, preprocessing, set, test, o, loader, work, tuner);
+            }
         }
-        FineTuneOptions probe = FineTuneOptions.of(FineTuneMode.ALL, 1, null, seed, Augmentation.DIHEDRAL);
+        FineTuneOptions probe = FineTuneOptions.of(FineTuneMode.ALL, 1, null, seed, Augmentation.DIHEDRAL, null);
         double oneEpoch = tuner.run(
                                 null,
                                 descriptor,
@@ -92,7 +99,7 @@ final class TransferExperiment {
                         .toMillis()
                 / 1000.0;
         int epochs = (int) Math.max(1, Math.floor(headSeconds / oneEpoch));
-        FineTuneOptions scratch = FineTuneOptions.of(FineTuneMode.ALL, epochs, null, seed, Augmentation.DIHEDRAL);
+        FineTuneOptions scratch = FineTuneOptions.of(FineTuneMode.ALL, epochs, null, seed, Augmentation.DIHEDRAL, null);
         runOne("from scratch", null, descriptor, preprocessing, set, test, scratch, loader, work, tuner);
         return 0;
     }
@@ -109,8 +116,9 @@ final class TransferExperiment {
             Path work,
             FineTuner tuner)
             throws IOException {
+        String views = o.testViews() ? ", mean of its views" : "";
         Path dir = work.resolve(what.replace(' ', '-') + "-" + o.mode().wireName() + "-"
-                + o.augmentation().wireName());
+                + o.augmentation().wireName() + (o.testViews() ? "-test-views" : ""));
         FineTuner.Report report = tuner.run(
                 base == null ? null : base.getBlock(),
                 descriptor,
@@ -126,7 +134,7 @@ final class TransferExperiment {
                 "| %s | %s | %s | %d | %.1f %% | %.1f %% | %.1f s |%n",
                 what,
                 base == null ? "all layers, random start" : o.mode().wireName(),
-                o.augmentation().wireName(),
+                o.augmentation().wireName() + views,
                 o.epochs(),
                 100 * report.validationAccuracy(),
                 100 * testAccuracy,

@@ -17,7 +17,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.repository.zoo.ZooModel;
 import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,9 +133,8 @@ class TorchScriptHeatMapsTest {
 
     private static ZooModel<NDList, NDList> load(String location) throws Exception {
         System.setProperty("ai.djl.offline", "true");
-        var resources = new org.springframework.core.io.support.PathMatchingResourcePatternResolver();
         Path work = Files.createTempDirectory("torchscript-heatmaps");
-        ModelLoader loader = new ModelLoader(new ModelLocator(resources, work), resources);
+        ModelLoader loader = ModelLoader.standalone(work);
         ModelSpec spec = new ModelSpec("m", "1", location, Optional.empty(), Optional.empty(), Optional.empty());
         ModelArtifact artifact = loader.locate(spec);
         return loader.load(spec, artifact, Device.cpu());

@@ -10,7 +10,6 @@ import ai.djl.repository.zoo.ZooModel;
 import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelFormat;
 import dev.resnetserve.model.ModelLoader;
-import dev.resnetserve.model.ModelLocator;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /** A tiny training run end to end: it reports epochs and held-out accuracy, and saves a model the service loads. */
 class TrainCommandTest {
@@ -65,9 +63,7 @@ class TrainCommandTest {
         try (var files = Files.list(out)) {
             assertThat(files.map(f -> f.getFileName().toString())).anyMatch(f -> f.matches("tiny-\\d{4}\\.params"));
         }
-
-        PathMatchingResourcePatternResolver resources = new PathMatchingResourcePatternResolver();
-        ModelLoader loader = new ModelLoader(new ModelLocator(resources, dir.resolve("work")), resources);
+        ModelLoader loader = ModelLoader.standalone(dir.resolve("work"));
         ModelSpec spec = new ModelSpec(
                 "tiny", "1", out.toUri().toString(), Optional.empty(), Optional.empty(), Optional.empty());
         ModelArtifact artifact = loader.locate(spec);

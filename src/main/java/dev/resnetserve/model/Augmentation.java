@@ -1,9 +1,10 @@
-package dev.resnetserve.model.train;
+package dev.resnetserve.model;
 
 import java.util.Locale;
 
 /**
- * The views of each training image that fine-tuning learns from (validation images are seen as they are).
+ * Views of an image: those fine-tuning learns each training image from, and those a fine-tuned model may answer the
+ * mean of ({@code test-views} in its {@link ModelDescriptor}; {@code model.resnet.ViewMean}).
  */
 public enum Augmentation {
     /** The image only. */
@@ -14,7 +15,7 @@ public enum Augmentation {
      * The eight quarter turns and mirror images: for images without an up (shapes, microscopy, satellite and
      * aerial pictures). Needs a square model input.
      */
-    DIHEDRAL(Dihedral.COUNT);
+    DIHEDRAL(8);
 
     private final int views;
 
