@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Would a linear head on other features of the demo do better on the four new shapes? (FeatureProbe; docs/transfer-
-# learning.md, "Would other features do better?"). Results: target/bench/feature-probe.txt. About a minute.
+# Would other features of the demo, another head or the mean over each test image's 8 views do better on the four
+# new shapes? (FeatureProbe; docs/transfer-learning.md, "Would other features or another head do better?").
+# Results: target/bench/feature-probe.txt. About 4 minutes.
 #   bench/feature-probe.sh [model location, default classpath:models/demo]
 set -euo pipefail
 cd "$(dirname "$0")/.."

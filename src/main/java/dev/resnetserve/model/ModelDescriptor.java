@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -47,6 +48,16 @@ public record ModelDescriptor(
                 throw new ModelLoadException(FILE_NAME + ": backbone '" + file + "' with " + features
                         + " features is not a .pt file beside it with 1 to " + MAX_BACKBONE_FEATURES + " features");
             }
+        }
+    }
+
+    public ModelDescriptor {
+        Objects.requireNonNull(testViews, "testViews");
+        if (testViews == Augmentation.DIHEDRAL
+                && preprocessing.filter(p -> p.width() != p.height()).isPresent()) {
+            throw new ModelLoadException(FILE_NAME + ": test-views dihedral turns images a quarter: it needs a square"
+                    + " input, not " + preprocessing.get().width() + "x"
+                    + preprocessing.get().height());
         }
     }
 

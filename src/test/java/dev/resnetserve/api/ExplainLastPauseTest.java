@@ -2,8 +2,6 @@ package dev.resnetserve.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.resnetserve.model.train.ShapeGenerator;
-import java.awt.Color;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.test.context.TestPropertySource;
@@ -26,8 +24,7 @@ class ExplainLastPauseTest extends RunningServiceTest {
     @ParameterizedTest
     @ValueSource(strings = {"integrated-gradients", "occlusion"})
     void aSinglePartExplanationPausesAfterItWhileClassificationsArrive(String method) throws Exception {
-        byte[] image =
-                ShapeGenerator.placed("square", 128, 128, 64, 64, 44, new Color(235, 235, 225), new Color(30, 60, 150));
+        byte[] image = ExplainTest.shapeAt("square", 64, 64);
 
         assertThat(ExplainPauses.pausesWhileClassifying(client, method, image))
                 .as("a pause after the only part")

@@ -391,7 +391,8 @@ class ExplainTest extends RunningServiceTest {
         return ExplainPauses.series(metrics, series).orElseThrow(() -> new AssertionError("no series " + series));
     }
 
-    private static byte[] shapeAt(String shape, int cx, int cy) {
+    /** A dark blue shape on an off-white 128 px canvas, centred at (cx, cy); ExplainLastPauseTest's image too. */
+    static byte[] shapeAt(String shape, int cx, int cy) {
         return ShapeGenerator.placed(
                 shape, CANVAS, CANVAS, cx, cy, DIAMETER, new Color(235, 235, 225), new Color(30, 60, 150));
     }

@@ -48,6 +48,17 @@ class ModelDescriptorBackboneTest {
         Files.writeString(model.resolve(ModelDescriptor.FILE_NAME), plain + "test-views=mirror\n");
         assertThat(ModelDescriptor.readFrom(model).orElseThrow().testViews()).isEqualTo(Augmentation.MIRROR);
 
+        Files.writeString(
+                model.resolve(ModelDescriptor.FILE_NAME),
+                plain + "test-views=dihedral\npreprocessing.mode=PAD\npreprocessing.resize=64\n"
+                        + "preprocessing.width=64\npreprocessing.height=48\npreprocessing.mean=0.5,0.5,0.5\n"
+                        + "preprocessing.std=0.5,0.5,0.5\npreprocessing.alpha=COMPOSITE\n"
+                        + "preprocessing.background=#FFFFFF\n");
+        assertThatThrownBy(() -> ModelDescriptor.readFrom(model))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("test-views dihedral")
+                .hasMessageContaining("64x48");
+
         Files.writeString(model.resolve(ModelDescriptor.FILE_NAME), plain + "test-views=crops\n");
         assertThatThrownBy(() -> ModelDescriptor.readFrom(model))
                 .isInstanceOf(ModelLoadException.class)

@@ -73,11 +73,20 @@ public final class HeatMaps {
 
     /**
      * A Grad-CAM map on the residual stage {@code stagesBack} before the last ({@link GradCam#compute(Block,
-     * NDManager, float[], long[], int, int)}); a TorchScript module's recipe reaches the last stage only.
+     * NDManager, float[], long[], int, int)}); a TorchScript module's recipe reaches the last stage only. A model
+     * with test views ({@link ViewMean}) is explained through its network on the input as it is, for the class of
+     * its own answer (the mean over the views) when none is asked for, and the logits given back are that answer's.
      */
     public static ClassMap gradCam(
             Block model, NDManager manager, float[] input, long[] shape, int target, int stagesBack) {
-        Block block = ViewMean.network(model);
+        if (model instanceof ViewMean) {
+            float[] answer = logits(model, manager, List.of(input), new long[] {shape[1], shape[2], shape[3]}, 1)
+                    .get(0);
+            int chosen = target >= 0 ? target : GradCam.argMax(answer);
+            ClassMap map = gradCam(ViewMean.network(model), manager, input, shape, chosen, stagesBack);
+            return new ClassMap(chosen, answer, map.height(), map.width(), map.map());
+        }
+        Block block = model;
         if (block instanceof PtSymbolBlock module) {
             if (stagesBack != 0) {
                 throw new IllegalArgumentException("a TorchScript module's Grad-CAM reaches its last stage only");

@@ -21,9 +21,10 @@ import java.util.List;
 /**
  * Test-time augmentation: a network that answers, for each image of a batch {@code [N, 3, H, W]}, the mean of its
  * class probabilities over the image's {@link Augmentation} views (the mirror image; the eight quarter turns and
- * mirror images), as their log, {@code [N, classes]}: softmax of the answer gives the mean probabilities. All views
- * run as one batch of {@code views x N}, so an image costs as many passes as it has views. The views are the ones
- * fine-tuning learned from ({@code testViews} of a job, {@code test-views} in the model's descriptor).
+ * mirror images), as their log, {@code [N, classes]}: softmax of the answer gives the mean probabilities. The views
+ * run one after another, each as a batch of N (the memory a batch takes without views), so an image costs as many
+ * passes as it has views. The views are the ones fine-tuning learned from ({@code testViews} of a job,
+ * {@code test-views} in the model's descriptor).
  *
  * <p>The parameters are the network's, read and written as the network reads and writes them: the file of a model
  * with test views is the file of the same network without. Explanations by gradients (Grad-CAM, integrated
@@ -76,12 +77,13 @@ public final class ViewMean extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        long n = x.getShape().get(0);
-        int count = views.views();
-        NDArray all = NDArrays.concat(new NDList(views(x, views)), 0);
-        NDArray logits = network.forward(parameterStore, new NDList(all), training, params)
-                .singletonOrThrow();
-        NDArray logProbabilities = logits.logSoftmax(1).reshape(count, n, -1);
+        List<NDArray> answers = new ArrayList<>(views.views());
+        for (NDArray view : views(x, views)) { // one view at a time: the memory of the batch alone, not 8 times it
+            answers.add(network.forward(parameterStore, new NDList(view), training, params)
+                    .singletonOrThrow()
+                    .logSoftmax(1));
+        }
+        NDArray logProbabilities = NDArrays.stack(new NDList(answers)); // [views, N, classes]
         // log of the mean of the probabilities, kept finite: max + log(sum(exp(l - max))) - log(views)
         NDArray max = logProbabilities.max(new int[] {0}, true);
         NDArray mean = logProbabilities
@@ -90,7 +92,7 @@ public final class ViewMean extends AbstractBlock {
                 .sum(new int[] {0})
                 .log()
                 .add(max.squeeze(0))
-                .sub((float) Math.log(count));
+                .sub((float) Math.log(answers.size()));
         return new NDList(mean);
     }
 

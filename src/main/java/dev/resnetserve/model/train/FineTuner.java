@@ -136,9 +136,10 @@ public final class FineTuner {
     }
 
     /**
-     * Fine-tunes {@code base} (a network built by {@link ResNetBuilder} for {@code baseDescriptor}, weights loaded;
-     * null: a network of that architecture trained from scratch, as PyTorch initialises it) on {@code set} and saves the new model as {@code out/<name>-0000.params}, {@code synset.txt} and
-     * {@code resnet-serve.properties}.
+     * Fine-tunes {@code baseModel} (a network built by {@link ResNetBuilder} for {@code baseDescriptor}, weights
+     * loaded, or such a network with test views, {@link ViewMean}, whose network is the base; null: a network of that
+     * architecture trained from scratch, as PyTorch initialises it) on {@code set} and saves the new model as
+     * {@code out/<name>-0000.params}, {@code synset.txt} and {@code resnet-serve.properties}.
      */
     public Report run(Block baseModel, ModelDescriptor baseDescriptor, Task task) throws IOException {
         long start = System.nanoTime();
@@ -536,10 +537,10 @@ public final class FineTuner {
         }
     }
 
-    /** Row: true class, column: predicted class. */
     /**
      * Counts {@code trained}'s answers on {@code data}, whose rows are {@code views} consecutive views of each image:
      * an image's answer is the class of the highest mean probability over its views (as {@code ViewMean} answers).
+     * Row: true class, column: predicted class.
      */
     private static int[][] confusion(Block trained, Embedded data, int classes, NDManager cache, int views) {
         int[][] counts = new int[classes][classes];

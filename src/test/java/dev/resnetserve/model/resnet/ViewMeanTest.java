@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Test-time augmentation answers, for each image of a batch, the log of its network's mean class probabilities over
  * the image's views, computed here view by view with the network alone; so it answers the same for an image and
- * for any of the views it averages, and reads and writes the network's parameters file unchanged.
+ * for any of the views it averages, and reads and writes the network's parameters file unchanged. Explanations by
+ * gradients explain its network on the image as it is.
  */
 class ViewMeanTest {
 
@@ -118,6 +119,35 @@ class ViewMeanTest {
                     .isLessThan(1e-6f);
             assertThat(ViewMean.network(loaded)).isSameAs(other);
             assertThat(ViewMean.network(net)).isSameAs(net);
+        }
+    }
+
+    @Test
+    void gradientExplanationsExplainTheNetworkOnTheImageAsItIsForTheClassTheMeanAnswers() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block net = network(manager, 19);
+            ViewMean mean = new ViewMean(net, Augmentation.DIHEDRAL);
+            float[] input = GaussianInputs.of(6, SIZE);
+            long[] shape = {1, 3, SIZE, SIZE};
+
+            assertThat(HeatMaps.supportsGradCam(mean)).isTrue();
+            assertThat(HeatMaps.supportsInputGradients(mean)).isTrue();
+            ClassMap ofMean = HeatMaps.gradCam(mean, manager, input, shape, 2);
+            ClassMap ofNetwork = HeatMaps.gradCam(net, manager, input, shape, 2);
+            assertThat(ofMean.map()).containsExactly(ofNetwork.map());
+            float[] answer = forward(mean, manager, input)[0];
+            assertThat(ofMean.logits()).as("the model's own answer, the mean").containsExactly(answer, within(1e-5f));
+            int top = 0;
+            for (int c = 1; c < CLASSES; c++) {
+                top = answer[c] > answer[top] ? c : top;
+            }
+            assertThat(HeatMaps.gradCam(mean, manager, input, shape, -1).target())
+                    .as("without a target, the class the model answers")
+                    .isEqualTo(top);
+            assertThat(HeatMaps.integratedGradients(mean, manager, input, shape, 2, 4)
+                            .map())
+                    .containsExactly(HeatMaps.integratedGradients(net, manager, input, shape, 2, 4)
+                            .map());
         }
     }
 

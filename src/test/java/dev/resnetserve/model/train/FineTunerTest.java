@@ -140,10 +140,29 @@ class FineTunerTest {
         }
     }
 
+    /** A model with test views as the base: its network is, so the result is the one the network alone gives. */
+    @Test
+    void aBaseWithTestViewsIsFineTunedFromItsNetwork() throws Exception {
+        try (ZooModel<NDList, NDList> fromNetwork = tune(demo.getBlock(), FineTuneMode.HEAD, "from-network");
+                ZooModel<NDList, NDList> fromViews =
+                        tune(new ViewMean(demo.getBlock(), Augmentation.DIHEDRAL), FineTuneMode.HEAD, "from-views")) {
+            PairList<String, Parameter> a = fromNetwork.getBlock().getParameters();
+            PairList<String, Parameter> b = fromViews.getBlock().getParameters();
+            assertThat(b.size()).isEqualTo(a.size());
+            for (int i = 0; i < a.size(); i++) {
+                assertThat(same(a.valueAt(i), b.valueAt(i))).as(a.keyAt(i)).isTrue();
+            }
+        }
+    }
+
     private ZooModel<NDList, NDList> tune(FineTuneMode mode, String name) throws Exception {
+        return tune(demo.getBlock(), mode, name);
+    }
+
+    private ZooModel<NDList, NDList> tune(ai.djl.nn.Block base, FineTuneMode mode, String name) throws Exception {
         TrainingSet set = TrainingSet.split(TransferExperiment.images(7, 16), 0.25, 7);
         tuner.run(
-                demo.getBlock(),
+                base,
                 descriptor,
                 new FineTuner.Task(
                         preprocessing,
