@@ -10,6 +10,7 @@ import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.model.WorkerThreads;
 import dev.resnetserve.model.resnet.ClassMap;
+import dev.resnetserve.model.resnet.GradCam;
 import dev.resnetserve.model.resnet.HeatMaps;
 import dev.resnetserve.model.resnet.TorchScriptFeatures;
 import dev.resnetserve.preprocess.PreprocessingSpec;
@@ -167,17 +168,24 @@ public final class ServedModel {
     }
 
     /**
-     * Queues a preprocessed input for a Grad-CAM map of class {@code target} (negative: the top-1 class). A worker
+     * Queues a preprocessed input for a Grad-CAM or HiResCAM map ({@code weighting}) of class {@code target}
+     * (negative: the top-1 class). A worker
      * of the model runs it, alone, between batches: it takes the same queue, admission and deadline as a
      * classification and the same threads, so explanations never run beside the workers on threads of their own.
      */
-    public CompletableFuture<ClassMap> gradCam(float[] input, int target) {
+    public CompletableFuture<ClassMap> gradCam(float[] input, int target, GradCam.Weighting weighting) {
         lifecycle.checkReady();
         long[] shape = {1, 3, preprocessing.height(), preprocessing.width()};
         return queue.submit(
                         input,
                         deviceModel -> packed(HeatMaps.gradCam(
-                                deviceModel.getBlock(), deviceModel.getNDManager(), input, shape, target)),
+                                deviceModel.getBlock(),
+                                deviceModel.getNDManager(),
+                                input,
+                                shape,
+                                target,
+                                0,
+                                weighting)),
                         scheduling.requestTimeout())
                 .thenApply(result -> unpacked(result.logits()));
     }

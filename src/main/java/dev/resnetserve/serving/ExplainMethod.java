@@ -15,6 +15,11 @@ public enum ExplainMethod {
      */
     GRAD_CAM,
     /**
+     * The last residual stage's activations each times its own gradient (HiResCAM): where the logit's evidence lies,
+     * for the same models as Grad-CAM.
+     */
+    HIRES_CAM,
+    /**
      * Input gradients averaged along the path from a grey image to the input, times the input's difference from it:
      * models trained by this project, any TorchScript model.
      */

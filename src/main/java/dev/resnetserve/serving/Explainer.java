@@ -102,7 +102,7 @@ public final class Explainer {
             float[] input = preprocess(model, body.read(), nanos);
             long passes = System.nanoTime();
             Explanation explanation = switch (chosen) {
-                case GRAD_CAM -> gradCam(model, labels, input, target, deadline);
+                case GRAD_CAM, HIRES_CAM -> gradCam(model, labels, input, target, deadline, chosen);
                 case INTEGRATED_GRADIENTS -> integratedGradients(model, labels, input, target, deadline);
                 case OCCLUSION -> occlusion(model, labels, input, target, deadline);
             };
@@ -122,10 +122,11 @@ public final class Explainer {
                             : ExplainMethod.OCCLUSION;
         }
         ExplainMethod named = ExplainMethod.named(method);
-        if (named == ExplainMethod.GRAD_CAM && !model.supportsGradCam()) {
+        if ((named == ExplainMethod.GRAD_CAM || named == ExplainMethod.HIRES_CAM) && !model.supportsGradCam()) {
             throw new ServiceException(
                     ErrorCode.UNSUPPORTED_METHOD,
-                    "model '" + model.name() + "' cannot be explained with grad-cam: its last residual stage cannot be "
+                    "model '" + model.name() + "' cannot be explained with " + named.label()
+                            + ": its last residual stage cannot be "
                             + "reached (a TorchScript export needs the README's recipe; ONNX models never); use "
                             + (model.supportsIntegratedGradients() ? "integrated-gradients or " : "")
                             + "occlusion");
@@ -175,17 +176,20 @@ public final class Explainer {
         return result;
     }
 
-    /** Grad-CAM ({@link GradCam}): one job on a worker, then the pause it owes while others wait. */
-    private Explanation gradCam(ServedModel model, Labels labels, float[] input, Integer target, long deadline) {
+    /** Grad-CAM or HiResCAM ({@link GradCam}): one job on a worker, then the pause it owes while others wait. */
+    private Explanation gradCam(
+            ServedModel model, Labels labels, float[] input, Integer target, long deadline, ExplainMethod method) {
+        GradCam.Weighting weighting =
+                method == ExplainMethod.HIRES_CAM ? GradCam.Weighting.ELEMENTWISE : GradCam.Weighting.CHANNEL_MEAN;
         ClassMap map = part(
                 model,
                 1,
                 deadline,
                 true,
                 () -> Classifier.await(
-                        model.gradCam(input, target == null ? -1 : target),
+                        model.gradCam(input, target == null ? -1 : target, weighting),
                         model.scheduling().requestTimeout()));
-        return explanation(model, labels, ExplainMethod.GRAD_CAM, map, input);
+        return explanation(model, labels, method, map, input);
     }
 
     /**

@@ -48,7 +48,8 @@ class ExplainTest extends RunningServiceTest {
      * A shape in one quadrant: its centre (x, y), on the 128x128 canvas; and the least share of the map's mass that
      * must lie in that quadrant. Occlusion's maps are 0 away from the shape (measured: 0.81 or more in the quadrant);
      * Grad-CAM's on the demo model (global max pooling) peak on the shape but keep a floor of 0.05-0.2 elsewhere, so
-     * 0.47-0.8 of their mass is in the quadrant. Integrated gradients, on a 16x16 grid: 0.76-0.86.
+     * 0.47-0.8 of their mass is in the quadrant. HiResCAM puts each channel's share at its maximum: 0.99-1.0
+     * (2026-12-03, the 192 px demo). Integrated gradients, on a 16x16 grid: 0.76-0.86.
      */
     static Stream<Arguments> placements() {
         return Stream.of(
@@ -56,6 +57,10 @@ class ExplainTest extends RunningServiceTest {
                 Arguments.of("grad-cam", "square", 94, 94, 0.4),
                 Arguments.of("grad-cam", "star", 94, 34, 0.4),
                 Arguments.of("grad-cam", "triangle", 34, 94, 0.4),
+                Arguments.of("hires-cam", "circle", 34, 34, 0.85),
+                Arguments.of("hires-cam", "square", 94, 94, 0.85),
+                Arguments.of("hires-cam", "star", 94, 34, 0.85),
+                Arguments.of("hires-cam", "triangle", 34, 94, 0.85),
                 Arguments.of("integrated-gradients", "circle", 34, 34, 0.65),
                 Arguments.of("integrated-gradients", "square", 94, 94, 0.65),
                 Arguments.of("integrated-gradients", "star", 94, 34, 0.65),
@@ -162,6 +167,10 @@ class ExplainTest extends RunningServiceTest {
         assertThat(gradCam.status()).isEqualTo(400);
         assertThat(gradCam.header("Content-Type")).startsWith("application/problem+json");
         assertThat(gradCam.json().get("code").asString()).isEqualTo("unsupported_method");
+        ApiClient.Response hiResCam = client.post(PARITY_EXPLAIN + "?method=hires-cam", "image/jpeg", image);
+        assertThat(hiResCam.status()).isEqualTo(400);
+        assertThat(hiResCam.json().get("code").asString()).isEqualTo("unsupported_method");
+        assertThat(hiResCam.json().get("detail").asString()).contains("cannot be explained with hires-cam");
     }
 
     @Test

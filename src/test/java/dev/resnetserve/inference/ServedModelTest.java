@@ -123,7 +123,8 @@ class ServedModelTest {
             float[] logits = direct(model.spec(), new float[][] {input})[0];
             int top = GradCam.argMax(logits);
 
-            ClassMap cam = model.gradCam(input, -1).get(60, TimeUnit.SECONDS);
+            ClassMap cam =
+                    model.gradCam(input, -1, GradCam.Weighting.CHANNEL_MEAN).get(60, TimeUnit.SECONDS);
             assertThat(cam.target()).as("top-1 class").isEqualTo(top);
             assertThat(cam.logits()).containsExactly(logits, within(1e-3f));
             assertThat(cam.height()).isPositive();

@@ -16,7 +16,12 @@ import java.util.function.UnaryOperator;
 /**
  * Grad-CAM (Selvaraju et al., 2017) on a network {@link ResNetBuilder} built: the last residual stage's
  * activations {@code A} (shape {@code [K, h, w]}), the gradient of the target class's logit with respect to them,
- * each channel weighted by the spatial mean of its gradient, {@code ReLU(sum_k w_k A_k)}, scaled to 0..1.
+ * each channel weighted by the spatial mean of its gradient, {@code ReLU(sum_k w_k A_k)}, scaled to 0..1; or
+ * HiResCAM (Draelos and Carin, 2020; {@link Weighting#ELEMENTWISE}), each activation times its own gradient,
+ * {@code ReLU(sum_k G_k * A_k)}. For a network ending in global pooling and one linear layer HiResCAM is exactly
+ * where the logit's evidence lies: with global average pooling the two are the same map; with global max pooling
+ * (the demo) the gradient is on each channel's maximum only, so HiResCAM puts each channel's share of the logit,
+ * {@code W[c][k] max(A_k)}, at the place of that maximum, where Grad-CAM spreads the channel's whole map.
  *
  * <p>The stages run without gradients; only the head (global pooling, flattening, the classifier) is run with
  * libtorch's grad mode on, from {@code A} marked as requiring a gradient, so the backward pass is three small
@@ -32,14 +37,22 @@ public final class GradCam {
 
     private GradCam() {}
 
+    /** How the activations are weighted by their gradients. */
+    public enum Weighting {
+        /** Grad-CAM: each channel by the spatial mean of its gradient. */
+        CHANNEL_MEAN,
+        /** HiResCAM: each activation by its own gradient. */
+        ELEMENTWISE
+    }
+
     /** Whether {@code net} has the layout Grad-CAM needs: a sequence of stages and the three head blocks. */
     public static boolean supports(Block net) {
         return net instanceof SequentialBlock && net.getChildren().size() > HEAD_BLOCKS;
     }
 
-    /** Grad-CAM on the last residual stage: {@link #compute(Block, NDManager, float[], long[], int, int)} with 0. */
+    /** Grad-CAM on the last residual stage. */
     public static ClassMap compute(Block net, NDManager manager, float[] input, long[] shape, int target) {
-        return compute(net, manager, input, shape, target, 0);
+        return compute(net, manager, input, shape, target, 0, Weighting.CHANNEL_MEAN);
     }
 
     /**
@@ -52,7 +65,13 @@ public final class GradCam {
      *     through the later stages as well
      */
     public static ClassMap compute(
-            Block net, NDManager manager, float[] input, long[] shape, int target, int stagesBack) {
+            Block net,
+            NDManager manager,
+            float[] input,
+            long[] shape,
+            int target,
+            int stagesBack,
+            Weighting weighting) {
         List<Block> children = new ArrayList<>(net.getChildren().values());
         int cut = cut(children, new Shape(shape), stagesBack);
         return compute(
@@ -61,7 +80,8 @@ public final class GradCam {
                 shape,
                 target,
                 x -> run(children.subList(0, cut), x),
-                a -> run(children.subList(cut, children.size()), a));
+                a -> run(children.subList(cut, children.size()), a),
+                weighting);
     }
 
     /**
@@ -111,7 +131,8 @@ public final class GradCam {
             long[] shape,
             int target,
             UnaryOperator<NDArray> features,
-            UnaryOperator<NDArray> head) {
+            UnaryOperator<NDArray> head,
+            Weighting weighting) {
         boolean gradMode = JniUtils.isGradMode();
         try (NDManager scope = manager.newSubManager()) {
             JniUtils.setGradMode(false);
@@ -127,8 +148,9 @@ public final class GradCam {
             NDArray activations = a.stopGradient().get(0); // [K, h, w]
             NDArray gradients = a.getGradient().get(0);
             long channels = gradients.getShape().get(0);
-            NDArray weights =
-                    gradients.reshape(channels, -1).mean(new int[] {1}).reshape(channels, 1, 1);
+            NDArray weights = weighting == Weighting.ELEMENTWISE
+                    ? gradients
+                    : gradients.reshape(channels, -1).mean(new int[] {1}).reshape(channels, 1, 1);
             NDArray cam = activations.mul(weights).sum(new int[] {0}).maximum(0f);
             float max = cam.max().getFloat();
             float[] map = max > 0 ? cam.div(max).toFloatArray() : new float[(int) cam.size()];

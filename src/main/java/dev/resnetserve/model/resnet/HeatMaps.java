@@ -68,22 +68,29 @@ public final class HeatMaps {
      * @param target the class to explain; negative: the top-1 class
      */
     public static ClassMap gradCam(Block block, NDManager manager, float[] input, long[] shape, int target) {
-        return gradCam(block, manager, input, shape, target, 0);
+        return gradCam(block, manager, input, shape, target, 0, GradCam.Weighting.CHANNEL_MEAN);
     }
 
     /**
-     * A Grad-CAM map on the residual stage {@code stagesBack} before the last ({@link GradCam#compute(Block,
-     * NDManager, float[], long[], int, int)}); a TorchScript module's recipe reaches the last stage only. A model
-     * with test views ({@link ViewMean}) is explained through its network on the input as it is, for the class of
-     * its own answer (the mean over the views) when none is asked for, and the logits given back are that answer's.
+     * A Grad-CAM or HiResCAM map ({@code weighting}) on the residual stage {@code stagesBack} before the last
+     * ({@link GradCam#compute(Block, NDManager, float[], long[], int, int, GradCam.Weighting)}); a TorchScript module's
+     * recipe reaches the last stage only. A model with test views ({@link ViewMean}) is explained through its network
+     * on the input as it is, for the class of its own answer (the mean over the views) when none is asked for, and
+     * the logits given back are that answer's.
      */
     public static ClassMap gradCam(
-            Block model, NDManager manager, float[] input, long[] shape, int target, int stagesBack) {
+            Block model,
+            NDManager manager,
+            float[] input,
+            long[] shape,
+            int target,
+            int stagesBack,
+            GradCam.Weighting weighting) {
         if (model instanceof ViewMean) {
             float[] answer = logits(model, manager, List.of(input), new long[] {shape[1], shape[2], shape[3]}, 1)
                     .get(0);
             int chosen = target >= 0 ? target : GradCam.argMax(answer);
-            ClassMap map = gradCam(ViewMean.network(model), manager, input, shape, chosen, stagesBack);
+            ClassMap map = gradCam(ViewMean.network(model), manager, input, shape, chosen, stagesBack, weighting);
             return new ClassMap(chosen, answer, map.height(), map.width(), map.map());
         }
         Block block = model;
@@ -93,9 +100,15 @@ public final class HeatMaps {
             }
             frozen(module, manager);
             return GradCam.compute(
-                    manager, input, shape, target, x -> method(module, FEATURES, x), a -> method(module, HEAD, a));
+                    manager,
+                    input,
+                    shape,
+                    target,
+                    x -> method(module, FEATURES, x),
+                    a -> method(module, HEAD, a),
+                    weighting);
         }
-        return GradCam.compute(block, manager, input, shape, target, stagesBack);
+        return GradCam.compute(block, manager, input, shape, target, stagesBack, weighting);
     }
 
     /** An integrated-gradients map, {@code steps} path points, pooled to {@link #ATTRIBUTION_GRID} cells a side. */

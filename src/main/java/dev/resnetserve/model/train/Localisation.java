@@ -32,7 +32,7 @@ import java.util.stream.IntStream;
 public final class Localisation {
 
     /** The methods, by the names a request gives them. */
-    public static final List<String> METHODS = List.of("grad-cam", "integrated-gradients", "occlusion");
+    public static final List<String> METHODS = List.of("grad-cam", "hires-cam", "integrated-gradients", "occlusion");
 
     /** How much the box is grown: 10 % of its width and of its height. */
     public static final double GROWTH = 0.10;
@@ -198,7 +198,23 @@ public final class Localisation {
             for (String method : methods) {
                 ClassMap map = switch (method) {
                     case "grad-cam" ->
-                        HeatMaps.gradCam(block, manager, image.input(), shape, target, grids.gradCamStagesBack());
+                        HeatMaps.gradCam(
+                                block,
+                                manager,
+                                image.input(),
+                                shape,
+                                target,
+                                grids.gradCamStagesBack(),
+                                GradCam.Weighting.CHANNEL_MEAN);
+                    case "hires-cam" ->
+                        HeatMaps.gradCam(
+                                block,
+                                manager,
+                                image.input(),
+                                shape,
+                                target,
+                                grids.gradCamStagesBack(),
+                                GradCam.Weighting.ELEMENTWISE);
                     case "integrated-gradients" ->
                         HeatMaps.integratedGradients(
                                 block, manager, image.input(), shape, target, PATH_STEPS, grids.attribution());

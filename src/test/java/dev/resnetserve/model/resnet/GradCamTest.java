@@ -79,6 +79,53 @@ class GradCamTest {
         }
     }
 
+    /**
+     * HiResCAM weights each activation by its own gradient. Behind global average pooling that gradient is
+     * {@code W[c][k] / (h w)} everywhere, so the map is Grad-CAM's; behind global max pooling (the demo) it is
+     * {@code W[c][k]} at each channel's maximum and 0 elsewhere, so each place holds the logit's share from the
+     * channels whose maximum is there, {@code sum W[c][k] max(A_k)}: computed here without gradients.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet-demo", "resnet18"})
+    void hiResCamPutsEachChannelsShareOfTheLogitWhereItComesFrom(String architecture) {
+        ResNetSpec spec = ResNetSpec.named(architecture, 5).withInputSize(64);
+        Block net = ResNetBuilder.build(spec);
+        long[] shape = {1, 3, 64, 64};
+        float[] input = GaussianInputs.of(13, 64);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getEngine(ModelLoader.ENGINE).setRandomSeed(7); // a reproducible initialisation
+            net.initialize(manager, DataType.FLOAT32, new Shape(shape));
+            int arrays = manager.getManagedArrays().size();
+
+            ClassMap hires = GradCam.compute(net, manager, input, shape, 3, 0, GradCam.Weighting.ELEMENTWISE);
+            ClassMap gradCam = GradCam.compute(net, manager, input, shape, 3);
+
+            assertThat(manager.getManagedArrays()).hasSize(arrays);
+            boolean maxPooled = architecture.equals("resnet-demo");
+            float[] expected = maxPooled
+                    ? atEachChannelsMaximum(net, manager, input, shape, 3)
+                    : classWeightedSum(net, manager, input, shape, 3);
+            assertThat(max(expected)).as("a map with something in it").isEqualTo(1f);
+            assertThat(hires.map()).hasSameSizeAs(expected);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(hires.map()[i]).as("cell %d", i).isCloseTo(expected[i], within(1e-4f));
+            }
+            float difference = 0;
+            for (int i = 0; i < expected.length; i++) {
+                difference = Math.max(difference, Math.abs(hires.map()[i] - gradCam.map()[i]));
+            }
+            if (maxPooled) {
+                assertThat(difference)
+                        .as("not Grad-CAM's map behind max pooling")
+                        .isGreaterThan(0.1f);
+            } else {
+                assertThat(difference)
+                        .as("Grad-CAM's map behind average pooling")
+                        .isLessThan(1e-4f);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"resnet-demo", "resnet18", "resnet50"})
     void oneStageBackIsWhereTheLastStageStarts(String architecture) {
@@ -113,8 +160,8 @@ class GradCamTest {
             net.initialize(manager, DataType.FLOAT32, new Shape(shape));
             int arrays = manager.getManagedArrays().size();
 
-            ClassMap last = GradCam.compute(net, manager, input, shape, 2, 0);
-            ClassMap earlier = GradCam.compute(net, manager, input, shape, 2, 1);
+            ClassMap last = GradCam.compute(net, manager, input, shape, 2, 0, GradCam.Weighting.CHANNEL_MEAN);
+            ClassMap earlier = GradCam.compute(net, manager, input, shape, 2, 1, GradCam.Weighting.CHANNEL_MEAN);
 
             assertThat(JniUtils.isGradMode()).isEqualTo(gradMode);
             assertThat(manager.getManagedArrays()).hasSize(arrays);
@@ -192,6 +239,39 @@ class GradCamTest {
             NDArray cam =
                     a.get(0).mul(weight.reshape(k, 1, 1)).sum(new int[] {0}).maximum(0f);
             return cam.div(cam.max()).toFloatArray();
+        });
+    }
+
+    /** ReLU of W[c][k] max(A_k) summed at the place of each channel's maximum, scaled to a maximum of 1. */
+    private static float[] atEachChannelsMaximum(Block net, NDManager manager, float[] input, long[] shape, int c) {
+        List<Block> children = new ArrayList<>(net.getChildren().values());
+        return withoutGradients(manager, input, shape, (x, parameters) -> {
+            NDArray a = run(children.subList(0, children.size() - GradCam.HEAD_BLOCKS), parameters, x);
+            float[] weight = children.get(children.size() - 1)
+                    .getParameters()
+                    .get("weight")
+                    .getArray()
+                    .get(c)
+                    .toFloatArray();
+            int area = (int) (a.getShape().get(2) * a.getShape().get(3));
+            float[] activations = a.toFloatArray();
+            float[] cam = new float[area];
+            for (int k = 0; k < weight.length; k++) {
+                int at = 0;
+                for (int p = 1; p < area; p++) {
+                    at = activations[k * area + p] > activations[k * area + at] ? p : at;
+                }
+                cam[at] += weight[k] * activations[k * area + at];
+            }
+            float top = 0;
+            for (int p = 0; p < area; p++) {
+                cam[p] = Math.max(0, cam[p]);
+                top = Math.max(top, cam[p]);
+            }
+            for (int p = 0; p < area; p++) {
+                cam[p] /= top;
+            }
+            return cam;
         });
     }
 

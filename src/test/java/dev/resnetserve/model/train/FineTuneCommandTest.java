@@ -3,7 +3,17 @@ package dev.resnetserve.model.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.ParameterStore;
 import dev.resnetserve.model.ModelLoadException;
+import dev.resnetserve.model.ModelLoader;
+import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.model.resnet.ViewMean;
 import dev.resnetserve.support.Jobs;
 import dev.resnetserve.support.TorchvisionExport;
 import java.io.ByteArrayOutputStream;
@@ -31,8 +41,17 @@ class FineTuneCommandTest {
         TorchvisionExport.resnet18(backbone);
         Path out = DIR.resolve("tv4");
 
-        String printed = fineTune(
-                Map.of("base", "file:" + backbone, "data", shapes().toString(), "out", out.toString(), "epochs", "30"));
+        String printed = fineTune(Map.of(
+                "base",
+                "file:" + backbone,
+                "data",
+                shapes().toString(),
+                "out",
+                out.toString(),
+                "epochs",
+                "30",
+                "test-views",
+                "true"));
 
         assertThat(printed)
                 .contains("4 classes [arrow, crescent, heart, letter-t]")
@@ -40,7 +59,23 @@ class FineTuneCommandTest {
         assertThat(out.resolve("backbone.pt")).hasSameBinaryContentAs(backbone);
         assertThat(Files.readString(out.resolve("resnet-serve.properties"), StandardCharsets.UTF_8))
                 .contains("backbone=backbone.pt")
-                .contains("backbone.features=512");
+                .contains("backbone.features=512")
+                .contains("test-views=mirror");
+        ModelLoader loader = ModelLoader.standalone(DIR.resolve("work"));
+        ModelSpec spec = ModelSpec.asFilesSay("tv4", out.toString());
+        try (ZooModel<NDList, NDList> model = loader.load(spec, loader.locate(spec), Device.cpu());
+                NDManager manager = NDManager.newBaseManager()) {
+            assertThat(model.getBlock())
+                    .as("the module's head inside the mean of its views")
+                    .isInstanceOf(ViewMean.class);
+            NDArray answer = model.getBlock()
+                    .forward(
+                            new ParameterStore(manager, false),
+                            new NDList(manager.zeros(new Shape(2, 3, 224, 224))),
+                            false)
+                    .singletonOrThrow();
+            assertThat(answer.getShape()).isEqualTo(new Shape(2, 4));
+        }
         assertThat(Files.readAllLines(out.resolve("synset.txt")))
                 .containsExactly("arrow", "crescent", "heart", "letter-t");
     }
