@@ -58,7 +58,9 @@ class ExplainController {
             @Parameter(description = "the class index to explain; default: the model's top-1 class")
                     @RequestParam(required = false)
                     Integer target,
-            @Parameter(description = "grad-cam or occlusion; default: grad-cam where the model allows it")
+            @Parameter(
+                            description = "grad-cam, hires-cam, integrated-gradients or occlusion; default: the best"
+                                    + " the model allows, in the order grad-cam, integrated-gradients, occlusion")
                     @RequestParam(required = false)
                     String method,
             @Parameter(description = "json (default) or png: the heat map over the preprocessed image")

@@ -37,7 +37,7 @@ public enum ErrorCode {
     UNSUPPORTED_DATATYPE(400),
     RESPONSE_TOO_LARGE(400),
     BATCH_TOO_LARGE(400),
-    // 400 of an explanation: a method the model cannot be explained with (grad-cam of a TorchScript model)
+    // 400 of an explanation: a method the model cannot be explained with (grad-cam or hires-cam of a TorchScript model)
     UNSUPPORTED_METHOD(400),
     // 400 of a fine-tuning data set: traversal paths, too few images in a class, bad labels
     INVALID_DATASET(400),

@@ -80,8 +80,8 @@ public final class Explainer {
     /**
      * @param version {@code null}: the model's default version
      * @param target  the class to explain; {@code null}: the model's top-1 class for the image
-     * @param method  {@code grad-cam}, {@code integrated-gradients} or {@code occlusion}; {@code null}: the best
-     *                the model allows, in that order
+     * @param method  {@code grad-cam}, {@code hires-cam}, {@code integrated-gradients} or {@code occlusion};
+     *                {@code null}: the best the model allows, in the order grad-cam, integrated gradients, occlusion
      */
     public Explanation explain(String modelName, String version, ImageBody body, Integer target, String method)
             throws IOException {

@@ -136,6 +136,31 @@ class ExplainTest extends RunningServiceTest {
         assertThat(body.get("inputHeight").asInt()).isEqualTo(SIDE);
     }
 
+    /** HiResCAM is the same pass as Grad-CAM weighted otherwise: the same grid and class, another map (max pooling). */
+    @Test
+    void hiResCamIsAnotherMapOnTheSameGrid() {
+        byte[] image = shapeAt("star", 40, 88);
+        JsonNode gradCam =
+                client.post(DEMO + "?method=grad-cam", "image/png", image).json();
+        JsonNode hiResCam =
+                client.post(DEMO + "?method=hires-cam", "image/png", image).json();
+
+        assertThat(hiResCam.get("method").asString()).isEqualTo("hires-cam");
+        assertThat(hiResCam.get("target").get("index").asInt())
+                .isEqualTo(gradCam.get("target").get("index").asInt());
+        double[][] a = heatmap(gradCam);
+        double[][] b = heatmap(hiResCam);
+        assertThat(b.length).isEqualTo(a.length);
+        double difference = 0;
+        for (int r = 0; r < a.length; r++) {
+            assertThat(b[r]).hasSameSizeAs(a[r]);
+            for (int c = 0; c < a[r].length; c++) {
+                difference = Math.max(difference, Math.abs(a[r][c] - b[r][c]));
+            }
+        }
+        assertThat(difference).as("the largest difference between the two maps").isGreaterThan(0.1);
+    }
+
     @Test
     void anotherTargetIsExplainedWhenAskedFor() {
         byte[] image = shapeAt("circle", 64, 64);

@@ -27,7 +27,7 @@ import java.util.List;
  * {@code test-views} in the model's descriptor).
  *
  * <p>The parameters are the network's, read and written as the network reads and writes them: the file of a model
- * with test views is the file of the same network without. Explanations by gradients (Grad-CAM, integrated
+ * with test views is the file of the same network without. Explanations by gradients (Grad-CAM, HiResCAM, integrated
  * gradients) explain the {@link #network} on the image as it is ({@link #network(Block)}).
  */
 public final class ViewMean extends AbstractBlock {

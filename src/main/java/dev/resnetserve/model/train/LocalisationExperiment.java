@@ -20,7 +20,7 @@ import java.util.Optional;
 
 /**
  * {@code experiment localisation [--model classpath:models/demo] [--images 100] [--seed 2101] [--methods
- * grad-cam,integrated-gradients,occlusion] [--preprocessing imagenet|whole-image] [--out target/localisation]
+ * grad-cam,hires-cam,integrated-gradients,occlusion] [--preprocessing imagenet|whole-image] [--out target/localisation]
  * [--pictures 0] [--attribution-grid 16] [--occlusion-grid 8] [--grad-cam-stages-back 0]}:
  * {@link Localisation} on {@code images} generated images of set {@code seed}, each explained for its true class by
  * each method. Prints a Markdown table per method (mean share of the map's mass in the shape's box grown by 10 %, the
