@@ -197,7 +197,7 @@ public final class Localisation {
             }
             for (String method : methods) {
                 ClassMap map = switch (method) {
-                    case "grad-cam" ->
+                    case "grad-cam", "hires-cam" ->
                         HeatMaps.gradCam(
                                 block,
                                 manager,
@@ -205,16 +205,9 @@ public final class Localisation {
                                 shape,
                                 target,
                                 grids.gradCamStagesBack(),
-                                GradCam.Weighting.CHANNEL_MEAN);
-                    case "hires-cam" ->
-                        HeatMaps.gradCam(
-                                block,
-                                manager,
-                                image.input(),
-                                shape,
-                                target,
-                                grids.gradCamStagesBack(),
-                                GradCam.Weighting.ELEMENTWISE);
+                                method.equals("hires-cam")
+                                        ? GradCam.Weighting.ELEMENTWISE
+                                        : GradCam.Weighting.CHANNEL_MEAN);
                     case "integrated-gradients" ->
                         HeatMaps.integratedGradients(
                                 block, manager, image.input(), shape, target, PATH_STEPS, grids.attribution());
