@@ -15,7 +15,8 @@ import java.util.List;
  * docs/explain.md).
  *
  * <p>The caller runs the {@link #inputs} through the model however it runs it (the service through the model's
- * queue, in parts of {@code resnet.explain.occlusion-batch}; the localisation experiment directly) and hands the outputs to {@link #map}.
+ * queue, in parts of {@code resnet.explain.occlusion-batch}; the localisation experiment directly) and hands the
+ * outputs to {@link #map}.
  */
 public final class Occlusion {
 
