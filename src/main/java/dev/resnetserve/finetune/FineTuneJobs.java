@@ -134,8 +134,7 @@ public final class FineTuneJobs implements AutoCloseable {
             throw new ServiceException(ErrorCode.INVALID_DATASET, unusable.getMessage());
         }
         long views = (long) set.training().size() * options.augmentation().views()
-                + (long) set.validation().size()
-                        * (options.testViews() ? options.augmentation().views() : 1);
+                + (long) set.validation().size() * options.answeredViews().views();
         if (located.torchScript().isPresent() && options.mode() != FineTuneMode.HEAD) {
             throw new ServiceException(
                     ErrorCode.INVALID_PARAMETER,

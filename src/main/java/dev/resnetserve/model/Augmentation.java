@@ -28,10 +28,15 @@ public enum Augmentation {
     }
 
     public static Augmentation parse(String name) {
+        return parse("augmentation", name);
+    }
+
+    /** The augmentation {@code name}; an error naming {@code field} and the values for any other name. */
+    public static Augmentation parse(String field, String name) {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("augmentation must be none, mirror or dihedral, not '" + name + "'");
+            throw new IllegalArgumentException(field + " must be none, mirror or dihedral, not '" + name + "'");
         }
     }
 

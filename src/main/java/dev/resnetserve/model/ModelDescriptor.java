@@ -138,10 +138,9 @@ public record ModelDescriptor(
             return Augmentation.NONE;
         }
         try {
-            return Augmentation.parse(views);
+            return Augmentation.parse("test-views", views);
         } catch (IllegalArgumentException e) {
-            throw new ModelLoadException(
-                    FILE_NAME + ": test-views " + e.getMessage().replace("augmentation ", ""));
+            throw new ModelLoadException(FILE_NAME + ": " + e.getMessage());
         }
     }
 

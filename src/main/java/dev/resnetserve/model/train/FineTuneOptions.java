@@ -68,6 +68,14 @@ public record FineTuneOptions(
                 testViews != null && testViews);
     }
 
+    /**
+     * The views the new model answers the mean of, and validation is measured on: the augmentation's with
+     * {@code testViews}, else the image alone.
+     */
+    public Augmentation answeredViews() {
+        return testViews ? augmentation : Augmentation.NONE;
+    }
+
     /** {@code true} or {@code false}, nothing else. */
     public static boolean flag(String name, String value) {
         return switch (value) {

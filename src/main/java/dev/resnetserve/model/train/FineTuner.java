@@ -241,7 +241,7 @@ public final class FineTuner {
                                         preprocessing.width(),
                                         Optional.of(preprocessing),
                                         Optional.of(new ModelDescriptor.Backbone(BACKBONE_FILE, features)),
-                                        testViews(options))
+                                        options.answeredViews())
                                 .toProperties(String.format(
                                         Locale.ROOT,
                                         "fine-tuned from the TorchScript module %s, mode head, %d epochs, seed %d",
@@ -250,11 +250,6 @@ public final class FineTuner {
                                         options.seed())));
             });
         }
-    }
-
-    /** The views the new model answers the mean of: the augmentation's with {@code testViews}, else none. */
-    private static Augmentation testViews(FineTuneOptions options) {
-        return options.testViews() ? options.augmentation() : Augmentation.NONE;
     }
 
     /** Writes the new model once it has learned. */
@@ -273,7 +268,7 @@ public final class FineTuner {
             AtomicInteger skipped = new AtomicInteger(set.skipped());
             Augmentation views = options.augmentation();
             // a model with test views is validated as it will answer: the mean over each image's views
-            Augmentation validationViews = options.testViews() ? views : Augmentation.NONE;
+            Augmentation validationViews = options.answeredViews();
             int total = views.views() * set.training().size()
                     + validationViews.views() * set.validation().size();
             AtomicInteger done = new AtomicInteger();
@@ -624,7 +619,7 @@ public final class FineTuner {
         Files.writeString(
                 out.resolve(ModelDescriptor.FILE_NAME),
                 new ModelDescriptor(name, spec.name(), labels.size(), spec.inputSize(), Optional.of(preprocessing))
-                        .withTestViews(testViews(options))
+                        .withTestViews(options.answeredViews())
                         .toProperties(String.format(
                                 Locale.ROOT,
                                 "fine-tuned from %s (%s), mode %s, %d epochs, seed %d",
