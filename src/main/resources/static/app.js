@@ -565,7 +565,7 @@ function trainingRequest() {
   form.append("name", name);
   form.append("mode", $("teach-mode").value);
   for (const [field, id] of [["epochs", "teach-epochs"], ["validationSplit", "teach-split"],
-    ["augmentation", "teach-augmentation"]]) {
+    ["augmentation", "teach-augmentation"], ["inputSize", "teach-input-size"]]) {
     const value = $(id).value.trim();
     if (value) {
       form.append(field, value);

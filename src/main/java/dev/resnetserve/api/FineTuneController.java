@@ -45,8 +45,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class FineTuneController {
 
-    private static final Set<String> FIELDS =
-            Set.of("name", "version", "mode", "epochs", "validationSplit", "seed", "augmentation", "testViews");
+    private static final Set<String> FIELDS = Set.of(
+            "name", "version", "mode", "epochs", "validationSplit", "seed", "augmentation", "testViews", "inputSize");
     private static final int MAX_FIELD_BYTES = 256;
 
     private final FineTuneJobs jobs;
@@ -101,6 +101,10 @@ class FineTuneController {
                     field(f, "seed", Long::valueOf),
                     field(f, "augmentation", Augmentation::parse),
                     field(f, "testViews", v -> FineTuneOptions.flag("testViews", v)));
+            Integer inputSize = field(f, "inputSize", Integer::valueOf);
+            if (inputSize != null) {
+                options = options.withInputSize(inputSize);
+            }
         } catch (IllegalArgumentException invalid) {
             throw new ServiceException(ErrorCode.INVALID_PARAMETER, invalid.getMessage());
         }

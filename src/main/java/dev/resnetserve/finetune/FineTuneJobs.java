@@ -142,7 +142,7 @@ public final class FineTuneJobs implements AutoCloseable {
         }
         long cache = views
                 * located.descriptor()
-                        .map(d -> FineTuner.cachedBytesPerView(d, options.mode()))
+                        .map(d -> FineTuner.cachedBytesPerView(d, options))
                         .orElse(TORCHSCRIPT_FEATURE_BYTES);
         if (cache > limits.maxCacheBytes()) {
             throw new ServiceException(
@@ -363,6 +363,9 @@ public final class FineTuneJobs implements AutoCloseable {
         summary.put("epochs", job.options().epochs());
         summary.put("augmentation", job.options().augmentation().wireName());
         summary.put("testViews", job.options().testViews());
+        if (job.options().inputSize() != 0) {
+            summary.put("inputSize", job.options().inputSize());
+        }
         summary.put("seed", job.options().seed());
         summary.put("validationSplit", job.options().validationSplit());
         summary.put("report", report);

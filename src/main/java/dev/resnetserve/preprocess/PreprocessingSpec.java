@@ -80,6 +80,18 @@ public record PreprocessingSpec(
                 ResizeMode.PAD, size, size, size, IMAGENET_MEAN, IMAGENET_STD, AlphaMode.COMPOSITE, 0xFFFFFF);
     }
 
+    /**
+     * This preprocessing for a model whose input's longer side is {@code side}: width, height and the resize length
+     * scaled alike (the same share of the image reaches the model, at another resolution).
+     */
+    public PreprocessingSpec withInputSize(int side) {
+        double scale = side / (double) Math.max(width, height);
+        int w = Math.max(1, (int) Math.round(width * scale));
+        int h = Math.max(1, (int) Math.round(height * scale));
+        int r = Math.max((int) Math.round(resize * scale), mode == ResizeMode.CENTER_CROP ? Math.max(w, h) : 1);
+        return new PreprocessingSpec(mode, r, w, h, mean, std, alpha, background);
+    }
+
     @Override
     public float[] mean() {
         return mean.clone();

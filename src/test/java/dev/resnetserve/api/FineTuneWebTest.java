@@ -91,6 +91,7 @@ class FineTuneWebTest {
                         .field("seed", "7")
                         .field("augmentation", "dihedral")
                         .field("testViews", "true")
+                        .field("inputSize", "256")
                         .file("images", "circle/a.png", PNG)
                         .file("images", "square/b.png", PNG))
                 .andExpect(status().isAccepted())
@@ -115,6 +116,7 @@ class FineTuneWebTest {
         assertThat(options.getValue().seed()).isEqualTo(7L);
         assertThat(options.getValue().augmentation()).isEqualTo(Augmentation.DIHEDRAL);
         assertThat(options.getValue().testViews()).isTrue();
+        assertThat(options.getValue().inputSize()).isEqualTo(256);
         assertThat(images.getValue()).extracting(LabelledImage::label).containsExactly("circle", "square");
         assertThat(images.getValue().get(0).bytes()).isEqualTo(PNG);
     }
@@ -156,6 +158,9 @@ class FineTuneWebTest {
                 400,
                 "invalid_parameter",
                 "testViews needs an augmentation");
+        refused(named("shapes").field("inputSize", "513"), 400, "invalid_parameter", "inputSize must be 32..512");
+        refused(named("shapes").field("inputSize", "31"), 400, "invalid_parameter", "inputSize must be 32..512");
+        refused(named("shapes").field("inputSize", "big"), 400, "invalid_parameter", "'inputSize' must be a number");
         refused(named("shapes").field("colour", "red"), 400, "invalid_parameter", "unknown field 'colour'; fields: ");
         refused(named("shapes").field("col\tour", "red"), 400, "invalid_parameter", "unknown field 'col?our'");
         refused(named("shapes").field("seed", "1".repeat(257)), 400, "invalid_parameter", "'seed' is too long");
@@ -181,14 +186,14 @@ class FineTuneWebTest {
 
     @Test
     void anUploadIsBoundedInPartsAndBytes() throws Exception {
-        // the images the limits allow (4), every field (8) and one more part: 13; the 14th is refused
-        Multipart thirteen = named("shapes");
-        for (int i = 0; i < 11; i++) {
-            thirteen.field("seed", "1");
+        // the images the limits allow (4), every field (9) and one more part: 14; the 15th is refused
+        Multipart fourteen = named("shapes");
+        for (int i = 0; i < 12; i++) {
+            fourteen.field("seed", "1");
         }
-        upload(thirteen.file("images", "circle/a.png", PNG)).andExpect(status().isAccepted());
+        upload(fourteen.file("images", "circle/a.png", PNG)).andExpect(status().isAccepted());
         refused(
-                thirteen.field("seed", "1"),
+                fourteen.field("seed", "1"),
                 413,
                 "body_too_large",
                 "more parts than resnet.training.max-images allows");

@@ -101,6 +101,7 @@ class TeachPageTest extends BrowserTest {
         type("teach-epochs", "5");
         browser.findElement(By.cssSelector(".teach-more summary")).click();
         click("teach-test-views"); // the new model answers the mean over each image and its mirror image
+        type("teach-input-size", "160"); // and takes 160 px where the demo takes 192
         recordTrainingView();
         click("train");
 
@@ -165,7 +166,9 @@ class TeachPageTest extends BrowserTest {
         assertThat(result.getText()).contains("16 images (12 to train on, 4 held out)");
         assertThat(Files.readString(REPOSITORY.resolve(model).resolve("1").resolve(ModelDescriptor.FILE_NAME)))
                 .as("the model answers the mean of the views it learned from (mirror, the default)")
-                .contains("test-views=mirror");
+                .contains("test-views=mirror")
+                .as("the input size asked for, the demo's preprocessing scaled to it")
+                .contains("input-size=160", "preprocessing.width=160", "preprocessing.height=160");
 
         browser.manage().window().setSize(new Dimension(1200, 1600));
         Files.write(Path.of("target/teach-page.png"), browser.getScreenshotAs(OutputType.BYTES));

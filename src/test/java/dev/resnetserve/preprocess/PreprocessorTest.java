@@ -3,6 +3,7 @@ package dev.resnetserve.preprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,32 @@ class PreprocessorTest {
             assertThat(pixel(out, 16, 5, y)).as("left half, row %d", y).containsExactly(RED);
             assertThat(pixel(out, 16, 10, y)).as("right half, row %d", y).containsExactly(BLUE);
             assertThat(pixel(out, 16, 15, y)).as("right edge, row %d", y).containsExactly(BLUE);
+        }
+    }
+
+    /** A fine-tuning job's input size (FineTuneOptions#inputSize): the same share of the image, more pixels. */
+    @Test
+    void aSpecScaledToAnotherInputSizeFitsTheSameImageAtThatSize() {
+        assertThat(PreprocessingSpec.wholeImage(192).withInputSize(256)).isEqualTo(PreprocessingSpec.wholeImage(256));
+        PreprocessingSpec imagenet = PreprocessingSpec.imagenet().withInputSize(448);
+        assertThat(List.of(imagenet.resize(), imagenet.width(), imagenet.height()))
+                .containsExactly(512, 448, 448);
+        PreprocessingSpec wide = spec(ResizeMode.PAD, 16, 16, 12).withInputSize(32);
+        assertThat(List.of(wide.width(), wide.height())).containsExactly(32, 24);
+        assertThat(wide.mean()).containsExactly(MEAN);
+        assertThat(wide.background()).isEqualTo(BACKGROUND);
+
+        // the 48x32 halves padded into 32x32 instead of 16x16: the picture of the test above, twice the pixels
+        byte[] out = preprocessor.fit(
+                halves(48, 32), spec(ResizeMode.PAD, 16, 16, 16).withInputSize(32));
+        assertThat(out).hasSize(32 * 32 * 3);
+        for (int x : new int[] {0, 15, 16, 31}) {
+            assertThat(pixel(out, 32, x, 2)).as("row 2, x %d", x).containsExactly(BG);
+            assertThat(pixel(out, 32, x, 29)).as("row 29, x %d", x).containsExactly(BG);
+        }
+        for (int y : new int[] {6, 16, 24}) {
+            assertThat(pixel(out, 32, 0, y)).as("left edge, row %d", y).containsExactly(RED);
+            assertThat(pixel(out, 32, 31, y)).as("right edge, row %d", y).containsExactly(BLUE);
         }
     }
 

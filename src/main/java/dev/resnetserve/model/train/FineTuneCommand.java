@@ -24,7 +24,7 @@ import java.util.Optional;
 /**
  * {@code java -jar resnet-serve.jar fine-tune --base LOCATION --data DIR --out DIR [--mode head|last-stage]
  * [--name NAME] [--epochs N] [--augmentation none|mirror|dihedral] [--test-views true] [--validation-split 0.15]
- * [--seed 42] [--threads 2]
+ * [--seed 42] [--threads 2] [--input-size PIXELS]
  * [--preprocessing imagenet|whole-image] [--test DIR]}: teaches the base model the classes of an ImageFolder
  * directory ({@code DIR/<label>/<file>}) with a progress bar, prints accuracy per class and the confusion matrix,
  * and saves the new model; {@code --test DIR}: accuracy on another directory. The base is a network trained by this
@@ -53,6 +53,9 @@ final class FineTuneCommand {
                 options.containsKey("test-views")
                         ? FineTuneOptions.flag("test-views", options.get("test-views"))
                         : null);
+        if (options.containsKey("input-size")) {
+            o = o.withInputSize(Integer.parseInt(options.get("input-size")));
+        }
         int threads = Integer.parseInt(options.getOrDefault(
                 "threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
         System.setProperty("ai.djl.offline", "true");
@@ -120,7 +123,7 @@ final class FineTuneCommand {
                     .images();
             ModelSpec tuned = ModelSpec.asFilesSay(name, outDir.toString());
             try (ZooModel<NDList, NDList> model = loader.load(tuned, loader.locate(tuned), Device.cpu())) {
-                int[][] confusion = tuner.evaluate(model.getBlock(), report.labels(), test, preprocessing);
+                int[][] confusion = tuner.evaluate(model.getBlock(), report.labels(), test, task.modelPreprocessing());
                 out.printf(
                         Locale.ROOT,
                         "test accuracy %.2f%% on %d images of %s%n",

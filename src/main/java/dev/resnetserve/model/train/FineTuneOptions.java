@@ -1,6 +1,7 @@
 package dev.resnetserve.model.train;
 
 import dev.resnetserve.model.Augmentation;
+import dev.resnetserve.preprocess.PreprocessingSpec;
 
 /**
  * How a fine-tuning job trains, each value with its default and bound in this one place (the API, the command line
@@ -16,6 +17,9 @@ import dev.resnetserve.model.Augmentation;
  * @param testViews       whether the new model answers the mean of its answers on the augmentation's views of each
  *                        image ({@code model.resnet.ViewMean}): as many passes per image as views, for a few points
  *                        of accuracy (docs/transfer-learning.md); needs an augmentation
+ * @param inputSize       the new model's input side in pixels, the base's preprocessing scaled to it (a ResNet ends
+ *                        in global pooling, so its weights serve any size; small objects gain from a larger one,
+ *                        docs/transfer-learning.md); 0: the base's own
  */
 public record FineTuneOptions(
         FineTuneMode mode,
@@ -25,9 +29,14 @@ public record FineTuneOptions(
         int batch,
         float learningRate,
         Augmentation augmentation,
-        boolean testViews) {
+        boolean testViews,
+        int inputSize) {
 
     public static final int MAX_EPOCHS = 500;
+    /** The input sides a job may ask for: every cost of a job and of serving its model grows with the square. */
+    public static final int MIN_INPUT_SIZE = 32;
+
+    public static final int MAX_INPUT_SIZE = 512;
     public static final double MAX_VALIDATION_SPLIT = 0.5;
     public static final long DEFAULT_SEED = 42;
 
@@ -45,6 +54,10 @@ public record FineTuneOptions(
         if (testViews && augmentation == Augmentation.NONE) {
             throw new IllegalArgumentException("testViews needs an augmentation (mirror or dihedral): its views are "
                     + "the ones the model answers the mean of");
+        }
+        if (inputSize != 0 && (inputSize < MIN_INPUT_SIZE || inputSize > MAX_INPUT_SIZE)) {
+            throw new IllegalArgumentException(
+                    "inputSize must be " + MIN_INPUT_SIZE + ".." + MAX_INPUT_SIZE + ", not " + inputSize);
         }
     }
 
@@ -65,7 +78,24 @@ public record FineTuneOptions(
                 16,
                 m == FineTuneMode.HEAD ? 0.01f : 0.001f,
                 augmentation != null ? augmentation : Augmentation.MIRROR,
-                testViews != null && testViews);
+                testViews != null && testViews,
+                0);
+    }
+
+    /** These options with the new model's input side {@code side} (0: the base's). */
+    public FineTuneOptions withInputSize(int side) {
+        return new FineTuneOptions(
+                mode, epochs, validationSplit, seed, batch, learningRate, augmentation, testViews, side);
+    }
+
+    /** The new model's input side: {@link #inputSize}, or {@code baseSide} (the base's) when that is 0. */
+    public int inputSizeFrom(int baseSide) {
+        return inputSize == 0 ? baseSide : inputSize;
+    }
+
+    /** The new model's preprocessing: the base's, scaled to {@link #inputSize} when one is given. */
+    public PreprocessingSpec preprocessingFrom(PreprocessingSpec base) {
+        return inputSize == 0 ? base : base.withInputSize(inputSize);
     }
 
     /**

@@ -104,7 +104,8 @@ public final class FineTuner {
     /**
      * What to teach and where the result goes, whatever the base.
      *
-     * @param preprocessing the base model's, reused for the new one
+     * @param preprocessing the base model's, reused for the new one (scaled to the options' input size if they give
+     *     one: {@link #modelPreprocessing})
      * @param set the labelled images, split into training and validation
      * @param name the new model's name
      * @param out the directory the new model is written to
@@ -116,7 +117,13 @@ public final class FineTuner {
             FineTuneOptions options,
             String name,
             Path out,
-            Progress progress) {}
+            Progress progress) {
+
+        /** The new model's preprocessing, which training and validation use too. */
+        public PreprocessingSpec modelPreprocessing() {
+            return options.preprocessingFrom(preprocessing);
+        }
+    }
 
     private static final int EMBEDDING_BATCH = 16;
     /** The TorchScript module's file in a model fine-tuned from one. */
@@ -144,12 +151,12 @@ public final class FineTuner {
     public Report run(Block baseModel, ModelDescriptor baseDescriptor, Task task) throws IOException {
         long start = System.nanoTime();
         Block base = baseModel == null ? null : ViewMean.network(baseModel); // a base with test views: its network
-        PreprocessingSpec preprocessing = task.preprocessing();
+        PreprocessingSpec preprocessing = task.modelPreprocessing();
         TrainingSet set = task.set();
         FineTuneOptions options = task.options();
         ResNetSpec spec = ResNetSpec.named(
                         baseDescriptor.architecture(), set.labels().size())
-                .withInputSize(baseDescriptor.inputSize());
+                .withInputSize(options.inputSizeFrom(baseDescriptor.inputSize()));
         try (Model tuned = Model.newInstance(task.name(), Device.cpu(), ModelLoader.ENGINE)) {
             Block net = ResNetBuilder.build(spec);
             tuned.setBlock(net);
@@ -201,7 +208,7 @@ public final class FineTuner {
      * naming the module as its backbone.
      */
     public Report runOnTorchScript(Block backbone, Path backboneFile, Task task) throws IOException {
-        PreprocessingSpec preprocessing = task.preprocessing();
+        PreprocessingSpec preprocessing = task.modelPreprocessing();
         TrainingSet set = task.set();
         FineTuneOptions options = task.options();
         String name = task.name();
@@ -260,7 +267,7 @@ public final class FineTuner {
     /** Embeds the images with {@code frozen}, trains {@code trained} on them, measures, saves. */
     private Report fit(Block frozen, SequentialBlock trained, NDManager manager, Task task, long start, Saver saver)
             throws IOException {
-        PreprocessingSpec preprocessing = task.preprocessing();
+        PreprocessingSpec preprocessing = task.modelPreprocessing();
         TrainingSet set = task.set();
         FineTuneOptions options = task.options();
         Progress progress = task.progress();
@@ -349,12 +356,14 @@ public final class FineTuner {
      * Bytes of activations the frozen part makes of one image view, cached while the job trains: the penultimate
      * features for {@link FineTuneMode#HEAD}, the last stage's input for {@link FineTuneMode#LAST_STAGE}.
      */
-    public static long cachedBytesPerView(ModelDescriptor base, FineTuneMode mode) {
-        ResNetSpec spec = ResNetSpec.named(base.architecture(), 1).withInputSize(base.inputSize());
+    public static long cachedBytesPerView(ModelDescriptor base, FineTuneOptions options) {
+        int input = options.inputSizeFrom(base.inputSize());
+        FineTuneMode mode = options.mode();
+        ResNetSpec spec = ResNetSpec.named(base.architecture(), 1).withInputSize(input);
         int stages = spec.widths().length;
         int expansion = spec.block().expansion();
         if (mode == FineTuneMode.ALL) {
-            return 4L * 3 * base.inputSize() * base.inputSize();
+            return 4L * 3 * input * input;
         }
         if (mode == FineTuneMode.HEAD || stages == 1) {
             return 4L * spec.widths()[stages - 1] * expansion;
@@ -364,7 +373,7 @@ public final class FineTuner {
             case SMALL -> 2;
             case CIFAR -> 1;
         };
-        long side = (long) Math.ceil(base.inputSize() / (double) (stemStride << (stages - 2)));
+        long side = (long) Math.ceil(input / (double) (stemStride << (stages - 2)));
         return 4L * spec.widths()[stages - 2] * expansion * side * side;
     }
 

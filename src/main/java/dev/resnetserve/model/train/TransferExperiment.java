@@ -21,13 +21,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code experiment transfer [--base classpath:models/demo] [--per-class 20] [--test 200] [--seed 1001]}: the
+ * {@code experiment transfer [--base classpath:models/demo] [--per-class 20] [--test 200] [--seed 1001]
+ * [--input-size PIXELS] [--modes head,last-stage,all]}: the
  * transfer-learning result of docs/transfer-learning.md. Four shapes the demo never saw ({@link
  * ShapeGenerator#NOVEL_CLASSES}), {@code per-class} training images each (set {@code seed}) and {@code test}
  * independent ones (set {@code seed + 1}, another random stream per image by construction); fine-tuned in each mode,
  * and the same architecture trained from scratch on the same images for the wall time head mode took; head and
  * last-stage mode with dihedral views once more, answering the mean over the eight views. Prints one
- * Markdown table row per run: validation and independent-test accuracy, and wall time.
+ * Markdown table row per run: validation and independent-test accuracy, and wall time. {@code input-size}: every
+ * job's ({@link FineTuneOptions#inputSize}); {@code modes}: only these (the run from scratch needs head mode's time).
  */
 final class TransferExperiment {
 
@@ -42,6 +44,12 @@ final class TransferExperiment {
         int perClass = Integer.parseInt(options.getOrDefault("per-class", "20"));
         int testCount = Integer.parseInt(options.getOrDefault("test", "200"));
         long seed = Long.parseLong(options.getOrDefault("seed", "1001"));
+        int inputSize = Integer.parseInt(options.getOrDefault("input-size", "0"));
+        List<FineTuneMode> modes = options.containsKey("modes")
+                ? java.util.Arrays.stream(options.get("modes").split(","))
+                        .map(FineTuneMode::parse)
+                        .toList()
+                : List.of(FineTuneMode.values());
         System.setProperty("ai.djl.offline", "true");
         List<LabelledImage> training = images(seed, perClass * ShapeGenerator.NOVEL_CLASSES.size());
         List<LabelledImage> test = images(seed + 1, testCount);
@@ -69,8 +77,9 @@ final class TransferExperiment {
         double headSeconds = 0;
         try (ZooModel<NDList, NDList> base = loader.load(spec, artifact, Device.cpu())) {
             for (Augmentation augmentation : List.of(Augmentation.MIRROR, Augmentation.DIHEDRAL)) {
-                for (FineTuneMode mode : FineTuneMode.values()) {
-                    FineTuneOptions o = FineTuneOptions.of(mode, null, null, seed, augmentation, null);
+                for (FineTuneMode mode : modes) {
+                    FineTuneOptions o = FineTuneOptions.of(mode, null, null, seed, augmentation, null)
+                            .withInputSize(inputSize);
                     double seconds =
                             runOne("fine-tuned", base, descriptor, preprocessing, set, test, o, loader, work, tuner);
                     if (mode == FineTuneMode.HEAD && augmentation == Augmentation.DIHEDRAL) {
@@ -78,13 +87,21 @@ final class TransferExperiment {
                     }
                 }
             }
-            for (FineTuneMode mode : List.of(FineTuneMode.HEAD, FineTuneMode.LAST_STAGE)) {
+            for (FineTuneMode mode : modes) {
+                if (mode == FineTuneMode.ALL) {
+                    continue;
+                }
                 // the same jobs answering the mean over the eight views they learned from
-                FineTuneOptions o = FineTuneOptions.of(mode, null, null, seed, Augmentation.DIHEDRAL, true);
+                FineTuneOptions o = FineTuneOptions.of(mode, null, null, seed, Augmentation.DIHEDRAL, true)
+                        .withInputSize(inputSize);
                 runOne("fine-tuned", base, descriptor, preprocessing, set, test, o, loader, work, tuner);
             }
         }
-        FineTuneOptions probe = FineTuneOptions.of(FineTuneMode.ALL, 1, null, seed, Augmentation.DIHEDRAL, null);
+        if (!modes.contains(FineTuneMode.HEAD)) {
+            return 0; // the run from scratch gets head mode's time
+        }
+        FineTuneOptions probe = FineTuneOptions.of(FineTuneMode.ALL, 1, null, seed, Augmentation.DIHEDRAL, null)
+                .withInputSize(inputSize);
         double oneEpoch = tuner.run(
                                 null,
                                 descriptor,
@@ -99,7 +116,8 @@ final class TransferExperiment {
                         .toMillis()
                 / 1000.0;
         int epochs = (int) Math.max(1, Math.floor(headSeconds / oneEpoch));
-        FineTuneOptions scratch = FineTuneOptions.of(FineTuneMode.ALL, epochs, null, seed, Augmentation.DIHEDRAL, null);
+        FineTuneOptions scratch = FineTuneOptions.of(FineTuneMode.ALL, epochs, null, seed, Augmentation.DIHEDRAL, null)
+                .withInputSize(inputSize);
         runOne("from scratch", null, descriptor, preprocessing, set, test, scratch, loader, work, tuner);
         return 0;
     }
@@ -119,14 +137,13 @@ final class TransferExperiment {
         String views = o.testViews() ? ", mean of its views" : "";
         Path dir = work.resolve(what.replace(' ', '-') + "-" + o.mode().wireName() + "-"
                 + o.augmentation().wireName() + (o.testViews() ? "-test-views" : ""));
-        FineTuner.Report report = tuner.run(
-                base == null ? null : base.getBlock(),
-                descriptor,
-                new FineTuner.Task(preprocessing, set, o, "tuned", dir, FineTuner.Progress.NONE));
+        FineTuner.Task task = new FineTuner.Task(preprocessing, set, o, "tuned", dir, FineTuner.Progress.NONE);
+        FineTuner.Report report = tuner.run(base == null ? null : base.getBlock(), descriptor, task);
         ModelSpec tuned = ModelSpec.asFilesSay("tuned", dir.toString());
         double testAccuracy;
         try (ZooModel<NDList, NDList> model = loader.load(tuned, loader.locate(tuned), Device.cpu())) {
-            testAccuracy = FineTuner.accuracy(tuner.evaluate(model.getBlock(), report.labels(), test, preprocessing));
+            testAccuracy = FineTuner.accuracy(
+                    tuner.evaluate(model.getBlock(), report.labels(), test, task.modelPreprocessing()));
         }
         double seconds = report.took().toMillis() / 1000.0;
         out.printf(
