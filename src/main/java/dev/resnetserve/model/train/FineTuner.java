@@ -271,6 +271,11 @@ public final class FineTuner {
         TrainingSet set = task.set();
         FineTuneOptions options = task.options();
         Progress progress = task.progress();
+        // the cache is data: embedding records no autograd graph, whatever this thread's grad mode (libtorch's is
+        // per thread, on by default). Jobs that crashed the service (SIGSEGV in oneDNN, classification running
+        // beside them) had their first training step run backward through the frozen convolutions
+        // (docs/transfer-learning.md, "Classification while a job runs")
+        JniUtils.setGradMode(false);
         try (NDManager cache = manager.newSubManager()) {
             AtomicInteger skipped = new AtomicInteger(set.skipped());
             Augmentation views = options.augmentation();
@@ -453,8 +458,10 @@ public final class FineTuner {
         }
         try (NDManager scope = cache.newSubManager()) {
             NDArray x = scope.create(batch, new Shape(inputs.size(), 3, p.height(), p.width()));
-            NDArray activations =
-                    frozen.forward(parameters, new NDList(x), false).singletonOrThrow();
+            // detached as well, should a caller run this with grad mode on
+            NDArray activations = frozen.forward(parameters, new NDList(x), false)
+                    .singletonOrThrow()
+                    .stopGradient();
             activations.attach(cache);
             return activations;
         }
