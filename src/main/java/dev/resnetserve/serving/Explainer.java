@@ -179,8 +179,7 @@ public final class Explainer {
     /** Grad-CAM or HiResCAM ({@link GradCam}): one job on a worker, then the pause it owes while others wait. */
     private Explanation gradCam(
             ServedModel model, Labels labels, float[] input, Integer target, long deadline, ExplainMethod method) {
-        GradCam.Weighting weighting =
-                method == ExplainMethod.HIRES_CAM ? GradCam.Weighting.ELEMENTWISE : GradCam.Weighting.CHANNEL_MEAN;
+        GradCam.Weighting weighting = GradCam.Weighting.ofMethod(method.label()).orElseThrow();
         ClassMap map = part(
                 model,
                 1,

@@ -37,12 +37,30 @@ public final class GradCam {
 
     private GradCam() {}
 
-    /** How the activations are weighted by their gradients. */
+    /** How the activations are weighted by their gradients, and the method's name in requests and reports. */
     public enum Weighting {
         /** Grad-CAM: each channel by the spatial mean of its gradient. */
-        CHANNEL_MEAN,
+        CHANNEL_MEAN("grad-cam"),
         /** HiResCAM: each activation by its own gradient. */
-        ELEMENTWISE
+        ELEMENTWISE("hires-cam");
+
+        private final String method;
+
+        Weighting(String method) {
+            this.method = method;
+        }
+
+        /** The method's name: {@code grad-cam} or {@code hires-cam}. */
+        public String method() {
+            return method;
+        }
+
+        /** The weighting of the method named {@code method}, if it is one of these two. */
+        public static java.util.Optional<Weighting> ofMethod(String method) {
+            return java.util.Arrays.stream(values())
+                    .filter(w -> w.method.equals(method))
+                    .findFirst();
+        }
     }
 
     /** Whether {@code net} has the layout Grad-CAM needs: a sequence of stages and the three head blocks. */

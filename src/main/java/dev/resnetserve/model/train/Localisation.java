@@ -205,9 +205,7 @@ public final class Localisation {
                                 shape,
                                 target,
                                 grids.gradCamStagesBack(),
-                                method.equals("hires-cam")
-                                        ? GradCam.Weighting.ELEMENTWISE
-                                        : GradCam.Weighting.CHANNEL_MEAN);
+                                GradCam.Weighting.ofMethod(method).orElseThrow());
                     case "integrated-gradients" ->
                         HeatMaps.integratedGradients(
                                 block, manager, image.input(), shape, target, PATH_STEPS, grids.attribution());
