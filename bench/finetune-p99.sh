@@ -13,12 +13,7 @@ SECONDS_PER_RUN=${1:-60}
 ROUNDS=${2:-2}
 FIELDS=()
 for field in "${@:3}"; do FIELDS+=(-F "$field"); done
-JAR=target/resnet-serve.jar
-[ -f $JAR ] || mvn -B -ntp -q -DskipTests package
-work=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill $pid 2> /dev/null; rm -rf "$work"' EXIT
-java -jar $JAR generate --classes novel --folders true --count 80 --seed 1001 --out "$work/shapes" > /dev/null
+new_shapes_workdir
 (cd "$work/shapes" && zip -qr ../shapes.zip .)
 java -jar $JAR generate --count 40 --seed 1003 --out "$work/images" > /dev/null
 start_service $JAR "$work/log" --resnet.model-repository="$work/repository"

@@ -12,3 +12,15 @@ start_service() {
   done
   grep -q 'ready on' "$2" || { echo "not ready after 2 minutes (or port 18080 taken)" >&2; kill $pid; exit 1; }
 }
+
+# Sourced too: new_shapes_workdir sets JAR (built when missing) and work (a temporary directory, removed at exit with
+# the service of $pid stopped) and writes $work/shapes: the 80 training images of the four new shapes of
+# `experiment transfer` (set 1001), ImageFolder layout.
+new_shapes_workdir() {
+  JAR=target/resnet-serve.jar
+  [ -f $JAR ] || mvn -B -ntp -q -DskipTests package
+  work=$(mktemp -d)
+  pid=
+  trap '[ -n "$pid" ] && kill $pid 2> /dev/null; rm -rf "$work"' EXIT
+  java -jar $JAR generate --classes novel --folders true --count 80 --seed 1001 --out "$work/shapes" > /dev/null
+}

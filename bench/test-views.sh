@@ -11,12 +11,7 @@ cd "$(dirname "$0")/.."
 source bench/service.sh
 SECONDS_PER_RUN=${1:-30}
 ROUNDS=${2:-2}
-JAR=target/resnet-serve.jar
-[ -f $JAR ] || mvn -B -ntp -q -DskipTests package
-work=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill $pid 2> /dev/null; rm -rf "$work"' EXIT
-java -jar $JAR generate --classes novel --folders true --count 80 --seed 1001 --out "$work/shapes" > /dev/null
+new_shapes_workdir
 java -jar $JAR generate --classes novel --count 40 --seed 1002 --out "$work/images" > /dev/null
 declare -A OPTIONS=([alone]="--test-views false" [views]="--test-views true"
   [views256]="--test-views true --input-size 256")
