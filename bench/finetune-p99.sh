@@ -5,7 +5,7 @@
 # the 80 images of the four new shapes, head mode, dihedral views, through POST /v1/models/demo/fine-tune.
 # Alternates round by round, after one discarded 30 s run; prints each run's line and the job's own time.
 #   bench/finetune-p99.sh [seconds, default 60] [rounds, default 2] [fine-tune field=value ...]
-# Takes about rounds x 2 x (seconds + 10 s) plus a minute. Nothing else should run on the machine.
+# Takes about rounds x 2 x (seconds + 10 s) plus a minute. Needs curl, zip and jq. Nothing else should run here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/service.sh
@@ -26,13 +26,16 @@ bench() {
 bench 30 > /dev/null
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round, no job: $(bench "$SECONDS_PER_RUN")"
-  (sleep 15; curl -sf -F dataset=@"$work/shapes.zip" -F name="shapes4-$round" -F augmentation=dihedral \
-    "${FIELDS[@]}" http://127.0.0.1:18080/v1/models/demo/fine-tune > "$work/job-$round.json") &
+  (sleep 15; curl -sS --fail-with-body -F dataset=@"$work/shapes.zip" -F name="shapes4-$round" \
+    -F augmentation=dihedral "${FIELDS[@]}" http://127.0.0.1:18080/v1/models/demo/fine-tune > "$work/job-$round.json") &
   submitter=$!
   echo "round $round, a job: $(bench "$SECONDS_PER_RUN")"
-  wait $submitter # not the service
+  wait $submitter || { echo "the job was refused: $(cat "$work/job-$round.json")" >&2; exit 1; } # not the service
   id=$(jq -r .id "$work/job-$round.json")
-  until state=$(curl -sf "http://127.0.0.1:18080/v1/jobs/$id" | jq -r .state) && [[ $state =~ SUCCEEDED|FAILED ]]; do
+  for _ in $(seq 1 600); do
+    kill -0 $pid 2> /dev/null || { echo "the service died" >&2; tail -30 "$work/log" >&2; exit 1; }
+    state=$(curl -sf "http://127.0.0.1:18080/v1/jobs/$id" | jq -r .state)
+    [[ $state =~ SUCCEEDED|FAILED|CANCELLED ]] && break
     sleep 1
   done
   curl -sf "http://127.0.0.1:18080/v1/jobs/$id" |

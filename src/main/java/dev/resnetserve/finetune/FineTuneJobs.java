@@ -121,11 +121,12 @@ public final class FineTuneJobs implements AutoCloseable {
             String base, String name, Optional<String> version, FineTuneOptions options, List<LabelledImage> images) {
         Base located = fineTunable(base);
         PreprocessingSpec preprocessing = located.model().preprocessing();
-        if (options.augmentation() == Augmentation.DIHEDRAL && preprocessing.width() != preprocessing.height()) {
+        PreprocessingSpec input = options.preprocessingFrom(preprocessing); // the new model's
+        if (options.augmentation() == Augmentation.DIHEDRAL && input.width() != input.height()) {
             throw new ServiceException(
                     ErrorCode.INVALID_PARAMETER,
-                    "augmentation dihedral turns images a quarter: it needs a square model input, '" + base + "' takes "
-                            + preprocessing.width() + "x" + preprocessing.height());
+                    "augmentation dihedral turns images a quarter: it needs a square model input, the new model"
+                            + " would take " + input.width() + "x" + input.height());
         }
         TrainingSet set;
         try {

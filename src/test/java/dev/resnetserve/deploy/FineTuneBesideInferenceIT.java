@@ -88,6 +88,7 @@ class FineTuneBesideInferenceIT {
             body.file("dataset", "dataset.zip", Multipart.zip(novelShapes(20, 1001)));
             ApiClient.Response submitted =
                     client.post("/v1/models/demo/fine-tune", Multipart.CONTENT_TYPE, body.build());
+            int before = answers.values().stream().mapToInt(Integer::intValue).sum();
             assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
 
             JsonNode job = client.get(submitted.header("Location")).json();
@@ -99,6 +100,7 @@ class FineTuneBesideInferenceIT {
                 job = client.get(submitted.header("Location")).json();
             }
             assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+            int during = answers.values().stream().mapToInt(Integer::intValue).sum() - before;
             running.set(false);
             clients.shutdown();
             assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
@@ -106,9 +108,7 @@ class FineTuneBesideInferenceIT {
             assertThat(answers.keySet())
                     .as("every classification answered 200: %s", answers)
                     .containsExactly("200");
-            assertThat(answers.get("200"))
-                    .as("classifications while the job ran")
-                    .isGreaterThan(40);
+            assertThat(during).as("classifications answered while the job ran").isGreaterThan(40);
         } finally {
             running.set(false);
             clients.shutdownNow();

@@ -126,6 +126,12 @@ public final class FineTuner {
     }
 
     private static final int EMBEDDING_BATCH = 16;
+    /**
+     * Input pixels of one embedding pass at most: 16 images of 8 views at 224x224 (a ResNet-50 base on its own
+     * preprocessing). A larger input size ({@link FineTuneOptions#inputSize}) embeds fewer images at a time, so a
+     * job's transient memory does not grow with the square of the size a client asks for.
+     */
+    static final long MAX_PIXELS_PER_PASS = 16L * 8 * 224 * 224;
     /** The TorchScript module's file in a model fine-tuned from one. */
     public static final String BACKBONE_FILE = "backbone.pt";
 
@@ -416,9 +422,10 @@ public final class FineTuner {
         ParameterStore parameters = new ParameterStore(cache, false);
         ForkJoinPool pool = new ForkJoinPool(threads);
         try {
-            for (int from = 0; from < images.size(); from += EMBEDDING_BATCH) {
+            int perPass = imagesPerPass(augmentation.views(), preprocessing);
+            for (int from = 0; from < images.size(); from += perPass) {
                 checkCancelled(progress);
-                List<LabelledImage> chunk = images.subList(from, Math.min(images.size(), from + EMBEDDING_BATCH));
+                List<LabelledImage> chunk = images.subList(from, Math.min(images.size(), from + perPass));
                 List<List<float[]>> tensors = pool.submit(() -> chunk.parallelStream()
                                 .map(image -> views(image, augmentation, preprocessing))
                                 .toList())
@@ -447,6 +454,12 @@ public final class FineTuner {
                 ? cache.create(new Shape(0))
                 : batches.size() == 1 ? batches.get(0) : NDArrays.concat(new NDList(batches));
         return new Embedded(all, labels.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** Images embedded in one pass: 16, fewer where their views would exceed {@link #MAX_PIXELS_PER_PASS}. */
+    static int imagesPerPass(int views, PreprocessingSpec p) {
+        long pixels = (long) views * p.width() * p.height();
+        return (int) Math.max(1, Math.min(EMBEDDING_BATCH, MAX_PIXELS_PER_PASS / pixels));
     }
 
     private static NDArray forward(

@@ -110,6 +110,23 @@ class FineTunerTest {
                 .isGreaterThanOrEqualTo(0.90);
     }
 
+    /** A job's transient memory does not grow with the input size a client asks for: fewer images per pass. */
+    @Test
+    void largerInputsAreEmbeddedFewerImagesAtATime() {
+        assertThat(FineTuner.imagesPerPass(8, preprocessing))
+                .as("the demo's 192 px, dihedral")
+                .isEqualTo(16);
+        assertThat(FineTuner.imagesPerPass(8, PreprocessingSpec.imagenet()))
+                .as("224 px, dihedral")
+                .isEqualTo(16);
+        assertThat(FineTuner.imagesPerPass(8, preprocessing.withInputSize(512))).isEqualTo(3);
+        assertThat(FineTuner.imagesPerPass(8, preprocessing.withInputSize(512)) * 8L * 512 * 512)
+                .isLessThanOrEqualTo(FineTuner.MAX_PIXELS_PER_PASS);
+        assertThat(FineTuner.imagesPerPass(8, PreprocessingSpec.wholeImage(4096)))
+                .as("at least one")
+                .isEqualTo(1);
+    }
+
     @Test
     void headModeKeepsEveryWeightButTheNewClassifiers() throws Exception {
         try (ZooModel<NDList, NDList> model = tune(FineTuneMode.HEAD, "frozen-head")) {
