@@ -196,6 +196,16 @@ class FineTuneApiTest {
                 400,
                 "invalid_parameter",
                 "head, last-stage or all");
+        // the cache bound counts the new model's input size: 28 training images x 8 views + 4 held out, 228 views
+        // of 3x512x512 floats, are 684 MiB, over the 512 MiB default (at the demo's 192 px 96 MiB, accepted)
+        assertRefused(
+                fineTune(
+                        "demo",
+                        shapes(8, 35),
+                        Map.of("name", "x", "mode", "all", "augmentation", "dihedral", "inputSize", "512")),
+                413,
+                "body_too_large",
+                "228 image views in mode all would cache 684 MiB of activations");
         assertRefused(fineTune("nope", shapes(2, 34), Map.of("name", "x")), 404, "model_not_found", "nope");
         assertRefused(
                 fineTune("parity", shapes(2, 34), Map.of("name", "x")), 400, "invalid_request", "export-torchvision");
