@@ -50,11 +50,6 @@ public final class GradCam {
             this.method = method;
         }
 
-        /** The method's name: {@code grad-cam} or {@code hires-cam}. */
-        public String method() {
-            return method;
-        }
-
         /** The weighting of the method named {@code method}, if it is one of these two. */
         public static java.util.Optional<Weighting> ofMethod(String method) {
             return java.util.Arrays.stream(values())

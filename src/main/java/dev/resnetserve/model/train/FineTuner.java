@@ -277,11 +277,6 @@ public final class FineTuner {
         TrainingSet set = task.set();
         FineTuneOptions options = task.options();
         Progress progress = task.progress();
-        // the cache is data: embedding records no autograd graph, whatever this thread's grad mode (libtorch's is
-        // per thread, on by default). Jobs that crashed the service (SIGSEGV in oneDNN, classification running
-        // beside them) had their first training step run backward through the frozen convolutions
-        // (docs/transfer-learning.md, "Classification while a job runs")
-        JniUtils.setGradMode(false);
         try (NDManager cache = manager.newSubManager()) {
             AtomicInteger skipped = new AtomicInteger(set.skipped());
             Augmentation views = options.augmentation();
@@ -339,7 +334,6 @@ public final class FineTuner {
                 List.of(),
                 images.stream().filter(i -> labels.contains(i.label())).toList(),
                 0);
-        JniUtils.setGradMode(false);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), ModelLoader.ENGINE)) {
             Embedded logits = embed(
                     net,
@@ -417,6 +411,11 @@ public final class FineTuner {
             AtomicInteger done,
             int total,
             Progress progress) {
+        // the cache is data: embedding records no autograd graph, whatever this thread's grad mode (libtorch's is
+        // per thread, on by default). Jobs that crashed the service (SIGSEGV in oneDNN, classification running
+        // beside them) had their first training step run backward through the frozen convolutions
+        // (docs/transfer-learning.md, "Classification while a job runs")
+        JniUtils.setGradMode(false);
         List<NDArray> batches = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         ParameterStore parameters = new ParameterStore(cache, false);
@@ -471,10 +470,8 @@ public final class FineTuner {
         }
         try (NDManager scope = cache.newSubManager()) {
             NDArray x = scope.create(batch, new Shape(inputs.size(), 3, p.height(), p.width()));
-            // detached as well, should a caller run this with grad mode on
-            NDArray activations = frozen.forward(parameters, new NDList(x), false)
-                    .singletonOrThrow()
-                    .stopGradient();
+            NDArray activations =
+                    frozen.forward(parameters, new NDList(x), false).singletonOrThrow();
             activations.attach(cache);
             return activations;
         }

@@ -78,8 +78,7 @@ final class TransferExperiment {
         try (ZooModel<NDList, NDList> base = loader.load(spec, artifact, Device.cpu())) {
             for (Augmentation augmentation : List.of(Augmentation.MIRROR, Augmentation.DIHEDRAL)) {
                 for (FineTuneMode mode : modes) {
-                    FineTuneOptions o = FineTuneOptions.of(mode, null, null, seed, augmentation, null)
-                            .withInputSize(inputSize);
+                    FineTuneOptions o = options(mode, null, augmentation, null, seed, inputSize);
                     double seconds =
                             runOne("fine-tuned", base, descriptor, preprocessing, set, test, o, loader, work, tuner);
                     if (mode == FineTuneMode.HEAD && augmentation == Augmentation.DIHEDRAL) {
@@ -92,16 +91,14 @@ final class TransferExperiment {
                     continue;
                 }
                 // the same jobs answering the mean over the eight views they learned from
-                FineTuneOptions o = FineTuneOptions.of(mode, null, null, seed, Augmentation.DIHEDRAL, true)
-                        .withInputSize(inputSize);
+                FineTuneOptions o = options(mode, null, Augmentation.DIHEDRAL, true, seed, inputSize);
                 runOne("fine-tuned", base, descriptor, preprocessing, set, test, o, loader, work, tuner);
             }
         }
         if (!modes.contains(FineTuneMode.HEAD)) {
             return 0; // the run from scratch gets head mode's time
         }
-        FineTuneOptions probe = FineTuneOptions.of(FineTuneMode.ALL, 1, null, seed, Augmentation.DIHEDRAL, null)
-                .withInputSize(inputSize);
+        FineTuneOptions probe = options(FineTuneMode.ALL, 1, Augmentation.DIHEDRAL, null, seed, inputSize);
         double oneEpoch = tuner.run(
                                 null,
                                 descriptor,
@@ -116,10 +113,16 @@ final class TransferExperiment {
                         .toMillis()
                 / 1000.0;
         int epochs = (int) Math.max(1, Math.floor(headSeconds / oneEpoch));
-        FineTuneOptions scratch = FineTuneOptions.of(FineTuneMode.ALL, epochs, null, seed, Augmentation.DIHEDRAL, null)
-                .withInputSize(inputSize);
+        FineTuneOptions scratch = options(FineTuneMode.ALL, epochs, Augmentation.DIHEDRAL, null, seed, inputSize);
         runOne("from scratch", null, descriptor, preprocessing, set, test, scratch, loader, work, tuner);
         return 0;
+    }
+
+    /** A job's options: the defaults of {@code mode} but these, the set's seed and the experiment's input size. */
+    private static FineTuneOptions options(
+            FineTuneMode mode, Integer epochs, Augmentation augmentation, Boolean testViews, long seed, int inputSize) {
+        return FineTuneOptions.of(mode, epochs, null, seed, augmentation, testViews)
+                .withInputSize(inputSize);
     }
 
     private double runOne(
