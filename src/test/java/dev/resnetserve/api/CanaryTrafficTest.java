@@ -8,12 +8,10 @@ import dev.resnetserve.api.grpc.proto.InferTensorContents;
 import dev.resnetserve.api.grpc.proto.ModelInferRequest;
 import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
+import dev.resnetserve.support.Ports;
 import dev.resnetserve.support.Readiness;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -53,7 +51,7 @@ class CanaryTrafficTest extends RunningServiceTest {
     private static final byte[] SHAPE = Fixtures.bytes("shapes-pil/002-triangle.png");
     private static final String FAILURE = ApiClient.FAILURE;
     private static final int CLIENTS = 4;
-    private static final int GRPC_PORT = freePort();
+    private static final int GRPC_PORT = Ports.free();
 
     @DynamicPropertySource
     static void grpcPort(DynamicPropertyRegistry properties) {
@@ -303,13 +301,5 @@ class CanaryTrafficTest extends RunningServiceTest {
 
     private static long total(Map<String, AtomicLong> answers) {
         return answers.values().stream().mapToLong(AtomicLong::get).sum();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

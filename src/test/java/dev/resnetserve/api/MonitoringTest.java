@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.resnetserve.serving.Outcome;
 import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
+import dev.resnetserve.support.Ports;
 import dev.resnetserve.support.PrometheusQueries;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,10 +183,7 @@ class MonitoringTest extends RunningServiceTest {
     }
 
     private ApiClient startPrometheus() throws IOException {
-        int promPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            promPort = socket.getLocalPort();
-        }
+        int promPort = Ports.free();
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, """
                 global:

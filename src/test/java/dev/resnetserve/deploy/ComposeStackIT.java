@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
+import dev.resnetserve.support.Ports;
 import dev.resnetserve.support.PrometheusQueries;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,8 +33,8 @@ class ComposeStackIT {
 
     @BeforeAll
     static void up() throws Exception {
-        int servicePort = freePort();
-        int prometheusPort = freePort();
+        int servicePort = Ports.free();
+        int prometheusPort = Ports.free();
         environment = new HashMap<>(Map.of(
                 "BASE_IMAGE", System.getProperty("docker.base.image", "eclipse-temurin:17-jre"),
                 "PROMETHEUS_IMAGE", System.getProperty("docker.prometheus.image", "prom/prometheus:v2.53.2"),
@@ -100,11 +100,5 @@ class ComposeStackIT {
                 .as("docker-compose %s", String.join(" ", args))
                 .isTrue();
         return new Result(process.exitValue(), output);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

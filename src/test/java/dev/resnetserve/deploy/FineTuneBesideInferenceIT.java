@@ -7,8 +7,8 @@ import dev.resnetserve.model.train.ShapeGenerator;
 import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Jobs;
 import dev.resnetserve.support.Multipart;
+import dev.resnetserve.support.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ class FineTuneBesideInferenceIT {
     @Test
     void aJobBesideFourClassifyingClientsSucceedsAndEveryClassificationIsAnswered() throws Exception {
         Path work = Jobs.temporaryDirectory("fine-tune-beside");
-        int port = freePort();
+        int port = Ports.free();
         ProcessBuilder builder = new ProcessBuilder(
                         ProcessHandle.current().info().command().orElse("java"),
                         "-jar",
@@ -145,12 +145,6 @@ class FineTuneBesideInferenceIT {
             files.put(generator.classes().get(sample.label()) + "/" + i + "." + sample.format(), sample.encoded());
         }
         return files;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static String tail(Path work) {

@@ -21,6 +21,7 @@ import dev.resnetserve.preprocess.ImageLimits;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.Preprocessor;
 import dev.resnetserve.support.Fixtures;
+import dev.resnetserve.support.Ports;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -29,9 +30,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.StatusProto;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -59,7 +57,7 @@ class GrpcInferenceTest extends RunningServiceTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String CAT_JPEG = "parity/chelsea-small.jpg";
     private static final String ASTRONAUT_PNG = "parity/astronaut.png";
-    private static final int GRPC_PORT = freePort();
+    private static final int GRPC_PORT = Ports.free();
 
     private static ManagedChannel channel;
     private static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub;
@@ -451,13 +449,5 @@ class GrpcInferenceTest extends RunningServiceTest {
                         new ImageDecoder(new ImageLimits(40_000_000, 65_500))
                                 .decode(image, spec.alpha(), spec.background()),
                         spec);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

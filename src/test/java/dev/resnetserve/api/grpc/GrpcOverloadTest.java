@@ -14,15 +14,13 @@ import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
 import dev.resnetserve.support.HeldBatches;
+import dev.resnetserve.support.Ports;
 import dev.resnetserve.support.Readiness;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +56,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 class GrpcOverloadTest {
 
-    private static final int GRPC_PORT = freePort();
+    private static final int GRPC_PORT = Ports.free();
 
     @DynamicPropertySource
     static void grpcPort(DynamicPropertyRegistry properties) {
@@ -180,13 +178,5 @@ class GrpcOverloadTest {
             Thread.sleep(100); // waits for the calls to reach the queue; nothing is timed
         }
         assertThat(registry.defaultModel().queueDepth()).as("calls queued").isEqualTo(depth);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
