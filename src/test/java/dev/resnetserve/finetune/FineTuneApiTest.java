@@ -7,6 +7,7 @@ import dev.resnetserve.inference.ModelRegistry;
 import dev.resnetserve.inference.ModelSettings;
 import dev.resnetserve.inference.ModelState;
 import dev.resnetserve.inference.SchedulingSpec;
+import dev.resnetserve.model.ModelDescriptor;
 import dev.resnetserve.model.train.ShapeGenerator;
 import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Jobs;
@@ -28,6 +29,7 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Fine-tuning through the API on the running service: a job teaches the demo model four shapes it never saw, the new
@@ -105,13 +107,27 @@ class FineTuneApiTest {
         assertThat(classified.json().get("predictions").get(0).get("label").asString())
                 .isIn("arrow", "crescent", "heart", "letter-t");
 
-        ApiClient.Response second = fineTune("demo", shapes(3, 12), Map.of("name", "shapes4", "epochs", "2"));
+        ApiClient.Response second =
+                fineTune("demo", shapes(3, 12), Map.of("name", "shapes4", "epochs", "2", "inputSize", "160"));
         assertThat(second.status()).as(second.body()).isEqualTo(202);
         assertThat(second.json().get("version").asString())
                 .as("the next free version")
                 .isEqualTo("2");
         assertThat(Jobs.awaitEnd(client, second.header("Location")).get("state").asString())
                 .isEqualTo("SUCCEEDED");
+        assertThat(ModelDescriptor.readFrom(REPOSITORY.resolve("shapes4/2"))
+                        .orElseThrow()
+                        .inputSize())
+                .as("version 2 asked for 160 px")
+                .isEqualTo(160);
+        assertThat(json(REPOSITORY.resolve("shapes4/2/fine-tune.json"))
+                        .get("inputSize")
+                        .asInt())
+                .isEqualTo(160);
+        assertThat(json(written.resolve("fine-tune.json")).has("inputSize"))
+                .as("version 1 kept the base's size")
+                .isFalse();
+        assertThat(ModelDescriptor.readFrom(written).orElseThrow().inputSize()).isEqualTo(192);
 
         // a settings file that cannot be used: the model is still served, with the default settings
         Files.writeString(REPOSITORY.resolve("shapes4/2/serving.json"), "{\"workers\": 1" + " ".repeat(20_000) + "}");
@@ -254,6 +270,10 @@ class FineTuneApiTest {
             files.put(generator.classes().get(sample.label()) + "/" + i + "." + sample.format(), sample.encoded());
         }
         return files;
+    }
+
+    private static JsonNode json(Path file) throws java.io.IOException {
+        return JsonMapper.builder().build().readTree(Files.readString(file));
     }
 
     private static byte[] png() {

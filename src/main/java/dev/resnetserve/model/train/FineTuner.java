@@ -394,13 +394,13 @@ public final class FineTuner {
     }
 
     /** Cached activations of the frozen part, one row per view of an image (an image's views follow each other). */
-    private record Embedded(NDArray inputs, int[] labels) {
+    record Embedded(NDArray inputs, int[] labels) {
         int count() {
             return labels.length;
         }
     }
 
-    private Embedded embed(
+    Embedded embed(
             Block frozen,
             TrainingSet set,
             List<LabelledImage> images,

@@ -87,9 +87,17 @@ public final class Localisation {
      *
      * @param share the map's mass inside the grown box
      * @param onImage the map's mass on the image's own area (the rest lies on padding)
+     * @param ceiling the most any map on the same grid could score for this box ({@link #ceiling})
      */
     public record Score(
-            String method, Case image, int target, int predicted, double share, double onImage, ClassMap map) {}
+            String method,
+            Case image,
+            int target,
+            int predicted,
+            double share,
+            double onImage,
+            double ceiling,
+            ClassMap map) {}
 
     /** One method over all images. */
     public record Summary(
@@ -99,7 +107,9 @@ public final class Localisation {
             double atBar,
             double minShare,
             double meanBox,
-            double meanOnImage) {}
+            double meanOnImage,
+            double meanCeiling,
+            double ceilingAtBar) {}
 
     /**
      * Images {@code 0 .. count - 1} of set {@code seed} of {@link ShapeGenerator#sample} (the demo's training
@@ -171,6 +181,24 @@ public final class Localisation {
         return total > 0 ? inside / total : 0;
     }
 
+    /**
+     * The most a map of {@code columns x rows} cells over the {@code width x height} input can put in {@code box}: all
+     * of its mass in the cell with the largest part of its area inside. A box smaller than a cell caps every map on
+     * that grid, however right, below 1: a shape of 10 px inside one 16 px cell, at most (10 / 16)^2 = 0.39.
+     */
+    public static double ceiling(int columns, int rows, double[] box, int width, int height) {
+        double cellW = (double) width / columns;
+        double cellH = (double) height / rows;
+        double best = 0;
+        for (int row = 0; row < rows; row++) {
+            double oy = overlap(row * cellH, (row + 1) * cellH, box[1], box[3]) / cellH;
+            for (int col = 0; col < columns; col++) {
+                best = Math.max(best, oy * overlap(col * cellW, (col + 1) * cellW, box[0], box[2]) / cellW);
+            }
+        }
+        return best;
+    }
+
     private static double overlap(double from, double to, double boxFrom, double boxTo) {
         return Math.max(0, Math.min(to, boxTo) - Math.max(from, boxFrom));
     }
@@ -219,6 +247,7 @@ public final class Localisation {
                         GradCam.argMax(map.logits()),
                         share(map, image.box(), spec.width(), spec.height()),
                         share(map, image.image(), spec.width(), spec.height()),
+                        ceiling(map.width(), map.height(), image.box(), spec.width(), spec.height()),
                         map));
             }
         }
@@ -253,7 +282,9 @@ public final class Localisation {
                             .mapToDouble(s -> s.image().boxShare())
                             .average()
                             .orElse(0),
-                    mine.stream().mapToDouble(Score::onImage).average().orElse(0)));
+                    mine.stream().mapToDouble(Score::onImage).average().orElse(0),
+                    mine.stream().mapToDouble(Score::ceiling).average().orElse(0),
+                    (double) mine.stream().filter(s -> s.ceiling() >= BAR).count() / Math.max(1, mine.size())));
         }
         return out;
     }

@@ -7,6 +7,7 @@ import dev.resnetserve.model.Labels;
 import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.model.resnet.ClassMap;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -80,6 +81,15 @@ final class LocalisationExperiment {
         return new Measured(preprocessing, scores, Localisation.summarise(scores, methods));
     }
 
+    /** A map of {@code method}, for its grid (every image's map of one method has the same). */
+    private static ClassMap grid(List<Localisation.Score> scores, String method) {
+        return scores.stream()
+                .filter(s -> s.method().equals(method))
+                .findFirst()
+                .orElseThrow()
+                .map();
+    }
+
     int run(Map<String, String> options) throws Exception {
         String location = options.getOrDefault("model", "classpath:models/demo");
         int count = Integer.parseInt(options.getOrDefault("images", "100"));
@@ -122,27 +132,32 @@ final class LocalisationExperiment {
                 count,
                 seconds);
         out.println("| method | images | mean share in the box + 10 % | images with >= 70 % | least | box's share"
-                + " of the input (an even map) | mean share on the image (the rest on padding) |");
-        out.println("|---|---|---|---|---|---|---|");
+                + " of the input (an even map) | mean share on the image (the rest on padding) | the best map on its"
+                + " grid: mean share, images with >= 70 % |");
+        out.println("|---|---|---|---|---|---|---|---|");
         for (Localisation.Summary s : summaries) {
             out.printf(
                     Locale.ROOT,
-                    "| %s | %d | %.3f | %.0f %% | %.3f | %.3f | %.3f |%n",
+                    "| %s (%dx%d) | %d | %.3f | %.0f %% | %.3f | %.3f | %.3f | %.3f, %.0f %% |%n",
                     s.method(),
+                    grid(scores, s.method()).width(),
+                    grid(scores, s.method()).height(),
                     s.images(),
                     s.meanShare(),
                     100 * s.atBar(),
                     s.minShare(),
                     s.meanBox(),
-                    s.meanOnImage());
+                    s.meanOnImage(),
+                    s.meanCeiling(),
+                    100 * s.ceilingAtBar());
         }
         List<String> rows = new ArrayList<>();
-        rows.add("method,image,shape,target,predicted,box_x0,box_y0,box_x1,box_y1,box_share,share,on_image");
+        rows.add("method,image,shape,target,predicted,box_x0,box_y0,box_x1,box_y1,box_share,share,on_image,ceiling");
         for (Localisation.Score s : scores) {
             double[] b = s.image().box();
             rows.add(String.format(
                     Locale.ROOT,
-                    "%s,%d,%s,%d,%d,%.2f,%.2f,%.2f,%.2f,%.4f,%.4f,%.4f",
+                    "%s,%d,%s,%d,%d,%.2f,%.2f,%.2f,%.2f,%.4f,%.4f,%.4f,%.4f",
                     s.method(),
                     s.image().index(),
                     s.image().shape(),
@@ -154,22 +169,26 @@ final class LocalisationExperiment {
                     b[3],
                     s.image().boxShare(),
                     s.share(),
-                    s.onImage()));
+                    s.onImage(),
+                    s.ceiling()));
         }
         Files.write(dir.resolve("localisation.csv"), rows);
         List<String> summary = new ArrayList<>();
-        summary.add("method,images,mean_share,at_least_70,least_share,mean_box_share,mean_on_image");
+        summary.add("method,images,mean_share,at_least_70,least_share,mean_box_share,mean_on_image,mean_ceiling,"
+                + "ceiling_at_least_70");
         for (Localisation.Summary s : summaries) {
             summary.add(String.format(
                     Locale.ROOT,
-                    "%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f",
+                    "%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f",
                     s.method(),
                     s.images(),
                     s.meanShare(),
                     s.atBar(),
                     s.minShare(),
                     s.meanBox(),
-                    s.meanOnImage()));
+                    s.meanOnImage(),
+                    s.meanCeiling(),
+                    s.ceilingAtBar()));
         }
         Files.write(dir.resolve("summary.csv"), summary);
         int pictures = Math.min(count, Integer.parseInt(options.getOrDefault("pictures", "0")));

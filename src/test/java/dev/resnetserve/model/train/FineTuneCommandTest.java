@@ -51,7 +51,9 @@ class FineTuneCommandTest {
                 "epochs",
                 "30",
                 "test-views",
-                "true"));
+                "true",
+                "input-size",
+                "256"));
 
         assertThat(printed)
                 .contains("4 classes [arrow, crescent, heart, letter-t]")
@@ -60,7 +62,11 @@ class FineTuneCommandTest {
         assertThat(Files.readString(out.resolve("resnet-serve.properties"), StandardCharsets.UTF_8))
                 .contains("backbone=backbone.pt")
                 .contains("backbone.features=512")
-                .contains("test-views=mirror");
+                .contains("test-views=mirror")
+                .as("the module's ImageNet preprocessing scaled from 224 to 256")
+                .contains("input-size=256")
+                .contains("preprocessing.width=256")
+                .contains("preprocessing.resize=" + Math.round(256 * 256 / 224.0));
         ModelLoader loader = ModelLoader.standalone(DIR.resolve("work"));
         ModelSpec spec = ModelSpec.asFilesSay("tv4", out.toString());
         try (ZooModel<NDList, NDList> model = loader.load(spec, loader.locate(spec), Device.cpu());

@@ -75,6 +75,23 @@ class LocalisationTest {
     }
 
     @Test
+    void theBestMapOnAGridIsCappedByTheCellMostInsideTheBox() {
+        // 4x4 cells of 32 px over 128x128
+        assertThat(Localisation.ceiling(4, 4, new double[] {32, 32, 80, 64}, 128, 128))
+                .as("a box holding a whole cell")
+                .isEqualTo(1.0, within(1e-9));
+        assertThat(Localisation.ceiling(4, 4, new double[] {40, 40, 56, 56}, 128, 128))
+                .as("a 16 px box inside one cell: a quarter of it")
+                .isEqualTo(0.25, within(1e-9));
+        assertThat(Localisation.ceiling(4, 4, new double[] {24, 40, 40, 56}, 128, 128))
+                .as("a 16 px box across two cells: half in each, an eighth of a cell")
+                .isEqualTo(0.125, within(1e-9));
+        assertThat(Localisation.ceiling(16, 16, new double[] {40, 40, 56, 56}, 128, 128))
+                .as("the same box on a grid of 8 px: whole cells inside")
+                .isEqualTo(1.0, within(1e-9));
+    }
+
+    @Test
     void theBoxGrowsByATenthAndFollowsThePadding() {
         // a 256x128 image padded into 128x128: scaled by a half, 32 rows of padding above
         PreprocessingSpec pad = PreprocessingSpec.wholeImage(128);
