@@ -102,6 +102,7 @@ class ServingConfiguration {
                 properties.explain().occlusionGrid(),
                 properties.explain().occlusionBatch(),
                 properties.explain().integratedGradientsSteps(),
+                properties.explain().reference(),
                 properties.explain().shareUnderLoad());
     }
 

@@ -196,7 +196,8 @@ public final class ServedModel {
      * job a worker runs as {@link #gradCam}. The service queues an explanation's parts one after another, so that
      * classification batches run between them instead of waiting behind all of its passes at once.
      */
-    public CompletableFuture<float[]> pathGradients(float[] input, int target, int from, int count, int steps) {
+    public CompletableFuture<float[]> pathGradients(
+            float[] input, float[] baseline, int target, int from, int count, int steps) {
         lifecycle.checkReady();
         long[] shape = {1, 3, preprocessing.height(), preprocessing.width()};
         return queue.submit(
@@ -205,6 +206,7 @@ public final class ServedModel {
                                 deviceModel.getBlock(),
                                 deviceModel.getNDManager(),
                                 input,
+                                baseline,
                                 shape,
                                 target,
                                 from,

@@ -8,6 +8,7 @@ import dev.resnetserve.inference.ServedModel;
 import dev.resnetserve.model.Labels;
 import dev.resnetserve.model.Softmax;
 import dev.resnetserve.model.resnet.ClassMap;
+import dev.resnetserve.model.resnet.ExplainReference;
 import dev.resnetserve.model.resnet.GradCam;
 import dev.resnetserve.model.resnet.HeatMaps;
 import dev.resnetserve.model.resnet.IntegratedGradients;
@@ -40,6 +41,7 @@ public final class Explainer {
     private final int occlusionGrid;
     private final int occlusionBatch;
     private final int pathSteps;
+    private final ExplainReference reference;
     private final ExplainPacing pacing;
 
     /**
@@ -47,6 +49,7 @@ public final class Explainer {
      * @param occlusionGrid  cells a side of an occlusion map
      * @param occlusionBatch occluded inputs queued per part of an occlusion (at most the model's batch size)
      * @param pathSteps      path points of integrated gradients
+     * @param reference      what occlusion fills a hidden cell from and integrated gradients start from
      * @param shareUnderLoad the most of a worker's time an explanation's parts hold while other requests arrive
      *                       ({@link ExplainPacing}); 1: no pauses
      */
@@ -59,6 +62,7 @@ public final class Explainer {
             int occlusionGrid,
             int occlusionBatch,
             int pathSteps,
+            ExplainReference reference,
             double shareUnderLoad) {
         this.classifier = classifier;
         this.decoder = decoder;
@@ -68,6 +72,7 @@ public final class Explainer {
         this.occlusionGrid = occlusionGrid;
         this.occlusionBatch = occlusionBatch;
         this.pathSteps = pathSteps;
+        this.reference = reference;
         this.pacing = new ExplainPacing(shareUnderLoad);
     }
 
@@ -203,6 +208,7 @@ public final class Explainer {
         PreprocessingSpec spec = model.preprocessing();
         float[] logits = classifier.infer(model, List.of(input)).get(0).logits();
         int chosen = target != null ? target : GradCam.argMax(logits);
+        float[] baseline = reference.of(input, spec.height(), spec.width());
         float[] sum = new float[input.length];
         for (int from = 0; from < pathSteps; from += IntegratedGradients.CHUNK) {
             if (System.nanoTime() - deadline >= 0) {
@@ -216,14 +222,14 @@ public final class Explainer {
                     deadline,
                     first + count == pathSteps,
                     () -> Classifier.await(
-                            model.pathGradients(input, chosen, first, count, pathSteps),
+                            model.pathGradients(input, baseline, chosen, first, count, pathSteps),
                             model.scheduling().requestTimeout()));
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += gradients[i];
             }
         }
         ClassMap map = IntegratedGradients.map(
-                IntegratedGradients.Attributions.of(chosen, logits, sum, input, pathSteps),
+                IntegratedGradients.Attributions.of(chosen, logits, sum, input, baseline, pathSteps),
                 spec.height(),
                 spec.width(),
                 HeatMaps.ATTRIBUTION_GRID);
@@ -238,7 +244,8 @@ public final class Explainer {
     private Explanation occlusion(ServedModel model, Labels labels, float[] input, Integer target, long deadline) {
         PreprocessingSpec spec = model.preprocessing();
         int grid = Occlusion.grid(occlusionGrid, spec.height(), spec.width());
-        List<float[]> inputs = Occlusion.inputs(input, spec.height(), spec.width(), grid);
+        List<float[]> inputs = Occlusion.inputs(
+                input, spec.height(), spec.width(), grid, reference.of(input, spec.height(), spec.width()));
         List<float[]> logits = new ArrayList<>(inputs.size());
         int chunk = occlusionPart(model);
         for (int from = 0; from < inputs.size(); from += chunk) {

@@ -3,7 +3,19 @@ package dev.resnetserve.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.ZooModel;
+import dev.resnetserve.model.ModelArtifact;
+import dev.resnetserve.model.ModelLoader;
+import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.model.resnet.ClassMap;
+import dev.resnetserve.model.resnet.ExplainReference;
+import dev.resnetserve.model.resnet.HeatMaps;
+import dev.resnetserve.model.resnet.Occlusion;
+import dev.resnetserve.model.train.Localisation;
 import dev.resnetserve.model.train.ShapeGenerator;
+import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.serving.ExplainBudget;
 import dev.resnetserve.support.ApiClient;
 import dev.resnetserve.support.Fixtures;
@@ -12,8 +24,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -429,6 +443,64 @@ class ExplainTest extends RunningServiceTest {
     static byte[] shapeAt(String shape, int cx, int cy) {
         return ShapeGenerator.placed(
                 shape, CANVAS, CANVAS, cx, cy, DIAMETER, new Color(235, 235, 225), new Color(30, 60, 150));
+    }
+
+    /**
+     * Integrated gradients and occlusion over HTTP are the maps the methods make directly of the same input from the
+     * service's reference, the image blurred ({@code resnet.explain.reference}): the reference reaches the workers'
+     * passes and the sum of their parts (a worker given another baseline than the sum's answers another map).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"integrated-gradients", "occlusion"})
+    void theMapsAreTheMethodsOwnFromTheBlurredImage(String method) throws Exception {
+        long set = 2101;
+        int index = 3;
+        ShapeGenerator.Sample sample = new ShapeGenerator(set).sample(index);
+        ModelLoader loader = ModelLoader.standalone(Files.createTempDirectory("explain-direct"));
+        ModelSpec spec = new ModelSpec(
+                "demo", "1", "classpath:models/demo", Optional.empty(), Optional.empty(), Optional.empty());
+        ModelArtifact artifact = loader.locate(spec);
+        PreprocessingSpec p =
+                artifact.descriptor().orElseThrow().preprocessing().orElseThrow();
+        float[] input = Localisation.cases(set, index + 1, p).get(index).input();
+        float[] reference = ExplainReference.BLUR.of(input, p.height(), p.width());
+
+        JsonNode body = client.post(DEMO + "?method=" + method, "image/" + sample.format(), sample.encoded())
+                .json();
+
+        ClassMap direct;
+        try (ZooModel<NDList, NDList> demo = loader.load(spec, artifact, Device.cpu())) {
+            long[] shape = {1, 3, p.height(), p.width()};
+            direct = method.equals("occlusion")
+                    ? Occlusion.map(
+                            HeatMaps.logits(
+                                    demo.getBlock(),
+                                    demo.getNDManager(),
+                                    Occlusion.inputs(input, p.height(), p.width(), 8, reference),
+                                    new long[] {3, p.height(), p.width()},
+                                    8),
+                            -1,
+                            8)
+                    : HeatMaps.integratedGradients(
+                            demo.getBlock(),
+                            demo.getNDManager(),
+                            input,
+                            reference,
+                            shape,
+                            -1,
+                            16,
+                            HeatMaps.ATTRIBUTION_GRID);
+        }
+        assertThat(body.get("target").get("index").asInt()).isEqualTo(direct.target());
+        double[][] served = heatmap(body);
+        assertThat(served).hasNumberOfRows(direct.height());
+        for (int row = 0; row < direct.height(); row++) {
+            for (int column = 0; column < direct.width(); column++) {
+                assertThat(served[row][column])
+                        .as("%s cell (%d, %d)", method, row, column)
+                        .isCloseTo(direct.map()[row * direct.width() + column], within(2e-3));
+            }
+        }
     }
 
     private static double[][] heatmap(JsonNode body) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.resnetserve.inference.ModelSettings;
 import dev.resnetserve.model.ModelFormat;
 import dev.resnetserve.model.WorkerThreads;
+import dev.resnetserve.model.resnet.ExplainReference;
 import dev.resnetserve.preprocess.AlphaMode;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.ResizeMode;
@@ -160,9 +161,15 @@ class ResnetPropertiesTest {
             assertThat(explain.occlusionGrid()).isEqualTo(8);
             assertThat(explain.occlusionBatch()).isEqualTo(4);
             assertThat(explain.integratedGradientsSteps()).isEqualTo(16);
+            assertThat(explain.reference()).isEqualTo(ExplainReference.BLUR);
         });
         runner.withPropertyValues("resnet.explain.max-concurrent=0")
                 .run(context -> assertThat(context).hasNotFailed());
+        runner.withPropertyValues("resnet.explain.reference=mean")
+                .run(context -> assertThat(context.getBean(ResnetProperties.class)
+                                .explain()
+                                .reference())
+                        .isEqualTo(ExplainReference.MEAN));
         for (String bad : new String[] {
             "resnet.explain.max-concurrent=-1",
             "resnet.explain.max-concurrent=65",
@@ -171,7 +178,8 @@ class ResnetPropertiesTest {
             "resnet.explain.occlusion-batch=0",
             "resnet.explain.occlusion-batch=65",
             "resnet.explain.integrated-gradients-steps=0",
-            "resnet.explain.integrated-gradients-steps=257"
+            "resnet.explain.integrated-gradients-steps=257",
+            "resnet.explain.reference=grey"
         }) {
             runner.withPropertyValues(bad)
                     .run(context -> assertThat(context).as(bad).hasFailed());

@@ -133,9 +133,9 @@ class ServedModelTest {
 
             // integrated gradients in parts: two jobs of two path points sum to one job of all four
             int other = (top + 1) % 8;
-            float[] whole = model.pathGradients(input, other, 0, 4, 4).get(60, TimeUnit.SECONDS);
-            float[] first = model.pathGradients(input, other, 0, 2, 4).get(60, TimeUnit.SECONDS);
-            float[] second = model.pathGradients(input, other, 2, 2, 4).get(60, TimeUnit.SECONDS);
+            float[] whole = model.pathGradients(input, null, other, 0, 4, 4).get(60, TimeUnit.SECONDS);
+            float[] first = model.pathGradients(input, null, other, 0, 2, 4).get(60, TimeUnit.SECONDS);
+            float[] second = model.pathGradients(input, null, other, 2, 2, 4).get(60, TimeUnit.SECONDS);
             assertThat(whole).hasSameSizeAs(input);
             float largest = 0;
             for (float g : whole) {

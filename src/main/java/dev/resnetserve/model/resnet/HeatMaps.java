@@ -120,14 +120,29 @@ public final class HeatMaps {
     /** An integrated-gradients map pooled to {@code grid} cells a side. */
     public static ClassMap integratedGradients(
             Block block, NDManager manager, float[] input, long[] shape, int target, int steps, int grid) {
-        IntegratedGradients.Attributions attributions = attributions(block, manager, input, shape, target, steps);
+        return integratedGradients(block, manager, input, null, shape, target, steps, grid);
+    }
+
+    /** As above, the path from {@code baseline} ({@code [3, H, W]} flattened; {@code null}: 0) to the input. */
+    public static ClassMap integratedGradients(
+            Block block,
+            NDManager manager,
+            float[] input,
+            float[] baseline,
+            long[] shape,
+            int target,
+            int steps,
+            int grid) {
+        IntegratedGradients.Attributions attributions =
+                attributions(block, manager, input, baseline, shape, target, steps);
         return IntegratedGradients.map(attributions, (int) shape[2], (int) shape[3], grid);
     }
 
     /** The signed attribution of every input element, as {@link #integratedGradients} pools them. */
     static IntegratedGradients.Attributions attributions(
-            Block block, NDManager manager, float[] input, long[] shape, int target, int steps) {
-        return IntegratedGradients.attributions(differentiable(block, manager), manager, input, shape, target, steps);
+            Block block, NDManager manager, float[] input, float[] baseline, long[] shape, int target, int steps) {
+        return IntegratedGradients.attributions(
+                differentiable(block, manager), manager, input, baseline, shape, target, steps);
     }
 
     /**
@@ -136,9 +151,17 @@ public final class HeatMaps {
      * module).
      */
     public static float[] pathGradients(
-            Block block, NDManager manager, float[] input, long[] shape, int target, int from, int count, int steps) {
+            Block block,
+            NDManager manager,
+            float[] input,
+            float[] baseline,
+            long[] shape,
+            int target,
+            int from,
+            int count,
+            int steps) {
         return IntegratedGradients.pathGradients(
-                differentiable(block, manager), manager, input, shape, target, from, count, steps);
+                differentiable(block, manager), manager, input, baseline, shape, target, from, count, steps);
     }
 
     /**

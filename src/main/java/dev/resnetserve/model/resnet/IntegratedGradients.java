@@ -40,9 +40,15 @@ public final class IntegratedGradients {
          * parts its workers return and the direct path sums them on the engine; both end here.
          */
         public static Attributions of(int target, float[] logits, float[] gradientSum, float[] input, int steps) {
+            return of(target, logits, gradientSum, input, null, steps);
+        }
+
+        /** As above, from {@code baseline} ({@code null}: 0) to the input. */
+        public static Attributions of(
+                int target, float[] logits, float[] gradientSum, float[] input, float[] baseline, int steps) {
             float[] values = new float[input.length];
             for (int i = 0; i < values.length; i++) {
-                values[i] = gradientSum[i] / steps * input[i];
+                values[i] = gradientSum[i] / steps * (input[i] - (baseline == null ? 0 : baseline[i]));
             }
             return new Attributions(target, logits, values);
         }
@@ -50,7 +56,7 @@ public final class IntegratedGradients {
 
     public static Attributions attributions(
             Block net, NDManager manager, float[] input, long[] shape, int target, int steps) {
-        return attributions(forward(net), manager, input, shape, target, steps);
+        return attributions(forward(net), manager, input, null, shape, target, steps);
     }
 
     /**
@@ -58,18 +64,25 @@ public final class IntegratedGradients {
      * classes]}, which must record the operations for autograd when libtorch's grad mode is on.
      */
     static Attributions attributions(
-            UnaryOperator<NDArray> net, NDManager manager, float[] input, long[] shape, int target, int steps) {
+            UnaryOperator<NDArray> net,
+            NDManager manager,
+            float[] input,
+            float[] baseline,
+            long[] shape,
+            int target,
+            int steps) {
         boolean gradMode = JniUtils.isGradMode();
         try (NDManager scope = manager.newSubManager()) {
             JniUtils.setGradMode(false);
             NDArray x = scope.create(input, new Shape(shape));
             float[] logits = net.apply(x).toFloatArray();
             int chosen = target >= 0 ? target : GradCam.argMax(logits);
+            NDArray b = baseline == null ? scope.zeros(new Shape(shape)) : scope.create(baseline, new Shape(shape));
             NDArray gradientSum = scope.zeros(new Shape(shape));
             for (int from = 0; from < steps; from += CHUNK) {
-                gradientSum.addi(pathGradients(net, scope, x, chosen, from, Math.min(CHUNK, steps - from), steps));
+                gradientSum.addi(pathGradients(net, scope, x, b, chosen, from, Math.min(CHUNK, steps - from), steps));
             }
-            return Attributions.of(chosen, logits, gradientSum.toFloatArray(), input, steps);
+            return Attributions.of(chosen, logits, gradientSum.toFloatArray(), input, baseline, steps);
         } finally {
             JniUtils.setGradMode(gradMode);
         }
@@ -86,6 +99,7 @@ public final class IntegratedGradients {
             UnaryOperator<NDArray> net,
             NDManager manager,
             float[] input,
+            float[] baseline,
             long[] shape,
             int target,
             int from,
@@ -93,7 +107,8 @@ public final class IntegratedGradients {
             int steps) {
         boolean gradMode = JniUtils.isGradMode();
         try (NDManager scope = manager.newSubManager()) {
-            return pathGradients(net, scope, scope.create(input, new Shape(shape)), target, from, count, steps)
+            NDArray b = baseline == null ? scope.zeros(new Shape(shape)) : scope.create(baseline, new Shape(shape));
+            return pathGradients(net, scope, scope.create(input, new Shape(shape)), b, target, from, count, steps)
                     .toFloatArray();
         } finally {
             JniUtils.setGradMode(gradMode);
@@ -108,7 +123,14 @@ public final class IntegratedGradients {
 
     /** The summed gradient of a chunk of path points, {@code [1, 3, H, W]}, in {@code scope}. */
     private static NDArray pathGradients(
-            UnaryOperator<NDArray> net, NDManager scope, NDArray x, int target, int from, int count, int steps) {
+            UnaryOperator<NDArray> net,
+            NDManager scope,
+            NDArray x,
+            NDArray baseline,
+            int target,
+            int from,
+            int count,
+            int steps) {
         float[] alphas = new float[count];
         for (int i = 0; i < count; i++) {
             alphas[i] = (from + i + 0.5f) / steps;
@@ -117,7 +139,8 @@ public final class IntegratedGradients {
             JniUtils.setGradMode(false);
             NDArray path = step.create(alphas)
                     .reshape(count, 1, 1, 1)
-                    .mul(x); // the baseline is 0: baseline + alpha (x - baseline) = alpha x
+                    .mul(x.sub(baseline))
+                    .add(baseline); // baseline + alpha (x - baseline)
             JniUtils.setGradMode(true);
             path.setRequiresGradient(true);
             NDArray out = net.apply(path);

@@ -32,12 +32,24 @@ public final class Occlusion {
      * row; {@code grid^2 + 1} in all.
      */
     public static List<float[]> inputs(float[] input, int height, int width, int grid) {
+        return inputs(input, height, width, grid, null);
+    }
+
+    /**
+     * As {@link #inputs(float[], int, int, int)}, each cell filled from {@code fill} (the same shape as {@code
+     * input}: a blurred copy, say) instead of with 0; {@code null}: with 0.
+     */
+    public static List<float[]> inputs(float[] input, int height, int width, int grid, float[] fill) {
+        if (fill != null && fill.length != input.length) {
+            throw new IllegalArgumentException("a fill of " + fill.length + " values for an input of " + input.length);
+        }
         List<float[]> inputs = new ArrayList<>(1 + grid * grid);
         inputs.add(input);
         for (int row = 0; row < grid; row++) {
             for (int column = 0; column < grid; column++) {
                 inputs.add(occluded(
                         input,
+                        fill,
                         height,
                         width,
                         edge(row, grid, height),
@@ -78,11 +90,17 @@ public final class Occlusion {
         return (int) Math.round(cell * (double) size / grid);
     }
 
-    private static float[] occluded(float[] input, int h, int w, int top, int bottom, int left, int right) {
+    private static float[] occluded(
+            float[] input, float[] fill, int h, int w, int top, int bottom, int left, int right) {
         float[] copy = input.clone();
         for (int c = 0; c < 3; c++) {
             for (int y = top; y < bottom; y++) {
-                Arrays.fill(copy, c * h * w + y * w + left, c * h * w + y * w + right, 0f);
+                int from = c * h * w + y * w + left;
+                if (fill == null) {
+                    Arrays.fill(copy, from, c * h * w + y * w + right, 0f);
+                } else {
+                    System.arraycopy(fill, from, copy, from, right - left);
+                }
             }
         }
         return copy;

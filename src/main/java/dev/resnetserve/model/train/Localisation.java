@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.repository.zoo.ZooModel;
 import dev.resnetserve.model.Labels;
+import dev.resnetserve.model.resnet.Blur;
 import dev.resnetserve.model.resnet.ClassMap;
+import dev.resnetserve.model.resnet.ExplainReference;
 import dev.resnetserve.model.resnet.GradCam;
 import dev.resnetserve.model.resnet.HeatMaps;
 import dev.resnetserve.model.resnet.Occlusion;
@@ -50,8 +52,15 @@ public final class Localisation {
      * Grad-CAM weights (0: the last residual stage; 1: the one before, at twice the resolution). {@link #DEFAULT}
      * is the service's; the experiment can try others.
      */
-    public record Grids(int attribution, int occlusion, int gradCamStagesBack) {
-        public static final Grids DEFAULT = new Grids(HeatMaps.ATTRIBUTION_GRID, OCCLUSION_GRID, 0);
+    public record Grids(
+            int attribution,
+            int occlusion,
+            int gradCamStagesBack,
+            ExplainReference reference,
+            double blurSigma,
+            int steps) {
+        public static final Grids DEFAULT =
+                new Grids(HeatMaps.ATTRIBUTION_GRID, OCCLUSION_GRID, 0, ExplainReference.BLUR, 0, PATH_STEPS);
 
         public Grids {
             if (attribution < 1 || attribution > 128 || occlusion < 1 || occlusion > 64) {
@@ -61,6 +70,17 @@ public final class Localisation {
             if (gradCamStagesBack < 0 || gradCamStagesBack > 3) {
                 throw new IllegalArgumentException("Grad-CAM stages back: 0..3; got " + gradCamStagesBack);
             }
+            if (blurSigma < 0 || blurSigma > Blur.MAX_SIGMA || steps < 1 || steps > 256) {
+                throw new IllegalArgumentException(
+                        "blur sigma 0.." + Blur.MAX_SIGMA + ", steps 1..256; got " + blurSigma + ", " + steps);
+            }
+        }
+
+        /** The reference for {@code input}: the service's, or the image blurred by {@link #blurSigma} when set. */
+        float[] reference(float[] input, PreprocessingSpec spec) {
+            return reference == ExplainReference.BLUR && blurSigma > 0
+                    ? Blur.gaussian(input, spec.height(), spec.width(), blurSigma)
+                    : reference.of(input, spec.height(), spec.width());
         }
     }
 
@@ -236,8 +256,23 @@ public final class Localisation {
                                 GradCam.Weighting.ofMethod(method).orElseThrow());
                     case "integrated-gradients" ->
                         HeatMaps.integratedGradients(
-                                block, manager, image.input(), shape, target, PATH_STEPS, grids.attribution());
-                    case "occlusion" -> occlusion(block, manager, image.input(), spec, target, grids.occlusion());
+                                block,
+                                manager,
+                                image.input(),
+                                grids.reference(image.input(), spec),
+                                shape,
+                                target,
+                                grids.steps(),
+                                grids.attribution());
+                    case "occlusion" ->
+                        occlusion(
+                                block,
+                                manager,
+                                image.input(),
+                                spec,
+                                target,
+                                grids.occlusion(),
+                                grids.reference(image.input(), spec));
                     default -> throw new IllegalArgumentException("method " + method + "; methods: " + METHODS);
                 };
                 scores.add(new Score(
@@ -255,9 +290,15 @@ public final class Localisation {
     }
 
     private static ClassMap occlusion(
-            Block block, NDManager manager, float[] input, PreprocessingSpec spec, int target, int cells) {
+            Block block,
+            NDManager manager,
+            float[] input,
+            PreprocessingSpec spec,
+            int target,
+            int cells,
+            float[] fill) {
         int grid = Occlusion.grid(cells, spec.height(), spec.width());
-        List<float[]> inputs = Occlusion.inputs(input, spec.height(), spec.width(), grid);
+        List<float[]> inputs = Occlusion.inputs(input, spec.height(), spec.width(), grid, fill);
         long[] chw = {3, spec.height(), spec.width()};
         return Occlusion.map(HeatMaps.logits(block, manager, inputs, chw, OCCLUSION_BATCH), target, grid);
     }

@@ -8,6 +8,7 @@ import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelSpec;
 import dev.resnetserve.model.resnet.ClassMap;
+import dev.resnetserve.model.resnet.ExplainReference;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,7 +23,8 @@ import java.util.Optional;
 /**
  * {@code experiment localisation [--model classpath:models/demo] [--images 100] [--seed 2101] [--methods
  * grad-cam,hires-cam,integrated-gradients,occlusion] [--preprocessing imagenet|whole-image] [--out target/localisation]
- * [--pictures 0] [--attribution-grid 16] [--occlusion-grid 8] [--grad-cam-stages-back 0]}:
+ * [--pictures 0] [--attribution-grid 16] [--occlusion-grid 8] [--grad-cam-stages-back 0] [--reference blur|mean]
+ * [--blur-sigma S] [--steps 16]}:
  * {@link Localisation} on {@code images} generated images of set {@code seed}, each explained for its true class by
  * each method. Prints a Markdown table per method (mean share of the map's mass in the shape's box grown by 10 %, the
  * share of images at 70 % or more, the least share, and the grown box's mean share of the input, what an even map
@@ -108,7 +110,11 @@ final class LocalisationExperiment {
                         "attribution-grid", Integer.toString(Localisation.Grids.DEFAULT.attribution()))),
                 Integer.parseInt(options.getOrDefault(
                         "occlusion-grid", Integer.toString(Localisation.Grids.DEFAULT.occlusion()))),
-                Integer.parseInt(options.getOrDefault("grad-cam-stages-back", "0")));
+                Integer.parseInt(options.getOrDefault("grad-cam-stages-back", "0")),
+                ExplainReference.valueOf(
+                        options.getOrDefault("reference", "blur").toUpperCase(Locale.ROOT)),
+                Double.parseDouble(options.getOrDefault("blur-sigma", "0")),
+                Integer.parseInt(options.getOrDefault("steps", Integer.toString(Localisation.PATH_STEPS))));
         Measured m = measure(location, Optional.ofNullable(options.get("preprocessing")), seed, count, methods, grids);
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Localisation.Score> scores = m.scores();

@@ -57,6 +57,33 @@ class IntegratedGradientsTest {
         }
     }
 
+    /** The same property from the service's default reference, the image blurred: the path starts there. */
+    @Test
+    void fromABlurredBaselineTheySumToTheLogitsChangeFromIt() {
+        ResNetSpec spec = ResNetSpec.named("resnet-demo", 5).withInputSize(32);
+        Block net = ResNetBuilder.build(spec);
+        long[] shape = {1, 3, 32, 32};
+        float[] input = GaussianInputs.of(12, 32);
+        float[] baseline = ExplainReference.BLUR.of(input, 32, 32);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            net.initialize(manager, DataType.FLOAT32, new Shape(shape));
+
+            IntegratedGradients.Attributions a = HeatMaps.attributions(net, manager, input, baseline, shape, 3, 64);
+
+            double sum = 0;
+            for (float v : a.values()) {
+                sum += v;
+            }
+            double change = a.logits()[3] - logit(net, manager, baseline, shape, 3);
+            double fromZero = a.logits()[3] - logit(net, manager, new float[input.length], shape, 3);
+            assertThat(Math.abs(change)).isGreaterThan(1e-3);
+            assertThat(Math.abs(change - fromZero))
+                    .as("the blurred image is another starting point than 0")
+                    .isGreaterThan(0.1 * Math.abs(change));
+            assertThat(sum).as("completeness from the blur").isCloseTo(change, within(0.05 * Math.abs(change)));
+        }
+    }
+
     private static float logit(Block net, NDManager manager, float[] input, long[] shape, int c) {
         try (NDManager scope = manager.newSubManager()) {
             return net.forward(

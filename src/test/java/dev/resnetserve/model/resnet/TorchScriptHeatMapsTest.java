@@ -76,7 +76,7 @@ class TorchScriptHeatMapsTest {
                     .isFalse();
             assertThat(HeatMaps.supportsInputGradients(block)).isTrue();
 
-            IntegratedGradients.Attributions a = HeatMaps.attributions(block, manager, input, SHAPE, -1, 64);
+            IntegratedGradients.Attributions a = HeatMaps.attributions(block, manager, input, null, SHAPE, -1, 64);
 
             assertThat(JniUtils.isGradMode()).isFalse();
             double sum = 0;
