@@ -25,7 +25,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 public record ExplainProperties(
         @Min(0) @Max(64) @DefaultValue("1") int maxConcurrent,
-        @Min(2) @Max(32) @DefaultValue("8") int occlusionGrid,
+        @Min(2) @Max(32) @DefaultValue("12") int occlusionGrid,
         @Min(1) @Max(64) @DefaultValue("4") int occlusionBatch,
         @Min(1) @Max(256) @DefaultValue("16") int integratedGradientsSteps,
         @NotNull @DefaultValue("blur") ExplainReference reference,

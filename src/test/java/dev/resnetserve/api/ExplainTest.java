@@ -201,7 +201,7 @@ class ExplainTest extends RunningServiceTest {
         assertThat(occlusion.json().get("method").asString()).isEqualTo("occlusion");
         assertThat(occlusion.json().get("target").get("index").asInt())
                 .isEqualTo(top.get("index").asInt());
-        assertThat(heatmap(occlusion.json())).hasNumberOfRows(8);
+        assertThat(heatmap(occlusion.json())).hasNumberOfRows(12);
         assertThat(occlusion.json().get("inputWidth").asInt()).isEqualTo(224);
         assertThat(gradCam.status()).isEqualTo(400);
         assertThat(gradCam.header("Content-Type")).startsWith("application/problem+json");
@@ -375,7 +375,7 @@ class ExplainTest extends RunningServiceTest {
     }
 
     /**
-     * Occlusion queues its 65 inputs in parts of {@code resnet.explain.occlusion-batch} (4), each awaited before the
+     * Occlusion queues its 145 inputs (a 12x12 grid) in parts of {@code resnet.explain.occlusion-batch} (4), each awaited before the
      * next: no batch a worker runs for it holds more (docs/benchmarks.md: whole batches of 8 raised classification's
      * p99 more), and every input runs once.
      */
@@ -395,8 +395,8 @@ class ExplainTest extends RunningServiceTest {
                 - seen(before, "inference_batch_size_bucket" + series + ",le=\"4.0\"}");
         double inputs = seen(after, "inference_batch_size_sum" + series + "}")
                 - seen(before, "inference_batch_size_sum" + series + "}");
-        assertThat(inputs).as("the input and its 64 occluded copies").isEqualTo(65);
-        assertThat(batches).as("65 inputs in parts of 4").isGreaterThanOrEqualTo(17);
+        assertThat(inputs).as("the input and its 144 occluded copies").isEqualTo(145);
+        assertThat(batches).as("145 inputs in parts of 4").isGreaterThanOrEqualTo(37);
         assertThat(ofFourAtMost).as("batches of 4 or fewer").isEqualTo(batches);
     }
 
@@ -413,8 +413,8 @@ class ExplainTest extends RunningServiceTest {
     }
 
     /**
-     * With classifications arriving all the while, an explanation pauses after its parts (occlusion's 65 passes run
-     * as 17 parts of 4, integrated gradients' 16 path points as 4, Grad-CAM is one) when others were queued meanwhile
+     * With classifications arriving all the while, an explanation pauses after its parts (occlusion's 145 passes run
+     * as 37 parts of 4, integrated gradients' 16 path points as 4, Grad-CAM is one) when others were queued meanwhile
      * ({@code resnet.explain.share-under-load}, 0.5 by default), and is still answered. A Grad-CAM job is short, so a
      * classification may not arrive during the first: up to 20 explanations are asked for, one after another.
      */
@@ -476,11 +476,11 @@ class ExplainTest extends RunningServiceTest {
                             HeatMaps.logits(
                                     demo.getBlock(),
                                     demo.getNDManager(),
-                                    Occlusion.inputs(input, p.height(), p.width(), 8, reference),
+                                    Occlusion.inputs(input, p.height(), p.width(), 12, reference),
                                     new long[] {3, p.height(), p.width()},
                                     8),
                             -1,
-                            8)
+                            12)
                     : HeatMaps.integratedGradients(
                             demo.getBlock(),
                             demo.getNDManager(),

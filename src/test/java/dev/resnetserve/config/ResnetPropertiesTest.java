@@ -158,7 +158,7 @@ class ResnetPropertiesTest {
         runner.run(context -> {
             ExplainProperties explain = context.getBean(ResnetProperties.class).explain();
             assertThat(explain.maxConcurrent()).isEqualTo(1);
-            assertThat(explain.occlusionGrid()).isEqualTo(8);
+            assertThat(explain.occlusionGrid()).isEqualTo(12);
             assertThat(explain.occlusionBatch()).isEqualTo(4);
             assertThat(explain.integratedGradientsSteps()).isEqualTo(16);
             assertThat(explain.reference()).isEqualTo(ExplainReference.BLUR);

@@ -43,7 +43,7 @@ public final class Localisation {
     public static final double BAR = 0.70;
 
     /** The service's defaults: {@code resnet.explain.occlusion-grid} and {@code integrated-gradients-steps}. */
-    public static final int OCCLUSION_GRID = 8;
+    public static final int OCCLUSION_GRID = 12;
 
     public static final int PATH_STEPS = 16;
 
