@@ -30,6 +30,19 @@ public final class Preprocessor {
      */
     public record Placement(int width, int height, int resizedWidth, int resizedHeight, int left, int top) {
 
+        /**
+         * The image's own pixels in an input of {@code inputWidth x inputHeight}, {@code [left, top, right, bottom]}
+         * (right and bottom exclusive): the rest is padding; a cropped image covers the whole input.
+         */
+        public int[] area(int inputWidth, int inputHeight) {
+            return new int[] {
+                Math.max(0, left),
+                Math.max(0, top),
+                Math.min(inputWidth, left + resizedWidth),
+                Math.min(inputHeight, top + resizedHeight)
+            };
+        }
+
         /** {@code [x0, y0, x1, y1]} of the image in the input's pixels. */
         public double[] box(double x0, double y0, double x1, double y1) {
             double sx = (double) resizedWidth / width;

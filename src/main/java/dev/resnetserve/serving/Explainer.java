@@ -104,12 +104,13 @@ public final class Explainer {
             // room in the model's queue for what it will queue at once, checked before any decoding
             model.admit(chosen == ExplainMethod.OCCLUSION ? occlusionPart(model) : 1);
             long[] nanos = new long[Stage.values().length];
-            float[] input = preprocess(model, body.read(), nanos);
+            Prepared prepared = preprocess(model, body.read(), nanos);
+            float[] input = prepared.input();
             long passes = System.nanoTime();
             Explanation explanation = switch (chosen) {
                 case GRAD_CAM, HIRES_CAM -> gradCam(model, labels, input, target, deadline, chosen);
-                case INTEGRATED_GRADIENTS -> integratedGradients(model, labels, input, target, deadline);
-                case OCCLUSION -> occlusion(model, labels, input, target, deadline);
+                case INTEGRATED_GRADIENTS -> integratedGradients(model, labels, prepared, target, deadline);
+                case OCCLUSION -> occlusion(model, labels, prepared, target, deadline);
             };
             nanos[Stage.INFERENCE.ordinal()] = System.nanoTime() - passes;
             observer.explanationStagesMeasured(model.name(), model.spec().version(), chosen.label(), nanos);
@@ -146,7 +147,10 @@ public final class Explainer {
     }
 
     /** Decodes and preprocesses {@code image}, each stage's time into {@code nanos} (by {@link Stage#ordinal()}). */
-    private float[] preprocess(ServedModel model, byte[] image, long[] nanos) {
+    /** A preprocessed input and the image's own part of it (the rest is padding). */
+    private record Prepared(float[] input, ExplainReference.Area image) {}
+
+    private Prepared preprocess(ServedModel model, byte[] image, long[] nanos) {
         PreprocessingSpec spec = model.preprocessing();
         long start = System.nanoTime();
         OptionalLong deadline =
@@ -154,9 +158,10 @@ public final class Explainer {
         RgbImage rgb = decoder.decode(image, spec.alpha(), spec.background(), deadline);
         long decoded = System.nanoTime();
         float[] tensor = preprocessor.toTensor(rgb, spec);
+        int[] area = Preprocessor.placement(rgb.width(), rgb.height(), spec).area(spec.width(), spec.height());
         nanos[Stage.DECODE.ordinal()] = decoded - start;
         nanos[Stage.PREPROCESS.ordinal()] = System.nanoTime() - decoded;
-        return tensor;
+        return new Prepared(tensor, new ExplainReference.Area(area[0], area[1], area[2], area[3]));
     }
 
     /**
@@ -204,11 +209,12 @@ public final class Explainer {
      * ({@link ExplainPacing}); the whole explanation keeps the request's deadline.
      */
     private Explanation integratedGradients(
-            ServedModel model, Labels labels, float[] input, Integer target, long deadline) {
+            ServedModel model, Labels labels, Prepared prepared, Integer target, long deadline) {
         PreprocessingSpec spec = model.preprocessing();
+        float[] input = prepared.input();
         float[] logits = classifier.infer(model, List.of(input)).get(0).logits();
         int chosen = target != null ? target : GradCam.argMax(logits);
-        float[] baseline = reference.of(input, spec.height(), spec.width());
+        float[] baseline = reference.of(input, spec.height(), spec.width(), prepared.image());
         float[] sum = new float[input.length];
         for (int from = 0; from < pathSteps; from += IntegratedGradients.CHUNK) {
             if (System.nanoTime() - deadline >= 0) {
@@ -241,11 +247,16 @@ public final class Explainer {
      * the model's queue in parts of {@link #occlusionPart}, each part awaited before the next is queued and followed
      * by a pause while others wait ({@link ExplainPacing}), and the whole explanation keeps the request's deadline.
      */
-    private Explanation occlusion(ServedModel model, Labels labels, float[] input, Integer target, long deadline) {
+    private Explanation occlusion(ServedModel model, Labels labels, Prepared prepared, Integer target, long deadline) {
         PreprocessingSpec spec = model.preprocessing();
+        float[] input = prepared.input();
         int grid = Occlusion.grid(occlusionGrid, spec.height(), spec.width());
         List<float[]> inputs = Occlusion.inputs(
-                input, spec.height(), spec.width(), grid, reference.of(input, spec.height(), spec.width()));
+                input,
+                spec.height(),
+                spec.width(),
+                grid,
+                reference.of(input, spec.height(), spec.width(), prepared.image()));
         List<float[]> logits = new ArrayList<>(inputs.size());
         int chunk = occlusionPart(model);
         for (int from = 0; from < inputs.size(); from += chunk) {

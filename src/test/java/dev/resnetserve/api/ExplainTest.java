@@ -462,8 +462,12 @@ class ExplainTest extends RunningServiceTest {
         ModelArtifact artifact = loader.locate(spec);
         PreprocessingSpec p =
                 artifact.descriptor().orElseThrow().preprocessing().orElseThrow();
-        float[] input = Localisation.cases(set, index + 1, p).get(index).input();
-        float[] reference = ExplainReference.BLUR.of(input, p.height(), p.width());
+        Localisation.Case image = Localisation.cases(set, index + 1, p).get(index);
+        float[] input = image.input();
+        assertThat(image.area())
+                .as("a letterboxed image: the blur stays inside it")
+                .isNotEqualTo(ExplainReference.Area.whole(p.height(), p.width()));
+        float[] reference = ExplainReference.BLUR.of(input, p.height(), p.width(), image.area());
 
         JsonNode body = client.post(DEMO + "?method=" + method, "image/" + sample.format(), sample.encoded())
                 .json();

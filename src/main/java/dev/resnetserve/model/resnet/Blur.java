@@ -56,6 +56,36 @@ public final class Blur {
         return out;
     }
 
+    /**
+     * {@code image} with only the rectangle {@code [left, right) x [top, bottom)} blurred, as if it were the whole
+     * image (its own edges extended); the rest copied unchanged. For an image fitted into padding: the padding is no
+     * part of the image, and blurring across its edge would make the edge itself a detail.
+     */
+    public static float[] gaussian(
+            float[] image, int height, int width, double sigma, int left, int top, int right, int bottom) {
+        if (left < 0 || top < 0 || right > width || bottom > height || left >= right || top >= bottom) {
+            throw new IllegalArgumentException("an area [" + left + ", " + right + ") x [" + top + ", " + bottom
+                    + ") outside " + width + "x" + height);
+        }
+        int channels = image.length / (height * width);
+        int h = bottom - top;
+        int w = right - left;
+        float[] area = new float[channels * h * w];
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(image, c * height * width + (top + y) * width + left, area, c * h * w + y * w, w);
+            }
+        }
+        float[] blurred = gaussian(area, h, w, sigma);
+        float[] out = image.clone();
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(blurred, c * h * w + y * w, out, c * height * width + (top + y) * width + left, w);
+            }
+        }
+        return out;
+    }
+
     /** The normalised Gaussian of {@code sigma}, {@code 2 ceil(3 sigma) + 1} taps. */
     static float[] kernel(double sigma) {
         int radius = (int) Math.ceil(3 * sigma);

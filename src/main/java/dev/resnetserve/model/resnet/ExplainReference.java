@@ -23,10 +23,48 @@ public enum ExplainReference {
     /** The blur's sigma is the input's longer side over this. */
     public static final int BLUR_DIVISOR = 32;
 
-    /** The reference for {@code input}, {@code [3, height, width]} flattened: a new array of its length. */
+    /**
+     * The image's own part of the input, {@code [left, right) x [top, bottom)}: where an image is fitted into padding,
+     * the rest is padding.
+     */
+    public record Area(int left, int top, int right, int bottom) {
+
+        public Area {
+            if (left < 0 || top < 0 || left >= right || top >= bottom) {
+                throw new IllegalArgumentException(
+                        "an area [" + left + ", " + right + ") x [" + top + ", " + bottom + ")");
+            }
+        }
+
+        /** All of an input of {@code height x width}. */
+        public static Area whole(int height, int width) {
+            return new Area(0, 0, width, height);
+        }
+    }
+
+    /** The reference for {@code input}, {@code [3, height, width]} flattened, all of it the image. */
     public float[] of(float[] input, int height, int width) {
+        return of(input, height, width, Area.whole(height, width));
+    }
+
+    /**
+     * The reference for {@code input}, {@code [3, height, width]} flattened, whose image lies in {@code image}: a new
+     * array of its length. The blur blurs the image's area alone, as a picture of its own (its edges extended), and
+     * leaves the padding as it is: blurred across, the edge between image and padding would be a detail of its own
+     * that both methods would mark (measured: "Does the map point at the object?").
+     */
+    public float[] of(float[] input, int height, int width, Area image) {
         return switch (this) {
-            case BLUR -> Blur.gaussian(input, height, width, sigma(height, width));
+            case BLUR ->
+                Blur.gaussian(
+                        input,
+                        height,
+                        width,
+                        sigma(height, width),
+                        image.left(),
+                        image.top(),
+                        Math.min(width, image.right()),
+                        Math.min(height, image.bottom()));
             case MEAN -> new float[input.length];
         };
     }

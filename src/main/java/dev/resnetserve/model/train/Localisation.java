@@ -48,9 +48,11 @@ public final class Localisation {
     public static final int PATH_STEPS = 16;
 
     /**
-     * The maps' resolutions: cells a side of an integrated-gradients map and of an occlusion grid, and the stage
-     * Grad-CAM weights (0: the last residual stage; 1: the one before, at twice the resolution). {@link #DEFAULT}
-     * is the service's; the experiment can try others.
+     * The maps' settings: cells a side of an integrated-gradients map and of an occlusion grid, the stage Grad-CAM
+     * weights (0: the last residual stage; 1: the one before, at twice the resolution), the reference occlusion and
+     * integrated gradients compare with and, for the blur, a sigma in pixels instead of the service's (0: the
+     * service's), and integrated gradients' path points. {@link #DEFAULT} is the service's; the experiment can try
+     * others.
      */
     public record Grids(
             int attribution,
@@ -77,10 +79,19 @@ public final class Localisation {
         }
 
         /** The reference for {@code input}: the service's, or the image blurred by {@link #blurSigma} when set. */
-        float[] reference(float[] input, PreprocessingSpec spec) {
+        float[] reference(Case image, PreprocessingSpec spec) {
+            ExplainReference.Area area = image.area();
             return reference == ExplainReference.BLUR && blurSigma > 0
-                    ? Blur.gaussian(input, spec.height(), spec.width(), blurSigma)
-                    : reference.of(input, spec.height(), spec.width());
+                    ? Blur.gaussian(
+                            image.input(),
+                            spec.height(),
+                            spec.width(),
+                            blurSigma,
+                            area.left(),
+                            area.top(),
+                            area.right(),
+                            area.bottom())
+                    : reference.of(image.input(), spec.height(), spec.width(), area);
         }
     }
 
@@ -100,7 +111,15 @@ public final class Localisation {
      * @param boxShare the grown box's share of the input's area: what a map spread evenly would score
      * @param image the image's own area in the input, {@code [x0, y0, x1, y1]}: the rest is padding
      */
-    public record Case(int index, String shape, float[] input, double[] box, double boxShare, double[] image) {}
+    public record Case(int index, String shape, float[] input, double[] box, double boxShare, double[] image) {
+
+        /** The image's own area, whole pixels, as the service finds it ({@code Preprocessor.Placement#area}). */
+        public ExplainReference.Area area() {
+            return new ExplainReference.Area(
+                    (int) Math.round(image[0]), (int) Math.round(image[1]), (int) Math.round(image[2]), (int)
+                            Math.round(image[3]));
+        }
+    }
 
     /**
      * One map's score, with the map.
@@ -259,7 +278,7 @@ public final class Localisation {
                                 block,
                                 manager,
                                 image.input(),
-                                grids.reference(image.input(), spec),
+                                grids.reference(image, spec),
                                 shape,
                                 target,
                                 grids.steps(),
@@ -272,7 +291,7 @@ public final class Localisation {
                                 spec,
                                 target,
                                 grids.occlusion(),
-                                grids.reference(image.input(), spec));
+                                grids.reference(image, spec));
                     default -> throw new IllegalArgumentException("method " + method + "; methods: " + METHODS);
                 };
                 scores.add(new Score(

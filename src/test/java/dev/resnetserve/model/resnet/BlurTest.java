@@ -38,6 +38,35 @@ class BlurTest {
         assertThat(Blur.gaussian(point, 20, 30, 0)).as("sigma 0: a copy").containsExactly(point);
     }
 
+    /**
+     * An image fitted into padding: the reference blurs the image's own area as a picture of its own and leaves the
+     * padding, so the edge between them is no detail of the blur's (the maps marked it when the blur crossed it).
+     */
+    @Test
+    void onlyTheImagesOwnAreaIsBlurredAsAPictureOfItsOwn() {
+        int h = 32;
+        int w = 32;
+        float[] input = new float[3 * h * w];
+        java.util.Arrays.fill(input, -1f); // padding
+        for (int c = 0; c < 3; c++) {
+            for (int y = 8; y < 24; y++) {
+                java.util.Arrays.fill(input, c * h * w + y * w, c * h * w + y * w + w, 0.5f); // a flat image, rows 8-23
+            }
+        }
+        ExplainReference.Area image = new ExplainReference.Area(0, 8, 32, 24);
+
+        float[] reference = ExplainReference.BLUR.of(input, h, w, image);
+        float[] across = ExplainReference.BLUR.of(input, h, w);
+
+        assertThat(reference)
+                .as("a flat image is its own blur; the padding as it was")
+                .containsExactly(input, within(1e-6f));
+        assertThat(across[8 * w + 5])
+                .as("blurred across the edge: padding mixed into the image")
+                .isLessThan(0.4f);
+        assertThatThrownBy(() -> new ExplainReference.Area(4, 0, 4, 8)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void aSigmaOutOfBoundsOrAnImageOfTheWrongSizeIsRefused() {
         assertThatThrownBy(() -> Blur.gaussian(new float[12], 2, 2, -1)).isInstanceOf(IllegalArgumentException.class);
