@@ -195,6 +195,7 @@ public final class ServedModel {
      * path points {@code from} to {@code from + count - 1} of {@code steps} ({@link HeatMaps#pathGradients}), a
      * job a worker runs as {@link #gradCam}. The service queues an explanation's parts one after another, so that
      * classification batches run between them instead of waiting behind all of its passes at once.
+     * {@code baseline} ({@code [3, H, W]} flattened; {@code null}: 0) is where the path starts.
      */
     public CompletableFuture<float[]> pathGradients(
             float[] input, float[] baseline, int target, int from, int count, int steps) {

@@ -146,10 +146,10 @@ public final class Explainer {
         return named;
     }
 
-    /** Decodes and preprocesses {@code image}, each stage's time into {@code nanos} (by {@link Stage#ordinal()}). */
     /** A preprocessed input and the image's own part of it (the rest is padding). */
     private record Prepared(float[] input, ExplainReference.Area image) {}
 
+    /** Decodes and preprocesses {@code image}, each stage's time into {@code nanos} (by {@link Stage#ordinal()}). */
     private Prepared preprocess(ServedModel model, byte[] image, long[] nanos) {
         PreprocessingSpec spec = model.preprocessing();
         long start = System.nanoTime();

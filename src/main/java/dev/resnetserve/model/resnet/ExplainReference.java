@@ -55,18 +55,22 @@ public enum ExplainReference {
      */
     public float[] of(float[] input, int height, int width, Area image) {
         return switch (this) {
-            case BLUR ->
-                Blur.gaussian(
-                        input,
-                        height,
-                        width,
-                        sigma(height, width),
-                        image.left(),
-                        image.top(),
-                        Math.min(width, image.right()),
-                        Math.min(height, image.bottom()));
+            case BLUR -> blurred(input, height, width, image, sigma(height, width));
             case MEAN -> new float[input.length];
         };
+    }
+
+    /** {@link #BLUR}'s reference with another {@code sigma} than the service's (the localisation experiment's). */
+    public static float[] blurred(float[] input, int height, int width, Area image, double sigma) {
+        return Blur.gaussian(
+                input,
+                height,
+                width,
+                sigma,
+                image.left(),
+                image.top(),
+                Math.min(width, image.right()),
+                Math.min(height, image.bottom()));
     }
 
     /** The blur's sigma in pixels for an input of {@code height x width}. */

@@ -12,8 +12,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Integrated gradients (Sundararajan et al., 2017) of a network this project built: the gradient of the target's
- * logit with respect to the input, averaged along the straight path from a baseline (0 after normalisation, the
- * normalisation's mean colour) to the input, times the input's difference from the baseline. The path integral is
+ * logit with respect to the input, averaged along the straight path from a baseline (the service's
+ * {@link ExplainReference}: the image blurred, or 0 after normalisation, the mean colour; {@code null} here is 0) to
+ * the input, times the input's difference from the baseline. The path integral is
  * a midpoint Riemann sum of {@code steps} points, run {@link #CHUNK} at a time. Attributions sum, over every pixel
  * and channel, to the logit's change from the baseline to the input (completeness), up to the sum's error.
  *
@@ -43,7 +44,7 @@ public final class IntegratedGradients {
             return of(target, logits, gradientSum, input, null, steps);
         }
 
-        /** As above, from {@code baseline} ({@code null}: 0) to the input. */
+        /** As above, from {@code baseline} ({@code null}: 0) to the input: the mean times {@code input - baseline}. */
         public static Attributions of(
                 int target, float[] logits, float[] gradientSum, float[] input, float[] baseline, int steps) {
             float[] values = new float[input.length];
@@ -115,7 +116,10 @@ public final class IntegratedGradients {
         }
     }
 
-    /** A block's forward pass as {@link #attributions(UnaryOperator, NDManager, float[], long[], int, int)} takes it. */
+    /**
+     * A block's forward pass as {@link #attributions(UnaryOperator, NDManager, float[], float[], long[], int, int)}
+     * takes it.
+     */
     static UnaryOperator<NDArray> forward(Block net) {
         return x -> net.forward(new ParameterStore(x.getManager(), false), new NDList(x), false)
                 .singletonOrThrow();
@@ -137,9 +141,11 @@ public final class IntegratedGradients {
         }
         try (NDManager step = scope.newSubManager()) {
             JniUtils.setGradMode(false);
+            NDArray delta = x.sub(baseline);
+            delta.attach(step); // made in x's manager; freed with this step
             NDArray path = step.create(alphas)
                     .reshape(count, 1, 1, 1)
-                    .mul(x.sub(baseline))
+                    .mul(delta)
                     .add(baseline); // baseline + alpha (x - baseline)
             JniUtils.setGradMode(true);
             path.setRequiresGradient(true);

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Occlusion (Zeiler and Fergus, 2014) for any model, with forward passes only: the input is divided into a grid of
- * cells, and each cell in turn is filled with 0 after normalisation (the normalisation's mean colour, a neutral
- * grey); a cell's value is the drop of the target's probability when it alone is hidden. Rises count as no drop.
+ * cells, and each cell in turn is filled from a reference (the service's {@link ExplainReference}: by default the
+ * image blurred, else 0 after normalisation, the mean colour, a neutral grey); a cell's value is the drop of the target's probability when it alone is hidden. Rises count as no drop.
  * Scaled so the largest drop is 1. Each cell is hidden on its own, not in overlapping patches of several cells: a
  * patch's drop shared by the cells it covers spreads a small object's mass into its neighbours (measured on the
  * demo: 2x2-cell patches sliding one cell put 0.41 of the map's mass in the shape's box, single cells 0.47;

@@ -72,26 +72,20 @@ public final class Localisation {
             if (gradCamStagesBack < 0 || gradCamStagesBack > 3) {
                 throw new IllegalArgumentException("Grad-CAM stages back: 0..3; got " + gradCamStagesBack);
             }
-            if (blurSigma < 0 || blurSigma > Blur.MAX_SIGMA || steps < 1 || steps > 256) {
+            if (!(blurSigma >= 0 && blurSigma <= Blur.MAX_SIGMA) || steps < 1 || steps > 256) {
                 throw new IllegalArgumentException(
                         "blur sigma 0.." + Blur.MAX_SIGMA + ", steps 1..256; got " + blurSigma + ", " + steps);
+            }
+            if (reference == ExplainReference.MEAN && blurSigma > 0) {
+                throw new IllegalArgumentException("a blur sigma is for the blur reference, not " + reference);
             }
         }
 
         /** The reference for {@code input}: the service's, or the image blurred by {@link #blurSigma} when set. */
         float[] reference(Case image, PreprocessingSpec spec) {
-            ExplainReference.Area area = image.area();
-            return reference == ExplainReference.BLUR && blurSigma > 0
-                    ? Blur.gaussian(
-                            image.input(),
-                            spec.height(),
-                            spec.width(),
-                            blurSigma,
-                            area.left(),
-                            area.top(),
-                            area.right(),
-                            area.bottom())
-                    : reference.of(image.input(), spec.height(), spec.width(), area);
+            return blurSigma > 0
+                    ? ExplainReference.blurred(image.input(), spec.height(), spec.width(), image.area(), blurSigma)
+                    : reference.of(image.input(), spec.height(), spec.width(), image.area());
         }
     }
 
@@ -110,16 +104,16 @@ public final class Localisation {
      *              and cut to the input
      * @param boxShare the grown box's share of the input's area: what a map spread evenly would score
      * @param image the image's own area in the input, {@code [x0, y0, x1, y1]}: the rest is padding
+     * @param area  the same in whole pixels, as the service finds it ({@code Preprocessor.Placement#area})
      */
-    public record Case(int index, String shape, float[] input, double[] box, double boxShare, double[] image) {
-
-        /** The image's own area, whole pixels, as the service finds it ({@code Preprocessor.Placement#area}). */
-        public ExplainReference.Area area() {
-            return new ExplainReference.Area(
-                    (int) Math.round(image[0]), (int) Math.round(image[1]), (int) Math.round(image[2]), (int)
-                            Math.round(image[3]));
-        }
-    }
+    public record Case(
+            int index,
+            String shape,
+            float[] input,
+            double[] box,
+            double boxShare,
+            double[] image,
+            ExplainReference.Area area) {}
 
     /**
      * One map's score, with the map.
@@ -169,15 +163,17 @@ public final class Localisation {
                             .box(b.getMinX(), b.getMinY(), b.getMaxX(), b.getMaxY());
                     double[] grown = grown(box, spec.width(), spec.height());
                     double share = (grown[2] - grown[0]) * (grown[3] - grown[1]) / (spec.width() * spec.height());
-                    double[] image = Preprocessor.placement(sample.width(), sample.height(), spec)
-                            .box(0, 0, sample.width(), sample.height());
+                    Preprocessor.Placement placement = Preprocessor.placement(sample.width(), sample.height(), spec);
+                    double[] image = placement.box(0, 0, sample.width(), sample.height());
+                    int[] area = placement.area(spec.width(), spec.height());
                     return new Case(
                             i,
                             generator.classes().get(sample.label()),
                             preprocessor.toTensor(rgb, spec),
                             grown,
                             share,
-                            grown(image, spec.width(), spec.height(), 0));
+                            grown(image, spec.width(), spec.height(), 0),
+                            new ExplainReference.Area(area[0], area[1], area[2], area[3]));
                 })
                 .toList();
     }

@@ -23,7 +23,7 @@ import java.util.Optional;
 /**
  * {@code experiment localisation [--model classpath:models/demo] [--images 100] [--seed 2101] [--methods
  * grad-cam,hires-cam,integrated-gradients,occlusion] [--preprocessing imagenet|whole-image] [--out target/localisation]
- * [--pictures 0] [--attribution-grid 16] [--occlusion-grid 8] [--grad-cam-stages-back 0] [--reference blur|mean]
+ * [--pictures 0] [--attribution-grid 16] [--occlusion-grid 12] [--grad-cam-stages-back 0] [--reference blur|mean]
  * [--blur-sigma S] [--steps 16]}:
  * {@link Localisation} on {@code images} generated images of set {@code seed}, each explained for its true class by
  * each method. Prints a Markdown table per method (mean share of the map's mass in the shape's box grown by 10 %, the
@@ -83,6 +83,15 @@ final class LocalisationExperiment {
         return new Measured(preprocessing, scores, Localisation.summarise(scores, methods));
     }
 
+    private static ExplainReference reference(String name) {
+        for (ExplainReference r : ExplainReference.values()) {
+            if (r.name().equalsIgnoreCase(name)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("--reference is blur or mean, got " + name);
+    }
+
     /** A map of {@code method}, for its grid (every image's map of one method has the same). */
     private static ClassMap grid(List<Localisation.Score> scores, String method) {
         return scores.stream()
@@ -111,8 +120,7 @@ final class LocalisationExperiment {
                 Integer.parseInt(options.getOrDefault(
                         "occlusion-grid", Integer.toString(Localisation.Grids.DEFAULT.occlusion()))),
                 Integer.parseInt(options.getOrDefault("grad-cam-stages-back", "0")),
-                ExplainReference.valueOf(
-                        options.getOrDefault("reference", "blur").toUpperCase(Locale.ROOT)),
+                reference(options.getOrDefault("reference", "blur")),
                 Double.parseDouble(options.getOrDefault("blur-sigma", "0")),
                 Integer.parseInt(options.getOrDefault("steps", Integer.toString(Localisation.PATH_STEPS))));
         Measured m = measure(location, Optional.ofNullable(options.get("preprocessing")), seed, count, methods, grids);

@@ -1,6 +1,7 @@
 package dev.resnetserve.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.resnetserve.model.resnet.ClassMap;
@@ -120,6 +121,20 @@ class LocalisationTest {
         assertThat(Localisation.ceiling(16, 16, new double[] {40, 40, 56, 56}, 128, 128))
                 .as("the same box on a grid of 8 px: whole cells inside")
                 .isEqualTo(1.0, within(1e-9));
+    }
+
+    @Test
+    void theExperimentsSettingsAreBounded() {
+        for (double sigma : new double[] {Double.NaN, -1, 129}) {
+            assertThatThrownBy(() -> new Localisation.Grids(16, 12, 0, ExplainReference.BLUR, sigma, 16))
+                    .as("sigma " + sigma)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> new Localisation.Grids(16, 12, 0, ExplainReference.MEAN, 6, 16))
+                .as("a sigma for the grey reference")
+                .hasMessageContaining("blur reference");
+        assertThatThrownBy(() -> new Localisation.Grids(16, 12, 0, ExplainReference.BLUR, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
