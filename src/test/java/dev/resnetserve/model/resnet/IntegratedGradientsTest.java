@@ -21,16 +21,13 @@ class IntegratedGradientsTest {
 
     @Test
     void attributionsSumToTheLogitsChangeFromTheBaseline() {
-        ResNetSpec spec = ResNetSpec.named("resnet-demo", 5).withInputSize(32);
-        Block net = ResNetBuilder.build(spec);
-        long[] shape = {1, 3, 32, 32};
         float[] input = GaussianInputs.of(11, 32);
         try (NDManager manager = NDManager.newBaseManager()) { // starts the engine
             boolean gradMode = JniUtils.isGradMode();
-            net.initialize(manager, DataType.FLOAT32, new Shape(shape));
+            Block net = network(manager);
             int arrays = manager.getManagedArrays().size();
 
-            IntegratedGradients.Attributions a = IntegratedGradients.attributions(net, manager, input, shape, 2, 64);
+            IntegratedGradients.Attributions a = IntegratedGradients.attributions(net, manager, input, SHAPE, 2, 64);
 
             assertThat(JniUtils.isGradMode()).isEqualTo(gradMode);
             assertThat(manager.getManagedArrays()).hasSize(arrays);
@@ -39,7 +36,7 @@ class IntegratedGradientsTest {
             for (float v : a.values()) {
                 sum += v;
             }
-            double change = a.logits()[2] - logit(net, manager, new float[input.length], shape, 2);
+            double change = a.logits()[2] - logit(net, manager, new float[input.length], SHAPE, 2);
             assertThat(Math.abs(change))
                     .as("the logit moves between baseline and input")
                     .isGreaterThan(1e-3);
@@ -60,28 +57,35 @@ class IntegratedGradientsTest {
     /** The same property from the service's default reference, the image blurred: the path starts there. */
     @Test
     void fromABlurredBaselineTheySumToTheLogitsChangeFromIt() {
-        ResNetSpec spec = ResNetSpec.named("resnet-demo", 5).withInputSize(32);
-        Block net = ResNetBuilder.build(spec);
-        long[] shape = {1, 3, 32, 32};
         float[] input = GaussianInputs.of(12, 32);
         float[] baseline = ExplainReference.BLUR.of(input, 32, 32);
         try (NDManager manager = NDManager.newBaseManager()) {
-            net.initialize(manager, DataType.FLOAT32, new Shape(shape));
+            Block net = network(manager);
 
-            IntegratedGradients.Attributions a = HeatMaps.attributions(net, manager, input, baseline, shape, 3, 64);
+            IntegratedGradients.Attributions a = HeatMaps.attributions(net, manager, input, baseline, SHAPE, 3, 64);
 
             double sum = 0;
             for (float v : a.values()) {
                 sum += v;
             }
-            double change = a.logits()[3] - logit(net, manager, baseline, shape, 3);
-            double fromZero = a.logits()[3] - logit(net, manager, new float[input.length], shape, 3);
+            double change = a.logits()[3] - logit(net, manager, baseline, SHAPE, 3);
+            double fromZero = a.logits()[3] - logit(net, manager, new float[input.length], SHAPE, 3);
             assertThat(Math.abs(change)).isGreaterThan(1e-3);
             assertThat(Math.abs(change - fromZero))
                     .as("the blurred image is another starting point than 0")
                     .isGreaterThan(0.1 * Math.abs(change));
             assertThat(sum).as("completeness from the blur").isCloseTo(change, within(0.05 * Math.abs(change)));
         }
+    }
+
+    /** The input's shape: one 32x32 image. */
+    private static final long[] SHAPE = {1, 3, 32, 32};
+
+    /** A randomly initialised demo network of 5 classes at 32 px. */
+    private static Block network(NDManager manager) {
+        Block net = ResNetBuilder.build(ResNetSpec.named("resnet-demo", 5).withInputSize(32));
+        net.initialize(manager, DataType.FLOAT32, new Shape(SHAPE));
+        return net;
     }
 
     private static float logit(Block net, NDManager manager, float[] input, long[] shape, int c) {
