@@ -11,7 +11,8 @@ package dev.resnetserve.model.resnet;
  */
 public enum ExplainReference {
     /**
-     * The image blurred (Gaussian, sigma = the input's longer side / {@link #BLUR_DIVISOR}: 6 px at 192, 7 at 224):
+     * The image's own area blurred, the padding around it left as it is (Gaussian, sigma = the input's longer side /
+     * {@link #BLUR_DIVISOR}: 6 px at 192, 7 at 224):
      * occlusion blurs the hidden cell; integrated gradients' path runs from the blurred image to the image (the
      * blurred baseline of Sturmfels, Lundberg and Lee, "Visualizing the Impact of Feature Attribution Baselines",
      * Distill 2020).
