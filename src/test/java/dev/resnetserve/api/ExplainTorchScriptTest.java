@@ -60,8 +60,8 @@ class ExplainTorchScriptTest {
         assertThat(byDefault.status()).as(byDefault.body()).isEqualTo(200);
         JsonNode body = byDefault.json();
         assertThat(body.get("method").asString()).isEqualTo("grad-cam");
-        assertThat(body.get("width").asInt()).isEqualTo(14); // the last stage at 224 px
-        assertThat(body.get("height").asInt()).isEqualTo(14);
+        assertThat(body.get("width").asInt()).isEqualTo(28); // the last stage's 14 at 224 px, on half cells
+        assertThat(body.get("height").asInt()).isEqualTo(28);
         assertThat(body.get("target").get("index").asInt())
                 .isEqualTo(top.get("index").asInt());
         assertThat(peak(body)).isEqualTo(1.0);

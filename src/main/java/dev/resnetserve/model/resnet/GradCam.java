@@ -184,4 +184,45 @@ public final class GradCam {
         }
         return best;
     }
+
+    /**
+     * {@code map}, a stage's {@code h x w} grid over an input of {@code height x width}, placed where the stage's
+     * features are, on a grid of half its cells. A ResNet's convolutions with stride 2 (3x3 with padding 1, 1x1, 7x7
+     * with padding 3, its 3x3 max pooling with padding 1) each centre output {@code j} on input {@code 2j}, so feature
+     * {@code i} of a stage of stride {@code s} is centred on input pixel {@code s i}, and covers {@code [s i - s/2, s i
+     * + s/2)}: half a cell up and to the left of the cell {@code [s i, s i + s)} that an even division of the input
+     * would give it. Drawn on the even division, every map lay half a cell down and to the right of what the network
+     * saw (measured on the demo: "Does the map point at the object?"). The placed map has cells of {@code s / 2}
+     * pixels, {@code ceil(side / (s / 2))} a side; half-cell {@code k} takes feature {@code (k + 1) / 2} (the last
+     * feature's own where a side ends past it). The stride is the least power of two whose multiple of the stage's
+     * cells covers the input (16 for the demo's 12 cells at 192 px, 32 for a torchvision ResNet's 7 at 224). A map as
+     * fine as the input (stride 1) is given back as it is.
+     */
+    public static ClassMap placed(ClassMap map, int height, int width) {
+        int strideY = stride(height, map.height());
+        int strideX = stride(width, map.width());
+        if (strideY < 2 || strideX < 2) {
+            return map;
+        }
+        int rows = (int) Math.ceil(height / (strideY / 2.0));
+        int columns = (int) Math.ceil(width / (strideX / 2.0));
+        float[] out = new float[rows * columns];
+        for (int k = 0; k < rows; k++) {
+            int row = Math.min(map.height() - 1, (k + 1) / 2);
+            for (int l = 0; l < columns; l++) {
+                int column = Math.min(map.width() - 1, (l + 1) / 2);
+                out[k * columns + l] = map.map()[row * map.width() + column];
+            }
+        }
+        return new ClassMap(map.target(), map.logits(), rows, columns, out);
+    }
+
+    /** The least power of two {@code s} with {@code s x cells >= side}. */
+    static int stride(int side, int cells) {
+        int s = 1;
+        while ((long) s * cells < side) {
+            s *= 2;
+        }
+        return s;
+    }
 }

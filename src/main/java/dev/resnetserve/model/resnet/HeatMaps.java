@@ -73,8 +73,8 @@ public final class HeatMaps {
 
     /**
      * A Grad-CAM or HiResCAM map ({@code weighting}) on the residual stage {@code stagesBack} before the last
-     * ({@link GradCam#compute(Block, NDManager, float[], long[], int, int, GradCam.Weighting)}); a TorchScript module's
-     * recipe reaches the last stage only. A model with test views ({@link ViewMean}) is explained through its network
+     * ({@link GradCam#compute(Block, NDManager, float[], long[], int, int, GradCam.Weighting)}), placed where the
+     * stage's features are ({@link GradCam#placed}); a TorchScript module's recipe reaches the last stage only. A model with test views ({@link ViewMean}) is explained through its network
      * on the input as it is, for the class of its own answer (the mean over the views) when none is asked for, and
      * the logits given back are that answer's.
      */
@@ -99,16 +99,21 @@ public final class HeatMaps {
                 throw new IllegalArgumentException("a TorchScript module's Grad-CAM reaches its last stage only");
             }
             frozen(module, manager);
-            return GradCam.compute(
-                    manager,
-                    input,
-                    shape,
-                    target,
-                    x -> method(module, FEATURES, x),
-                    a -> method(module, HEAD, a),
-                    weighting);
+            return GradCam.placed(
+                    GradCam.compute(
+                            manager,
+                            input,
+                            shape,
+                            target,
+                            x -> method(module, FEATURES, x),
+                            a -> method(module, HEAD, a),
+                            weighting),
+                    (int) shape[2],
+                    (int) shape[3]);
         }
-        return GradCam.compute(block, manager, input, shape, target, stagesBack, weighting);
+        return GradCam.placed(
+                GradCam.compute(block, manager, input, shape, target, stagesBack, weighting), (int) shape[2], (int)
+                        shape[3]);
     }
 
     /** An integrated-gradients map, {@code steps} path points, pooled to {@link #ATTRIBUTION_GRID} cells a side. */

@@ -282,4 +282,35 @@ class GradCamTest {
         }
         return max;
     }
+
+    /**
+     * A stage's feature {@code i} is centred on input pixel {@code stride x i} (every stride-2 convolution centres
+     * output {@code j} on input {@code 2j}), so its map is placed on half cells, each taking the feature whose centre
+     * is nearest: half a cell up and left of an even division of the input.
+     */
+    @Test
+    void aMapIsPlacedWhereItsFeaturesAre() {
+        ClassMap map = new ClassMap(1, new float[] {0f, 1f}, 2, 2, new float[] {1, 2, 3, 4});
+
+        ClassMap placed = GradCam.placed(map, 4, 4); // stride 2: half cells of 1 px
+
+        assertThat(placed.height()).isEqualTo(4);
+        assertThat(placed.width()).isEqualTo(4);
+        assertThat(placed.map()).containsExactly(1, 2, 2, 2, 3, 4, 4, 4, 3, 4, 4, 4, 3, 4, 4, 4);
+        assertThat(placed.target()).isEqualTo(1);
+        assertThat(GradCam.stride(192, 12))
+                .as("the demo's last stage at 192 px")
+                .isEqualTo(16);
+        assertThat(GradCam.stride(224, 7))
+                .as("a torchvision ResNet's at 224 px")
+                .isEqualTo(32);
+        assertThat(GradCam.stride(200, 13)).as("a side that is no multiple").isEqualTo(16);
+        assertThat(GradCam.placed(new ClassMap(0, new float[1], 12, 12, new float[144]), 192, 192)
+                        .width())
+                .isEqualTo(24);
+        ClassMap fine = new ClassMap(0, new float[1], 4, 4, new float[16]);
+        assertThat(GradCam.placed(fine, 4, 4))
+                .as("as fine as the input: as it is")
+                .isSameAs(fine);
+    }
 }

@@ -49,9 +49,13 @@ class TorchScriptHeatMapsTest {
 
             assertThat(JniUtils.isGradMode()).isFalse();
             assertThat(map.target()).isEqualTo(3);
-            assertThat(map.height()).isEqualTo(14);
-            assertThat(map.width()).isEqualTo(14);
-            float[] expected = expectedCam(block, manager, input, 3);
+            assertThat(map.height())
+                    .as("the last stage's 14 cells, placed on half cells")
+                    .isEqualTo(28);
+            assertThat(map.width()).isEqualTo(28);
+            float[] expected = GradCam.placed(
+                            new ClassMap(3, new float[0], 14, 14, expectedCam(block, manager, input, 3)), 224, 224)
+                    .map();
             for (int i = 0; i < expected.length; i++) {
                 assertThat(map.map()[i]).as("cell %d", i).isCloseTo(expected[i], within(1e-4f));
             }
