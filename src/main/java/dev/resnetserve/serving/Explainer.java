@@ -158,10 +158,11 @@ public final class Explainer {
         RgbImage rgb = decoder.decode(image, spec.alpha(), spec.background(), deadline);
         long decoded = System.nanoTime();
         float[] tensor = preprocessor.toTensor(rgb, spec);
-        int[] area = Preprocessor.placement(rgb.width(), rgb.height(), spec).area(spec.width(), spec.height());
+        ExplainReference.Area area = ExplainReference.Area.of(
+                Preprocessor.placement(rgb.width(), rgb.height(), spec).area(spec.width(), spec.height()));
         nanos[Stage.DECODE.ordinal()] = decoded - start;
         nanos[Stage.PREPROCESS.ordinal()] = System.nanoTime() - decoded;
-        return new Prepared(tensor, new ExplainReference.Area(area[0], area[1], area[2], area[3]));
+        return new Prepared(tensor, area);
     }
 
     /**

@@ -37,6 +37,11 @@ public enum ExplainReference {
             }
         }
 
+        /** From {@code [left, top, right, bottom]}, as {@code Preprocessor.Placement#area} gives it. */
+        public static Area of(int[] box) {
+            return new Area(box[0], box[1], box[2], box[3]);
+        }
+
         /** All of an input of {@code height x width}. */
         public static Area whole(int height, int width) {
             return new Area(0, 0, width, height);

@@ -74,8 +74,8 @@ public final class HeatMaps {
     /**
      * A Grad-CAM or HiResCAM map ({@code weighting}) on the residual stage {@code stagesBack} before the last
      * ({@link GradCam#compute(Block, NDManager, float[], long[], int, int, GradCam.Weighting)}), placed where the
-     * stage's features are ({@link GradCam#placed}); a TorchScript module's recipe reaches the last stage only. A model with test views ({@link ViewMean}) is explained through its network
-     * on the input as it is, for the class of its own answer (the mean over the views) when none is asked for, and
+     * stage's features are ({@link GradCam#placed}); a TorchScript module's recipe reaches the last stage only. A
+     * model with test views ({@link ViewMean}) is explained through its network on the input as it is, for the class of its own answer (the mean over the views) when none is asked for, and
      * the logits given back are that answer's.
      */
     public static ClassMap gradCam(
@@ -93,42 +93,36 @@ public final class HeatMaps {
             ClassMap map = gradCam(ViewMean.network(model), manager, input, shape, chosen, stagesBack, weighting);
             return new ClassMap(chosen, answer, map.height(), map.width(), map.map());
         }
-        Block block = model;
-        if (block instanceof PtSymbolBlock module) {
+        ClassMap map;
+        if (model instanceof PtSymbolBlock module) {
             if (stagesBack != 0) {
                 throw new IllegalArgumentException("a TorchScript module's Grad-CAM reaches its last stage only");
             }
             frozen(module, manager);
-            return GradCam.placed(
-                    GradCam.compute(
-                            manager,
-                            input,
-                            shape,
-                            target,
-                            x -> method(module, FEATURES, x),
-                            a -> method(module, HEAD, a),
-                            weighting),
-                    (int) shape[2],
-                    (int) shape[3]);
+            map = GradCam.compute(
+                    manager,
+                    input,
+                    shape,
+                    target,
+                    x -> method(module, FEATURES, x),
+                    a -> method(module, HEAD, a),
+                    weighting);
+        } else {
+            map = GradCam.compute(model, manager, input, shape, target, stagesBack, weighting);
         }
-        return GradCam.placed(
-                GradCam.compute(block, manager, input, shape, target, stagesBack, weighting), (int) shape[2], (int)
-                        shape[3]);
+        return GradCam.placed(map, (int) shape[2], (int) shape[3]);
     }
 
     /** An integrated-gradients map, {@code steps} path points, pooled to {@link #ATTRIBUTION_GRID} cells a side. */
     public static ClassMap integratedGradients(
             Block block, NDManager manager, float[] input, long[] shape, int target, int steps) {
-        return integratedGradients(block, manager, input, shape, target, steps, ATTRIBUTION_GRID);
+        return integratedGradients(block, manager, input, null, shape, target, steps, ATTRIBUTION_GRID);
     }
 
-    /** An integrated-gradients map pooled to {@code grid} cells a side. */
-    public static ClassMap integratedGradients(
-            Block block, NDManager manager, float[] input, long[] shape, int target, int steps, int grid) {
-        return integratedGradients(block, manager, input, null, shape, target, steps, grid);
-    }
-
-    /** As above, the path from {@code baseline} ({@code [3, H, W]} flattened; {@code null}: 0) to the input. */
+    /**
+     * An integrated-gradients map pooled to {@code grid} cells a side, the path from {@code baseline} ({@code [3, H,
+     * W]} flattened; {@code null}: 0) to the input.
+     */
     public static ClassMap integratedGradients(
             Block block,
             NDManager manager,

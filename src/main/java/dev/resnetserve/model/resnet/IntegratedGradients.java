@@ -37,14 +37,9 @@ public final class IntegratedGradients {
 
         /**
          * The attributions from the gradients summed over all {@code steps} path points ({@link #pathGradients}):
-         * their mean times the input's difference from the baseline (0), element by element. The service sums the
+         * their mean times the input's difference from {@code baseline} ({@code null}: 0), element by element. The service sums the
          * parts its workers return and the direct path sums them on the engine; both end here.
          */
-        public static Attributions of(int target, float[] logits, float[] gradientSum, float[] input, int steps) {
-            return of(target, logits, gradientSum, input, null, steps);
-        }
-
-        /** As above, from {@code baseline} ({@code null}: 0) to the input: the mean times {@code input - baseline}. */
         public static Attributions of(
                 int target, float[] logits, float[] gradientSum, float[] input, float[] baseline, int steps) {
             float[] values = new float[input.length];
@@ -78,7 +73,7 @@ public final class IntegratedGradients {
             NDArray x = scope.create(input, new Shape(shape));
             float[] logits = net.apply(x).toFloatArray();
             int chosen = target >= 0 ? target : GradCam.argMax(logits);
-            NDArray b = baseline == null ? scope.zeros(new Shape(shape)) : scope.create(baseline, new Shape(shape));
+            NDArray b = baseline(scope, baseline, shape);
             NDArray gradientSum = scope.zeros(new Shape(shape));
             for (int from = 0; from < steps; from += CHUNK) {
                 gradientSum.addi(pathGradients(net, scope, x, b, chosen, from, Math.min(CHUNK, steps - from), steps));
@@ -108,8 +103,15 @@ public final class IntegratedGradients {
             int steps) {
         boolean gradMode = JniUtils.isGradMode();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray b = baseline == null ? scope.zeros(new Shape(shape)) : scope.create(baseline, new Shape(shape));
-            return pathGradients(net, scope, scope.create(input, new Shape(shape)), b, target, from, count, steps)
+            return pathGradients(
+                            net,
+                            scope,
+                            scope.create(input, new Shape(shape)),
+                            baseline(scope, baseline, shape),
+                            target,
+                            from,
+                            count,
+                            steps)
                     .toFloatArray();
         } finally {
             JniUtils.setGradMode(gradMode);
@@ -123,6 +125,11 @@ public final class IntegratedGradients {
     static UnaryOperator<NDArray> forward(Block net) {
         return x -> net.forward(new ParameterStore(x.getManager(), false), new NDList(x), false)
                 .singletonOrThrow();
+    }
+
+    /** {@code baseline} as an array of {@code shape} in {@code scope}; {@code null}: zeros. */
+    private static NDArray baseline(NDManager scope, float[] baseline, long[] shape) {
+        return baseline == null ? scope.zeros(new Shape(shape)) : scope.create(baseline, new Shape(shape));
     }
 
     /** The summed gradient of a chunk of path points, {@code [1, 3, H, W]}, in {@code scope}. */

@@ -103,17 +103,17 @@ public final class Localisation {
      * @param box   the shape's bounding box in the input's pixels, {@code [x0, y0, x1, y1]}, grown by {@link #GROWTH}
      *              and cut to the input
      * @param boxShare the grown box's share of the input's area: what a map spread evenly would score
-     * @param image the image's own area in the input, {@code [x0, y0, x1, y1]}: the rest is padding
-     * @param area  the same in whole pixels, as the service finds it ({@code Preprocessor.Placement#area})
+     * @param area  the image's own area in the input, as the service finds it ({@code Preprocessor.Placement#area}):
+     *              the rest is padding
      */
     public record Case(
-            int index,
-            String shape,
-            float[] input,
-            double[] box,
-            double boxShare,
-            double[] image,
-            ExplainReference.Area area) {}
+            int index, String shape, float[] input, double[] box, double boxShare, ExplainReference.Area area) {
+
+        /** The image's own area, {@code [x0, y0, x1, y1]}, as {@link #share} takes a box. */
+        public double[] image() {
+            return new double[] {area.left(), area.top(), area.right(), area.bottom()};
+        }
+    }
 
     /**
      * One map's score, with the map.
@@ -163,30 +163,22 @@ public final class Localisation {
                             .box(b.getMinX(), b.getMinY(), b.getMaxX(), b.getMaxY());
                     double[] grown = grown(box, spec.width(), spec.height());
                     double share = (grown[2] - grown[0]) * (grown[3] - grown[1]) / (spec.width() * spec.height());
-                    Preprocessor.Placement placement = Preprocessor.placement(sample.width(), sample.height(), spec);
-                    double[] image = placement.box(0, 0, sample.width(), sample.height());
-                    int[] area = placement.area(spec.width(), spec.height());
                     return new Case(
                             i,
                             generator.classes().get(sample.label()),
                             preprocessor.toTensor(rgb, spec),
                             grown,
                             share,
-                            grown(image, spec.width(), spec.height(), 0),
-                            new ExplainReference.Area(area[0], area[1], area[2], area[3]));
+                            ExplainReference.Area.of(Preprocessor.placement(sample.width(), sample.height(), spec)
+                                    .area(spec.width(), spec.height())));
                 })
                 .toList();
     }
 
     /** {@code box} with its width and height grown by {@link #GROWTH} about its centre, cut to the input. */
     static double[] grown(double[] box, int width, int height) {
-        return grown(box, width, height, GROWTH);
-    }
-
-    /** {@code box} grown by {@code growth} of its width and height about its centre, cut to the input. */
-    private static double[] grown(double[] box, int width, int height, double growth) {
-        double dx = (box[2] - box[0]) * growth / 2;
-        double dy = (box[3] - box[1]) * growth / 2;
+        double dx = (box[2] - box[0]) * GROWTH / 2;
+        double dy = (box[3] - box[1]) * GROWTH / 2;
         return new double[] {
             Math.max(0, box[0] - dx),
             Math.max(0, box[1] - dy),
