@@ -45,7 +45,7 @@ public final class ResNetBuilder {
                 channels = out;
             }
         }
-        Block pool = spec.name().endsWith("resnet-demo") ? Pool.globalMaxPool2dBlock() : Pool.globalAvgPool2dBlock();
+        Block pool = spec.pooling() == GlobalPooling.MAX ? Pool.globalMaxPool2dBlock() : Pool.globalAvgPool2dBlock();
         return net.add(pool)
                 .add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(spec.classes()).build());

@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * A member of the ResNet family: stem, block type, channel width and block count per stage, classes, input size,
- * and whether blocks have skip connections ({@code residual = false}: the "plain" twin of He et al. section 4.1).
+ * whether blocks have skip connections ({@code residual = false}: the "plain" twin of He et al. section 4.1), and
+ * the global pooling before the classifier.
  */
 public record ResNetSpec(
         String name,
@@ -17,7 +18,8 @@ public record ResNetSpec(
         int stemWidth,
         int classes,
         int inputSize,
-        boolean residual) {
+        boolean residual,
+        GlobalPooling pooling) {
 
     public ResNetSpec {
         if (widths.length != blocks.length || widths.length == 0) {
@@ -37,7 +39,8 @@ public record ResNetSpec(
             "resnet32",
             "resnet44",
             "resnet56",
-            "resnet-demo");
+            "resnet-demo",
+            "resnet-demo-avg");
 
     /** The named variant; {@code plain-} before any name gives its twin without skip connections. */
     public static ResNetSpec named(String name, int classes) {
@@ -51,7 +54,7 @@ public record ResNetSpec(
             case "resnet101" -> imagenet(base, BlockType.BOTTLENECK, 3, 4, 23, 3);
             case "resnet152" -> imagenet(base, BlockType.BOTTLENECK, 3, 8, 36, 3);
             case "resnet20", "resnet32", "resnet44", "resnet56", "resnet110" -> cifar(base);
-            case "resnet-demo" ->
+            case "resnet-demo", "resnet-demo-avg" ->
                 new ResNetSpec(
                         base,
                         Stem.SMALL,
@@ -61,7 +64,8 @@ public record ResNetSpec(
                         16,
                         8,
                         128,
-                        true);
+                        true,
+                        base.equals("resnet-demo") ? GlobalPooling.MAX : GlobalPooling.AVG);
             default ->
                 throw new IllegalArgumentException(
                         "unknown architecture '" + name + "'; known: " + NAMES + " (and plain- twins)");
@@ -71,26 +75,60 @@ public record ResNetSpec(
     }
 
     private static ResNetSpec imagenet(String name, BlockType block, int... blocks) {
-        return new ResNetSpec(name, Stem.IMAGENET, block, new int[] {64, 128, 256, 512}, blocks, 64, 1000, 224, true);
+        return new ResNetSpec(
+                name,
+                Stem.IMAGENET,
+                block,
+                new int[] {64, 128, 256, 512},
+                blocks,
+                64,
+                1000,
+                224,
+                true,
+                GlobalPooling.AVG);
     }
 
     private static ResNetSpec cifar(String name) {
         int depth = Integer.parseInt(name.substring("resnet".length()));
         int n = (depth - 2) / 6;
         return new ResNetSpec(
-                name, Stem.CIFAR, BlockType.BASIC, new int[] {16, 32, 64}, new int[] {n, n, n}, 16, 10, 32, true);
+                name,
+                Stem.CIFAR,
+                BlockType.BASIC,
+                new int[] {16, 32, 64},
+                new int[] {n, n, n},
+                16,
+                10,
+                32,
+                true,
+                GlobalPooling.AVG);
     }
 
     public ResNetSpec withClasses(int count) {
-        return new ResNetSpec(name, stem, block, widths, blocks, stemWidth, count, inputSize, residual);
+        return new ResNetSpec(name, stem, block, widths, blocks, stemWidth, count, inputSize, residual, pooling);
     }
 
     public ResNetSpec withInputSize(int size) {
-        return new ResNetSpec(name, stem, block, widths, blocks, stemWidth, classes, size, residual);
+        return new ResNetSpec(name, stem, block, widths, blocks, stemWidth, classes, size, residual, pooling);
     }
 
     public ResNetSpec plain() {
-        return new ResNetSpec("plain-" + name, stem, block, widths, blocks, stemWidth, classes, inputSize, false);
+        return new ResNetSpec(
+                "plain-" + name, stem, block, widths, blocks, stemWidth, classes, inputSize, false, pooling);
+    }
+
+    /**
+     * Whether a network of this spec has the same weights, shape for shape, as one of {@code other}: every layer
+     * alike, the name, input size and global pooling (which has no weights) free to differ.
+     */
+    public boolean sameWeightsAs(ResNetSpec other) {
+        return stem == other.stem
+                && block == other.block
+                && Arrays.equals(widths, other.widths)
+                && Arrays.equals(blocks, other.blocks)
+                && stemWidth == other.stemWidth
+                && classes == other.classes
+                && residual == other.residual;
     }
 
     /** Weighted layers: convolutions on the main path plus the classifier, as the paper counts depth. */
@@ -120,7 +158,8 @@ public record ResNetSpec(
                 && stemWidth == s.stemWidth
                 && classes == s.classes
                 && inputSize == s.inputSize
-                && residual == s.residual;
+                && residual == s.residual
+                && pooling == s.pooling;
     }
 
     @Override

@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
@@ -42,7 +43,7 @@ import org.springframework.util.FileSystemUtils;
 /**
  * {@code java -jar resnet-serve.jar train [--arch resnet-demo] [--train 24000] [--val 1000] [--test 2000]
  * [--warmup 3] [--epochs 14] [--batch 32] [--lr 0.001] [--seed 42] [--input 128] [--init torch|djl]
- * [--from LOCATION] [--out models/demo] [--name demo]} ({@link TrainOptions}: the defaults are the demo's first
+ * [--from LOCATION] [--activation-penalty 0] [--out models/demo] [--name demo]} ({@link TrainOptions}: the defaults are the demo's first
  * step): generates the shapes data set, trains on the CPU with DJL (from a model this project trained, with
  * {@code --from}), reports per-epoch loss/accuracy and held-out accuracy, and saves a model directory the service
  * loads as any other ({@code <name>-<epochs>.params}, {@code synset.txt}, {@code resnet-serve.properties}).
@@ -104,14 +105,18 @@ public final class TrainCommand {
                 generate("held-out test", o.seed() + 2, o.testSize(), o.batch(), false, preprocessing, false);
 
         try (Model model = Model.newInstance(o.name(), Device.cpu(), ModelLoader.ENGINE)) {
-            model.setBlock(ResNetBuilder.build(spec));
+            SequentialBlock network = (SequentialBlock) ResNetBuilder.build(spec);
             if (o.initialisation().equals("torch")) {
                 initialiseLikePyTorch(
-                        model.getBlock(),
+                        network,
                         spec.widths()[spec.widths().length - 1] * spec.block().expansion());
             }
+            model.setBlock(o.activationPenalty() > 0 ? new ActivationPenalty.Net(network) : network);
             int steps = (o.warmupEpochs() + o.epochs()) * (int) Math.ceil((double) o.trainSize() / o.batch());
-            DefaultTrainingConfig config = trainingConfig(o.learningRate(), steps)
+            Loss loss = o.activationPenalty() > 0
+                    ? new ActivationPenalty.PenalisedLoss(o.activationPenalty())
+                    : Loss.softmaxCrossEntropyLoss();
+            DefaultTrainingConfig config = trainingConfig(loss, o.learningRate(), steps)
                     .addTrainingListeners(TrainingListener.Defaults.logging())
                     .addTrainingListeners(new EpochReport(out));
             double accuracy;
@@ -135,6 +140,7 @@ public final class TrainCommand {
                 EasyTrain.fit(trainer, o.epochs(), train, validation);
                 accuracy = accuracy(trainer, test);
             }
+            model.setBlock(network); // saved as the plain network, whatever it trained inside
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             out.printf(
                     Locale.ROOT,
@@ -151,8 +157,10 @@ public final class TrainCommand {
 
     /**
      * The model {@code --from} names, loaded and checked before any work: one this project trained (not a
-     * TorchScript backbone with a head), of the same architecture and classes. Its weights fit any input size (the
-     * network is fully convolutional up to its global pooling), so a model can go on training at another input.
+     * TorchScript backbone with a head), of the same layers and classes (an architecture that differs in its global
+     * pooling only, {@code resnet-demo} and {@code resnet-demo-avg}, has the same weights). Its weights fit any input
+     * size (the network is fully convolutional up to its global pooling), so a model can go on training at another
+     * input.
      */
     private record StartFrom(String location, ModelDescriptor descriptor, ZooModel<NDList, NDList> model)
             implements AutoCloseable {
@@ -168,7 +176,8 @@ public final class TrainCommand {
                         .orElseThrow(() -> new IllegalArgumentException("--from " + location
                                 + " is not a network trained by this project (no " + ModelDescriptor.FILE_NAME
                                 + ", or a TorchScript backbone)"));
-                if (!descriptor.architecture().equals(net.name()) || descriptor.classes() != net.classes()) {
+                if (!ResNetSpec.named(descriptor.architecture(), descriptor.classes())
+                        .sameWeightsAs(net)) {
                     throw new IllegalArgumentException(String.format(
                             Locale.ROOT,
                             "--from %s is %s with %d classes, not %s with %d",
@@ -232,7 +241,11 @@ public final class TrainCommand {
      * {@code steps} updates. {@code TrainerParityTest} checks one step of it against PyTorch.
      */
     static DefaultTrainingConfig trainingConfig(float learningRate, int steps) {
-        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+        return trainingConfig(Loss.softmaxCrossEntropyLoss(), learningRate, steps);
+    }
+
+    private static DefaultTrainingConfig trainingConfig(Loss loss, float learningRate, int steps) {
+        return new DefaultTrainingConfig(loss)
                 .optOptimizer(new TorchAdam(CosineTracker.builder()
                         .setBaseValue(learningRate)
                         .optFinalValue(learningRate / 100)

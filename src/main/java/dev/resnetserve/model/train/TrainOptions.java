@@ -20,7 +20,8 @@ record TrainOptions(
         int inputSize,
         boolean squareValidation,
         String initialisation,
-        String from) {
+        String from,
+        float activationPenalty) {
 
     private static final Set<String> KNOWN = Set.of(
             "arch",
@@ -37,7 +38,8 @@ record TrainOptions(
             "input",
             "val-square",
             "init",
-            "from");
+            "from",
+            "activation-penalty");
 
     static TrainOptions from(Map<String, String> options) {
         for (String key : options.keySet()) {
@@ -61,7 +63,17 @@ record TrainOptions(
                 Integer.parseInt(options.getOrDefault("input", "128")),
                 Boolean.parseBoolean(options.getOrDefault("val-square", "false")),
                 initialisation(options.getOrDefault("init", "torch")),
-                options.getOrDefault("from", ""));
+                options.getOrDefault("from", ""),
+                activationPenalty(options.getOrDefault("activation-penalty", "0")));
+    }
+
+    /** The weight of {@link ActivationPenalty}: 0 (none, the default) to 10. */
+    private static float activationPenalty(String value) {
+        float weight = Float.parseFloat(value);
+        if (!(weight >= 0 && weight <= 10)) {
+            throw new IllegalArgumentException("--activation-penalty is 0 to 10, not '" + value + "'");
+        }
+        return weight;
     }
 
     /** {@code torch}: PyTorch's default initialisation (TrainCommand.initialiseLikePyTorch); {@code djl}: DJL's. */
@@ -76,7 +88,7 @@ record TrainOptions(
         return String.format(
                 java.util.Locale.ROOT,
                 "--arch %s --train %d --val %d --test %d --warmup %d --epochs %d --batch %d "
-                        + "--lr %s --seed %d --input %d --init %s --out %s --name %s%s%s",
+                        + "--lr %s --seed %d --input %d --init %s --out %s --name %s%s%s%s",
                 architecture,
                 trainSize,
                 validationSize,
@@ -91,6 +103,7 @@ record TrainOptions(
                 out,
                 name,
                 squareValidation ? " --val-square true" : "",
-                from.isEmpty() ? "" : " --from " + from);
+                from.isEmpty() ? "" : " --from " + from,
+                activationPenalty == 0 ? "" : " --activation-penalty " + activationPenalty);
     }
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GradCamTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"resnet-demo", "resnet18"}) // global max pooling, global average pooling
+    @ValueSource(strings = {"resnet-demo", "resnet-demo-avg", "resnet18"}) // max, average, average pooling
     void theMapIsTheClassWeightedSumOfTheLastStage(String architecture) {
         ResNetSpec spec = ResNetSpec.named(architecture, 5).withInputSize(64);
         Block net = ResNetBuilder.build(spec);
@@ -86,7 +86,7 @@ class GradCamTest {
      * channels whose maximum is there, {@code sum W[c][k] max(A_k)}: computed here without gradients.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"resnet-demo", "resnet18"})
+    @ValueSource(strings = {"resnet-demo", "resnet-demo-avg", "resnet18"})
     void hiResCamPutsEachChannelsShareOfTheLogitWhereItComesFrom(String architecture) {
         ResNetSpec spec = ResNetSpec.named(architecture, 5).withInputSize(64);
         Block net = ResNetBuilder.build(spec);
@@ -101,7 +101,7 @@ class GradCamTest {
             ClassMap gradCam = GradCam.compute(net, manager, input, shape, 3);
 
             assertThat(manager.getManagedArrays()).hasSize(arrays);
-            boolean maxPooled = architecture.equals("resnet-demo");
+            boolean maxPooled = spec.pooling() == GlobalPooling.MAX;
             float[] expected = maxPooled
                     ? atEachChannelsMaximum(net, manager, input, shape, 3)
                     : classWeightedSum(net, manager, input, shape, 3);

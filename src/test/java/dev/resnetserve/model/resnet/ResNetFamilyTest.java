@@ -50,6 +50,7 @@ class ResNetFamilyTest {
         "plain-resnet20, 32, 10",
         "plain-resnet56, 32, 10",
         "resnet-demo, 128, 8",
+        "resnet-demo-avg, 128, 8",
     })
     void everyVariantRunsForwardAtBatchOne(String name, int size, int classes) {
         ResNetSpec spec = ResNetSpec.named(name, 0);
@@ -70,6 +71,41 @@ class ResNetFamilyTest {
     void multiplyAddsMatchTheModelCards(String name, double gflops) {
         assertThat(Complexity.of(ResNetSpec.named(name, 0)).gigaFlops())
                 .isCloseTo(gflops, org.assertj.core.data.Offset.offset(0.02));
+    }
+
+    /**
+     * {@code train --from} accepts a model whose network has the same weights: the demo's two poolings share every
+     * layer; depth, width, classes or the skip connections do not.
+     */
+    @ParameterizedTest(name = "{0} and {1}: {2}")
+    @CsvSource({
+        "resnet-demo, resnet-demo-avg, true",
+        "resnet-demo, resnet-demo, true",
+        "resnet-demo, plain-resnet-demo, false",
+        "resnet-demo, resnet18, false",
+        "resnet20, resnet56, false",
+    })
+    void networksThatDifferInTheirPoolingOnlyHaveTheSameWeights(String a, String b, boolean same) {
+        ResNetSpec first = ResNetSpec.named(a, 8).withInputSize(64);
+        ResNetSpec second = ResNetSpec.named(b, 8);
+        assertThat(first.sameWeightsAs(second)).isEqualTo(same);
+        assertThat(second.sameWeightsAs(first)).isEqualTo(same);
+        assertThat(first.sameWeightsAs(second.withClasses(4))).isFalse();
+        if (same) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                Block one = ResNetBuilder.build(first);
+                Block two = ResNetBuilder.build(second);
+                one.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+                two.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+                var shapes = two.getParameters().stream()
+                        .map(p -> p.getValue().getArray().getShape())
+                        .toList();
+                assertThat(one.getParameters().stream()
+                                .map(p -> p.getValue().getArray().getShape())
+                                .toList())
+                        .isEqualTo(shapes);
+            }
+        }
     }
 
     private static long trainableParameters(Block block) {

@@ -4,25 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.ParameterStore;
 import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelFormat;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.PreprocessingSpec;
+import dev.resnetserve.preprocess.Preprocessor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A tiny training run end to end: it reports epochs and held-out accuracy, and saves a model the service loads. */
 class TrainCommandTest {
@@ -108,6 +117,107 @@ class TrainCommandTest {
         assertThat(Files.readString(dir.resolve("from").resolve("resnet-serve.properties")))
                 .as("what it started from, kept with the model")
                 .contains("#started from classpath:models/demo: demo, resnet-demo, input ");
+    }
+
+    @Test
+    void goesOnFromANetworkThatDiffersInItsPoolingOnly() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        int status = new TrainCommand(new PrintStream(log, true, StandardCharsets.UTF_8))
+                .run(Map.ofEntries(
+                        Map.entry("arch", "resnet-demo-avg"),
+                        Map.entry("from", "classpath:models/demo"),
+                        Map.entry("train", "16"),
+                        Map.entry("val", "16"),
+                        Map.entry("test", "16"),
+                        Map.entry("warmup", "0"),
+                        Map.entry("epochs", "1"),
+                        Map.entry("batch", "16"),
+                        Map.entry("input", "64"),
+                        Map.entry("out", dir.resolve("avg").toString()),
+                        Map.entry("name", "avg")));
+
+        assertThat(status).isZero();
+        String saved = Files.readString(dir.resolve("avg").resolve("resnet-serve.properties"));
+        assertThat(saved).contains("architecture=resnet-demo-avg", "#started from classpath:models/demo: demo, ");
+    }
+
+    /**
+     * {@code --activation-penalty}: the same training with the penalty leaves the last stage's activations on
+     * images it never saw quieter (16 steps from the same start on the same data: measured 0.365 against 0.619;
+     * without the penalty the two runs are the same), and the model saved is the plain network (it loads and answers
+     * as any other).
+     */
+    @Test
+    void theActivationPenaltyQuietsTheLastStageAndSavesThePlainNetwork() throws Exception {
+        double without = lastStageMean(trainTiny("plain", "0"));
+        double with = lastStageMean(trainTiny("quiet", "10"));
+
+        assertThat(without).as("a stage with something in it").isGreaterThan(0.01);
+        assertThat(with)
+                .as("the penalised stage against the plain one's %s", without)
+                .isLessThan(without * 0.75);
+        assertThat(Files.readString(dir.resolve("quiet").resolve("resnet-serve.properties")))
+                .contains("--activation-penalty 10.0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "11", "NaN"})
+    void refusesAnActivationPenaltyOutOfRange(String weight) {
+        assertThatThrownBy(() -> new TrainCommand(
+                                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                        .run(Map.of("activation-penalty", weight, "out", dir.toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--activation-penalty is 0 to 10");
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    private Path trainTiny(String name, String penalty) throws Exception {
+        Path out = dir.resolve(name);
+        int status = new TrainCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                .run(Map.ofEntries(
+                        Map.entry("train", "128"),
+                        Map.entry("val", "16"),
+                        Map.entry("test", "16"),
+                        Map.entry("warmup", "0"),
+                        Map.entry("epochs", "2"),
+                        Map.entry("batch", "16"),
+                        Map.entry("lr", "0.01"),
+                        Map.entry("input", "32"),
+                        Map.entry("seed", "5"),
+                        Map.entry("activation-penalty", penalty),
+                        Map.entry("out", out.toString()),
+                        Map.entry("name", name)));
+        assertThat(status).isZero();
+        return out;
+    }
+
+    /** The mean of the saved network's last-stage activations over 16 images of a set no training used. */
+    private double lastStageMean(Path saved) throws Exception {
+        ModelLoader loader = ModelLoader.standalone(dir.resolve("work-" + saved.getFileName()));
+        ModelSpec spec =
+                new ModelSpec("m", "1", saved.toUri().toString(), Optional.empty(), Optional.empty(), Optional.empty());
+        ModelArtifact artifact = loader.locate(spec);
+        PreprocessingSpec preprocessing =
+                artifact.descriptor().orElseThrow().preprocessing().orElseThrow();
+        ShapeGenerator images = new ShapeGenerator(9_001);
+        ImageDecoder decoder = TrainCommand.decoder();
+        double sum = 0;
+        try (ZooModel<NDList, NDList> model = loader.load(spec, artifact, Device.cpu());
+                NDManager manager = model.getNDManager().newSubManager()) {
+            List<Block> children = List.copyOf(model.getBlock().getChildren().values());
+            ParameterStore parameters = new ParameterStore(manager, false);
+            for (int i = 0; i < 16; i++) {
+                byte[] fitted = TrainCommand.fit(decoder, images.sample(i), preprocessing);
+                NDArray x = manager.create(
+                        new Preprocessor().normalise(fitted, preprocessing),
+                        new Shape(1, 3, preprocessing.height(), preprocessing.width()));
+                for (Block child : children.subList(0, children.size() - 3)) { // up to the global pooling
+                    x = child.forward(parameters, new NDList(x), false).singletonOrThrow();
+                }
+                sum += x.mean().getFloat();
+            }
+        }
+        return sum / 16;
     }
 
     @Test

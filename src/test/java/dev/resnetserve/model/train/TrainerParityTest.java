@@ -17,6 +17,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.resnet.BlockType;
+import dev.resnetserve.model.resnet.GlobalPooling;
 import dev.resnetserve.model.resnet.ResNetBuilder;
 import dev.resnetserve.model.resnet.ResNetSpec;
 import dev.resnetserve.model.resnet.Stem;
@@ -59,7 +60,8 @@ class TrainerParityTest {
             8,
             8,
             32,
-            true);
+            true,
+            GlobalPooling.MAX);
 
     @Test
     void javaTrainingStepsMatchPyTorch() throws Exception {
