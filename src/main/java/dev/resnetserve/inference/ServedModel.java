@@ -148,6 +148,14 @@ public final class ServedModel {
     }
 
     /**
+     * Whether this model's network pools its last stage by each channel's maximum (the demo's architecture): then
+     * HiResCAM, not Grad-CAM, draws where the logit's evidence lies.
+     */
+    public boolean maxPooled() {
+        return !pools.isEmpty() && HeatMaps.maxPooled(pools.get(0).model().getBlock());
+    }
+
+    /**
      * Whether integrated gradients ({@link #pathGradients}) can explain this model's answers: a ready network trained by this project
      * or any TorchScript module, which libtorch can differentiate; not an ONNX graph.
      */

@@ -118,11 +118,14 @@ public final class Explainer {
         }
     }
 
-    /** The method asked for, if the model allows it; none: the best it allows (Grad-CAM, IG, occlusion). */
+    /**
+     * The method asked for, if the model allows it; none: the best it allows (a CAM: HiResCAM behind global max
+     * pooling, Grad-CAM otherwise; then integrated gradients; then occlusion).
+     */
     private static ExplainMethod choose(ServedModel model, String method) {
         if (method == null || method.isBlank()) {
             return model.supportsGradCam()
-                    ? ExplainMethod.GRAD_CAM
+                    ? model.maxPooled() ? ExplainMethod.HIRES_CAM : ExplainMethod.GRAD_CAM
                     : model.supportsIntegratedGradients()
                             ? ExplainMethod.INTEGRATED_GRADIENTS
                             : ExplainMethod.OCCLUSION;

@@ -128,7 +128,7 @@ class ExplainTest extends RunningServiceTest {
     }
 
     @Test
-    void theDefaultIsGradCamOfTheTopClassForAModelTrainedHere() {
+    void theDefaultIsHiResCamOfTheTopClassForTheMaxPooledDemo() {
         byte[] image = shapeAt("hexagon", 40, 88);
         JsonNode top = client.post("/v1/models/demo/classify?topK=1", "image/png", image)
                 .json()
@@ -139,7 +139,7 @@ class ExplainTest extends RunningServiceTest {
 
         assertThat(body.get("model").asString()).isEqualTo("demo");
         assertThat(body.get("version").asString()).isEqualTo("1");
-        assertThat(body.get("method").asString()).isEqualTo("grad-cam");
+        assertThat(body.get("method").asString()).isEqualTo("hires-cam");
         assertThat(body.get("target").get("index").asInt())
                 .isEqualTo(top.get("index").asInt());
         assertThat(body.get("target").get("label").asString())

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -62,6 +63,23 @@ public final class GradCam {
     public static boolean supports(Block net) {
         return net instanceof SequentialBlock && net.getChildren().size() > HEAD_BLOCKS;
     }
+
+    /**
+     * Whether {@code net} (a layout {@link #supports} accepts) pools its last stage by each channel's maximum, as
+     * {@code resnet-demo} does: DJL's global max pooling block, by the name DJL gives it. Behind it HiResCAM shows
+     * where the logit's evidence lies and Grad-CAM spreads each channel over its whole map (docs/explain.md).
+     */
+    public static boolean maxPooled(Block net) {
+        if (!supports(net)) {
+            return false;
+        }
+        List<Block> children = net.getChildren().values();
+        return children.get(children.size() - HEAD_BLOCKS) instanceof LambdaBlock pool
+                && pool.getName().equals(MAX_POOL_NAME);
+    }
+
+    /** The name DJL's {@code Pool.globalMaxPool2dBlock()} gives its block. */
+    private static final String MAX_POOL_NAME = "globalMaxPool2d";
 
     /** Grad-CAM on the last residual stage. */
     public static ClassMap compute(Block net, NDManager manager, float[] input, long[] shape, int target) {

@@ -56,6 +56,14 @@ public final class HeatMaps {
         return GradCam.supports(block);
     }
 
+    /**
+     * Whether the block's network pools its last stage by each channel's maximum ({@link GradCam#maxPooled}); a
+     * TorchScript module's pooling is not seen (the README's recipe exports torchvision's average pooling).
+     */
+    public static boolean maxPooled(Block model) {
+        return GradCam.maxPooled(ViewMean.network(model));
+    }
+
     /** Whether the block can be run with gradients with respect to its input (integrated gradients). */
     public static boolean supportsInputGradients(Block model) {
         Block block = ViewMean.network(model);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -56,6 +57,14 @@ class GradCamTest {
             }
             assertThat(result.height() * result.width()).isEqualTo(expected.length);
         }
+    }
+
+    /** The service's default CAM follows the network's global pooling: HiResCAM behind max pooling only. */
+    @ParameterizedTest
+    @CsvSource({"resnet-demo, true", "resnet-demo-avg, false", "resnet18, false", "plain-resnet-demo, true"})
+    void theNetworksGlobalPoolingIsSeenFromItsBlocks(String architecture, boolean maxPooled) {
+        assertThat(GradCam.maxPooled(ResNetBuilder.build(ResNetSpec.named(architecture, 5))))
+                .isEqualTo(maxPooled);
     }
 
     @ParameterizedTest
