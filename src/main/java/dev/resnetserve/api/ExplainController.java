@@ -60,7 +60,8 @@ class ExplainController {
                     Integer target,
             @Parameter(
                             description = "grad-cam, hires-cam, integrated-gradients or occlusion; default: the best"
-                                    + " the model allows, in the order grad-cam, integrated-gradients, occlusion")
+                                    + " the model allows: a CAM (hires-cam behind global max pooling, as the demo's;"
+                                    + " grad-cam otherwise), then integrated-gradients, then occlusion")
                     @RequestParam(required = false)
                     String method,
             @Parameter(description = "json (default) or png: the heat map over the preprocessed image")

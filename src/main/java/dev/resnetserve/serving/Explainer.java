@@ -86,7 +86,7 @@ public final class Explainer {
      * @param version {@code null}: the model's default version
      * @param target  the class to explain; {@code null}: the model's top-1 class for the image
      * @param method  {@code grad-cam}, {@code hires-cam}, {@code integrated-gradients} or {@code occlusion};
-     *                {@code null}: the best the model allows, in the order grad-cam, integrated gradients, occlusion
+     *                {@code null}: the best the model allows (see {@link #choose})
      */
     public Explanation explain(String modelName, String version, ImageBody body, Integer target, String method)
             throws IOException {

@@ -34,7 +34,7 @@ import java.util.function.UnaryOperator;
 public final class GradCam {
 
     /** Children at the end of a {@link ResNetBuilder} network after the last stage: pooling, flattening, linear. */
-    static final int HEAD_BLOCKS = 3;
+    static final int HEAD_BLOCKS = ResNetBuilder.HEAD_BLOCKS;
 
     private GradCam() {}
 

@@ -21,6 +21,9 @@ import java.util.List;
  */
 public final class ResNetBuilder {
 
+    /** Children at the end of a built network after the last stage: global pooling, flattening, classifier. */
+    public static final int HEAD_BLOCKS = 3;
+
     private ResNetBuilder() {}
 
     public static Block build(ResNetSpec spec) {

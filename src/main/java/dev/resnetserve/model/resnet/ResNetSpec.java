@@ -25,6 +25,7 @@ public record ResNetSpec(
         if (widths.length != blocks.length || widths.length == 0) {
             throw new IllegalArgumentException("one width per stage, and at least one stage");
         }
+        java.util.Objects.requireNonNull(pooling, "pooling");
         widths = widths.clone();
         blocks = blocks.clone();
     }

@@ -10,6 +10,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.PairList;
+import dev.resnetserve.model.resnet.ResNetBuilder;
 import java.util.List;
 
 /**
@@ -23,7 +24,8 @@ import java.util.List;
  *
  * <p>The network trains inside {@link Net}, which runs the built network's children in order and, in training
  * only, answers the stage's mean beside the logits; {@link PenalisedLoss} adds it. Evaluation and the saved model
- * are the plain network: the penalty changes the weights, not the architecture.
+ * are the plain network: the penalty changes the weights, not the architecture. The epochs' "train loss" includes
+ * the penalty; their validation loss, computed in evaluation, is the cross-entropy alone.
  */
 final class ActivationPenalty {
 
@@ -50,7 +52,7 @@ final class ActivationPenalty {
         protected NDList forwardInternal(
                 ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
             List<Block> children = net.getChildren().values();
-            int pooling = children.size() - 3; // global pooling, flattening, classifier
+            int pooling = children.size() - ResNetBuilder.HEAD_BLOCKS;
             NDList x = inputs;
             NDArray stage = null;
             for (int i = 0; i < children.size(); i++) {

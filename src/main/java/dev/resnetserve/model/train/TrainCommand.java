@@ -176,8 +176,9 @@ public final class TrainCommand {
                         .orElseThrow(() -> new IllegalArgumentException("--from " + location
                                 + " is not a network trained by this project (no " + ModelDescriptor.FILE_NAME
                                 + ", or a TorchScript backbone)"));
-                if (!ResNetSpec.named(descriptor.architecture(), descriptor.classes())
-                        .sameWeightsAs(net)) {
+                if (descriptor.classes() != net.classes()
+                        || !ResNetSpec.named(descriptor.architecture(), descriptor.classes())
+                                .sameWeightsAs(net)) {
                     throw new IllegalArgumentException(String.format(
                             Locale.ROOT,
                             "--from %s is %s with %d classes, not %s with %d",

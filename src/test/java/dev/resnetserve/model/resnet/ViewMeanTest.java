@@ -132,6 +132,9 @@ class ViewMeanTest {
 
             assertThat(HeatMaps.supportsGradCam(mean)).isTrue();
             assertThat(HeatMaps.supportsInputGradients(mean)).isTrue();
+            assertThat(HeatMaps.maxPooled(mean))
+                    .as("the demo's pooling, seen through the views")
+                    .isTrue();
             ClassMap ofMean = HeatMaps.gradCam(mean, manager, input, shape, 2);
             ClassMap ofNetwork = HeatMaps.gradCam(net, manager, input, shape, 2);
             assertThat(ofMean.map()).containsExactly(ofNetwork.map());

@@ -15,6 +15,7 @@ import dev.resnetserve.model.ModelArtifact;
 import dev.resnetserve.model.ModelFormat;
 import dev.resnetserve.model.ModelLoader;
 import dev.resnetserve.model.ModelSpec;
+import dev.resnetserve.model.resnet.ResNetBuilder;
 import dev.resnetserve.preprocess.ImageDecoder;
 import dev.resnetserve.preprocess.PreprocessingSpec;
 import dev.resnetserve.preprocess.Preprocessor;
@@ -93,23 +94,8 @@ class TrainCommandTest {
     void goesOnFromAnotherModelsWeights() throws Exception {
         // one update at a negligible rate: the held-out score is the bundled demo's own, where a new network
         // (without --from) is at chance, an eighth
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        int status = new TrainCommand(new PrintStream(log, true, StandardCharsets.UTF_8))
-                .run(Map.ofEntries(
-                        Map.entry("from", "classpath:models/demo"),
-                        Map.entry("train", "16"),
-                        Map.entry("val", "16"),
-                        Map.entry("test", "200"),
-                        Map.entry("warmup", "0"),
-                        Map.entry("epochs", "1"),
-                        Map.entry("batch", "16"),
-                        Map.entry("lr", "1e-9"),
-                        Map.entry("input", "128"),
-                        Map.entry("out", dir.resolve("from").toString()),
-                        Map.entry("name", "from")));
+        String printed = trainFromTheDemo("resnet-demo", "128", "200", "1e-9", "from");
 
-        String printed = log.toString(StandardCharsets.UTF_8);
-        assertThat(status).isZero();
         assertThat(printed).contains("started from classpath:models/demo: demo, resnet-demo, input ");
         Matcher heldOut = Pattern.compile("held-out accuracy: ([0-9.]+)%").matcher(printed);
         assertThat(heldOut.find()).as(printed).isTrue();
@@ -121,22 +107,8 @@ class TrainCommandTest {
 
     @Test
     void goesOnFromANetworkThatDiffersInItsPoolingOnly() throws Exception {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        int status = new TrainCommand(new PrintStream(log, true, StandardCharsets.UTF_8))
-                .run(Map.ofEntries(
-                        Map.entry("arch", "resnet-demo-avg"),
-                        Map.entry("from", "classpath:models/demo"),
-                        Map.entry("train", "16"),
-                        Map.entry("val", "16"),
-                        Map.entry("test", "16"),
-                        Map.entry("warmup", "0"),
-                        Map.entry("epochs", "1"),
-                        Map.entry("batch", "16"),
-                        Map.entry("input", "64"),
-                        Map.entry("out", dir.resolve("avg").toString()),
-                        Map.entry("name", "avg")));
+        trainFromTheDemo("resnet-demo-avg", "64", "16", "0.001", "avg");
 
-        assertThat(status).isZero();
         String saved = Files.readString(dir.resolve("avg").resolve("resnet-serve.properties"));
         assertThat(saved).contains("architecture=resnet-demo-avg", "#started from classpath:models/demo: demo, ");
     }
@@ -169,6 +141,29 @@ class TrainCommandTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--activation-penalty is 0 to 10");
         assertThat(dir).isEmptyDirectory();
+    }
+
+    /** One epoch of 16 images from the bundled demo's weights; what the command printed. */
+    private String trainFromTheDemo(String architecture, String input, String test, String rate, String name)
+            throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        int status = new TrainCommand(new PrintStream(log, true, StandardCharsets.UTF_8))
+                .run(Map.ofEntries(
+                        Map.entry("arch", architecture),
+                        Map.entry("from", "classpath:models/demo"),
+                        Map.entry("train", "16"),
+                        Map.entry("val", "16"),
+                        Map.entry("test", test),
+                        Map.entry("warmup", "0"),
+                        Map.entry("epochs", "1"),
+                        Map.entry("batch", "16"),
+                        Map.entry("lr", rate),
+                        Map.entry("input", input),
+                        Map.entry("out", dir.resolve(name).toString()),
+                        Map.entry("name", name)));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(printed).isZero();
+        return printed;
     }
 
     private Path trainTiny(String name, String penalty) throws Exception {
@@ -211,7 +206,7 @@ class TrainCommandTest {
                 NDArray x = manager.create(
                         new Preprocessor().normalise(fitted, preprocessing),
                         new Shape(1, 3, preprocessing.height(), preprocessing.width()));
-                for (Block child : children.subList(0, children.size() - 3)) { // up to the global pooling
+                for (Block child : children.subList(0, children.size() - ResNetBuilder.HEAD_BLOCKS)) {
                     x = child.forward(parameters, new NDList(x), false).singletonOrThrow();
                 }
                 sum += x.mean().getFloat();
