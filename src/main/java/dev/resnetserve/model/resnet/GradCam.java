@@ -36,6 +36,9 @@ public final class GradCam {
     /** Children at the end of a {@link ResNetBuilder} network after the last stage: pooling, flattening, linear. */
     static final int HEAD_BLOCKS = ResNetBuilder.HEAD_BLOCKS;
 
+    /** The name DJL's {@code Pool.globalMaxPool2dBlock()} gives its block. */
+    private static final String MAX_POOL_NAME = "globalMaxPool2d";
+
     private GradCam() {}
 
     /** How the activations are weighted by their gradients, and the method's name in requests and reports. */
@@ -77,9 +80,6 @@ public final class GradCam {
         return children.get(children.size() - HEAD_BLOCKS) instanceof LambdaBlock pool
                 && pool.getName().equals(MAX_POOL_NAME);
     }
-
-    /** The name DJL's {@code Pool.globalMaxPool2dBlock()} gives its block. */
-    private static final String MAX_POOL_NAME = "globalMaxPool2d";
 
     /** Grad-CAM on the last residual stage. */
     public static ClassMap compute(Block net, NDManager manager, float[] input, long[] shape, int target) {
