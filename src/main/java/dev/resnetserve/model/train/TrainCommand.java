@@ -43,10 +43,12 @@ import org.springframework.util.FileSystemUtils;
 /**
  * {@code java -jar resnet-serve.jar train [--arch resnet-demo] [--train 24000] [--val 1000] [--test 2000]
  * [--warmup 3] [--epochs 14] [--batch 32] [--lr 0.001] [--seed 42] [--input 128] [--init torch|djl]
- * [--from LOCATION] [--activation-penalty 0] [--out models/demo] [--name demo]} ({@link TrainOptions}: the
+ * [--from LOCATION] [--activation-penalty 0] [--activation-penalty-form mean|spread|class-map] [--out models/demo]
+ * [--name demo]} ({@link TrainOptions}: the
  * defaults are the demo's first step): generates the shapes data set, trains on the CPU with DJL (from a model
  * this project trained, with {@code --from}; with an {@link ActivationPenalty} when its weight is above 0), reports
- * per-epoch loss/accuracy and held-out accuracy, and saves a model directory the service loads as any other ({@code <name>-<epochs>.params}, {@code synset.txt}, {@code resnet-serve.properties}).
+ * per-epoch loss/accuracy and held-out accuracy, and saves a model directory the service loads as any other
+ * ({@code <name>-<epochs>.params}, {@code synset.txt}, {@code resnet-serve.properties}).
  */
 public final class TrainCommand {
 
@@ -111,7 +113,7 @@ public final class TrainCommand {
                         network,
                         spec.widths()[spec.widths().length - 1] * spec.block().expansion());
             }
-            model.setBlock(o.activationPenalty() > 0 ? new ActivationPenalty.Net(network) : network);
+            model.setBlock(o.activationPenalty() > 0 ? new ActivationPenalty.Net(network, o.penaltyForm()) : network);
             int steps = (o.warmupEpochs() + o.epochs()) * (int) Math.ceil((double) o.trainSize() / o.batch());
             Loss loss = o.activationPenalty() > 0
                     ? new ActivationPenalty.PenalisedLoss(o.activationPenalty())

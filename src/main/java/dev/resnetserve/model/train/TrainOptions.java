@@ -21,7 +21,8 @@ record TrainOptions(
         boolean squareValidation,
         String initialisation,
         String from,
-        float activationPenalty) {
+        float activationPenalty,
+        ActivationPenalty.Form penaltyForm) {
 
     private static final Set<String> KNOWN = Set.of(
             "arch",
@@ -39,7 +40,8 @@ record TrainOptions(
             "val-square",
             "init",
             "from",
-            "activation-penalty");
+            "activation-penalty",
+            "activation-penalty-form");
 
     static TrainOptions from(Map<String, String> options) {
         for (String key : options.keySet()) {
@@ -64,7 +66,8 @@ record TrainOptions(
                 Boolean.parseBoolean(options.getOrDefault("val-square", "false")),
                 initialisation(options.getOrDefault("init", "torch")),
                 options.getOrDefault("from", ""),
-                activationPenalty(options.getOrDefault("activation-penalty", "0")));
+                activationPenalty(options.getOrDefault("activation-penalty", "0")),
+                penaltyForm(options.getOrDefault("activation-penalty-form", "mean")));
     }
 
     /** The weight of {@link ActivationPenalty}: 0 (none, the default) to 10. */
@@ -74,6 +77,18 @@ record TrainOptions(
             throw new IllegalArgumentException("--activation-penalty is 0 to 10, not '" + value + "'");
         }
         return weight;
+    }
+
+    /** {@code mean} or {@code spread}: what {@link ActivationPenalty} weighs. */
+    private static ActivationPenalty.Form penaltyForm(String value) {
+        return switch (value) {
+            case "mean" -> ActivationPenalty.Form.MEAN;
+            case "spread" -> ActivationPenalty.Form.SPREAD;
+            case "class-map" -> ActivationPenalty.Form.CLASS_MAP;
+            default ->
+                throw new IllegalArgumentException(
+                        "--activation-penalty-form is mean, spread or class-map, not '" + value + "'");
+        };
     }
 
     /** {@code torch}: PyTorch's default initialisation (TrainCommand.initialiseLikePyTorch); {@code djl}: DJL's. */
@@ -104,6 +119,12 @@ record TrainOptions(
                 name,
                 squareValidation ? " --val-square true" : "",
                 from.isEmpty() ? "" : " --from " + from,
-                activationPenalty == 0 ? "" : " --activation-penalty " + activationPenalty);
+                activationPenalty == 0
+                        ? ""
+                        : " --activation-penalty " + activationPenalty + " --activation-penalty-form "
+                                + penaltyForm
+                                        .name()
+                                        .toLowerCase(java.util.Locale.ROOT)
+                                        .replace('_', '-'));
     }
 }

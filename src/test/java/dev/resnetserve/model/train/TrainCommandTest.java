@@ -121,15 +121,41 @@ class TrainCommandTest {
      */
     @Test
     void theActivationPenaltyQuietsTheLastStageAndSavesThePlainNetwork() throws Exception {
-        double without = lastStageMean(trainTiny("plain", "0"));
-        double with = lastStageMean(trainTiny("quiet", "10"));
+        double without = lastStage(trainTiny("plain", "0", "mean"), ActivationPenalty.Form.MEAN);
+        double with = lastStage(trainTiny("quiet", "10", "mean"), ActivationPenalty.Form.MEAN);
 
         assertThat(without).as("a stage with something in it").isGreaterThan(0.01);
         assertThat(with)
                 .as("the penalised stage against the plain one's %s", without)
                 .isLessThan(without * 0.75);
         assertThat(Files.readString(dir.resolve("quiet").resolve("resnet-serve.properties")))
-                .contains("--activation-penalty 10.0");
+                .contains("--activation-penalty 10.0 --activation-penalty-form mean");
+    }
+
+    /**
+     * {@code --activation-penalty-form spread}: the same training leaves each image's last-stage maps more peaked
+     * (their means a smaller share of their maxima) on images it never saw (measured SPREAD_MEASURED).
+     */
+    @Test
+    void theSpreadPenaltyPeaksTheLastStagesMaps() throws Exception {
+        double without = lastStage(trainTiny("plain", "0", "mean"), ActivationPenalty.Form.SPREAD);
+        double with = lastStage(trainTiny("peaked", "1", "spread"), ActivationPenalty.Form.SPREAD);
+
+        assertThat(with)
+                .as("the penalised stage's spread against the plain one's %s", without)
+                .isLessThan(without * 0.75);
+        assertThat(Files.readString(dir.resolve("peaked").resolve("resnet-serve.properties")))
+                .contains("--activation-penalty 1.0 --activation-penalty-form spread");
+    }
+
+    @Test
+    void refusesAnUnknownPenaltyForm() {
+        assertThatThrownBy(() -> new TrainCommand(
+                                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                        .run(Map.of("activation-penalty-form", "l2", "out", dir.toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--activation-penalty-form is mean or spread, not 'l2'");
+        assertThat(dir).isEmptyDirectory();
     }
 
     @ParameterizedTest
@@ -166,7 +192,7 @@ class TrainCommandTest {
         return printed;
     }
 
-    private Path trainTiny(String name, String penalty) throws Exception {
+    private Path trainTiny(String name, String penalty, String form) throws Exception {
         Path out = dir.resolve(name);
         int status = new TrainCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
                 .run(Map.ofEntries(
@@ -180,14 +206,15 @@ class TrainCommandTest {
                         Map.entry("input", "32"),
                         Map.entry("seed", "5"),
                         Map.entry("activation-penalty", penalty),
+                        Map.entry("activation-penalty-form", form),
                         Map.entry("out", out.toString()),
                         Map.entry("name", name)));
         assertThat(status).isZero();
         return out;
     }
 
-    /** The mean of the saved network's last-stage activations over 16 images of a set no training used. */
-    private double lastStageMean(Path saved) throws Exception {
+    /** The saved network's last-stage activations weighed as {@code form} does, over 16 images no training used. */
+    private double lastStage(Path saved, ActivationPenalty.Form form) throws Exception {
         ModelLoader loader = ModelLoader.standalone(dir.resolve("work-" + saved.getFileName()));
         ModelSpec spec =
                 new ModelSpec("m", "1", saved.toUri().toString(), Optional.empty(), Optional.empty(), Optional.empty());
@@ -209,7 +236,7 @@ class TrainCommandTest {
                 for (Block child : children.subList(0, children.size() - ResNetBuilder.HEAD_BLOCKS)) {
                     x = child.forward(parameters, new NDList(x), false).singletonOrThrow();
                 }
-                sum += x.mean().getFloat();
+                sum += form.of(x, null).getFloat();
             }
         }
         return sum / 16;
