@@ -59,7 +59,8 @@ class LocalisationTest {
 
         // against the mean colour instead of the blurred image, both reference methods spread more of their maps off
         // the shape (docs/explain.md, on 100 images of the demo before: integrated gradients 0.386 against 0.764,
-        // occlusion 0.600 against 0.792; on the first 20 with today's demo, 0.360 against 0.724 and 0.539 against 0.762)
+        // occlusion 0.600 against 0.792; on the first 20 with today's demo, 0.360 against 0.724 and 0.539 against
+        // 0.762)
         List<String> referenced = List.of("integrated-gradients", "occlusion");
         Localisation.Grids mean = new Localisation.Grids(
                 Localisation.Grids.DEFAULT.attribution(),
