@@ -75,6 +75,11 @@ final class ActivationPenalty {
             }
         };
 
+        /** The form's name on the command line: {@code mean}, {@code spread}, {@code class-map}. */
+        String option() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
         /**
          * The penalty's measure of {@code stage} ({@code [N, C, H, W]}) behind {@code classifier} ({@code
          * [classes, C]}): a scalar, or {@code [N, classes]} to be read at each image's label.

@@ -50,6 +50,10 @@ record TrainOptions(
                         "unknown option --" + key + "; known: --" + String.join(", --", new TreeSet<>(KNOWN)));
             }
         }
+        if (options.containsKey("activation-penalty-form")
+                && !(activationPenalty(options.getOrDefault("activation-penalty", "0")) > 0)) {
+            throw new IllegalArgumentException("--activation-penalty-form needs an --activation-penalty above 0");
+        }
         return new TrainOptions(
                 options.getOrDefault("arch", "resnet-demo"),
                 Integer.parseInt(options.getOrDefault("train", "24000")),
@@ -79,16 +83,15 @@ record TrainOptions(
         return weight;
     }
 
-    /** {@code mean} or {@code spread}: what {@link ActivationPenalty} weighs. */
+    /** {@code mean}, {@code spread} or {@code class-map}: what {@link ActivationPenalty} weighs. */
     private static ActivationPenalty.Form penaltyForm(String value) {
-        return switch (value) {
-            case "mean" -> ActivationPenalty.Form.MEAN;
-            case "spread" -> ActivationPenalty.Form.SPREAD;
-            case "class-map" -> ActivationPenalty.Form.CLASS_MAP;
-            default ->
-                throw new IllegalArgumentException(
-                        "--activation-penalty-form is mean, spread or class-map, not '" + value + "'");
-        };
+        for (ActivationPenalty.Form form : ActivationPenalty.Form.values()) {
+            if (form.option().equals(value)) {
+                return form;
+            }
+        }
+        throw new IllegalArgumentException(
+                "--activation-penalty-form is mean, spread or class-map, not '" + value + "'");
     }
 
     /** {@code torch}: PyTorch's default initialisation (TrainCommand.initialiseLikePyTorch); {@code djl}: DJL's. */
@@ -122,9 +125,6 @@ record TrainOptions(
                 activationPenalty == 0
                         ? ""
                         : " --activation-penalty " + activationPenalty + " --activation-penalty-form "
-                                + penaltyForm
-                                        .name()
-                                        .toLowerCase(java.util.Locale.ROOT)
-                                        .replace('_', '-'));
+                                + penaltyForm.option());
     }
 }

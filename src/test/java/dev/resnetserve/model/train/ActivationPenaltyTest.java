@@ -56,19 +56,27 @@ class ActivationPenaltyTest {
     @Test
     void theClassMapIsTheClassifiersWeightingOfTheChannelsCutAtZero() {
         try (NDManager manager = NDManager.newBaseManager(ModelLoader.ENGINE)) {
-            NDArray stage = manager.zeros(new Shape(1, 2, 3, 3));
+            // image 0: channel 0 one peak, channel 1 flat; image 1 the other way round
+            NDArray stage = manager.zeros(new Shape(2, 2, 3, 3));
             stage.set(new NDIndex("0, 0, 1, 1"), 4f);
             stage.set(new NDIndex("0, 1"), 1f);
+            stage.set(new NDIndex("1, 0"), 1f);
+            stage.set(new NDIndex("1, 1, 2, 0"), 2f);
             NDArray classifier = manager.create(new float[] {1, 0, 0, 1, 1, -1}, new Shape(3, 2));
 
-            float[] spread =
-                    ActivationPenalty.Form.CLASS_MAP.of(stage, classifier).toFloatArray();
+            NDArray spread = ActivationPenalty.Form.CLASS_MAP.of(stage, classifier);
 
-            assertThat(spread[0]).as("class 0 sees the peaked channel").isCloseTo(1f / 9, within(1e-5f));
-            assertThat(spread[1]).as("class 1 the flat one").isCloseTo(1f, within(1e-5f));
-            assertThat(spread[2])
+            assertThat(spread.getShape()).isEqualTo(new Shape(2, 3));
+            float[] first = spread.get(0).toFloatArray();
+            assertThat(first[0]).as("class 0 sees the peaked channel").isCloseTo(1f / 9, within(1e-5f));
+            assertThat(first[1]).as("class 1 the flat one").isCloseTo(1f, within(1e-5f));
+            assertThat(first[2])
                     .as("class 2 the peak less the flat, the rest cut")
                     .isCloseTo(1f / 9, within(1e-5f));
+            float[] second = spread.get(1).toFloatArray();
+            assertThat(second[0]).isCloseTo(1f, within(1e-5f));
+            assertThat(second[1]).isCloseTo(1f / 9, within(1e-5f));
+            assertThat(second[2]).as("the flat less the peak: cut at the peak").isCloseTo(8f / 9, within(1e-5f));
         }
     }
 

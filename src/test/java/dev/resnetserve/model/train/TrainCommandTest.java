@@ -121,7 +121,7 @@ class TrainCommandTest {
      */
     @Test
     void theActivationPenaltyQuietsTheLastStageAndSavesThePlainNetwork() throws Exception {
-        double without = lastStage(trainTiny("plain", "0", "mean"), ActivationPenalty.Form.MEAN);
+        double without = lastStage(trainTiny("plain", "0", null), ActivationPenalty.Form.MEAN);
         double with = lastStage(trainTiny("quiet", "10", "mean"), ActivationPenalty.Form.MEAN);
 
         assertThat(without).as("a stage with something in it").isGreaterThan(0.01);
@@ -139,7 +139,7 @@ class TrainCommandTest {
      */
     @Test
     void theClassMapPenaltyPeaksEachImagesMapForItsClass() throws Exception {
-        double without = lastStage(trainTiny("plain", "0", "mean"), ActivationPenalty.Form.CLASS_MAP);
+        double without = lastStage(trainTiny("plain", "0", null), ActivationPenalty.Form.CLASS_MAP);
         double with = lastStage(trainTiny("peaked", "1", "class-map"), ActivationPenalty.Form.CLASS_MAP);
 
         assertThat(with)
@@ -150,12 +150,17 @@ class TrainCommandTest {
     }
 
     @Test
-    void refusesAnUnknownPenaltyForm() {
+    void refusesAnUnknownPenaltyFormOrOneWithoutAWeight() {
         assertThatThrownBy(() -> new TrainCommand(
                                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-                        .run(Map.of("activation-penalty-form", "l2", "out", dir.toString())))
+                        .run(Map.of("activation-penalty-form", "l2", "activation-penalty", "1", "out", dir.toString())))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--activation-penalty-form is mean, spread or class-map, not 'l2'");
+        assertThatThrownBy(() -> new TrainCommand(
+                                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                        .run(Map.of("activation-penalty-form", "class-map", "out", dir.toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--activation-penalty-form needs an --activation-penalty above 0");
         assertThat(dir).isEmptyDirectory();
     }
 
@@ -193,23 +198,27 @@ class TrainCommandTest {
         return printed;
     }
 
+    /** Two epochs on 128 images at 32 px; {@code form} null for the plain run. */
     private Path trainTiny(String name, String penalty, String form) throws Exception {
         Path out = dir.resolve(name);
+        Map<String, String> options = new java.util.HashMap<>(Map.ofEntries(
+                Map.entry("train", "128"),
+                Map.entry("val", "16"),
+                Map.entry("test", "16"),
+                Map.entry("warmup", "0"),
+                Map.entry("epochs", "2"),
+                Map.entry("batch", "16"),
+                Map.entry("lr", "0.01"),
+                Map.entry("input", "32"),
+                Map.entry("seed", "5"),
+                Map.entry("activation-penalty", penalty),
+                Map.entry("out", out.toString()),
+                Map.entry("name", name)));
+        if (form != null) {
+            options.put("activation-penalty-form", form);
+        }
         int status = new TrainCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-                .run(Map.ofEntries(
-                        Map.entry("train", "128"),
-                        Map.entry("val", "16"),
-                        Map.entry("test", "16"),
-                        Map.entry("warmup", "0"),
-                        Map.entry("epochs", "2"),
-                        Map.entry("batch", "16"),
-                        Map.entry("lr", "0.01"),
-                        Map.entry("input", "32"),
-                        Map.entry("seed", "5"),
-                        Map.entry("activation-penalty", penalty),
-                        Map.entry("activation-penalty-form", form),
-                        Map.entry("out", out.toString()),
-                        Map.entry("name", name)));
+                .run(options);
         assertThat(status).isZero();
         return out;
     }
