@@ -50,8 +50,8 @@ record TrainOptions(
                         "unknown option --" + key + "; known: --" + String.join(", --", new TreeSet<>(KNOWN)));
             }
         }
-        if (options.containsKey("activation-penalty-form")
-                && !(activationPenalty(options.getOrDefault("activation-penalty", "0")) > 0)) {
+        float penalty = activationPenalty(options.getOrDefault("activation-penalty", "0"));
+        if (options.containsKey("activation-penalty-form") && !(penalty > 0)) {
             throw new IllegalArgumentException("--activation-penalty-form needs an --activation-penalty above 0");
         }
         return new TrainOptions(
@@ -70,7 +70,7 @@ record TrainOptions(
                 Boolean.parseBoolean(options.getOrDefault("val-square", "false")),
                 initialisation(options.getOrDefault("init", "torch")),
                 options.getOrDefault("from", ""),
-                activationPenalty(options.getOrDefault("activation-penalty", "0")),
+                penalty,
                 penaltyForm(options.getOrDefault("activation-penalty-form", "mean")));
     }
 
